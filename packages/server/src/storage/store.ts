@@ -1,0 +1,324 @@
+// The Store: every live object in memory (the watch cache), indexed by key, resource and uid, in front of a
+// durable Backend. Reads never touch disk. Writes are compare-and-swap on resourceVersion, applied in memory
+// only after the backend has made them durable. Watches are served from an in-memory event window.
+import type { KObject } from '../api/types.js';
+import type { Backend, EventType } from './backend.js';
+
+export interface Entry {
+  key: string;
+  rev: number;
+  object: KObject;
+  /** Cached serialization of `object` (objects in the store are never mutated). */
+  json?: string;
+}
+
+export interface WatchEvent {
+  type: EventType;
+  key: string;
+  rev: number;
+  object: KObject;
+  /** The state before this event (undefined for ADDED) — used by field/label-filtered watches. */
+  prev?: KObject;
+}
+
+export type StorageErrorCode = 'NotFound' | 'Exists' | 'Conflict' | 'Expired';
+
+export class StorageError extends Error {
+  constructor(
+    readonly code: StorageErrorCode,
+    message: string,
+    readonly key = '',
+  ) {
+    super(message);
+  }
+}
+
+export const conflictMessage = 'the object has been modified; please apply your changes to the latest version and try again';
+
+/** `/<group or core>/<resource>/<namespace>/<name>` or `/<group>/<resource>/<name>`. */
+export function storageKey(group: string, resource: string, namespace: string, name: string): string {
+  const g = group || 'core';
+  return namespace ? `/${g}/${resource}/${namespace}/${name}` : `/${g}/${resource}/${name}`;
+}
+export function resourcePrefix(group: string, resource: string): string {
+  return `/${group || 'core'}/${resource}/`;
+}
+function prefixOf(key: string): string {
+  const i = key.indexOf('/', key.indexOf('/', 1) + 1);
+  return key.slice(0, i + 1);
+}
+
+export interface StoreOptions {
+  /** How long watch history is kept (ms). kube-apiserver's watch cache keeps ~75 s; we keep 5 minutes. */
+  historyMs?: number;
+  /** Keep at least this many events regardless of age. */
+  minHistoryEvents?: number;
+  now?: () => number;
+}
+
+interface Watcher {
+  prefix: string;
+  send: (ev: WatchEvent) => void;
+}
+
+export class Store {
+  private readonly entries = new Map<string, Entry>();
+  private readonly byResource = new Map<string, Map<string, Entry>>();
+  private readonly byUid = new Map<string, string>();
+  private readonly events: Array<WatchEvent & { ts: number }> = [];
+  private eventsHead = 0;
+  private readonly watchers = new Set<Watcher>();
+  private readonly listeners = new Set<(ev: WatchEvent) => void>();
+  private revision = 0;
+  /** Oldest revision a watch can resume from (events after it are all in the window). */
+  private oldestRev = 0;
+  private readonly historyMs: number;
+  private readonly minHistory: number;
+  private readonly now: () => number;
+  private writeQueue: Promise<unknown> = Promise.resolve();
+  private compactTimer?: NodeJS.Timeout;
+
+  private constructor(
+    private readonly backend: Backend,
+    opts: StoreOptions,
+  ) {
+    this.historyMs = opts.historyMs ?? 5 * 60_000;
+    this.minHistory = opts.minHistoryEvents ?? 1000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  static async open(backend: Backend, opts: StoreOptions = {}): Promise<Store> {
+    const s = new Store(backend, opts);
+    const { rev, items } = await backend.load();
+    for (const it of items) s.put({ key: it.key, rev: it.rev, object: JSON.parse(it.value) as KObject, json: it.value });
+    s.revision = rev;
+    // Resume watch history across restarts from the backend's log.
+    const hist = await backend.history(s.now() - s.historyMs);
+    const prevByKey = new Map<string, KObject>();
+    for (const r of hist) {
+      const object = JSON.parse(r.value) as KObject;
+      if (r.type === 'DELETED') object.metadata.resourceVersion = String(r.rev);
+      s.events.push({ type: r.type, key: r.key, rev: r.rev, object, prev: prevByKey.get(r.key), ts: r.ts });
+      prevByKey.set(r.key, object);
+    }
+    // Events older than the first one we hold are gone; a resume from before that is 410.
+    s.oldestRev = hist.length ? hist[0]!.rev - 1 : rev;
+    return s;
+  }
+
+  /** Compacts the backend log periodically (its history beyond the watch window is not needed). */
+  startCompaction(intervalMs = 60_000): void {
+    this.compactTimer = setInterval(() => {
+      void this.backend.compact(this.now() - this.historyMs).catch(() => undefined);
+    }, intervalMs);
+    this.compactTimer.unref();
+  }
+
+  get rev(): number {
+    return this.revision;
+  }
+
+  get(key: string): Entry | undefined {
+    return this.entries.get(key);
+  }
+
+  getByUid(uid: string): Entry | undefined {
+    const k = this.byUid.get(uid);
+    return k === undefined ? undefined : this.entries.get(k);
+  }
+
+  /** Entries of one resource (optionally one namespace), sorted by key like an etcd range read. */
+  list(prefix: string, namespace?: string): Entry[] {
+    const m = this.byResource.get(prefix);
+    if (!m) return [];
+    const out: Entry[] = [];
+    if (namespace) {
+      const nsPrefix = `${prefix}${namespace}/`;
+      for (const [k, e] of m) if (k.startsWith(nsPrefix)) out.push(e);
+    } else {
+      for (const e of m.values()) out.push(e);
+    }
+    out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return out;
+  }
+
+  count(prefix: string): number {
+    return this.byResource.get(prefix)?.size ?? 0;
+  }
+
+  /** Creates `key`; the object's resourceVersion is set to the new revision. */
+  create(key: string, object: KObject): Promise<Entry> {
+    return this.serialize(async () => {
+      if (this.entries.has(key)) throw new StorageError('Exists', 'already exists', key);
+      return this.commit('ADDED', key, object);
+    });
+  }
+
+  /** Replaces `key` iff its current revision is `expectRev` (0 = any). */
+  update(key: string, object: KObject, expectRev: number): Promise<Entry> {
+    return this.serialize(async () => {
+      const cur = this.entries.get(key);
+      if (!cur) throw new StorageError('NotFound', 'not found', key);
+      if (expectRev && cur.rev !== expectRev) throw new StorageError('Conflict', conflictMessage, key);
+      return this.commit('MODIFIED', key, object, cur.object);
+    });
+  }
+
+  /** Read-modify-write with retries on conflict: `fn` gets the current object and returns the new one
+   * (or undefined for no change). Used by controllers and handlers that own the merge. */
+  async guaranteedUpdate(key: string, fn: (cur: Entry) => KObject | undefined): Promise<Entry> {
+    return this.serialize(async () => {
+      const cur = this.entries.get(key);
+      if (!cur) throw new StorageError('NotFound', 'not found', key);
+      const next = fn(cur);
+      if (!next) return cur;
+      return this.commit('MODIFIED', key, next, cur.object);
+    });
+  }
+
+  delete(key: string, expectRev = 0): Promise<Entry> {
+    return this.serialize(async () => {
+      const cur = this.entries.get(key);
+      if (!cur) throw new StorageError('NotFound', 'not found', key);
+      if (expectRev && cur.rev !== expectRev) throw new StorageError('Conflict', conflictMessage, key);
+      return this.commit('DELETED', key, cur.object, cur.object);
+    });
+  }
+
+  /**
+   * Watches keys under `prefix` from `fromRev`: undefined = current state as ADDED events then live; a
+   * revision = every event after it (410 Expired when it is older than the window).
+   */
+  watch(prefix: string, fromRev: number | undefined, send: (ev: WatchEvent) => void): () => void {
+    if (fromRev === undefined) {
+      for (const e of this.listPrefix(prefix)) send({ type: 'ADDED', key: e.key, rev: e.rev, object: e.object });
+    } else if (fromRev < this.revision) {
+      if (fromRev < this.oldestRev)
+        throw new StorageError('Expired', `too old resource version: ${fromRev} (${this.oldestRev})`);
+      for (let i = this.firstEventAfter(fromRev); i < this.events.length; i++) {
+        const ev = this.events[i]!;
+        if (ev.key.startsWith(prefix)) send(ev);
+      }
+    }
+    const w: Watcher = { prefix, send };
+    this.watchers.add(w);
+    return () => this.watchers.delete(w);
+  }
+
+  /** In-process subscription to every committed event (controllers, caches, indexes). */
+  subscribe(fn: (ev: WatchEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  async close(): Promise<void> {
+    if (this.compactTimer) clearInterval(this.compactTimer);
+    await this.writeQueue.catch(() => undefined);
+    await this.backend.close();
+  }
+
+  /** Bulk load for seeding (benchmarks, imports): one backend transaction. */
+  async createMany(items: Array<{ key: string; object: KObject }>): Promise<void> {
+    await this.serialize(async () => {
+      for (const it of items) if (this.entries.has(it.key)) throw new StorageError('Exists', 'already exists', it.key);
+      const revs = await this.backend.append(
+        items.map((it) => ({ key: it.key, type: 'ADDED' as const, value: JSON.stringify(it.object) })),
+      );
+      items.forEach((it, i) => {
+        it.object.metadata.resourceVersion = String(revs[i]);
+        this.apply('ADDED', it.key, revs[i]!, it.object, undefined);
+      });
+    });
+  }
+
+  private listPrefix(prefix: string): Entry[] {
+    const rp = prefixOf(prefix.endsWith('/') ? prefix + 'x' : prefix + '/x');
+    const m = this.byResource.get(rp);
+    const src = m ? m.values() : this.entries.values();
+    const out: Entry[] = [];
+    for (const e of src) if (e.key.startsWith(prefix)) out.push(e);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private firstEventAfter(rev: number): number {
+    let lo = this.eventsHead;
+    let hi = this.events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.events[mid]!.rev <= rev) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Writes are applied one at a time, in order: CAS checks see every earlier write. */
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.writeQueue.then(fn, fn);
+    this.writeQueue = p.catch(() => undefined);
+    return p;
+  }
+
+  private async commit(type: EventType, key: string, object: KObject, prev?: KObject): Promise<Entry> {
+    // The stored bytes never carry a resourceVersion: the revision is the row id.
+    const meta = object.metadata;
+    const savedRv = meta.resourceVersion;
+    delete meta.resourceVersion;
+    const value = JSON.stringify(object);
+    meta.resourceVersion = savedRv;
+    const [rev] = await this.backend.append([{ key, type, value }]);
+    if (type === 'DELETED') {
+      object = { ...object, metadata: { ...object.metadata, resourceVersion: String(rev) } };
+    } else {
+      meta.resourceVersion = String(rev);
+    }
+    return this.apply(type, key, rev!, object, prev);
+  }
+
+  private apply(type: EventType, key: string, rev: number, object: KObject, prev: KObject | undefined): Entry {
+    const entry: Entry = { key, rev, object };
+    if (type === 'DELETED') this.remove(key);
+    else this.put(entry);
+    this.revision = rev;
+    const ev = { type, key, rev, object, prev, ts: this.now() };
+    this.events.push(ev);
+    this.trimHistory();
+    for (const w of this.watchers) if (key.startsWith(w.prefix)) w.send(ev);
+    for (const l of this.listeners) l(ev);
+    return entry;
+  }
+
+  private put(e: Entry): void {
+    const old = this.entries.get(e.key);
+    if (old?.object.metadata.uid && old.object.metadata.uid !== e.object.metadata.uid)
+      this.byUid.delete(old.object.metadata.uid);
+    this.entries.set(e.key, e);
+    const p = prefixOf(e.key);
+    let m = this.byResource.get(p);
+    if (!m) this.byResource.set(p, (m = new Map()));
+    m.set(e.key, e);
+    if (e.object.metadata.uid) this.byUid.set(e.object.metadata.uid, e.key);
+  }
+
+  private remove(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.entries.delete(key);
+    this.byResource.get(prefixOf(key))?.delete(key);
+    if (old.object.metadata.uid) this.byUid.delete(old.object.metadata.uid);
+  }
+
+  private trimHistory(): void {
+    const cutoff = this.now() - this.historyMs;
+    let h = this.eventsHead;
+    while (this.events.length - h > this.minHistory && this.events[h]!.ts < cutoff) h++;
+    if (h !== this.eventsHead) {
+      this.oldestRev = this.events[h - 1]!.rev;
+      this.eventsHead = h;
+      // Reclaim the array occasionally rather than shifting on every write.
+      if (h > 4096 && h > this.events.length / 2) {
+        this.events.splice(0, h);
+        this.eventsHead = 0;
+      }
+    }
+  }
+}
