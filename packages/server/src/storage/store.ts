@@ -90,14 +90,19 @@ export class Store {
   static async open(backend: Backend, opts: StoreOptions = {}): Promise<Store> {
     const s = new Store(backend, opts);
     const { rev, items } = await backend.load();
-    for (const it of items) s.put({ key: it.key, rev: it.rev, object: JSON.parse(it.value) as KObject, json: it.value });
+    for (const it of items) {
+      // The log stores objects without resourceVersion: the row id is the version.
+      const object = JSON.parse(it.value) as KObject;
+      object.metadata.resourceVersion = String(it.rev);
+      s.put({ key: it.key, rev: it.rev, object });
+    }
     s.revision = rev;
     // Resume watch history across restarts from the backend's log.
     const hist = await backend.history(s.now() - s.historyMs);
     const prevByKey = new Map<string, KObject>();
     for (const r of hist) {
       const object = JSON.parse(r.value) as KObject;
-      if (r.type === 'DELETED') object.metadata.resourceVersion = String(r.rev);
+      object.metadata.resourceVersion = String(r.rev);
       s.events.push({ type: r.type, key: r.key, rev: r.rev, object, prev: prevByKey.get(r.key), ts: r.ts });
       prevByKey.set(r.key, object);
     }

@@ -1,0 +1,138 @@
+// The request authentication chain, in kube-apiserver's order: x509 client certificate, then bearer token
+// over the token union, then the authenticated-group adder, then anonymous only when no credential was
+// presented at all (a bad credential is 401, never anonymous). TokenReview goes through the same union.
+import { createHash } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import { aggregate } from '../api/errors.js';
+import type { UserInfo } from '../api/types.js';
+import { invalidBearerToken, type TokenAuthenticator, type TokenResult } from './types.js';
+
+export interface AuthnOptions {
+  tokenAuthenticators: TokenAuthenticator[];
+  apiAudiences: string[];
+  anonymous: boolean;
+  /** When set, anonymous requests are allowed only on these paths (AuthenticationConfiguration conditions). */
+  anonymousPaths?: string[];
+  /** Whether TLS client certificates are checked (a --client-ca-file was given). */
+  clientCertificates: boolean;
+}
+
+export type AuthnResult =
+  | { user: UserInfo; warnings: string[]; anonymous?: boolean }
+  | { error: string }
+  | { none: true };
+
+export const anonymousUser: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+
+/** Appends `system:authenticated` unless the user already has it (or is anonymous). */
+export function withAuthenticatedGroup(u: UserInfo): UserInfo {
+  if (u.username === 'system:anonymous') return u;
+  if (u.groups.includes('system:authenticated') || u.groups.includes('system:unauthenticated')) return u;
+  return { ...u, groups: [...u.groups, 'system:authenticated'] };
+}
+
+export class Authenticator {
+  constructor(private readonly o: AuthnOptions) {}
+
+  get apiAudiences(): string[] {
+    return this.o.apiAudiences;
+  }
+
+  /** Runs the token union: the first authenticator that claims the token decides. */
+  authenticateToken(token: string, audiences: string[]): TokenResult | { error: string } {
+    const errs: string[] = [];
+    for (const a of this.o.tokenAuthenticators) {
+      const r = a.authenticateToken(token, audiences);
+      if (!r) continue;
+      if ('error' in r) {
+        errs.push(r.error);
+        continue;
+      }
+      return { ...r, user: withAuthenticatedGroup(r.user) };
+    }
+    return { error: errs.length ? aggregate(errs) : invalidBearerToken };
+  }
+
+  /**
+   * TokenReview's view: kube-apiserver's loopback authenticator sits in a union in front of the chain and
+   * says `invalid bearer token` for every token it does not own, so failures read `[invalid bearer token, …]`.
+   */
+  reviewToken(token: string, audiences: string[]): TokenResult | { error: string } {
+    const r = this.authenticateToken(token, audiences.length ? audiences : this.o.apiAudiences);
+    if ('error' in r) return { error: aggregate([invalidBearerToken, r.error]) };
+    return r;
+  }
+
+  authenticateRequest(headers: Record<string, string | string[] | undefined>, socket: unknown, path = ''): AuthnResult {
+    const errs: string[] = [];
+    if (this.o.clientCertificates) {
+      const r = this.x509(socket);
+      if (r && 'user' in r) return { user: withAuthenticatedGroup(r.user), warnings: [] };
+      if (r && 'error' in r) errs.push(r.error);
+    }
+    const auth = headers['authorization'];
+    const authz = Array.isArray(auth) ? auth[0] : auth;
+    let sawCredential = errs.length > 0;
+    if (authz) {
+      const m = /^\s*bearer\s+(.*?)\s*$/i.exec(authz);
+      if (m && m[1]) {
+        sawCredential = true;
+        const r = this.authenticateToken(m[1], this.o.apiAudiences);
+        if ('user' in r) return { user: r.user, warnings: r.warnings ?? [] };
+        errs.push(r.error);
+      }
+    }
+    if (!sawCredential) {
+      const proto = headers['sec-websocket-protocol'];
+      const token = websocketToken(Array.isArray(proto) ? proto.join(',') : proto);
+      if (token) {
+        sawCredential = true;
+        const r = this.authenticateToken(token, this.o.apiAudiences);
+        if ('user' in r) return { user: r.user, warnings: r.warnings ?? [] };
+        errs.push(r.error);
+      }
+    }
+    if (errs.length) return { error: aggregate(errs) };
+    if (this.o.anonymous && (!this.o.anonymousPaths?.length || this.o.anonymousPaths.includes(path)))
+      return { user: anonymousUser, warnings: [], anonymous: true };
+    return { none: true };
+  }
+
+  private x509(socket: unknown): { user: UserInfo } | { error: string } | null {
+    const s = socket as TLSSocket | undefined;
+    if (!s || typeof s.getPeerCertificate !== 'function') return null;
+    const cert = s.getPeerCertificate(false);
+    if (!cert || !cert.raw) return null;
+    if (!s.authorized) return { error: `verifying certificate ${certIdentifier(cert)} failed: ${String(s.authorizationError ?? 'x509: certificate signed by unknown authority')}` };
+    const subject = cert.subject as unknown as Record<string, string | string[] | undefined>;
+    const cn = subject?.CN;
+    const username = Array.isArray(cn) ? cn[0] : cn;
+    if (!username) return null;
+    const o = subject?.O;
+    const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
+    const id = createHash('sha256').update(cert.raw).digest('hex');
+    return {
+      user: { username, groups: [...groups], extra: { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${id}`] } },
+    };
+  }
+}
+
+function certIdentifier(cert: { serialNumber?: string; subject?: unknown; issuer?: unknown }): string {
+  const subj = cert.subject as Record<string, unknown> | undefined;
+  const iss = cert.issuer as Record<string, unknown> | undefined;
+  return `SN=${BigInt('0x' + (cert.serialNumber ?? '0')).toString()}, CN=${String(subj?.CN ?? '')}, issuer="CN=${String(iss?.CN ?? '')}"`;
+}
+
+/** `base64url.bearer.authorization.k8s.io.<token>` among other subprotocols (kube's websocket authenticator). */
+function websocketToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const protos = header.split(',').map((p) => p.trim());
+  const prefix = 'base64url.bearer.authorization.k8s.io.';
+  const tok = protos.find((p) => p.startsWith(prefix));
+  if (!tok || protos.length < 2) return undefined;
+  try {
+    return Buffer.from(tok.slice(prefix.length), 'base64url').toString('utf8');
+  } catch {
+    return undefined;
+  }
+}

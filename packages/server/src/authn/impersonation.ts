@@ -1,0 +1,92 @@
+// Impersonation headers (kubectl --as, --as-group, --as-uid), checked with the authorizer exactly like
+// k8s.io/apiserver/pkg/endpoints/filters/impersonation.go: one `impersonate` check per requested value.
+import { errors, type StatusError } from '../api/errors.js';
+import type { UserInfo } from '../api/types.js';
+import type { Attributes, AuthorizerResult } from '../authz/authorizer.js';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+function all(h: Headers, name: string): string[] {
+  const v = h[name];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',').map((s) => s.trim()));
+}
+
+const saPrefix = 'system:serviceaccount:';
+
+export interface ImpersonationDeps {
+  authorize(a: Attributes): AuthorizerResult;
+  forbidden(a: Attributes, reason: string): StatusError;
+}
+
+/** Returns the impersonated user, or undefined when the request impersonates no one. */
+export function impersonate(headers: Headers, requester: UserInfo, deps: ImpersonationDeps): UserInfo | undefined {
+  const userHeader = headers['impersonate-user'];
+  const username = Array.isArray(userHeader) ? userHeader[0] : userHeader;
+  const groups = all(headers, 'impersonate-group');
+  const uidHeader = headers['impersonate-uid'];
+  const uid = Array.isArray(uidHeader) ? uidHeader[0] : uidHeader;
+  const extra: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (!k.startsWith('impersonate-extra-') || v === undefined) continue;
+    const key = decodeURIComponent(k.slice('impersonate-extra-'.length)).toLowerCase();
+    extra[key] = (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',').map((s) => s.trim()));
+  }
+  if (username === undefined) {
+    if (groups.length || uid !== undefined || Object.keys(extra).length)
+      throw errors.badRequest(
+        `requested ${describe(groups, extra, uid)} without impersonating a user`,
+      );
+    return undefined;
+  }
+  const check = (a: Partial<Attributes>) => {
+    const attrs: Attributes = {
+      user: requester,
+      verb: 'impersonate',
+      isResourceRequest: true,
+      path: '',
+      apiGroup: '',
+      apiVersion: '',
+      resource: '',
+      subresource: '',
+      namespace: '',
+      name: '',
+      ...a,
+    };
+    const d = deps.authorize(attrs);
+    if (d.decision !== 'Allow') throw deps.forbidden(attrs, d.reason);
+  };
+  let outGroups = [...groups];
+  if (username.startsWith(saPrefix) && username.split(':').length === 4) {
+    const [, , ns, name] = username.split(':') as [string, string, string, string];
+    check({ resource: 'serviceaccounts', namespace: ns, name });
+    if (groups.length === 0) outGroups = ['system:serviceaccounts', `system:serviceaccounts:${ns}`];
+  } else {
+    check({ resource: 'users', name: username });
+  }
+  for (const g of groups) check({ resource: 'groups', name: g });
+  for (const [k, vs] of Object.entries(extra))
+    for (const v of vs) check({ apiGroup: 'authentication.k8s.io', resource: 'userextras', subresource: k, name: v });
+  if (uid !== undefined) check({ apiGroup: 'authentication.k8s.io', resource: 'uids', name: uid });
+
+  if (username === 'system:anonymous') {
+    if (!outGroups.includes('system:unauthenticated')) outGroups.push('system:unauthenticated');
+  } else if (!outGroups.includes('system:authenticated')) {
+    outGroups.push('system:authenticated');
+  }
+  const u: UserInfo = { username, groups: outGroups };
+  if (uid !== undefined) u.uid = uid;
+  if (Object.keys(extra).length) u.extra = extra;
+  return u;
+}
+
+/** Go's %v of the []ObjectReference kube-apiserver builds for the request (Kind, Namespace, Name, UID...). */
+function describe(groups: string[], extra: Record<string, string[]>, uid: string | undefined): string {
+  const ref = (kind: string, name: string, apiVersion = '', fieldPath = '') => `{${kind}  ${name}  ${apiVersion}  ${fieldPath}}`;
+  const parts = [
+    ...groups.map((g) => ref('Group', g)),
+    ...Object.entries(extra).flatMap(([k, vs]) => vs.map((v) => ref('UserExtra', v, 'authentication.k8s.io/v1', k))),
+    ...(uid !== undefined ? [ref('UID', uid, 'authentication.k8s.io/v1')] : []),
+  ];
+  return `[${parts.join(' ')}]`;
+}

@@ -1,0 +1,110 @@
+// A small pflag-style parser: `--name=value`, `--name value`, bare `--bool`, repeatable string arrays,
+// and comma-separated slices — with pflag's error texts, so scripts written for kube-apiserver read the same.
+
+export type FlagType = 'string' | 'int' | 'bool' | 'stringArray' | 'stringSlice' | 'duration';
+
+export interface FlagSpec {
+  name: string;
+  type: FlagType;
+  default?: unknown;
+  usage: string;
+}
+
+export class FlagError extends Error {}
+
+/** Go duration syntax (`1h30m`, `3600s`, `500ms`) → seconds. */
+export function parseGoDuration(s: string): number | undefined {
+  if (s === '0') return 0;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
+  let total = 0;
+  let consumed = 0;
+  let m: RegExpExecArray | null;
+  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  while ((m = re.exec(s))) {
+    if (m.index !== consumed) return undefined;
+    total += Number(m[1]) * unit[m[2]!]!;
+    consumed += m[0].length;
+  }
+  return consumed === s.length && consumed > 0 ? total : undefined;
+}
+
+export function parseFlags(
+  specs: FlagSpec[],
+  argv: string[],
+): { values: Map<string, unknown>; args: string[]; explicit: Set<string> } {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const values = new Map<string, unknown>();
+  for (const s of specs) if (s.default !== undefined) values.set(s.name, s.default);
+  const set = new Set<string>();
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      args.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('--')) {
+      if (a.startsWith('-') && a.length > 1) throw new FlagError(`unknown shorthand flag: '${a[1]}' in ${a}`);
+      args.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+    const spec = byName.get(name);
+    if (!spec) throw new FlagError(`unknown flag: --${name}`);
+    let raw: string;
+    if (eq >= 0) raw = a.slice(eq + 1);
+    else if (spec.type === 'bool') raw = 'true';
+    else {
+      if (i + 1 >= argv.length) throw new FlagError(`flag needs an argument: --${name}`);
+      raw = argv[++i]!;
+    }
+    const bad = (why: string) =>
+      new FlagError(`invalid argument "${raw}" for "--${name}" flag: ${why}`);
+    switch (spec.type) {
+      case 'string':
+        values.set(name, raw);
+        break;
+      case 'int': {
+        if (!/^[+-]?\d+$/.test(raw)) throw bad(`strconv.ParseInt: parsing "${raw}": invalid syntax`);
+        values.set(name, Number(raw));
+        break;
+      }
+      case 'bool': {
+        const v = { true: true, '1': true, t: true, T: true, TRUE: true, True: true, false: false, '0': false, f: false, F: false, FALSE: false, False: false }[raw];
+        if (v === undefined) throw bad(`strconv.ParseBool: parsing "${raw}": invalid syntax`);
+        values.set(name, v);
+        break;
+      }
+      case 'duration': {
+        const v = parseGoDuration(raw);
+        if (v === undefined) throw bad(`time: invalid duration "${raw}"`);
+        values.set(name, v);
+        break;
+      }
+      case 'stringArray': {
+        const prev = set.has(name) ? (values.get(name) as string[]) : [];
+        values.set(name, [...prev, raw]);
+        break;
+      }
+      case 'stringSlice': {
+        const prev = set.has(name) ? (values.get(name) as string[]) : [];
+        values.set(name, [...prev, ...(raw === '' ? [] : raw.split(',').map((s) => s.trim()))]);
+        break;
+      }
+    }
+    set.add(name);
+  }
+  return { values, args, explicit: set };
+}
+
+export function usage(specs: FlagSpec[]): string {
+  const w = Math.max(...specs.map((s) => s.name.length + s.type.length + 4));
+  return specs
+    .map((s) => {
+      const left = `--${s.name} ${s.type === 'bool' ? '' : s.type}`.padEnd(w + 2);
+      const def = s.default !== undefined && !(Array.isArray(s.default) && !s.default.length) ? ` (default ${JSON.stringify(s.default)})` : '';
+      return `      ${left}${s.usage}${def}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,81 @@
+// authentication.k8s.io virtual resources: TokenReview (not stored; runs the full token authenticator
+// chain, as kube-apiserver does) and SelfSubjectReview (v1 plus the beta/alpha versions older kubectl asks for).
+import { errors } from '../api/errors.js';
+import type { KObject, UserInfo } from '../api/types.js';
+import type { Authenticator } from '../authn/chain.js';
+import { rfc3339 } from './meta.js';
+import { virtual } from './define.js';
+import type { ResourceDef } from './resource.js';
+
+const group = 'authentication.k8s.io';
+const pkg = 'io.k8s.api.authentication';
+
+/** user.Info as the API renders it: empty fields omitted. */
+export function userInfoJson(u: UserInfo): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (u.username) out.username = u.username;
+  if (u.uid) out.uid = u.uid;
+  if (u.groups.length) out.groups = u.groups;
+  if (u.extra && Object.keys(u.extra).length) out.extra = u.extra;
+  return out;
+}
+
+export function tokenReviewResource(authn: Authenticator): ResourceDef {
+  return virtual({
+    group,
+    version: 'v1',
+    resource: 'tokenreviews',
+    kind: 'TokenReview',
+    schemaPackage: `${pkg}.v1`,
+    create: async (_ctx, body: KObject) => {
+      const spec = (body.spec ?? {}) as { token?: string; audiences?: string[] | null };
+      if (!spec.token) throw errors.badRequest(`token is required for TokenReview in ${group}`);
+      const audiences = spec.audiences ?? [];
+      const r = authn.reviewToken(spec.token, audiences);
+      const status: Record<string, unknown> = {};
+      if ('error' in r) {
+        status.user = {};
+        status.error = r.error;
+      } else {
+        if (audiences.length && !audiences.some((a) => r.audiences.includes(a)))
+          throw errors.internal('error validating audiences');
+        status.authenticated = true;
+        status.user = userInfoJson(r.user);
+        if (r.audiences.length) status.audiences = r.audiences;
+      }
+      const outSpec: Record<string, unknown> = { token: spec.token };
+      if (spec.audiences?.length) outSpec.audiences = spec.audiences;
+      return [
+        201,
+        {
+          kind: 'TokenReview',
+          apiVersion: `${group}/v1`,
+          metadata: { ...body.metadata, creationTimestamp: null },
+          spec: outSpec,
+          status,
+        },
+      ];
+    },
+  });
+}
+
+export function selfSubjectReviewResources(now: () => number = Date.now): ResourceDef[] {
+  return (['v1', 'v1beta1', 'v1alpha1'] as const).map((version) =>
+    virtual({
+      group,
+      version,
+      resource: 'selfsubjectreviews',
+      kind: 'SelfSubjectReview',
+      schemaPackage: `${pkg}.${version}`,
+      create: async (ctx) => [
+        201,
+        {
+          kind: 'SelfSubjectReview',
+          apiVersion: `${group}/${version}`,
+          metadata: { creationTimestamp: rfc3339(now()) },
+          status: { userInfo: userInfoJson(ctx.user) },
+        },
+      ],
+    }),
+  );
+}

@@ -1,0 +1,69 @@
+// ConfigMaps (ValidateConfigMap/ValidateConfigMapUpdate): config-key names, no key in both data and
+// binaryData, 1 MiB in total, and `immutable: true` freezing data and binaryData.
+import { type FieldError, forbidden, invalid, tooLong } from '../../api/field.js';
+import type { KObject } from '../../api/types.js';
+import { createErrors, updateErrors } from '../../api/validation/generic.js';
+import { byteLength, isConfigMapKey, nameIsDNSSubdomain } from '../../api/validation/names.js';
+import { semanticEqual, validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/objectmeta.js';
+import { rec, str } from '../../api/validation/util.js';
+import { pathKey } from '../../api/validation/values.js';
+import type { ResourceStrategy, TablePrinter } from '../types.js';
+import { configMapData } from '../printers/descriptions.js';
+import { age } from '../printers/duration.js';
+import { ageColumn, nameColumn } from '../printers/default.js';
+import { keepGeneration } from './common.js';
+import { dataBytes, maxSecretSize } from './secrets.js';
+
+export function validateConfigMap(obj: KObject): FieldError[] {
+  const errs = validateObjectMeta(obj.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain });
+  const d = rec(obj.data) ?? {};
+  const bd = rec(obj.binaryData) ?? {};
+  let total = 0;
+  for (const [key, value] of Object.entries(d)) {
+    for (const m of isConfigMapKey(key)) errs.push(invalid(pathKey('data', key), key, m));
+    if (key in bd) errs.push(invalid(pathKey('data', key), key, 'duplicate of key present in binaryData'));
+    total += byteLength(str(value));
+  }
+  for (const [key, value] of Object.entries(bd)) {
+    for (const m of isConfigMapKey(key)) errs.push(invalid(pathKey('binaryData', key), key, m));
+    total += dataBytes(value).length;
+  }
+  // The path is empty: the error is about the whole object.
+  if (total > maxSecretSize) errs.push(tooLong('', '', maxSecretSize));
+  return errs;
+}
+
+function validateConfigMapUpdateRules(obj: KObject, old: KObject): FieldError[] {
+  const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
+  if (old.immutable === true) {
+    if (obj.immutable !== true) errs.push(forbidden('immutable', 'field is immutable when `immutable` is set'));
+    if (!semanticEqual(obj.data, old.data)) errs.push(forbidden('data', 'field is immutable when `immutable` is set'));
+    if (!semanticEqual(obj.binaryData, old.binaryData))
+      errs.push(forbidden('binaryData', 'field is immutable when `immutable` is set'));
+  }
+  errs.push(...validateConfigMap(obj));
+  return errs;
+}
+
+export const strategy: ResourceStrategy = {
+  prepareForUpdate: keepGeneration,
+  validate(obj) {
+    return createErrors(validateConfigMap(obj), obj.metadata, true);
+  },
+  validateUpdate(obj, old) {
+    return updateErrors(validateConfigMapUpdateRules(obj, old), obj.metadata, old.metadata, true);
+  },
+};
+
+export const table: TablePrinter = {
+  columns: [
+    nameColumn,
+    { name: 'Data', type: 'string', format: '', description: configMapData, priority: 0 },
+    ageColumn,
+  ],
+  row: (o, now) => [
+    o.metadata.name ?? '',
+    Object.keys(rec(o.data) ?? {}).length + Object.keys(rec(o.binaryData) ?? {}).length,
+    age(o.metadata.creationTimestamp, now),
+  ],
+};

@@ -1,0 +1,63 @@
+// Field-level request machinery the generic registry delegates to: strict/warn field validation of bodies
+// against the kind's schema, and managed fields + patch application (server-side apply).
+import { checkFields, decodeError } from '../api/schema/fields.js';
+import type { KObject } from '../api/types.js';
+import type { ResourceDef } from './resource.js';
+import type { BodyChecker, FieldManager } from './rest.js';
+import { gvString } from './resource.js';
+import { resolve } from '../api/schema/index.js';
+import { TypeView, applyPatchRequest, updateManagedFields } from '../patch/index.js';
+
+export function createBodyChecker(): BodyChecker {
+  return {
+    check(def: ResourceDef, obj: KObject, raw: string | undefined) {
+      const r = checkFields(obj, def.schemaName, raw);
+      const typeErrors = r.typeErrors.map((d) => decodeError(def.kind, def.version, d));
+      // kube-apiserver lists unknown and duplicate fields together; duplicates read `duplicate field "x"`.
+      const unknown = [...r.unknown, ...(r.duplicates ?? []).map((d) => `duplicate field "${d}"`)];
+      return { unknown, typeErrors };
+    },
+  };
+}
+
+/** Managed fields and PATCH bodies, from the patch module over the kinds' schemas. */
+export function createFieldManager(): FieldManager {
+  const view = new TypeView(resolve);
+  const ownership = (def: ResourceDef, subresource: string) => ({
+    view,
+    resolver: resolve,
+    schemaName: def.schemaName,
+    apiVersion: gvString(def),
+    // The main resource never owns status; a status subresource owns only status (strategy resets).
+    resetFields: subresource ? undefined : ([[{ field: 'status' }]] as const),
+  });
+  return {
+    update(old, obj, manager, def, now) {
+      const r = updateManagedFields({
+        ...ownership(def, ''),
+        old,
+        new: obj,
+        manager,
+        now: new Date(now),
+      });
+      if (r.managedFields) obj.metadata.managedFields = r.managedFields;
+      else delete obj.metadata.managedFields;
+    },
+    patch(def, live, ctx, fieldManager, userAgent, now) {
+      const force = ctx.query.get('force');
+      const r = applyPatchRequest(ctx.contentType, live, ctx.body ?? Buffer.alloc(0), {
+        ...ownership(def, ctx.info.subresource),
+        gr: { group: def.group, resource: def.resource },
+        name: ctx.info.name,
+        namespace: def.namespaced ? ctx.info.namespace : '',
+        kind: def.kind,
+        fieldManager: fieldManager || undefined,
+        userAgent,
+        force: force === null ? undefined : force === 'true',
+        subresource: ctx.info.subresource || undefined,
+        now: new Date(now),
+      });
+      return r.object;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// Object-metadata bookkeeping done by the generic registry (BeforeCreate/BeforeUpdate in kube-apiserver).
+import { randomInt, randomUUID } from 'node:crypto';
+import type { KObject } from '../api/types.js';
+
+/** RFC 3339 with second precision, as metav1.Time marshals. */
+export function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+const alphanums = 'bcdfghjklmnpqrstvwxz2456789';
+/** names.SimpleNameGenerator: base truncated to 58 chars plus 5 random characters. */
+export function generateName(base: string): string {
+  const b = base.length > 58 ? base.slice(0, 58) : base;
+  let s = '';
+  for (let i = 0; i < 5; i++) s += alphanums[randomInt(alphanums.length)];
+  return b + s;
+}
+
+export function newUid(): string {
+  return randomUUID();
+}
+
+/** Deep copy for objects read from the store (which must never be mutated). */
+export function clone<T>(o: T): T {
+  return JSON.parse(JSON.stringify(o)) as T;
+}
+
+/** Field order kube-apiserver serializes: apiVersion/kind first, then metadata, then the rest. */
+export function canonical(obj: KObject, apiVersion: string, kind: string): KObject {
+  const { apiVersion: _a, kind: _k, metadata, ...rest } = obj;
+  return { kind, apiVersion, metadata: orderMeta(metadata), ...rest } as KObject;
+}
+
+const metaOrder = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+function orderMeta(m: KObject['metadata']): KObject['metadata'] {
+  const out: Record<string, unknown> = {};
+  const src = m as Record<string, unknown>;
+  for (const k of metaOrder) if (src[k] !== undefined) out[k] = src[k];
+  for (const k of Object.keys(src)) if (!(k in out) && src[k] !== undefined) out[k] = src[k];
+  return out as KObject['metadata'];
+}

@@ -1,0 +1,27 @@
+// /openapi/v3 (and the minimal /openapi/v2 kubectl wants) generated from the catalog's resource definitions.
+import { openapiHash, openapiV3Document as buildDocument, openapiV3Root } from '../api/schema/openapi.js';
+import type { Catalog, GroupVersionDef } from './catalog.js';
+import { gvString } from './resource.js';
+
+const documents = new WeakMap<GroupVersionDef, { doc: unknown; hash: string }>();
+
+function cached(gv: GroupVersionDef): { doc: unknown; hash: string } {
+  let c = documents.get(gv);
+  if (!c) {
+    const doc = buildDocument(gv, gv.resources);
+    c = { doc, hash: openapiHash(JSON.stringify(doc)) };
+    documents.set(gv, c);
+  }
+  return c;
+}
+
+export function openapiRoot(catalog: Catalog): unknown {
+  return openapiV3Root(
+    catalog.groups.map((g) => gvString(g)),
+    (gv) => cached(catalog.groups.find((g) => gvString(g) === gv)!).hash,
+  );
+}
+
+export function openapiDocument(gv: GroupVersionDef): unknown {
+  return cached(gv).doc;
+}

@@ -1,0 +1,160 @@
+// Every resource kubeauth serves, described once. Discovery, OpenAPI, tables, routing and RBAC names all
+// come from these definitions.
+import type { ServeOptions } from '../cli/options.js';
+import type { Authenticator } from '../authn/chain.js';
+import type { Authorization } from '../authz/setup.js';
+import type { ObjectLookup } from '../storage/lookup.js';
+import type { ServiceAccountKeys } from '../serviceaccount/setup.js';
+import { issueToken } from '../serviceaccount/tokenrequest.js';
+import * as namespaces from './core/namespaces.js';
+import * as serviceaccounts from './core/serviceaccounts.js';
+import * as secrets from './core/secrets.js';
+import * as configmaps from './core/configmaps.js';
+import * as pods from './core/pods.js';
+import * as nodes from './core/nodes.js';
+import * as events from './core/events.js';
+import { stored } from './define.js';
+import { selfSubjectReviewResources, tokenReviewResource } from './authentication.js';
+import { authorizationResources, rbacResources } from './authorization.js';
+import type { ResourceDef } from './resource.js';
+
+export interface ResourceDeps {
+  authenticator: Authenticator;
+  authz: Authorization;
+  lookup: ObjectLookup;
+  keys: ServiceAccountKeys;
+  issuer: string;
+  options: ServeOptions;
+}
+
+const corePkg = 'io.k8s.api.core.v1';
+
+export function buildResources(d: ResourceDeps): ResourceDef[] {
+  const core = (r: Omit<Parameters<typeof stored>[0], 'group' | 'version' | 'schemaPackage'>) =>
+    stored({ group: '', version: 'v1', schemaPackage: corePkg, ...r });
+  const defs: ResourceDef[] = [
+    core({
+      resource: 'configmaps',
+      kind: 'ConfigMap',
+      namespaced: true,
+      shortNames: ['cm'],
+      strategy: configmaps.strategy,
+      table: configmaps.table,
+    }),
+    core({
+      resource: 'events',
+      kind: 'Event',
+      namespaced: true,
+      shortNames: ['ev'],
+      fieldSelectors: [
+        'involvedObject.kind',
+        'involvedObject.namespace',
+        'involvedObject.name',
+        'involvedObject.uid',
+        'involvedObject.apiVersion',
+        'involvedObject.resourceVersion',
+        'involvedObject.fieldPath',
+        'reason',
+        'reportingComponent',
+        'source',
+        'type',
+      ],
+      strategy: events.strategy,
+      table: events.table,
+    }),
+    core({
+      resource: 'namespaces',
+      kind: 'Namespace',
+      namespaced: false,
+      shortNames: ['ns'],
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      fieldSelectors: ['status.phase'],
+      subresources: [
+        { name: 'finalize', kind: 'Namespace', verbs: ['update'], strategy: namespaces.finalizeStrategy },
+        { name: 'status', kind: 'Namespace', verbs: ['get', 'patch', 'update'], strategy: namespaces.statusStrategy },
+      ],
+      strategy: namespaces.strategy,
+      table: namespaces.table,
+      deleteStrategy: 'namespace',
+    }),
+    core({
+      resource: 'nodes',
+      kind: 'Node',
+      namespaced: false,
+      shortNames: ['no'],
+      fieldSelectors: ['spec.unschedulable'],
+      subresources: [{ name: 'status', kind: 'Node', verbs: ['get', 'patch', 'update'], strategy: nodes.statusStrategy }],
+      strategy: nodes.strategy,
+      table: nodes.table,
+    }),
+    core({
+      resource: 'pods',
+      kind: 'Pod',
+      namespaced: true,
+      shortNames: ['po'],
+      categories: ['all'],
+      fieldSelectors: [
+        'spec.nodeName',
+        'spec.restartPolicy',
+        'spec.schedulerName',
+        'spec.serviceAccountName',
+        'spec.hostNetwork',
+        'status.phase',
+        'status.podIP',
+        'status.podIPs',
+        'status.nominatedNodeName',
+      ],
+      subresources: [{ name: 'status', kind: 'Pod', verbs: ['get', 'patch', 'update'], strategy: pods.statusStrategy }],
+      strategy: pods.strategy,
+      table: pods.table,
+    }),
+    core({
+      resource: 'secrets',
+      kind: 'Secret',
+      namespaced: true,
+      fieldSelectors: ['type'],
+      strategy: secrets.strategy,
+      table: secrets.table,
+    }),
+    core({
+      resource: 'serviceaccounts',
+      kind: 'ServiceAccount',
+      namespaced: true,
+      shortNames: ['sa'],
+      subresources: [
+        {
+          name: 'token',
+          kind: 'TokenRequest',
+          group: 'authentication.k8s.io',
+          version: 'v1',
+          verbs: ['create'],
+          handle: async (ctx) => {
+            const { decodeBody } = await import('../server/body.js');
+            const body = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType);
+            const r = issueToken({
+              namespace: ctx.info.namespace,
+              name: ctx.info.name,
+              body,
+              lookup: d.lookup,
+              signer: d.keys.signer,
+              issuer: d.issuer,
+              apiAudiences: d.options.apiAudiences,
+              maxExpirationSeconds: d.options.serviceAccountMaxTokenExpiration || undefined,
+              extendExpiration: d.options.serviceAccountExtendTokenExpiration,
+            });
+            ctx.warnings.push(...r.warnings);
+            if (r.credentialId) ctx.annotations['authentication.kubernetes.io/issued-credential-id'] = r.credentialId;
+            return [201, r.response];
+          },
+        },
+      ],
+      strategy: serviceaccounts.strategy,
+      table: serviceaccounts.table,
+    }),
+    tokenReviewResource(d.authenticator),
+    ...selfSubjectReviewResources(),
+    ...authorizationResources(d.authz),
+    ...rbacResources(d.authz),
+  ];
+  return defs;
+}

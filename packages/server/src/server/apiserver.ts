@@ -1,0 +1,323 @@
+// The filter chain and dispatch, in kube-apiserver's order: panic recovery -> request info ->
+// authentication -> impersonation -> authorization -> handler (admission -> registry -> storage).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { errors, isStatusError, StatusError, successStatus } from '../api/errors.js';
+import type { KObject, UserInfo } from '../api/types.js';
+import type { Authenticator } from '../authn/chain.js';
+import { impersonate } from '../authn/impersonation.js';
+import type { Attributes, Authorizer } from '../authz/authorizer.js';
+import type { Catalog } from '../registry/catalog.js';
+import { gvString, type HandlerContext, type ResourceDef } from '../registry/resource.js';
+import { keyFor, type DeleteOptions, type RestStorage } from '../registry/rest.js';
+import { serveWatch } from '../registry/watch.js';
+import { requestInfo, type RequestInfo } from '../request/info.js';
+import type { Entry } from '../storage/store.js';
+import { decodeBody, mediaType, readBody } from './body.js';
+import { negotiate, type Negotiated } from './negotiate.js';
+import { send, sendStatus, warningHeader, type AnyResponse } from './respond.js';
+import type { Tables } from './tables.js';
+
+type Req = IncomingMessage | Http2ServerRequest;
+type Res = ServerResponse | Http2ServerResponse;
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** A non-resource endpoint: returns [code, body, contentType?, headers?] or writes the response itself. */
+export type NonResourceHandler = (
+  req: Req,
+  res: Res,
+  ctx: { user: UserInfo; query: URLSearchParams; path: string },
+) => void | Promise<void>;
+
+export interface ApiServerDeps {
+  catalog: Catalog;
+  rest: RestStorage;
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+  forbidden: (a: Attributes, reason: string) => StatusError;
+  tables: Tables;
+  /** Exact-path non-resource handlers (/healthz, /version, /api, ...). */
+  nonResource: Map<string, NonResourceHandler>;
+  /** Prefix handlers tried in order when no exact path matched (/openapi/v3/, /apis/<g>/...). */
+  nonResourcePrefixes: Array<[string, NonResourceHandler]>;
+  logger: Logger;
+}
+
+export class ApiServer {
+  private inflight = 0;
+  private drainWaiters: Array<() => void> = [];
+  private readonly watchClosers = new Set<() => void>();
+
+  constructor(private readonly d: ApiServerDeps) {}
+
+  /** The node request listener. Never throws: every failure becomes a Status response. */
+  readonly listener = (req: Req, res: Res): void => {
+    this.inflight++;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      if (--this.inflight === 0) for (const w of this.drainWaiters.splice(0)) w();
+    };
+    res.on('close', finish);
+    res.on('finish', finish);
+    this.handle(req, res).catch((e: unknown) => this.fail(res, e, undefined, []));
+  };
+
+  /** Ends open watches and resolves when in-flight requests have finished. */
+  drain(): Promise<void> {
+    for (const c of this.watchClosers) c();
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((r) => this.drainWaiters.push(r));
+  }
+
+  private fail(res: AnyResponse, e: unknown, neg: Negotiated | undefined, warnings: string[]): void {
+    if (isStatusError(e)) return sendStatus(res, e, neg, warnings);
+    this.d.logger.error('panic in handler', { err: (e as Error)?.stack ?? String(e) });
+    sendStatus(res, errors.internal(String((e as Error)?.message ?? e)), neg, warnings);
+  }
+
+  private async handle(req: Req, res: Res): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+    let path: string;
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      throw errors.badRequest(`invalid URL escape in path "${rawPath}"`);
+    }
+    const method = req.method ?? 'GET';
+    const info = requestInfo(method, path, query);
+    const pretty = query.get('pretty') === 'true' || query.get('pretty') === '1';
+
+    // Authentication.
+    const authn = this.d.authenticator.authenticateRequest(req.headers, req.socket, path);
+    if ('error' in authn || 'none' in authn) {
+      if ('error' in authn) this.d.logger.info('Unable to authenticate the request', { err: authn.error, path });
+      return sendStatus(res, errors.unauthorized(), { kind: 'json', contentType: 'application/json', pretty }, []);
+    }
+    const warnings = [...authn.warnings];
+    let user = authn.user;
+    const imp = impersonate(req.headers, user, {
+      authorize: (a) => this.d.authorizer.authorize(a),
+      forbidden: this.d.forbidden,
+    });
+    if (imp) user = imp;
+
+    // Authorization.
+    const attrs: Attributes = {
+      user,
+      verb: info.verb,
+      isResourceRequest: info.isResourceRequest,
+      path: info.path,
+      apiGroup: info.apiGroup,
+      apiVersion: info.apiVersion,
+      resource: info.resource,
+      subresource: info.subresource,
+      namespace: info.namespace,
+      name: info.name,
+    };
+    const decision = this.d.authorizer.authorize(attrs);
+    if (decision.decision !== 'Allow') {
+      return sendStatus(res, this.d.forbidden(attrs, decision.reason), { kind: 'json', contentType: 'application/json', pretty }, warnings);
+    }
+
+    if (!info.isResourceRequest) return this.nonResource(req, res, path, query, user);
+    const ctx: HandlerContext = { info, query, user, warnings, annotations: {} };
+    let neg: Negotiated | undefined;
+    try {
+      const def = this.d.catalog.find(info.apiGroup, info.apiVersion, info.resource);
+      if (!def) throw errors.pathNotFound();
+      if (info.namespace && !def.namespaced && info.resource !== 'namespaces') throw errors.pathNotFound();
+      if (!info.namespace && def.namespaced && info.name) throw errors.pathNotFound();
+      const tableable = !!def.strategy && !info.subresource;
+      neg = negotiate(req.headers['accept'], tableable, pretty);
+      if (method === 'POST' || method === 'PUT' || method === 'PATCH' || (method === 'DELETE' && hasBody(req))) {
+        ctx.body = await readBody(req);
+        ctx.contentType = req.headers['content-type'];
+      }
+      await this.dispatch(req, res, def, ctx, neg);
+    } catch (e) {
+      this.fail(res, e, neg, warnings);
+    }
+  }
+
+  private async nonResource(req: Req, res: Res, path: string, query: URLSearchParams, user: UserInfo): Promise<void> {
+    const h = this.d.nonResource.get(path);
+    if (h) return h(req, res, { user, query, path });
+    for (const [p, handler] of this.d.nonResourcePrefixes) if (path.startsWith(p)) return handler(req, res, { user, query, path });
+    throw errors.pathNotFound();
+  }
+
+  private respond(res: Res, code: number, body: unknown, neg: Negotiated, ctx: HandlerContext): void {
+    const headers: Record<string, string | string[]> = {};
+    if (ctx.warnings.length) headers['Warning'] = [...new Set(ctx.warnings)].map(warningHeader);
+    send(res, code, body, neg, headers);
+  }
+
+  private entryBody(def: ResourceDef, e: Entry, neg: Negotiated, ctx: HandlerContext): unknown {
+    if (neg.kind === 'table') return this.d.tables.table(def, [e], String(e.rev), ctx.query, true, neg.metaVersion);
+    if (neg.kind === 'partial') return this.d.tables.partial(e.object, neg.metaVersion);
+    return neg.kind === 'json' && !neg.pretty ? (e.json ??= JSON.stringify(e.object)) : e.object;
+  }
+
+  private async dispatch(req: Req, res: Res, def: ResourceDef, ctx: HandlerContext, neg: Negotiated): Promise<void> {
+    const { info } = ctx;
+    const rest = this.d.rest;
+    const ua = req.headers['user-agent'];
+    if (info.subresource) {
+      const sub = def.subresources.find((s) => s.name === info.subresource);
+      if (!sub || (!sub.handle && !sub.strategy)) throw errors.pathNotFound();
+      if (!sub.verbs.includes(info.verb)) throw errors.methodNotSupported({ group: def.group, resource: `${def.resource}/${sub.name}` }, info.verb);
+      if (sub.strategy) return this.storedSubresource(req, res, { ...def, strategy: sub.strategy }, ctx, neg);
+      const [code, body] = await sub.handle!(ctx, def);
+      return this.respond(res, code, body, neg, ctx);
+    }
+    if (def.virtualCreate) {
+      if (info.verb !== 'create') throw errors.methodNotSupported({ group: def.group, resource: def.resource }, info.verb);
+      if (info.namespace && !def.namespaced) throw errors.badRequest(`namespace is not allowed on this type: ${info.namespace}`);
+      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType);
+      const obj = rest.decodeObject(def, ctx, value, ctx.body?.toString('utf8'));
+      const [code, body] = await def.virtualCreate(ctx, obj);
+      return this.respond(res, code, body, neg, ctx);
+    }
+    switch (info.verb) {
+      case 'get':
+        return this.respond(res, 200, this.entryBody(def, rest.get(def, ctx), neg, ctx), neg, ctx);
+      case 'list':
+        return this.respond(res, 200, this.listBody(def, ctx, neg), neg, ctx);
+      case 'watch': {
+        const render = (o: KObject, first: boolean): unknown =>
+          neg.kind === 'table'
+            ? this.d.tables.table(def, [{ key: '', rev: 0, object: o }], o.metadata.resourceVersion ?? '', ctx.query, first, neg.metaVersion)
+            : neg.kind === 'partial'
+              ? this.d.tables.partial(o, neg.metaVersion)
+              : o;
+        serveWatch(rest.store, def, ctx, res, neg.kind === 'yaml' ? 'application/json' : neg.contentType, {
+          render,
+          fieldLabels: rest.fieldLabels(def),
+        }, (close) => {
+          this.watchClosers.add(close);
+          res.on('close', () => {
+            this.watchClosers.delete(close);
+            close();
+          });
+        });
+        return;
+      }
+      case 'create': {
+        if (info.name) throw errors.methodNotSupported({ group: def.group, resource: def.resource }, 'create');
+        const raw = ctx.body?.toString('utf8');
+        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType);
+        const e = await rest.create(def, ctx, value, raw, ua);
+        return this.respond(res, 201, this.entryBody(def, e, neg, ctx), neg, ctx);
+      }
+      case 'update': {
+        const raw = ctx.body?.toString('utf8');
+        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType);
+        const { entry, created } = await rest.update(def, ctx, value, raw, ua);
+        return this.respond(res, created ? 201 : 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
+      }
+      case 'patch': {
+        const mt = mediaType(ctx.contentType);
+        ctx.contentType = mt;
+        const { entry, created } = await rest.patch(def, ctx, ua);
+        return this.respond(res, created ? 201 : 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
+      }
+      case 'delete': {
+        const opts = this.deleteOptions(ctx);
+        const { entry, deleted } = await rest.delete(def, ctx, opts);
+        // kube-apiserver answers 202 while finalizers hold the object, 200 once it is gone.
+        return this.respond(res, deleted ? 200 : 202, this.entryBody(def, entry, neg, ctx), neg, ctx);
+      }
+      case 'deletecollection': {
+        const opts = this.deleteOptions(ctx);
+        const items = await rest.deleteCollection(def, ctx, opts);
+        return this.respond(res, 200, listObject(def, items, String(rest.store.rev)), neg, ctx);
+      }
+      default:
+        throw errors.methodNotSupported({ group: def.group, resource: def.resource }, info.verb);
+    }
+  }
+
+  /** status/finalize: the parent object read and written through the subresource's strategy. */
+  private async storedSubresource(req: Req, res: Res, def: ResourceDef, ctx: HandlerContext, neg: Negotiated): Promise<void> {
+    const rest = this.d.rest;
+    const ua = req.headers['user-agent'];
+    if (ctx.info.verb === 'get') return this.respond(res, 200, this.entryBody(def, rest.get(def, ctx), neg, ctx), neg, ctx);
+    if (ctx.info.verb === 'update') {
+      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType);
+      const { entry } = await rest.update({ ...def, allowCreateOnUpdate: false }, ctx, value, ctx.body?.toString('utf8'), ua);
+      return this.respond(res, 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
+    }
+    ctx.contentType = mediaType(ctx.contentType);
+    if (ctx.contentType.startsWith('application/apply-patch')) {
+      // Apply to a subresource never creates the parent.
+      if (!rest.store.get(keyFor(def, ctx.info.namespace, ctx.info.name))) throw errors.notFound({ group: def.group, resource: def.resource }, ctx.info.name);
+    }
+    const { entry } = await rest.patch(def, ctx, ua);
+    return this.respond(res, 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
+  }
+
+  private deleteOptions(ctx: HandlerContext): DeleteOptions {
+    let opts: DeleteOptions = {};
+    if (ctx.body && ctx.body.length) {
+      const v = decodeBody(ctx.body, ctx.contentType);
+      if (v && typeof v === 'object') opts = v as DeleteOptions;
+    }
+    const q = ctx.query;
+    if (q.get('gracePeriodSeconds') !== null) opts.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
+    const pp = q.get('propagationPolicy');
+    if (pp !== null) opts.propagationPolicy = pp as DeleteOptions['propagationPolicy'];
+    if (opts.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy))
+      throw errors.invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', [
+        {
+          type: 'FieldValueNotSupported',
+          field: 'propagationPolicy',
+          badValue: opts.propagationPolicy,
+          detail: 'supported values: "Foreground", "Background", "Orphan", "nil"',
+        },
+      ]);
+    return opts;
+  }
+
+  private listBody(def: ResourceDef, ctx: HandlerContext, neg: Negotiated): unknown {
+    const r = this.d.rest.list(def, ctx);
+    if (neg.kind === 'table') {
+      const t = this.d.tables.table(def, r.items, r.resourceVersion, ctx.query, true, neg.metaVersion) as { metadata: Record<string, unknown> };
+      if (r.continue) t.metadata.continue = r.continue;
+      if (r.remainingItemCount !== undefined) t.metadata.remainingItemCount = r.remainingItemCount;
+      return t;
+    }
+    if (neg.kind === 'partial') {
+      const meta: Record<string, unknown> = { resourceVersion: r.resourceVersion };
+      if (r.continue) meta.continue = r.continue;
+      return { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${neg.metaVersion ?? 'v1'}`, metadata: meta, items: r.items.map((e) => this.d.tables.partial(e.object, neg.metaVersion)) };
+    }
+    // Fast path: splice the cached JSON of each object into the list without re-serializing it.
+    let meta = `{"resourceVersion":${JSON.stringify(r.resourceVersion)}`;
+    if (r.continue) meta += `,"continue":${JSON.stringify(r.continue)}`;
+    if (r.remainingItemCount !== undefined) meta += `,"remainingItemCount":${r.remainingItemCount}`;
+    meta += '}';
+    const parts = r.items.map((e) => (e.json ??= JSON.stringify(e.object)));
+    const text = `{"kind":"${def.listKind}","apiVersion":"${gvString(def)}","metadata":${meta},"items":[${parts.join(',')}]}`;
+    return neg.kind === 'json' && !neg.pretty ? text : JSON.parse(text);
+  }
+}
+
+function hasBody(req: Req): boolean {
+  const len = req.headers['content-length'];
+  return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+export function listObject(def: ResourceDef, items: Entry[], rv: string): unknown {
+  return { kind: def.listKind, apiVersion: gvString(def), metadata: { resourceVersion: rv }, items: items.map((e) => e.object) };
+}
+
+export { successStatus, StatusError, type RequestInfo };

@@ -1,0 +1,268 @@
+// Assembles kubeauth from its seams and starts it: PKI and keys, storage, registry, authentication,
+// authorization, controllers, then the HTTPS (h2 + HTTP/1.1) listener.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { ServeOptions } from '../cli/options.js';
+import { ensurePki } from '../pki/datadir.js';
+import { renderKubeconfig, writeKubeconfig } from '../pki/kubeconfig.js';
+import { Store } from '../storage/store.js';
+import { SqliteBackend } from '../storage/sqlite.js';
+import { MemoryBackend } from '../storage/memory.js';
+import { StoreLookup } from '../storage/cache-lookup.js';
+import { Authenticator } from '../authn/chain.js';
+import { TokenFileAuthenticator } from '../authn/tokenfile.js';
+import type { TokenAuthenticator } from '../authn/types.js';
+import { ApiServer } from './apiserver.js';
+import { createTables } from './tables.js';
+import { nonResourceHandlers, gvPath, type HealthCheck } from './nonresource.js';
+import { createLogger } from './log.js';
+import { buildResources } from '../registry/resources.js';
+import { Catalog } from '../registry/catalog.js';
+import { RestStorage } from '../registry/rest.js';
+import { AdmissionChain } from '../admission/chain.js';
+import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
+import { serviceAccountAdmission } from '../admission/serviceaccount.js';
+import { podDefaults } from '../admission/pod-defaults.js';
+import { SystemClient } from '../controllers/client.js';
+import { NamespaceController } from '../controllers/namespace.js';
+import { GarbageCollector } from '../controllers/gc.js';
+import { bootstrapNamespaces } from '../controllers/bootstrap.js';
+import { createFieldManager, createBodyChecker } from '../registry/fields.js';
+import { openapiRoot, openapiDocument } from '../registry/openapi.js';
+import { loadServiceAccountKeys, type ServiceAccountKeys } from '../serviceaccount/setup.js';
+import { ServiceAccountTokenAuthenticator } from '../serviceaccount/authenticator.js';
+import { discoveryDocument, jwksDocument, isDiscoveryEnabled } from '../serviceaccount/openid.js';
+import { createAuthorization, type Authorization } from '../authz/setup.js';
+import { TokensController } from '../controllers/tokens.js';
+import { OidcAuthenticators, watchAuthenticationConfig } from '../authn/oidc/authenticator.js';
+
+const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
+
+export const kubeauthVersion = '0.1.0';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  dataDir: string;
+  caPem: string;
+  store: Store;
+  keys: ServiceAccountKeys;
+  close(): Promise<void>;
+  /** Resolves when controllers have caught up (tests). */
+  settle(): Promise<void>;
+}
+
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  const log = createLogger(o.logLevel);
+  const dataDir = resolve(o.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const pki = await ensurePki(dataDir, { extraSans: o.tlsSans });
+  const servingCert = o.tlsCertFile ? readFileSync(o.tlsCertFile, 'utf8') : pki.servingCertPem;
+  const servingKey = o.tlsPrivateKeyFile ? readFileSync(o.tlsPrivateKeyFile, 'utf8') : pki.servingKeyPem;
+  const clientCa = o.clientCaFile ? readFileSync(o.clientCaFile, 'utf8') : pki.caCertPem;
+
+  const keys = loadServiceAccountKeys(o, pki.saKeyPath, dataDir);
+
+  const backend = o.storageBackend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
+  const store = await Store.open(backend);
+  store.startCompaction();
+  const lookup = new StoreLookup(store);
+  let client: SystemClient | undefined;
+
+  // Authentication: token file, then service-account tokens (legacy + bound) — kube-apiserver's order.
+  const tokenAuthenticators: TokenAuthenticator[] = [];
+  if (o.tokenAuthFile) tokenAuthenticators.push(TokenFileAuthenticator.fromFile(o.tokenAuthFile, o.apiAudiences));
+  const saAuthn = new ServiceAccountTokenAuthenticator({
+    issuers: o.serviceAccountIssuers,
+    apiAudiences: o.apiAudiences,
+    keys: keys.verify,
+    lookup,
+    lookupLegacy: o.serviceAccountLookup,
+    // Legacy-token use is recorded on the Secret's last-used label, off the request path.
+    onLegacyUse: (p) =>
+      void client
+        ?.update('', 'secrets', p.namespace, p.name, (sec) => {
+          if (sec.metadata.uid !== p.uid || sec.metadata.labels?.[lastUsedLabel] === p.date) return undefined;
+          sec.metadata.labels = { ...(sec.metadata.labels ?? {}), [lastUsedLabel]: p.date };
+          return sec;
+        })
+        .catch((e: unknown) => log.warn('failed to mark legacy token used', { err: String(e) })),
+  });
+  tokenAuthenticators.push(saAuthn);
+  // External issuers (--oidc-* / --authentication-config) come after service accounts, as in kube-apiserver.
+  const oidc = new OidcAuthenticators(o.authentication.jwt, {
+    apiAudiences: o.apiAudiences,
+    log,
+    disallowedIssuers: o.serviceAccountIssuers,
+  });
+  oidc.start();
+  tokenAuthenticators.push(oidc);
+  const authFile = o.authentication.file;
+  const configWatch = authFile
+    ? watchAuthenticationConfig(authFile.path, (c) => oidc.reload(c.jwt), log, {
+        initialData: authFile.data,
+        initialAnonymous: o.authentication.anonymous,
+        disallowedIssuers: o.serviceAccountIssuers,
+      })
+    : undefined;
+  const authenticator = new Authenticator({
+    tokenAuthenticators,
+    apiAudiences: o.apiAudiences,
+    anonymous: o.anonymousAuth && !(o.authorizationModes.length === 1 && o.authorizationModes[0] === 'AlwaysAllow'),
+    anonymousPaths: o.authentication.anonymous?.conditions.map((c) => c.path),
+    clientCertificates: true,
+  });
+
+  const authz: Authorization = createAuthorization(o.authorizationModes, store);
+
+  let port = o.securePort;
+  const serverAddress = () => `${o.bindAddress.includes(':') ? `[${o.bindAddress}]` : o.bindAddress}:${port}`;
+  const issuer = o.serviceAccountIssuers[0]!;
+  const jwksUri = () => o.serviceAccountJwksUri ?? `https://${o.externalHostname ?? serverAddress()}/openid/v1/jwks`;
+
+  const defs = buildResources({
+    authenticator,
+    authz,
+    lookup,
+    keys,
+    issuer,
+    options: o,
+  });
+  const catalog = new Catalog(defs);
+  const rest = new RestStorage({
+    store,
+    admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
+    fields: createFieldManager(),
+    bodies: createBodyChecker(),
+  });
+  client = new SystemClient(rest, catalog);
+
+  let ready = false;
+  const healthChecks = (): HealthCheck[] => [
+    { name: 'ping', check: () => undefined },
+    { name: 'log', check: () => undefined },
+    { name: 'storage', check: () => undefined },
+  ];
+  const readyChecks = (): HealthCheck[] => [
+    ...healthChecks(),
+    { name: 'informer-sync', check: () => (ready ? undefined : 'not ready') },
+    { name: 'poststarthook/rbac/bootstrap-roles', check: () => (authz.bootstrapped() ? undefined : 'not finished') },
+    { name: 'poststarthook/start-service-account-controllers', check: () => (ready ? undefined : 'not finished') },
+  ];
+  const openapiDocs = new Map<string, unknown>();
+  const nr = nonResourceHandlers({
+    catalog,
+    kubeauthVersion,
+    serverAddress,
+    healthChecks,
+    readyChecks,
+    openapi: {
+      root: () => openapiRoot(catalog),
+      document: (p) => {
+        const gv = catalog.groups.find((g) => gvPath(g.group, g.version) === p);
+        if (!gv) return undefined;
+        let doc = openapiDocs.get(p);
+        if (!doc) openapiDocs.set(p, (doc = openapiDocument(gv)));
+        return doc;
+      },
+    },
+    oidc: isDiscoveryEnabled(issuer)
+      ? {
+          discovery: () => discoveryDocument(issuer, jwksUri(), keys.verify),
+          jwks: () => jwksDocument(keys.verify),
+        }
+      : undefined,
+  });
+  const api = new ApiServer({
+    catalog,
+    rest,
+    authenticator,
+    authorizer: authz.authorizer,
+    forbidden: authz.forbidden,
+    tables: createTables(),
+    nonResource: nr.exact,
+    nonResourcePrefixes: nr.prefixes,
+    logger: log,
+  });
+
+  // Controllers.
+  const nsController = new NamespaceController({ store, client, catalog, caPem: pki.caCertPem, log: log.info });
+  const gc = new GarbageCollector(store, client, catalog, log.info);
+  const tokens = new TokensController({
+    store,
+    client,
+    caPem: pki.caCertPem,
+    signer: keys.legacySigner,
+    autoCreate: o.legacyServiceAccountTokenSecrets,
+    log: log.info,
+  });
+  gc.index(store.list('/core/').concat());
+  await authz.start(client);
+  nsController.start();
+  gc.start();
+  tokens.start();
+  await bootstrapNamespaces(client);
+
+  const server: Http2SecureServer = createSecureServer(
+    {
+      allowHTTP1: true,
+      cert: servingCert,
+      key: servingKey,
+      ca: clientCa,
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
+    api.listener,
+  );
+  server.on('sessionError', () => undefined);
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(o.securePort, o.bindAddress, () => {
+      server.off('error', rej);
+      res();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const host = o.bindAddress.includes(':') ? `[${o.bindAddress}]` : o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress;
+  const url = `https://${host}:${port}`;
+  const kubeconfigPath = join(dataDir, 'admin.kubeconfig');
+  writeKubeconfig(
+    kubeconfigPath,
+    renderKubeconfig({
+      server: url,
+      caPem: pki.caCertPem,
+      user: { name: 'kubernetes-admin', clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem },
+    }),
+  );
+  ready = true;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    kubeconfigPath,
+    dataDir,
+    caPem: pki.caCertPem,
+    store,
+    keys,
+    settle: async () => {
+      for (let i = 0; i < 3; i++) await Promise.all([nsController.idle(), gc.idle(), tokens.idle()]);
+    },
+    close: () =>
+      (closing ??= (async () => {
+        server.close();
+        await api.drain();
+        nsController.stop();
+        gc.stop();
+        tokens.stop();
+        authz.stop();
+        configWatch?.close();
+        oidc.stop();
+        await store.close();
+      })()),
+  };
+}

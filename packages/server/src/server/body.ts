@@ -1,0 +1,64 @@
+// Request bodies: size limit, JSON or YAML by Content-Type, and Kubernetes' messages for bad input.
+import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
+import { parse as parseYaml } from 'yaml';
+import { errors } from '../api/errors.js';
+
+/** kube-apiserver's MaxRequestBodyBytes. */
+export const maxBodyBytes = 3 * 1024 * 1024;
+
+export type AnyRequest = IncomingMessage | Http2ServerRequest;
+
+export async function readBody(req: AnyRequest, limit = maxBodyBytes): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? -1);
+  if (declared > limit) {
+    req.resume();
+    throw errors.tooLarge(`limit is ${limit}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw errors.tooLarge(`limit is ${limit}`);
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Decodes a JSON or YAML body into a value (objects only for resource writes). */
+export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
+  const mt = mediaType(contentType);
+  const text = buf.toString('utf8');
+  if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml') {
+    try {
+      return parseYaml(text, { maxAliasCount: 100 });
+    } catch (e) {
+      throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (mt && mt !== 'application/json' && !mt.endsWith('+json') && mt !== '*/*') {
+    throw errors.unsupportedMediaType('application/json, application/yaml, application/vnd.kubernetes.protobuf');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw errors.badRequest(jsonSyntaxMessage(text, e as Error));
+  }
+}
+
+/** Go's json decoder phrasing for the common syntax errors (kubectl shows it verbatim). */
+function jsonSyntaxMessage(text: string, e: Error): string {
+  if (text.trim() === '') return 'Object \'Kind\' is missing in \'\'';
+  const m = /position (\d+)/.exec(e.message);
+  const pos = m ? Number(m[1]) : text.length;
+  const ch = text[pos];
+  if (ch === undefined) return "couldn't get version/kind; json parse error: unexpected end of JSON input";
+  return `couldn't get version/kind; json parse error: invalid character '${ch}' looking for beginning of value`;
+}

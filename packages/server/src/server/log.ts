@@ -1,0 +1,22 @@
+// Structured logs as JSON lines on stderr (stdout carries only the ready line and command output).
+import type { Logger } from './apiserver.js';
+
+const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+export type Level = keyof typeof levels;
+
+export function createLogger(level: string = 'info', out: NodeJS.WritableStream = process.stderr): Logger & {
+  warn(msg: string, f?: Record<string, unknown>): void;
+  debug(msg: string, f?: Record<string, unknown>): void;
+} {
+  const min = levels[(level as Level) in levels ? (level as Level) : 'info'];
+  const write = (l: Level, msg: string, f?: Record<string, unknown>) => {
+    if (levels[l] < min) return;
+    out.write(JSON.stringify({ level: l, time: new Date().toISOString(), msg, ...f }) + '\n');
+  };
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+  };
+}
