@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
+import { generateRsaKeyPem, keyId, loadSigningKey } from './keys.js';
+import { loadServiceAccountKeys } from './setup.js';
+
+test('default keys: the signing key plus retired keys verify', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sa-setup-'));
+  try {
+    mkdirSync(join(dir, 'pki', 'sa-old'), { recursive: true });
+    const current = generateRsaKeyPem();
+    writeFileSync(join(dir, 'pki', 'sa.key'), current);
+    const retired = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    writeFileSync(join(dir, 'pki', 'sa-old', 'sa-1.key'), retired.export({ type: 'pkcs8', format: 'pem' }));
+    const keys = loadServiceAccountKeys({ serviceAccountKeyFiles: [] }, join(dir, 'pki', 'sa.key'), dir);
+    assert.equal(keys.signer.kid, loadSigningKey(current).kid);
+    assert.equal(keys.legacySigner, keys.signer);
+    assert.deepEqual(
+      keys.verify.all().map((k) => k.alg),
+      ['RS256', 'ES256'],
+    );
+    assert.equal(keys.verify.get(keyId(retired)).length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('explicit key files are the whole verification set; a bad signing key fails with kube wording', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sa-setup-'));
+  try {
+    const signing = join(dir, 'signing.key');
+    const pub = join(dir, 'other.pub');
+    writeFileSync(signing, generateRsaKeyPem('pkcs1'));
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey;
+    writeFileSync(pub, other.export({ type: 'spki', format: 'pem' }));
+    const keys = loadServiceAccountKeys(
+      { serviceAccountKeyFiles: [pub], serviceAccountSigningKeyFile: signing },
+      join(dir, 'unused'),
+      dir,
+    );
+    assert.deepEqual(
+      keys.verify.all().map((k) => k.kid),
+      [keyId(other)],
+    );
+    writeFileSync(signing, 'nope');
+    assert.throws(
+      () => loadServiceAccountKeys({ serviceAccountKeyFiles: [], serviceAccountSigningKeyFile: signing }, '', dir),
+      {
+        message:
+          'failed to parse service-account-issuer-key-file: data does not contain a valid RSA or ECDSA private key',
+      },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
