@@ -96,7 +96,7 @@ export function errorBody(e: FieldError): string {
 }
 
 export function fieldErrorString(e: FieldError): string {
-  return e.field ? `${e.field}: ${errorBody(e)}` : errorBody(e);
+  return `${e.field}: ${errorBody(e)}`;
 }
 
 const mk =

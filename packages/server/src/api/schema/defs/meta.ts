@@ -1,0 +1,192 @@
+// meta/v1 (k8s.io/apimachinery v0.33) types used by every group, plus the apimachinery scalar types.
+// Notation: see ../dsl.ts.
+import type { PackageDef } from '../dsl.js';
+import type { Schema } from '../types.js';
+
+export const meta: PackageDef = {
+  prefix: 'io.k8s.apimachinery.pkg.apis.meta.v1',
+  go: 'v1',
+  group: '',
+  version: 'v1',
+  kinds: ['Status', 'APIResourceList', 'APIGroupList', 'APIGroup', 'APIVersions'],
+  docs: {
+    ObjectMeta: 'Metadata every persisted object has.',
+    ListMeta: 'Metadata of a list response.',
+    Status: 'The result of an operation that returns no object, and every error.',
+    DeleteOptions: 'Options for a delete request.',
+    WatchEvent: 'One event of a watch stream.',
+    Patch: 'The body of a PATCH request.',
+  },
+  aliases: {
+    CauseType: 's',
+    DeletionPropagation: 's',
+    FieldSelectorOperator: 's',
+    LabelSelectorOperator: 's',
+    ManagedFieldsOperationType: 's',
+    StatusReason: 's',
+    Verbs: '[]s',
+  },
+  types: {
+    APIGroup: {
+      kind: 's',
+      apiVersion: 's',
+      name: 's req',
+      versions: '[]GroupVersionForDiscovery req lt=atomic',
+      preferredVersion: 'GroupVersionForDiscovery',
+      serverAddressByClientCIDRs: '[]ServerAddressByClientCIDR lt=atomic',
+    },
+    APIGroupList: {
+      kind: 's',
+      apiVersion: 's',
+      groups: '[]APIGroup req lt=atomic',
+    },
+    APIResource: {
+      name: 's req',
+      singularName: 's req',
+      namespaced: 'b req',
+      group: 's',
+      version: 's',
+      kind: 's req',
+      verbs: 'Verbs req',
+      shortNames: '[]s lt=atomic',
+      categories: '[]s lt=atomic',
+      storageVersionHash: 's',
+    },
+    APIResourceList: {
+      kind: 's',
+      apiVersion: 's',
+      groupVersion: 's req',
+      resources: '[]APIResource req lt=atomic',
+    },
+    APIVersions: {
+      kind: 's',
+      apiVersion: 's',
+      versions: '[]s req lt=atomic',
+      serverAddressByClientCIDRs: '[]ServerAddressByClientCIDR req lt=atomic',
+    },
+    DeleteOptions: {
+      kind: 's',
+      apiVersion: 's',
+      gracePeriodSeconds: 'i64',
+      preconditions: 'Preconditions',
+      orphanDependents: 'b',
+      propagationPolicy: 'DeletionPropagation',
+      dryRun: '[]s lt=atomic',
+      ignoreStoreReadErrorWithClusterBreakingPotential: 'b',
+    },
+    FieldSelectorRequirement: {
+      key: 's req',
+      operator: 'FieldSelectorOperator req',
+      values: '[]s lt=atomic',
+    },
+    GroupVersionForDiscovery: {
+      groupVersion: 's req',
+      version: 's req',
+    },
+    LabelSelector: { '@': 'atomic', matchLabels: '{}s', matchExpressions: '[]LabelSelectorRequirement lt=atomic' },
+    LabelSelectorRequirement: {
+      key: 's req',
+      operator: 'LabelSelectorOperator req',
+      values: '[]s lt=atomic',
+    },
+    ListMeta: {
+      selfLink: 's',
+      resourceVersion: 's',
+      continue: 's',
+      remainingItemCount: 'i64',
+    },
+    ManagedFieldsEntry: {
+      manager: 's',
+      operation: 'ManagedFieldsOperationType',
+      apiVersion: 's',
+      time: 'Time',
+      fieldsType: 's',
+      fieldsV1: 'FieldsV1',
+      subresource: 's',
+    },
+    ObjectMeta: {
+      name: 's',
+      generateName: 's',
+      namespace: 's',
+      selfLink: 's',
+      uid: 's',
+      resourceVersion: 's',
+      generation: 'i64',
+      creationTimestamp: 'Time',
+      deletionTimestamp: 'Time',
+      deletionGracePeriodSeconds: 'i64',
+      labels: '{}s',
+      annotations: '{}s',
+      ownerReferences: '[]OwnerReference ps=merge mk=uid lt=map lk=uid',
+      finalizers: '[]s ps=merge lt=set',
+      managedFields: '[]ManagedFieldsEntry lt=atomic',
+    },
+    Patch: {},
+    OwnerReference: {
+      '@': 'atomic',
+      apiVersion: 's req',
+      kind: 's req',
+      name: 's req',
+      uid: 's req',
+      controller: 'b',
+      blockOwnerDeletion: 'b',
+    },
+    Preconditions: {
+      uid: 's',
+      resourceVersion: 's',
+    },
+    ServerAddressByClientCIDR: {
+      clientCIDR: 's req',
+      serverAddress: 's req',
+    },
+    Status: {
+      kind: 's',
+      apiVersion: 's',
+      metadata: 'ListMeta',
+      status: 's',
+      message: 's',
+      reason: 'StatusReason',
+      details: 'StatusDetails',
+      code: 'i32',
+    },
+    StatusCause: {
+      reason: 'CauseType',
+      message: 's',
+      field: 's',
+    },
+    StatusDetails: {
+      name: 's',
+      group: 's',
+      kind: 's',
+      uid: 's',
+      causes: '[]StatusCause lt=atomic',
+      retryAfterSeconds: 'i32',
+    },
+    WatchEvent: {
+      type: 's req',
+      object: 'RawExtension req',
+    },
+  },
+};
+
+/** apimachinery types that are not structs; their JSON forms are decoded by custom unmarshalers. */
+export const apimachinery: Record<string, Schema> = {
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Time': { type: 'string', format: 'date-time', description: 'RFC 3339 time.' },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime': {
+    type: 'string',
+    format: 'date-time',
+    description: 'RFC 3339 time with microseconds.',
+  },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1': { type: 'object', description: 'A set of fields (fieldsV1 trie).' },
+  // Both are `oneOf` in kube-apiserver's documents (Schema has no oneOf): string or number / integer or string.
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': {
+    'x-kubernetes-int-or-string': true,
+    description: 'A fixed-point number such as 100m, 1.5Gi or 2.',
+  },
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': {
+    'x-kubernetes-int-or-string': true,
+    format: 'int-or-string',
+    description: 'An int32 or a string.',
+  },
+  'io.k8s.apimachinery.pkg.runtime.RawExtension': { type: 'object', description: 'An embedded object of any kind.' },
+};
