@@ -1,0 +1,150 @@
+// CEL for AuthenticationConfiguration expressions, on @marcbachmann/cel-js (zero dependencies, type
+// checker, macros, optionals). Two environments as in k8s.io/apiserver/pkg/authentication/cel: `claims`
+// (map(string, dyn)) for claim mappings and claim validation rules, `user` (kubernetes.UserInfo) for user
+// validation rules. Compile errors read like kube's `compilation failed: ERROR: <input>:1:3: …`; the
+// parser's own wording differs from cel-go's. Not supported: kube's `__dot__`-style escaped field names.
+import { Environment, Optional, type ASTNode } from '@marcbachmann/cel-js';
+
+export type CelVar = 'claims' | 'user';
+
+export interface CompiledExpression {
+  expression: string;
+  ast: ASTNode;
+  run(vars: Record<string, unknown>): unknown;
+}
+
+/** Mirrors apiserver's cel.Error: Invalid → field.Invalid, Internal → field.InternalError. */
+export interface CelCompileError {
+  type: 'invalid' | 'internal';
+  detail: string;
+}
+
+let envs: Record<CelVar, Environment> | undefined;
+
+function environments(): Record<CelVar, Environment> {
+  return (envs ??= {
+    claims: new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false }).registerVariable(
+      'claims',
+      'map<string, dyn>',
+    ),
+    user: new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false }).registerVariable('user', {
+      schema: {
+        username: 'string',
+        uid: 'string',
+        groups: 'list<string>',
+        extra: 'map<string, list<string>>',
+      },
+    }),
+  });
+}
+
+interface CelError {
+  summary?: string;
+  message?: string;
+  range?: { start: number; end: number };
+}
+
+/** cel-go's issue rendering: `ERROR: <input>:line:col: msg` plus the source line and a caret. */
+function renderIssue(expression: string, e: CelError): string {
+  const summary = e.summary ?? String(e.message ?? e).split('\n')[0];
+  const at = Math.min(e.range?.start ?? 0, expression.length);
+  const before = expression.slice(0, at);
+  const line = before.split('\n').length;
+  const col = at - (before.lastIndexOf('\n') + 1) + 1;
+  const src = expression.split('\n')[line - 1] ?? '';
+  return `ERROR: <input>:${line}:${col}: ${summary}\n | ${src}\n | ${'.'.repeat(col - 1)}^`;
+}
+
+/**
+ * Compiles an expression for `claims` or `user`. `want` is the required output type ('bool' for
+ * validation rules) or 'any' (claim mappings: checked when evaluated, as kube does).
+ */
+export function compile(
+  variable: CelVar,
+  expression: string,
+  want: 'any' | 'bool',
+): CompiledExpression | CelCompileError {
+  const env = environments()[variable];
+  let parsed: ReturnType<Environment['parse']>;
+  try {
+    parsed = env.parse(expression);
+  } catch (e) {
+    return { type: 'invalid', detail: 'compilation failed: ' + renderIssue(expression, e as CelError) };
+  }
+  const checked = parsed.check();
+  if (!checked.valid)
+    return { type: 'invalid', detail: 'compilation failed: ' + renderIssue(expression, checked.error as CelError) };
+  if (want === 'bool' && checked.type !== 'bool') return { type: 'invalid', detail: 'must evaluate to bool' };
+  return { expression, ast: parsed.ast, run: (vars) => parsed(vars) };
+}
+
+/** Evaluates; errors read like cel-go's (`no such key: foo`). */
+export function evaluate(c: CompiledExpression, vars: Record<string, unknown>): { value: unknown } | { error: string } {
+  try {
+    return { value: c.run(vars) };
+  } catch (e) {
+    const err = e as CelError;
+    let msg = err.summary ?? String(err.message ?? e).split('\n')[0]!;
+    if (msg.startsWith('No such key')) msg = 'n' + msg.slice(1);
+    return { error: msg };
+  }
+}
+
+/** The CEL type name of an evaluation result, for kube's "must return a string" checks. */
+export function celKind(v: unknown): 'string' | 'list' | 'null' | 'bool' | 'other' {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'list';
+  return 'other';
+}
+
+/**
+ * convertCELValueToStringList: a string, a list of strings or null. "" and empty items are dropped;
+ * anything else is `expression must return a string or a list of strings`.
+ */
+export function toStringList(v: unknown): { value: string[] } | { error: string } {
+  const err = { error: 'expression must return a string or a list of strings' };
+  switch (celKind(v)) {
+    case 'string':
+      return { value: v ? [v as string] : [] };
+    case 'null':
+      return { value: [] };
+    case 'list': {
+      const out: string[] = [];
+      for (const item of v as unknown[]) {
+        if (typeof item !== 'string') return err;
+        if (item) out.push(item);
+      }
+      return { value: out };
+    }
+    default:
+      return err;
+  }
+}
+
+export function isOptional(v: unknown): boolean {
+  return v instanceof Optional;
+}
+
+function isNode(v: unknown): v is ASTNode {
+  return !!v && typeof v === 'object' && 'op' in v && 'args' in v;
+}
+
+/**
+ * hasSelectExp(ast, "claims", field): whether the expression selects `claims.<field>` (or `claims.?<field>`)
+ * anywhere — kube's test for `claims.email` / `claims.email_verified` use.
+ */
+export function selectsClaim(ast: ASTNode, field: string): boolean {
+  const visit = (n: unknown): boolean => {
+    if (Array.isArray(n)) return n.some(visit);
+    if (!isNode(n)) return false;
+    if (n.op === '.' || n.op === '.?') {
+      const [operand, name] = n.args as [ASTNode, string];
+      if (operand.op === 'id' && operand.args === 'claims' && name === field) return true;
+      return visit(operand);
+    }
+    return visit(n.args);
+  };
+  return visit(ast);
+}
