@@ -5,8 +5,9 @@ import type { SystemClient } from './client.js';
 export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export async function bootstrapNamespaces(client: SystemClient): Promise<void> {
-  for (const name of systemNamespaces) {
-    if (client.get('', 'namespaces', '', name)) continue;
-    await client.create('', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  }
+  await Promise.all(
+    systemNamespaces
+      .filter((name) => !client.get('', 'namespaces', '', name))
+      .map((name) => client.create('', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
+  );
 }

@@ -73,8 +73,12 @@ export class SystemClient {
     namespace: string,
     name: string,
     fn: (cur: KObject) => KObject | undefined,
+    subresource?: string,
   ): Promise<Entry | undefined> {
-    const d = this.def(group, resource);
+    let d = this.def(group, resource);
+    // Writes through a subresource (status, finalize) use that subresource's strategy.
+    const sub = subresource ? d.subresources.find((s) => s.name === subresource) : undefined;
+    if (sub?.strategy) d = { ...d, strategy: sub.strategy };
     for (let i = 0; i < 10; i++) {
       const cur = this.rest.store.get(keyFor(d, namespace, name));
       if (!cur) return undefined;

@@ -73,28 +73,43 @@ export class NamespaceController {
     const ns = this.d.client.get('', 'namespaces', '', name)?.object;
     if (!ns) return;
     if (isTerminating(ns)) return this.finalize(ns);
+    await Promise.all([this.ensureDefaultServiceAccount(name), this.ensureRootCa(name)]);
+  }
+
+  private async ensureDefaultServiceAccount(ns: string): Promise<void> {
+    if (this.d.client.get('', 'serviceaccounts', ns, 'default')) return;
     await this.d.client.create('', 'serviceaccounts', {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name: 'default', namespace: name },
+      metadata: { name: 'default', namespace: ns },
     });
-    const cm = this.d.client.get('', 'configmaps', name, rootCaConfigMap);
+  }
+
+  /** kube-root-ca.crt holds exactly the CA and the description; edits are reverted, deletions recreated. */
+  private async ensureRootCa(ns: string): Promise<void> {
+    const cm = this.d.client.get('', 'configmaps', ns, rootCaConfigMap)?.object;
     if (!cm) {
       await this.d.client.create('', 'configmaps', {
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: rootCaConfigMap, namespace: name, annotations: { 'kubernetes.io/description': rootCaDescription } },
+        metadata: { name: rootCaConfigMap, namespace: ns, annotations: { 'kubernetes.io/description': rootCaDescription } },
         data: { 'ca.crt': this.d.caPem },
       });
-    } else if ((cm.object.data as Record<string, string> | undefined)?.['ca.crt'] !== this.d.caPem ||
-      Object.keys((cm.object.data as object | undefined) ?? {}).length !== 1 ||
-      cm.object.metadata.annotations?.['kubernetes.io/description'] !== rootCaDescription) {
-      await this.d.client.update('', 'configmaps', name, rootCaConfigMap, (o) => {
-        o.data = { 'ca.crt': this.d.caPem };
-        o.metadata.annotations = { ...(o.metadata.annotations ?? {}), 'kubernetes.io/description': rootCaDescription };
-        return o;
-      });
+      return;
     }
+    const data = (cm.data ?? {}) as Record<string, string>;
+    const current =
+      data['ca.crt'] === this.d.caPem &&
+      Object.keys(data).length === 1 &&
+      !cm.binaryData &&
+      cm.metadata.annotations?.['kubernetes.io/description'] === rootCaDescription;
+    if (current) return;
+    await this.d.client.update('', 'configmaps', ns, rootCaConfigMap, (o) => {
+      o.data = { 'ca.crt': this.d.caPem };
+      delete o.binaryData;
+      o.metadata.annotations = { ...(o.metadata.annotations ?? {}), 'kubernetes.io/description': rootCaDescription };
+      return o;
+    });
   }
 
   /** Deletes the namespace's content; when none is left, removes the `kubernetes` finalizer and the namespace. */
@@ -123,7 +138,7 @@ export class NamespaceController {
       if (!spec.finalizers?.includes('kubernetes')) return undefined;
       spec.finalizers = spec.finalizers.filter((f) => f !== 'kubernetes');
       return o;
-    });
+    }, 'finalize');
     await this.d.client.delete('', 'namespaces', '', name);
   }
 }

@@ -130,7 +130,10 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
           verbs: ['create'],
           handle: async (ctx) => {
             const { decodeBody } = await import('../server/body.js');
-            const body = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType);
+            const body = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
+              apiVersion: 'authentication.k8s.io/v1',
+              kind: 'TokenRequest',
+            });
             const r = issueToken({
               namespace: ctx.info.namespace,
               name: ctx.info.name,

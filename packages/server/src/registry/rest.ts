@@ -173,21 +173,17 @@ export class RestStorage {
       throw errors.badRequest(`Object 'Kind' is missing in '${raw ?? ''}'`);
     const obj = value as KObject;
     const gv = gvString(def);
-    if (obj.kind === undefined || obj.kind === '') {
-      if (!obj.apiVersion) throw errors.badRequest(`Object 'Kind' is missing in '${truncate(raw)}'`);
-      obj.kind = def.kind;
-    }
+    // Missing kind or apiVersion default to the endpoint's, as kube-apiserver's decoder does.
+    if (obj.kind === undefined || obj.kind === '') obj.kind = def.kind;
     if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = gv;
-    if (obj.kind !== def.kind || obj.apiVersion !== gv) {
+    if (obj.apiVersion !== gv)
       throw errors.badRequest(
-        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`.replace(
-          /.*/,
-          obj.apiVersion !== gv
-            ? `the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`
-            : `${obj.kind} in version "${def.version}" cannot be handled as a ${def.kind}: the kind in the data (${obj.kind}) does not match the expected kind (${def.kind})`,
-        ),
+        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${gv})`,
       );
-    }
+    if (obj.kind !== def.kind)
+      throw errors.badRequest(
+        `${String(obj.kind)} in version "${def.version}" cannot be handled as a ${def.kind}: the kind in the data (${String(obj.kind)}) does not match the expected kind (${def.kind})`,
+      );
     if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
     if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata))
       throw errors.badRequest(
@@ -239,6 +235,9 @@ export class RestStorage {
   ): Promise<Entry> {
     const now = this.now();
     def.strategy?.defaults?.(obj);
+    // RBAC escalation checks run on the defaulted object before validation, as kube-apiserver's
+    // policy-based storage does.
+    def.beforeWrite?.(ctx, obj, undefined);
     this.deps.admission.admit('CREATE', def, obj, undefined, ctx);
     const meta = obj.metadata;
     const generated = !meta.name && !!meta.generateName;
@@ -252,7 +251,6 @@ export class RestStorage {
     def.strategy?.prepareForCreate?.(obj, { user: ctx.user, now });
     const errs = def.strategy?.validate(obj) ?? [];
     if (errs.length) this.invalid(def, meta.name ?? '', errs);
-    def.beforeWrite?.(ctx, obj, undefined);
     if (!o.skipManaged) this.deps.fields.update(undefined, obj, o.manager, def, now);
     const canon = canonical(obj, gvString(def), def.kind);
     ctx.warnings.push(...(def.strategy?.warningsOnCreate?.(canon) ?? []));
@@ -314,6 +312,7 @@ export class RestStorage {
     meta.deletionTimestamp = old.metadata.deletionTimestamp;
     meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
     if (meta.generateName === undefined && old.metadata.generateName) meta.generateName = old.metadata.generateName;
+    def.beforeWrite?.(ctx, obj, old);
     // Unconditional update: the stored version is the one being replaced (kube-apiserver fills it in).
     if (!meta.resourceVersion) meta.resourceVersion = old.metadata.resourceVersion;
     delete meta.selfLink;
@@ -321,7 +320,6 @@ export class RestStorage {
     def.strategy?.prepareForUpdate?.(obj, old, { user: ctx.user, now });
     const errs = def.strategy?.validateUpdate(obj, old) ?? [];
     if (errs.length) this.invalid(def, meta.name ?? '', errs);
-    def.beforeWrite?.(ctx, obj, old);
     if (!o.skipManaged) this.deps.fields.update(old, obj, o.manager, def, now);
     const canon = canonical(obj, gvString(def), def.kind);
     ctx.warnings.push(...(def.strategy?.warningsOnUpdate?.(canon, old) ?? []));

@@ -47,6 +47,8 @@ export function serveWatch(
     'Content-Type': contentType,
     'Cache-Control': 'no-cache, private',
   });
+  // Send the headers now: clients wait for them before any event arrives (an empty watch included).
+  (res as { flushHeaders?: () => void }).flushHeaders?.();
   let first = true;
   let lastRev = fromRev ?? store.rev;
   let closed = false;

@@ -182,7 +182,7 @@ export class ApiServer {
     if (def.virtualCreate) {
       if (info.verb !== 'create') throw errors.methodNotSupported({ group: def.group, resource: def.resource }, info.verb);
       if (info.namespace && !def.namespaced) throw errors.badRequest(`namespace is not allowed on this type: ${info.namespace}`);
-      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType);
+      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, { apiVersion: gvString(def), kind: def.kind });
       const obj = rest.decodeObject(def, ctx, value, ctx.body?.toString('utf8'));
       const [code, body] = await def.virtualCreate(ctx, obj);
       return this.respond(res, code, body, neg, ctx);
@@ -214,13 +214,13 @@ export class ApiServer {
       case 'create': {
         if (info.name) throw errors.methodNotSupported({ group: def.group, resource: def.resource }, 'create');
         const raw = ctx.body?.toString('utf8');
-        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType);
+        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, { apiVersion: gvString(def), kind: def.kind });
         const e = await rest.create(def, ctx, value, raw, ua);
         return this.respond(res, 201, this.entryBody(def, e, neg, ctx), neg, ctx);
       }
       case 'update': {
         const raw = ctx.body?.toString('utf8');
-        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType);
+        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, { apiVersion: gvString(def), kind: def.kind });
         const { entry, created } = await rest.update(def, ctx, value, raw, ua);
         return this.respond(res, created ? 201 : 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
       }
@@ -252,7 +252,7 @@ export class ApiServer {
     const ua = req.headers['user-agent'];
     if (ctx.info.verb === 'get') return this.respond(res, 200, this.entryBody(def, rest.get(def, ctx), neg, ctx), neg, ctx);
     if (ctx.info.verb === 'update') {
-      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType);
+      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, { apiVersion: gvString(def), kind: def.kind });
       const { entry } = await rest.update({ ...def, allowCreateOnUpdate: false }, ctx, value, ctx.body?.toString('utf8'), ua);
       return this.respond(res, 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
     }
@@ -268,7 +268,7 @@ export class ApiServer {
   private deleteOptions(ctx: HandlerContext): DeleteOptions {
     let opts: DeleteOptions = {};
     if (ctx.body && ctx.body.length) {
-      const v = decodeBody(ctx.body, ctx.contentType);
+      const v = decodeBody(ctx.body, ctx.contentType, { apiVersion: 'v1', kind: 'DeleteOptions' });
       if (v && typeof v === 'object') opts = v as DeleteOptions;
     }
     const q = ctx.query;

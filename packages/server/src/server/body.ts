@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import { parse as parseYaml } from 'yaml';
 import { errors } from '../api/errors.js';
+import { decodeKubernetesProtobuf, isProtobuf, ProtobufError } from '../api/protobuf/decode.js';
 
 /** kube-apiserver's MaxRequestBodyBytes. */
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -33,8 +34,21 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 /** Decodes a JSON or YAML body into a value (objects only for resource writes). */
-export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
+export function decodeBody(
+  buf: Buffer,
+  contentType: string | undefined,
+  defaults?: { apiVersion: string; kind: string },
+): unknown {
   const mt = mediaType(contentType);
+  // kubectl 1.32+ sends typed-client bodies as Kubernetes protobuf; decoded, they are the same objects.
+  if (isProtobuf(mt)) {
+    try {
+      return decodeKubernetesProtobuf(buf, defaults);
+    } catch (e) {
+      if (e instanceof ProtobufError) throw errors.badRequest(e.message);
+      throw e;
+    }
+  }
   const text = buf.toString('utf8');
   if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml') {
     try {

@@ -75,7 +75,18 @@ export class Store {
   private readonly historyMs: number;
   private readonly minHistory: number;
   private readonly now: () => number;
-  private writeQueue: Promise<unknown> = Promise.resolve();
+  private batch: Array<{
+    type: EventType;
+    key: string;
+    object: KObject;
+    prev: KObject | undefined;
+    resolve: (e: Entry) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+  private flushing = false;
+  private readonly flushWaiters: Array<() => void> = [];
+  /** Keys with writes queued or in flight (not yet visible). */
+  private readonly pendingKeys = new Map<string, number>();
   private compactTimer?: NodeJS.Timeout;
 
   private constructor(
@@ -153,41 +164,38 @@ export class Store {
 
   /** Creates `key`; the object's resourceVersion is set to the new revision. */
   create(key: string, object: KObject): Promise<Entry> {
-    return this.serialize(async () => {
-      if (this.entries.has(key)) throw new StorageError('Exists', 'already exists', key);
-      return this.commit('ADDED', key, object);
-    });
+    if (this.pendingKeys.has(key) || this.entries.has(key))
+      return Promise.reject(new StorageError('Exists', 'already exists', key));
+    return this.enqueue('ADDED', key, object, undefined);
   }
 
   /** Replaces `key` iff its current revision is `expectRev` (0 = any). */
   update(key: string, object: KObject, expectRev: number): Promise<Entry> {
-    return this.serialize(async () => {
-      const cur = this.entries.get(key);
-      if (!cur) throw new StorageError('NotFound', 'not found', key);
-      if (expectRev && cur.rev !== expectRev) throw new StorageError('Conflict', conflictMessage, key);
-      return this.commit('MODIFIED', key, object, cur.object);
-    });
+    const cur = this.entries.get(key);
+    if (!cur) return Promise.reject(new StorageError('NotFound', 'not found', key));
+    // A write to this key that is not yet durable makes every CAS against the visible version stale.
+    if ((expectRev && cur.rev !== expectRev) || (expectRev && this.pendingKeys.has(key)))
+      return Promise.reject(new StorageError('Conflict', conflictMessage, key));
+    return this.enqueue('MODIFIED', key, object, cur.object);
   }
 
-  /** Read-modify-write with retries on conflict: `fn` gets the current object and returns the new one
-   * (or undefined for no change). Used by controllers and handlers that own the merge. */
+  /** Read-modify-write: `fn` gets the current entry and returns the new object (or undefined for no
+   * change). Waits for pending writes to the key, so `fn` always sees the latest state. */
   async guaranteedUpdate(key: string, fn: (cur: Entry) => KObject | undefined): Promise<Entry> {
-    return this.serialize(async () => {
-      const cur = this.entries.get(key);
-      if (!cur) throw new StorageError('NotFound', 'not found', key);
-      const next = fn(cur);
-      if (!next) return cur;
-      return this.commit('MODIFIED', key, next, cur.object);
-    });
+    while (this.pendingKeys.has(key)) await this.flushed();
+    const cur = this.entries.get(key);
+    if (!cur) throw new StorageError('NotFound', 'not found', key);
+    const next = fn(cur);
+    if (!next) return cur;
+    return this.update(key, next, cur.rev);
   }
 
   delete(key: string, expectRev = 0): Promise<Entry> {
-    return this.serialize(async () => {
-      const cur = this.entries.get(key);
-      if (!cur) throw new StorageError('NotFound', 'not found', key);
-      if (expectRev && cur.rev !== expectRev) throw new StorageError('Conflict', conflictMessage, key);
-      return this.commit('DELETED', key, cur.object, cur.object);
-    });
+    const cur = this.entries.get(key);
+    if (!cur) return Promise.reject(new StorageError('NotFound', 'not found', key));
+    if ((expectRev && cur.rev !== expectRev) || (expectRev && this.pendingKeys.has(key)))
+      return Promise.reject(new StorageError('Conflict', conflictMessage, key));
+    return this.enqueue('DELETED', key, cur.object, cur.object);
   }
 
   /**
@@ -218,22 +226,15 @@ export class Store {
 
   async close(): Promise<void> {
     if (this.compactTimer) clearInterval(this.compactTimer);
-    await this.writeQueue.catch(() => undefined);
+    while (this.batch.length || this.flushing) await this.flushed();
     await this.backend.close();
   }
 
   /** Bulk load for seeding (benchmarks, imports): one backend transaction. */
   async createMany(items: Array<{ key: string; object: KObject }>): Promise<void> {
-    await this.serialize(async () => {
-      for (const it of items) if (this.entries.has(it.key)) throw new StorageError('Exists', 'already exists', it.key);
-      const revs = await this.backend.append(
-        items.map((it) => ({ key: it.key, type: 'ADDED' as const, value: JSON.stringify(it.object) })),
-      );
-      items.forEach((it, i) => {
-        it.object.metadata.resourceVersion = String(revs[i]);
-        this.apply('ADDED', it.key, revs[i]!, it.object, undefined);
-      });
-    });
+    for (const it of items)
+      if (this.entries.has(it.key) || this.pendingKeys.has(it.key)) throw new StorageError('Exists', 'already exists', it.key);
+    await Promise.all(items.map((it) => this.enqueue('ADDED', it.key, it.object, undefined)));
   }
 
   private listPrefix(prefix: string): Entry[] {
@@ -256,27 +257,60 @@ export class Store {
     return lo;
   }
 
-  /** Writes are applied one at a time, in order: CAS checks see every earlier write. */
-  private serialize<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.writeQueue.then(fn, fn);
-    this.writeQueue = p.catch(() => undefined);
-    return p;
+  /**
+   * Group commit: writes validated against the visible state are queued; one backend transaction makes a
+   * whole batch durable, then each write is applied to memory in order and acknowledged. Writes arriving
+   * during a flush form the next batch.
+   */
+  private enqueue(type: EventType, key: string, object: KObject, prev: KObject | undefined): Promise<Entry> {
+    this.pendingKeys.set(key, (this.pendingKeys.get(key) ?? 0) + 1);
+    return new Promise<Entry>((resolve, reject) => {
+      this.batch.push({ type, key, object, prev, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        queueMicrotask(() => void this.flush());
+      }
+    });
   }
 
-  private async commit(type: EventType, key: string, object: KObject, prev?: KObject): Promise<Entry> {
-    // The stored bytes never carry a resourceVersion: the revision is the row id.
-    const meta = object.metadata;
-    const savedRv = meta.resourceVersion;
-    delete meta.resourceVersion;
-    const value = JSON.stringify(object);
-    meta.resourceVersion = savedRv;
-    const [rev] = await this.backend.append([{ key, type, value }]);
-    if (type === 'DELETED') {
-      object = { ...object, metadata: { ...object.metadata, resourceVersion: String(rev) } };
-    } else {
-      meta.resourceVersion = String(rev);
+  private async flush(): Promise<void> {
+    while (this.batch.length) {
+      const batch = this.batch.splice(0);
+      // The stored bytes never carry a resourceVersion: the revision is the row id.
+      const writes = batch.map((w) => {
+        const meta = w.object.metadata;
+        const saved = meta.resourceVersion;
+        delete meta.resourceVersion;
+        const value = JSON.stringify(w.object);
+        if (saved !== undefined) meta.resourceVersion = saved;
+        return { key: w.key, type: w.type, value };
+      });
+      let revs: number[] | undefined;
+      let failure: unknown;
+      try {
+        revs = await this.backend.append(writes);
+      } catch (e) {
+        failure = e;
+      }
+      batch.forEach((w, i) => {
+        const n = this.pendingKeys.get(w.key)! - 1;
+        if (n) this.pendingKeys.set(w.key, n);
+        else this.pendingKeys.delete(w.key);
+        if (!revs) return w.reject(failure);
+        const rev = revs[i]!;
+        let object = w.object;
+        if (w.type === 'DELETED') object = { ...object, metadata: { ...object.metadata, resourceVersion: String(rev) } };
+        else object.metadata.resourceVersion = String(rev);
+        w.resolve(this.apply(w.type, w.key, rev, object, w.prev));
+      });
     }
-    return this.apply(type, key, rev!, object, prev);
+    this.flushing = false;
+    for (const f of this.flushWaiters.splice(0)) f();
+  }
+
+  private flushed(): Promise<void> {
+    if (!this.flushing && !this.batch.length) return Promise.resolve();
+    return new Promise((r) => this.flushWaiters.push(r));
   }
 
   private apply(type: EventType, key: string, rev: number, object: KObject, prev: KObject | undefined): Entry {

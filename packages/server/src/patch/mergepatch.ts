@@ -1,0 +1,67 @@
+// RFC 7386 JSON merge patch as evanphx/json-patch v4 MergePatch applies it in kube-apiserver: objects merge
+// recursively, null deletes, anything else replaces. Values that land where nothing was before lose their
+// null members (pruneNulls); arrays are replaced whole. A body that is not a JSON object is a 400
+// "Invalid JSON Patch" (an array body replaces the document and then fails to decode as an object).
+import { errors } from '../api/errors.js';
+import { invalid } from '../api/field.js';
+import { GoJSONSyntaxError, parseGoJSON } from './gojson.js';
+import { type Json, type JsonObject, clone, getKey, goJSON, isObject, setKey } from './json.js';
+
+/** Applies a merge patch body to a copy of `doc`. */
+export function mergePatch(doc: JsonObject, body: string): JsonObject {
+  let patch: Json;
+  try {
+    patch = parseGoJSON(body);
+  } catch (e) {
+    if (e instanceof GoJSONSyntaxError) throw errors.badRequest('Invalid JSON Patch');
+    throw e;
+  }
+  if (Array.isArray(patch)) {
+    // evanphx returns the pruned array as the new document; decoding it as an object then fails (422)
+    const out = pruneNulls(clone(patch));
+    throw errors.invalid({ group: '', kind: '' }, '', [
+      invalid('patch', goJSON(out), 'json: cannot unmarshal array into Go value of type map[string]interface {}'),
+    ]);
+  }
+  if (!isObject(patch)) throw errors.badRequest('Invalid JSON Patch');
+  return applyMergePatch(doc, patch);
+}
+
+/** Merges an already decoded patch object into a copy of `doc`. */
+export function applyMergePatch(doc: JsonObject, patch: JsonObject): JsonObject {
+  const out = clone(doc);
+  mergeDocs(out, clone(patch));
+  return out;
+}
+
+function mergeDocs(doc: JsonObject, patch: JsonObject): void {
+  for (const k of Object.keys(patch)) {
+    const v = patch[k]!;
+    if (v === null) {
+      delete doc[k];
+      continue;
+    }
+    const cur = getKey(doc, k);
+    if (cur === undefined || cur === null) setKey(doc, k, pruneNulls(v));
+    else setKey(doc, k, merge(cur, v));
+  }
+}
+
+function merge(cur: Json, patch: Json): Json {
+  if (!isObject(cur)) return pruneNulls(patch);
+  if (!isObject(patch)) return patch;
+  mergeDocs(cur, patch);
+  return cur;
+}
+
+function pruneNulls(v: Json): Json {
+  if (Array.isArray(v)) {
+    for (const x of v) if (x !== null) pruneNulls(x);
+  } else if (isObject(v)) {
+    for (const k of Object.keys(v)) {
+      if (v[k] === null) delete v[k];
+      else pruneNulls(v[k]!);
+    }
+  }
+  return v;
+}

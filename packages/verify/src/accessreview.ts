@@ -1,0 +1,200 @@
+/**
+ * SubjectAccessReview (`POST /apis/authorization.k8s.io/v1/subjectaccessreviews`) with split allow/deny caching.
+ *
+ * Cache lifetimes (defaults): allow 5 min, deny 30 s — kube-rbac-proxy's hard-coded `AllowCacheTTL: 5 *
+ * time.Minute, DenyCacheTTL: 30 * time.Second`, which are also the defaults of kube-apiserver's and the kubelet's
+ * `--authorization-webhook-cache-authorized-ttl` / `--authorization-webhook-cache-unauthorized-ttl`. (The generic
+ * delegating authorizer of aggregated API servers uses 10 s / 10 s.) Errors are never cached.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { SingleFlight, TtlLruCache, raceSignal } from './cache.js';
+import type { KubeConnection } from './connection.js';
+import { ReviewError } from './errors.js';
+import type { AuthenticateOptions } from './types.js';
+
+/** Default cache lifetime of "allowed" answers: 5 minutes. */
+export const DEFAULT_ALLOW_TTL_MS = 300_000;
+/** Default cache lifetime of "not allowed" answers: 30 seconds. */
+export const DEFAULT_DENY_TTL_MS = 30_000;
+/** Default bound of the decision cache. */
+export const DEFAULT_ACCESS_CACHE_ENTRIES = 10_000;
+
+/** `spec.resourceAttributes` of a SubjectAccessReview. */
+export interface ResourceAttributes {
+  /** e.g. `get`, `list`, `create`, `update`, `patch`, `delete`, `watch`, or a custom verb. */
+  readonly verb: string;
+  /** e.g. `pods`. */
+  readonly resource: string;
+  /** API group; `""` (default) is the core group. */
+  readonly group?: string;
+  readonly version?: string;
+  readonly subresource?: string;
+  /** Empty or absent for cluster-scoped resources (or "all namespaces"). */
+  readonly namespace?: string;
+  readonly name?: string;
+}
+
+/** `spec.nonResourceAttributes` of a SubjectAccessReview. */
+export interface NonResourceAttributes {
+  /** URL path, e.g. `/metrics`. */
+  readonly path: string;
+  /** Lower-case HTTP method: `get`, `post`, `put`, `patch`, `delete`, `head`. */
+  readonly verb: string;
+}
+
+/** What is being accessed: exactly one of the two, as in the API. */
+export type AccessAttributes =
+  | { readonly resourceAttributes: ResourceAttributes; readonly nonResourceAttributes?: undefined }
+  | { readonly nonResourceAttributes: NonResourceAttributes; readonly resourceAttributes?: undefined };
+
+/** `SubjectAccessReview.status`. */
+export interface AccessReviewResult {
+  /** The request is allowed. */
+  readonly allowed: boolean;
+  /** An authorizer explicitly denied it (not just "no opinion"). */
+  readonly denied?: boolean;
+  /** The authorizer's reason, e.g. `RBAC: allowed by ClusterRoleBinding "x" of ClusterRole "y" to User "z"`. */
+  readonly reason?: string;
+  /** An error while evaluating (e.g. a binding to a missing role); may come with `allowed: false`. */
+  readonly evaluationError?: string;
+}
+
+/** The subject of a review: a {@link UserInfo} (typically from a TokenReview) or its parts. */
+export interface Subject {
+  readonly username: string;
+  readonly uid?: string;
+  readonly groups?: readonly string[];
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Options of {@link AccessReviewer}. */
+export interface AccessReviewerOptions {
+  /** The API server; our identity needs `create` on `subjectaccessreviews` (ClusterRole `system:auth-delegator`). */
+  readonly connection: KubeConnection;
+  /** Cache lifetime of allowed answers. Default 300 000 ms. 0 disables. */
+  readonly allowTtlMs?: number;
+  /** Cache lifetime of not-allowed answers. Default 30 000 ms. 0 disables. */
+  readonly denyTtlMs?: number;
+  /** Bound of the cache (LRU). Default 10 000 entries. */
+  readonly maxCacheEntries?: number;
+  /** Clock, for tests. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/**
+ * Asks the API server whether a user may do something (SubjectAccessReview), with caching.
+ *
+ * The user is sent exactly as given — like kube-apiserver, which does not add `system:authenticated` to a SAR's
+ * groups, so pass the groups from the TokenReview (they include it).
+ *
+ * @example
+ * ```ts
+ * const access = new AccessReviewer({ connection });
+ * const { allowed } = await access.check(user, {
+ *   resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'default' },
+ * });
+ * ```
+ */
+export class AccessReviewer {
+  private readonly connection: KubeConnection;
+  private readonly allowTtlMs: number;
+  private readonly denyTtlMs: number;
+  private readonly cache: TtlLruCache<AccessReviewResult>;
+  private readonly flights = new SingleFlight<AccessReviewResult>();
+
+  constructor(options: AccessReviewerOptions) {
+    this.connection = options.connection;
+    this.allowTtlMs = options.allowTtlMs ?? DEFAULT_ALLOW_TTL_MS;
+    this.denyTtlMs = options.denyTtlMs ?? DEFAULT_DENY_TTL_MS;
+    this.cache = new TtlLruCache(options.maxCacheEntries ?? DEFAULT_ACCESS_CACHE_ENTRIES, options.now ?? Date.now);
+  }
+
+  /**
+   * Reviews access (from cache when possible).
+   *
+   * @throws TypeError when `attributes` has both or neither kind of attributes, or the user is empty.
+   * @throws {@link ReviewError} when the API server gives no usable answer.
+   */
+  async check(
+    user: Subject,
+    attributes: AccessAttributes,
+    options: AuthenticateOptions = {},
+  ): Promise<AccessReviewResult> {
+    const spec = buildSpec(user, attributes);
+    const key = createHash('sha256').update(JSON.stringify(spec)).digest('base64');
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const shared = this.flights.run(key, async () => {
+      const answer = await this.connection.requestJson(
+        'POST',
+        '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+        { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec },
+        'SubjectAccessReview',
+      );
+      const result = toResult(answer, this.connection.server);
+      this.cache.set(key, result, result.allowed ? this.allowTtlMs : this.denyTtlMs);
+      return result;
+    });
+    return raceSignal(shared, options.signal);
+  }
+
+  /** Drops every cached decision. */
+  clearCache(): void {
+    this.cache.clear();
+  }
+}
+
+/** Builds a canonical SAR spec (fixed key order, sorted extra keys) so equal questions share a cache key. */
+function buildSpec(user: Subject, attributes: AccessAttributes): Record<string, unknown> {
+  const hasResource = attributes.resourceAttributes !== undefined;
+  const hasNonResource = attributes.nonResourceAttributes !== undefined;
+  if (hasResource === hasNonResource) {
+    throw new TypeError('exactly one of resourceAttributes or nonResourceAttributes must be specified');
+  }
+  if (!user.username && (user.groups ?? []).length === 0) {
+    throw new TypeError('at least one of user or group must be specified');
+  }
+  const spec: Record<string, unknown> = {};
+  if (attributes.resourceAttributes) {
+    const r = attributes.resourceAttributes;
+    spec.resourceAttributes = compact({
+      namespace: r.namespace,
+      verb: r.verb,
+      group: r.group,
+      version: r.version,
+      resource: r.resource,
+      subresource: r.subresource,
+      name: r.name,
+    });
+  } else {
+    const n = attributes.nonResourceAttributes!;
+    spec.nonResourceAttributes = { path: n.path, verb: n.verb };
+  }
+  spec.user = user.username;
+  if (user.groups && user.groups.length > 0) spec.groups = [...user.groups];
+  const extraKeys = Object.keys(user.extra ?? {}).sort();
+  if (extraKeys.length > 0) spec.extra = Object.fromEntries(extraKeys.map((k) => [k, [...user.extra![k]!]]));
+  if (user.uid) spec.uid = user.uid;
+  return spec;
+}
+
+function compact(o: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}
+
+function toResult(answer: unknown, server: string): AccessReviewResult {
+  const status = (answer as { status?: unknown } | null)?.status;
+  if (!answer || typeof answer !== 'object' || !status || typeof status !== 'object' || Array.isArray(status)) {
+    throw new ReviewError('bad-response', `SubjectAccessReview: ${server} answered without a status`);
+  }
+  const s = status as Record<string, unknown>;
+  const result: { -readonly [K in keyof AccessReviewResult]: AccessReviewResult[K] } = { allowed: s.allowed === true };
+  if (s.denied === true) result.denied = true;
+  if (typeof s.reason === 'string' && s.reason !== '') result.reason = s.reason;
+  if (typeof s.evaluationError === 'string' && s.evaluationError !== '') result.evaluationError = s.evaluationError;
+  return Object.freeze(result);
+}

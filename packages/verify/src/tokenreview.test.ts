@@ -1,0 +1,240 @@
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ReviewError } from './errors.js';
+import { TokenReviewer } from './tokenreview.js';
+import { API_AUDIENCE, FakeApiServer, saUser } from './test/fake-apiserver.js';
+import { connectTo, fakeClock, sleep, unhandledRejectionsDuring } from './test/helpers.js';
+import { makeSigningKey, mintToken } from './test/tokens.js';
+import type { KubeConnection } from './connection.js';
+
+const REVIEWS = '/apis/authentication.k8s.io/v1/tokenreviews';
+
+describe('TokenReviewer', () => {
+  let api: FakeApiServer;
+  let conn: KubeConnection;
+  before(async () => {
+    api = await FakeApiServer.start({
+      callerTokens: ['reviewer-token', 'weak-reviewer'],
+      forbiddenTokens: ['weak-reviewer'],
+    });
+    conn = connectTo(api);
+  });
+  after(async () => {
+    conn.close();
+    await api.close();
+  });
+  beforeEach(() => {
+    api.tokens.clear();
+    api.behaviour = { kind: 'normal' };
+    api.tokenReview = undefined;
+    api.delayMs = 0;
+    api.requests.length = 0;
+  });
+
+  it('returns the status as the API answers it and sends spec.audiences', async () => {
+    api.tokens.set('tok-a', {
+      user: { ...saUser('team-a', 'builder'), extra: { 'authentication.kubernetes.io/pod-name': ['web-0'] } },
+      audiences: ['my-audience', API_AUDIENCE],
+    });
+    const reviewer = new TokenReviewer({ connection: conn, audiences: ['my-audience'] });
+    const result = await reviewer.review('tok-a');
+    assert.deepEqual(result, {
+      authenticated: true,
+      user: {
+        username: 'system:serviceaccount:team-a:builder',
+        uid: 'sa-uid-1',
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:team-a', 'system:authenticated'],
+        extra: { 'authentication.kubernetes.io/pod-name': ['web-0'] },
+      },
+      audiences: ['my-audience'],
+    });
+    assert.deepEqual(api.requests[0]!.body, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenReview',
+      spec: { token: 'tok-a', audiences: ['my-audience'] },
+    });
+    assert.equal(api.requests[0]!.authorization, 'Bearer reviewer-token');
+    assert.ok(Object.isFrozen(result) && Object.isFrozen(result.user.groups), 'cached results are immutable');
+  });
+
+  it('answers unauthenticated with the API error for a bad token', async () => {
+    const reviewer = new TokenReviewer({ connection: conn, audiences: ['my-audience'] });
+    const result = await reviewer.review('nope');
+    assert.equal(result.authenticated, false);
+    assert.equal(result.error, 'invalid bearer token');
+    assert.equal(result.user.username, '');
+  });
+
+  it('is unauthenticated unless status.audiences intersects the requested audiences (seed 002)', async () => {
+    // An audience-unaware reviewer answers "authenticated" without audiences: not good enough.
+    api.tokenReview = () => ({ authenticated: true, user: saUser('default', 'x') });
+    const reviewer = new TokenReviewer({ connection: conn, audiences: ['my-audience'] });
+    const r1 = await reviewer.review('any');
+    assert.equal(r1.authenticated, false);
+    assert.match(r1.error!, /status\.audiences \[\] does not intersect the requested audiences \["my-audience"\]/);
+    api.tokenReview = () => ({ authenticated: true, user: saUser('default', 'x'), audiences: ['other'] });
+    assert.equal((await reviewer.review('any2')).authenticated, false);
+    // Without requested audiences, the API server's own audiences apply and the answer is taken as is.
+    const open = new TokenReviewer({ connection: conn });
+    assert.equal((await open.review('any3')).authenticated, true);
+    assert.equal(Object.hasOwn((api.requests.at(-1)!.body as { spec: object }).spec, 'audiences'), false);
+    // Per-call audiences override the defaults.
+    api.tokenReview = undefined;
+    api.tokens.set('vault-token', { user: saUser('default', 'v'), audiences: ['vault'] });
+    assert.equal((await reviewer.review('vault-token')).authenticated, false);
+    assert.equal((await reviewer.review('vault-token', { audiences: ['vault'] })).authenticated, true);
+  });
+
+  it('caches successes for 2 minutes by default and failures for 10 seconds', async () => {
+    const clock = fakeClock();
+    api.tokens.set('good', { user: saUser('default', 'a'), audiences: ['my-audience'] });
+    const reviewer = new TokenReviewer({ connection: conn, audiences: ['my-audience'], now: clock });
+    await reviewer.review('good');
+    await reviewer.review('good');
+    assert.equal(api.count(REVIEWS), 1, 'second review is a cache hit');
+    clock.advance(119_000);
+    await reviewer.review('good');
+    assert.equal(api.count(REVIEWS), 1);
+    clock.advance(2_000);
+    await reviewer.review('good');
+    assert.equal(api.count(REVIEWS), 2, 'expired after 120 s');
+
+    await reviewer.review('bad');
+    clock.advance(9_000);
+    await reviewer.review('bad');
+    assert.equal(api.count(REVIEWS), 3, 'failure cached');
+    clock.advance(2_000);
+    await reviewer.review('bad');
+    assert.equal(api.count(REVIEWS), 4, 'failure expired after 10 s');
+
+    // Audiences are part of the key.
+    await reviewer.review('good', { audiences: ['my-audience', 'x'] });
+    assert.equal(api.count(REVIEWS), 5);
+    reviewer.clearCache();
+    await reviewer.review('good');
+    assert.equal(api.count(REVIEWS), 6);
+  });
+
+  it('never caches past the token exp', async () => {
+    const clock = fakeClock();
+    const key = makeSigningKey();
+    const iat = Math.floor(clock() / 1000);
+    const jwt = await mintToken(key, { iat, ttl: 30 });
+    api.tokens.set(jwt, { user: saUser('default', 'short'), audiences: ['my-audience'] });
+    const reviewer = new TokenReviewer({ connection: conn, audiences: ['my-audience'], now: clock });
+    await reviewer.review(jwt);
+    clock.advance(29_000);
+    await reviewer.review(jwt);
+    assert.equal(api.count(REVIEWS), 1);
+    clock.advance(2_000);
+    await reviewer.review(jwt);
+    assert.equal(api.count(REVIEWS), 2, 're-reviewed once exp passed although the TTL is 2 min');
+  });
+
+  it('shares one in-flight request between concurrent reviews of the same token', async () => {
+    api.delayMs = 50;
+    api.tokens.set('shared', { user: saUser('default', 'a'), audiences: ['my-audience'] });
+    const reviewer = new TokenReviewer({ connection: conn, audiences: ['my-audience'] });
+    const results = await Promise.all(Array.from({ length: 20 }, () => reviewer.review('shared')));
+    assert.equal(api.count(REVIEWS), 1);
+    assert.ok(results.every((r) => r === results[0] && r.authenticated));
+    // A caller that aborts stops waiting; the others still get the shared answer.
+    const ac = new AbortController();
+    const aborted = reviewer.review('shared-2', { signal: ac.signal });
+    const waiting = reviewer.review('shared-2');
+    ac.abort(new Error('gone'));
+    await assert.rejects(aborted, /gone/);
+    assert.equal((await waiting).authenticated, false);
+    assert.equal(api.count(REVIEWS), 2);
+  });
+
+  it('throws typed ReviewErrors for API failures and never caches them', async () => {
+    const reviewer = new TokenReviewer({ connection: conn });
+    const kindOf = async (): Promise<[string, number | undefined]> => {
+      try {
+        await reviewer.review('whatever');
+      } catch (err) {
+        assert.ok(err instanceof ReviewError, String(err));
+        return [err.kind, err.statusCode];
+      }
+      return ['no error', undefined];
+    };
+    api.behaviour = { kind: 'status', status: 500 };
+    assert.deepEqual(await kindOf(), ['unavailable', 500]);
+    api.behaviour = { kind: 'status', status: 401 };
+    assert.deepEqual(await kindOf(), ['unauthorized', 401]);
+    api.behaviour = { kind: 'status', status: 200, body: '{"kind":"TokenReview","status":"weird"}' };
+    assert.deepEqual(await kindOf(), ['bad-response', undefined]);
+    api.behaviour = { kind: 'normal' };
+    assert.equal((await reviewer.review('whatever')).authenticated, false, 'errors were not cached');
+
+    const weakConn = connectTo(api, { token: 'weak-reviewer' });
+    const weak = new TokenReviewer({ connection: weakConn });
+    await assert.rejects(weak.review('x'), (err: unknown) => {
+      assert.ok(err instanceof ReviewError);
+      assert.equal(err.kind, 'forbidden');
+      assert.equal(err.statusCode, 403);
+      assert.match(err.message, /cannot create resource "tokenreviews".*system:auth-delegator/);
+      assert.equal(err.status?.reason, 'Forbidden');
+      return true;
+    });
+    weakConn.close();
+  });
+
+  it('times out against a hung API server (ReviewError, no unhandled rejection)', async () => {
+    const slow = connectTo(api, { timeoutMs: 100 });
+    const reviewer = new TokenReviewer({ connection: slow });
+    const unhandled = await unhandledRejectionsDuring(async () => {
+      api.behaviour = { kind: 'hang' };
+      const all = await Promise.allSettled([reviewer.review('t'), reviewer.review('t'), reviewer.review('u')]);
+      for (const r of all) {
+        assert.equal(r.status, 'rejected');
+        assert.ok(r.reason instanceof ReviewError && r.reason.code === 'ERR_KUBE_TIMEOUT');
+      }
+      // Even when every caller stops waiting, the shared request's failure is handled.
+      const ac = new AbortController();
+      const p = reviewer.review('v', { signal: ac.signal });
+      ac.abort();
+      await assert.rejects(p);
+      await sleep(150);
+      api.behaviour = { kind: 'normal' };
+    });
+    assert.deepEqual(unhandled, []);
+    slow.close();
+  });
+
+  it('rejects absurd tokens locally and sends other non-JWT tokens to the API', async () => {
+    const reviewer = new TokenReviewer({ connection: conn });
+    const huge = 'a'.repeat(1024 * 1024);
+    const r = await reviewer.review(huge);
+    assert.equal(r.authenticated, false);
+    assert.match(r.error!, /longer than 65536 bytes/);
+    assert.equal((await reviewer.review('')).authenticated, false);
+    assert.equal((await reviewer.review('has space')).authenticated, false);
+    assert.equal((await reviewer.review('ünïcode')).authenticated, false);
+    assert.equal(api.count(REVIEWS), 0);
+    // A static/bootstrap-style opaque token is only the API's to judge.
+    api.tokens.set('abcdef.0123456789abcdef', {
+      user: { username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] },
+    });
+    assert.equal((await reviewer.review('abcdef.0123456789abcdef')).authenticated, true);
+    assert.equal((await reviewer.review('garbled.jwt.{{{')).authenticated, false);
+    assert.equal(api.count(REVIEWS), 2);
+  });
+
+  it('bounds the cache (LRU)', async () => {
+    api.tokens.set('t1', { user: saUser('default', 'a') });
+    api.tokens.set('t2', { user: saUser('default', 'b') });
+    api.tokens.set('t3', { user: saUser('default', 'c') });
+    const reviewer = new TokenReviewer({ connection: conn, maxCacheEntries: 2 });
+    await reviewer.review('t1');
+    await reviewer.review('t2');
+    await reviewer.review('t1'); // t1 most recent
+    await reviewer.review('t3'); // evicts t2
+    assert.equal(api.count(REVIEWS), 3);
+    await reviewer.review('t1');
+    assert.equal(api.count(REVIEWS), 3);
+    await reviewer.review('t2');
+    assert.equal(api.count(REVIEWS), 4);
+  });
+});
