@@ -45,7 +45,9 @@ test('namespace lifecycle with the typed CoreV1Api', async () => {
   assert.equal(created.metadata.labels['kubernetes.io/metadata.name'], ns);
   const list = await core.listNamespace();
   assert.ok(list.items.some((n) => n.metadata.name === ns));
-  await eventually(async () => (await core.readNamespacedServiceAccount({ name: 'default', namespace: ns })).metadata.name);
+  await eventually(
+    async () => (await core.readNamespacedServiceAccount({ name: 'default', namespace: ns })).metadata.name,
+  );
   const cm = await core.readNamespacedConfigMap({ name: 'kube-root-ca.crt', namespace: ns });
   assert.match(cm.data['ca.crt'], /BEGIN CERTIFICATE/);
 });

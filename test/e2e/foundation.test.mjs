@@ -32,7 +32,8 @@ for (const v of versions) {
     r = await s.kubectl(['get', 'sa', '-A'], { version: v });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^NAMESPACE\s+NAME\s+SECRETS\s+AGE/);
-    for (const n of ['default', 'kube-system', 'kube-public', ns]) assert.match(r.stdout, new RegExp(`^${n}\\s+default\\s+0\\s+`, 'm'));
+    for (const n of ['default', 'kube-system', 'kube-public', ns])
+      assert.match(r.stdout, new RegExp(`^${n}\\s+default\\s+0\\s+`, 'm'));
 
     const pod = join(s.dir, `pod-${v}.yaml`);
     writeFileSync(
@@ -85,5 +86,8 @@ test('errors: not found, already exists, invalid name', async () => {
   r = await s.kubectl(['create', 'namespace', 'default']);
   assert.match(r.stderr, /Error from server \(AlreadyExists\): namespaces "default" already exists/);
   r = await s.kubectl(['create', 'namespace', 'Bad_Name']);
-  assert.match(r.stderr, /The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of/);
+  assert.match(
+    r.stderr,
+    /The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of/,
+  );
 });

@@ -12,7 +12,11 @@ export function namespaceLifecycle(lookup: ObjectLookup): AdmissionPlugin {
     admit(op, def, obj, _old, ctx) {
       if (def.group === '' && def.resource === 'namespaces') {
         if (op === 'DELETE' && immortalNamespaces.includes(obj.metadata.name ?? ''))
-          throw errors.forbidden({ group: '', resource: 'namespaces' }, obj.metadata.name ?? '', 'this namespace may not be deleted');
+          throw errors.forbidden(
+            { group: '', resource: 'namespaces' },
+            obj.metadata.name ?? '',
+            'this namespace may not be deleted',
+          );
         return;
       }
       if (op !== 'CREATE' || !def.namespaced) return;
@@ -27,7 +31,11 @@ export function namespaceLifecycle(lookup: ObjectLookup): AdmissionPlugin {
           `unable to create new content in namespace ${nsName} because it is being terminated`,
         );
         e.status.details!.causes = [
-          { reason: 'NamespaceTerminating', message: `namespace ${nsName} is being terminated`, field: 'metadata.namespace' },
+          {
+            reason: 'NamespaceTerminating',
+            message: `namespace ${nsName} is being terminated`,
+            field: 'metadata.namespace',
+          },
         ];
         throw e;
       }

@@ -24,7 +24,9 @@ export function podDefaults(): AdmissionPlugin {
       spec.preemptionPolicy ??= 'PreemptLowerPriority';
       const tol = (spec.tolerations ??= []);
       for (const d of defaultTolerations) {
-        const has = tol.some((t) => (t.key === d.key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === 'NoExecute'));
+        const has = tol.some(
+          (t) => (t.key === d.key || (!t.key && t.operator === 'Exists')) && (!t.effect || t.effect === 'NoExecute'),
+        );
         if (!has) tol.push({ ...d });
       }
     },

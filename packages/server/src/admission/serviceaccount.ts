@@ -47,7 +47,7 @@ export function serviceAccountAdmission(lookup: ObjectLookup): AdmissionPlugin {
     name: 'ServiceAccount',
     admit(op, def, pod, _old, ctx) {
       if (op !== 'CREATE' || def.group !== '' || def.resource !== 'pods' || ctx.info.subresource) return;
-      const spec = ((pod.spec ??= {}) as PodSpec);
+      const spec = (pod.spec ??= {}) as PodSpec;
       if (isMirrorPod(pod)) {
         if (spec.serviceAccountName) throw forbidden(pod, 'a mirror pod may not reference service accounts');
         return;

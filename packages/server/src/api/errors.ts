@@ -97,7 +97,12 @@ export const errors = {
     );
   },
   conflict(gr: GroupResource, name: string, err: string): StatusError {
-    return failure(409, 'Conflict', `Operation cannot be fulfilled on ${grString(gr)} "${name}": ${err}`, grDetails(gr, name));
+    return failure(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${grString(gr)} "${name}": ${err}`,
+      grDetails(gr, name),
+    );
   },
   invalid(kind: { group: string; kind: string }, name: string, errs: readonly FieldError[]): StatusError {
     const qk = kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
@@ -124,7 +129,12 @@ export const errors = {
     return failure(401, 'Unauthorized', message);
   },
   methodNotSupported(gr: GroupResource, action: string): StatusError {
-    return failure(405, 'MethodNotAllowed', `${action} is not supported on resources of kind "${grString(gr)}"`, grDetails(gr, ''));
+    return failure(
+      405,
+      'MethodNotAllowed',
+      `${action} is not supported on resources of kind "${grString(gr)}"`,
+      grDetails(gr, ''),
+    );
   },
   /** 404 for a path that names no resource (kube-apiserver answers these with a bare NotFound). */
   pathNotFound(): StatusError {

@@ -18,9 +18,7 @@ export interface AuthnOptions {
 }
 
 export type AuthnResult =
-  | { user: UserInfo; warnings: string[]; anonymous?: boolean }
-  | { error: string }
-  | { none: true };
+  { user: UserInfo; warnings: string[]; anonymous?: boolean } | { error: string } | { none: true };
 
 export const anonymousUser: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
 
@@ -86,7 +84,6 @@ export class Authenticator {
       const proto = headers['sec-websocket-protocol'];
       const token = websocketToken(Array.isArray(proto) ? proto.join(',') : proto);
       if (token) {
-        sawCredential = true;
         const r = this.authenticateToken(token, this.o.apiAudiences);
         if ('user' in r) return { user: r.user, warnings: r.warnings ?? [] };
         errs.push(r.error);
@@ -103,7 +100,10 @@ export class Authenticator {
     if (!s || typeof s.getPeerCertificate !== 'function') return null;
     const cert = s.getPeerCertificate(false);
     if (!cert || !cert.raw) return null;
-    if (!s.authorized) return { error: `verifying certificate ${certIdentifier(cert)} failed: ${String(s.authorizationError ?? 'x509: certificate signed by unknown authority')}` };
+    if (!s.authorized)
+      return {
+        error: `verifying certificate ${certIdentifier(cert)} failed: ${String(s.authorizationError ?? 'x509: certificate signed by unknown authority')}`,
+      };
     const subject = cert.subject as unknown as Record<string, string | string[] | undefined>;
     const cn = subject?.CN;
     const username = Array.isArray(cn) ? cn[0] : cn;
@@ -112,7 +112,11 @@ export class Authenticator {
     const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
     const id = createHash('sha256').update(cert.raw).digest('hex');
     return {
-      user: { username, groups: [...groups], extra: { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${id}`] } },
+      user: {
+        username,
+        groups: [...groups],
+        extra: { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${id}`] },
+      },
     };
   }
 }

@@ -34,9 +34,7 @@ export function impersonate(headers: Headers, requester: UserInfo, deps: Imperso
   }
   if (username === undefined) {
     if (groups.length || uid !== undefined || Object.keys(extra).length)
-      throw errors.badRequest(
-        `requested ${describe(groups, extra, uid)} without impersonating a user`,
-      );
+      throw errors.badRequest(`requested ${describe(groups, extra, uid)} without impersonating a user`);
     return undefined;
   }
   const check = (a: Partial<Attributes>) => {
@@ -82,7 +80,8 @@ export function impersonate(headers: Headers, requester: UserInfo, deps: Imperso
 
 /** Go's %v of the []ObjectReference kube-apiserver builds for the request (Kind, Namespace, Name, UID...). */
 function describe(groups: string[], extra: Record<string, string[]>, uid: string | undefined): string {
-  const ref = (kind: string, name: string, apiVersion = '', fieldPath = '') => `{${kind}  ${name}  ${apiVersion}  ${fieldPath}}`;
+  const ref = (kind: string, name: string, apiVersion = '', fieldPath = '') =>
+    `{${kind}  ${name}  ${apiVersion}  ${fieldPath}}`;
   const parts = [
     ...groups.map((g) => ref('Group', g)),
     ...Object.entries(extra).flatMap(([k, vs]) => vs.map((v) => ref('UserExtra', v, 'authentication.k8s.io/v1', k))),

@@ -38,10 +38,18 @@ export class TokenFileAuthenticator implements TokenAuthenticator {
       if (!raw.trim() || raw.startsWith('#')) continue;
       const rec = parseCsvLine(raw);
       if (rec.length < 3)
-        throw new Error(`token file '${path}' must have at least 3 columns (token, user name, user uid), found ${rec.length}`);
+        throw new Error(
+          `token file '${path}' must have at least 3 columns (token, user name, user uid), found ${rec.length}`,
+        );
       const [token, name, uid] = rec as [string, string, string];
       if (!token) continue;
-      const groups = rec.length >= 4 && rec[3] ? rec[3].split(',').map((g) => g.trim()).filter(Boolean) : [];
+      const groups =
+        rec.length >= 4 && rec[3]
+          ? rec[3]
+              .split(',')
+              .map((g) => g.trim())
+              .filter(Boolean)
+          : [];
       this.tokens.set(token, { username: name, uid, groups });
     }
   }
@@ -54,9 +62,7 @@ export class TokenFileAuthenticator implements TokenAuthenticator {
   authenticateToken(token: string, audiences: string[]): TokenOutcome {
     const u = this.tokens.get(token);
     if (!u) return null;
-    const auds = this.apiAudiences.length
-      ? audiences.filter((a) => this.apiAudiences.includes(a))
-      : audiences;
+    const auds = this.apiAudiences.length ? audiences.filter((a) => this.apiAudiences.includes(a)) : audiences;
     if (this.apiAudiences.length && auds.length === 0) return null;
     return { user: { ...u, groups: [...u.groups] }, audiences: auds };
   }

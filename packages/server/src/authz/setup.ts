@@ -78,7 +78,9 @@ export function createAuthorization(modes: string[], store: Store): Authorizatio
       await Promise.all(
         namespaces
           .filter((ns) => !client.get('', 'namespaces', '', ns))
-          .map((ns) => client.create('', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })),
+          .map((ns) =>
+            client.create('', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }),
+          ),
       );
       await Promise.all(
         policy.map(async (desired) => {

@@ -59,8 +59,7 @@ export function parseFlags(
       if (i + 1 >= argv.length) throw new FlagError(`flag needs an argument: --${name}`);
       raw = argv[++i]!;
     }
-    const bad = (why: string) =>
-      new FlagError(`invalid argument "${raw}" for "--${name}" flag: ${why}`);
+    const bad = (why: string) => new FlagError(`invalid argument "${raw}" for "--${name}" flag: ${why}`);
     switch (spec.type) {
       case 'string':
         values.set(name, raw);
@@ -71,7 +70,20 @@ export function parseFlags(
         break;
       }
       case 'bool': {
-        const v = { true: true, '1': true, t: true, T: true, TRUE: true, True: true, false: false, '0': false, f: false, F: false, FALSE: false, False: false }[raw];
+        const v = {
+          true: true,
+          '1': true,
+          t: true,
+          T: true,
+          TRUE: true,
+          True: true,
+          false: false,
+          '0': false,
+          f: false,
+          F: false,
+          FALSE: false,
+          False: false,
+        }[raw];
         if (v === undefined) throw bad(`strconv.ParseBool: parsing "${raw}": invalid syntax`);
         values.set(name, v);
         break;
@@ -103,7 +115,10 @@ export function usage(specs: FlagSpec[]): string {
   return specs
     .map((s) => {
       const left = `--${s.name} ${s.type === 'bool' ? '' : s.type}`.padEnd(w + 2);
-      const def = s.default !== undefined && !(Array.isArray(s.default) && !s.default.length) ? ` (default ${JSON.stringify(s.default)})` : '';
+      const def =
+        s.default !== undefined && !(Array.isArray(s.default) && !s.default.length)
+          ? ` (default ${JSON.stringify(s.default)})`
+          : '';
       return `      ${left}${s.usage}${def}`;
     })
     .join('\n');

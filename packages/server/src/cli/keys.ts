@@ -2,14 +2,29 @@
 // verify-only key (kept under pki/sa-old/ and still published in the JWKS); a new signing key takes its
 // place. Restart (or SIGHUP, later) picks it up. Old keys are pruned with `keys prune` once every token they
 // signed has expired (default max lifetime: 1 year for extended projected tokens).
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { FlagError, parseFlags } from './flags.js';
 
 const flags = [
   { name: 'data-dir', type: 'string' as const, default: './.kubeauth', usage: 'kubeauth data directory' },
-  { name: 'older-than', type: 'duration' as const, default: 366 * 24 * 3600, usage: 'prune: remove retired keys older than this' },
+  {
+    name: 'older-than',
+    type: 'duration' as const,
+    default: 366 * 24 * 3600,
+    usage: 'prune: remove retired keys older than this',
+  },
   { name: 'algorithm', type: 'string' as const, default: 'RS256', usage: 'rotate: RS256 or ES256' },
 ];
 
@@ -34,7 +49,9 @@ export async function keysCommand(argv: string[]): Promise<void> {
         ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
         : generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(current, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    process.stdout.write(`new signing key written to ${current}; previous key kept for verification in ${retired}\nrestart kubeauth to start signing with it\n`);
+    process.stdout.write(
+      `new signing key written to ${current}; previous key kept for verification in ${retired}\nrestart kubeauth to start signing with it\n`,
+    );
     return;
   }
   if (sub === 'prune') {
@@ -51,8 +68,10 @@ export async function keysCommand(argv: string[]): Promise<void> {
     return;
   }
   if (sub === 'list') {
-    for (const f of existsSync(retired) ? readdirSync(retired) : []) process.stdout.write(`retired ${join(retired, f)}\n`);
-    if (existsSync(current)) process.stdout.write(`signing ${current} (${readFileSync(current, 'utf8').length} bytes)\n`);
+    for (const f of existsSync(retired) ? readdirSync(retired) : [])
+      process.stdout.write(`retired ${join(retired, f)}\n`);
+    if (existsSync(current))
+      process.stdout.write(`signing ${current} (${readFileSync(current, 'utf8').length} bytes)\n`);
     return;
   }
   throw new FlagError(`unknown command "${sub ?? ''}" for "kubeauth keys"`);

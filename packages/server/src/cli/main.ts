@@ -30,7 +30,9 @@ async function serve(argv: string[]): Promise<void> {
   const stop = (sig: string) => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(JSON.stringify({ level: 'info', time: new Date().toISOString(), msg: `received ${sig}, shutting down` }) + '\n');
+    process.stderr.write(
+      JSON.stringify({ level: 'info', time: new Date().toISOString(), msg: `received ${sig}, shutting down` }) + '\n',
+    );
     const t = setTimeout(() => process.exit(1), 30_000);
     t.unref();
     s.close().then(

@@ -32,27 +32,130 @@ export interface ServeOptions {
 }
 
 export const serveFlags: FlagSpec[] = [
-  { name: 'secure-port', type: 'int', default: 6443, usage: 'The port on which to serve HTTPS with authentication and authorization.' },
-  { name: 'bind-address', type: 'string', default: '127.0.0.1', usage: 'The IP address on which to listen for the --secure-port port.' },
-  { name: 'tls-cert-file', type: 'string', usage: 'File containing the default x509 Certificate for HTTPS (CA cert, if any, concatenated after server cert). Generated under --data-dir when unset.' },
-  { name: 'tls-private-key-file', type: 'string', usage: 'File containing the default x509 private key matching --tls-cert-file.' },
-  { name: 'tls-sans', type: 'stringSlice', default: [], usage: 'Extra subject alternative names (DNS names or IPs) for the generated serving certificate.' },
-  { name: 'client-ca-file', type: 'string', usage: 'Client certificates signed by one of these authorities are authenticated (CN = user, O = groups). Defaults to the generated CA.' },
-  { name: 'token-auth-file', type: 'string', usage: 'If set, the file that will be used to secure the secure port of the API server via token authentication.' },
-  { name: 'anonymous-auth', type: 'bool', default: true, usage: 'Enables anonymous requests to the secure port of the API server.' },
-  { name: 'authorization-mode', type: 'stringSlice', default: ['RBAC'], usage: 'Ordered list of plug-ins to do authorization on secure port: AlwaysAllow, AlwaysDeny, RBAC.' },
-  { name: 'service-account-issuer', type: 'stringArray', default: ['https://kubernetes.default.svc.cluster.local'], usage: 'Identifier of the service account token issuer (repeatable; the first signs, all are accepted).' },
-  { name: 'service-account-key-file', type: 'stringArray', default: [], usage: 'File containing PEM-encoded x509 RSA or ECDSA private or public keys, used to verify ServiceAccount tokens (repeatable).' },
-  { name: 'service-account-signing-key-file', type: 'string', usage: 'Path to the file that contains the current private key of the service account token issuer. Generated under --data-dir when unset.' },
-  { name: 'api-audiences', type: 'stringSlice', default: [], usage: 'Identifiers of the API. Defaults to the service account issuers.' },
-  { name: 'service-account-max-token-expiration', type: 'duration', default: 0, usage: 'The maximum validity duration of a token created by the service account token issuer.' },
-  { name: 'service-account-extend-token-expiration', type: 'bool', default: true, usage: 'Turns on projected service account expiration extension during token generation.' },
-  { name: 'service-account-lookup', type: 'bool', default: true, usage: 'If true, validate ServiceAccount tokens exist in storage as part of authentication.' },
-  { name: 'service-account-jwks-uri', type: 'string', usage: 'Overrides the URI for the JSON Web Key Set in the discovery doc served at /.well-known/openid-configuration.' },
-  { name: 'legacy-service-account-token-secrets', type: 'bool', default: false, usage: 'Restore pre-1.24 behaviour: auto-create a token Secret for every ServiceAccount.' },
-  { name: 'external-hostname', type: 'string', usage: 'The hostname (and port) to use in generated URLs such as the jwks_uri.' },
-  { name: 'data-dir', type: 'string', default: './.kubeauth', usage: 'Directory for the CA, certificates, keys, admin kubeconfig and the SQLite store.' },
-  { name: 'storage-backend', type: 'string', default: 'sqlite', usage: 'Storage backend: sqlite (durable, default) or memory (nothing persisted).' },
+  {
+    name: 'secure-port',
+    type: 'int',
+    default: 6443,
+    usage: 'The port on which to serve HTTPS with authentication and authorization.',
+  },
+  {
+    name: 'bind-address',
+    type: 'string',
+    default: '127.0.0.1',
+    usage: 'The IP address on which to listen for the --secure-port port.',
+  },
+  {
+    name: 'tls-cert-file',
+    type: 'string',
+    usage:
+      'File containing the default x509 Certificate for HTTPS (CA cert, if any, concatenated after server cert). Generated under --data-dir when unset.',
+  },
+  {
+    name: 'tls-private-key-file',
+    type: 'string',
+    usage: 'File containing the default x509 private key matching --tls-cert-file.',
+  },
+  {
+    name: 'tls-sans',
+    type: 'stringSlice',
+    default: [],
+    usage: 'Extra subject alternative names (DNS names or IPs) for the generated serving certificate.',
+  },
+  {
+    name: 'client-ca-file',
+    type: 'string',
+    usage:
+      'Client certificates signed by one of these authorities are authenticated (CN = user, O = groups). Defaults to the generated CA.',
+  },
+  {
+    name: 'token-auth-file',
+    type: 'string',
+    usage: 'If set, the file that will be used to secure the secure port of the API server via token authentication.',
+  },
+  {
+    name: 'anonymous-auth',
+    type: 'bool',
+    default: true,
+    usage: 'Enables anonymous requests to the secure port of the API server.',
+  },
+  {
+    name: 'authorization-mode',
+    type: 'stringSlice',
+    default: ['RBAC'],
+    usage: 'Ordered list of plug-ins to do authorization on secure port: AlwaysAllow, AlwaysDeny, RBAC.',
+  },
+  {
+    name: 'service-account-issuer',
+    type: 'stringArray',
+    default: ['https://kubernetes.default.svc.cluster.local'],
+    usage: 'Identifier of the service account token issuer (repeatable; the first signs, all are accepted).',
+  },
+  {
+    name: 'service-account-key-file',
+    type: 'stringArray',
+    default: [],
+    usage:
+      'File containing PEM-encoded x509 RSA or ECDSA private or public keys, used to verify ServiceAccount tokens (repeatable).',
+  },
+  {
+    name: 'service-account-signing-key-file',
+    type: 'string',
+    usage:
+      'Path to the file that contains the current private key of the service account token issuer. Generated under --data-dir when unset.',
+  },
+  {
+    name: 'api-audiences',
+    type: 'stringSlice',
+    default: [],
+    usage: 'Identifiers of the API. Defaults to the service account issuers.',
+  },
+  {
+    name: 'service-account-max-token-expiration',
+    type: 'duration',
+    default: 0,
+    usage: 'The maximum validity duration of a token created by the service account token issuer.',
+  },
+  {
+    name: 'service-account-extend-token-expiration',
+    type: 'bool',
+    default: true,
+    usage: 'Turns on projected service account expiration extension during token generation.',
+  },
+  {
+    name: 'service-account-lookup',
+    type: 'bool',
+    default: true,
+    usage: 'If true, validate ServiceAccount tokens exist in storage as part of authentication.',
+  },
+  {
+    name: 'service-account-jwks-uri',
+    type: 'string',
+    usage:
+      'Overrides the URI for the JSON Web Key Set in the discovery doc served at /.well-known/openid-configuration.',
+  },
+  {
+    name: 'legacy-service-account-token-secrets',
+    type: 'bool',
+    default: false,
+    usage: 'Restore pre-1.24 behaviour: auto-create a token Secret for every ServiceAccount.',
+  },
+  {
+    name: 'external-hostname',
+    type: 'string',
+    usage: 'The hostname (and port) to use in generated URLs such as the jwks_uri.',
+  },
+  {
+    name: 'data-dir',
+    type: 'string',
+    default: './.kubeauth',
+    usage: 'Directory for the CA, certificates, keys, admin kubeconfig and the SQLite store.',
+  },
+  {
+    name: 'storage-backend',
+    type: 'string',
+    default: 'sqlite',
+    usage: 'Storage backend: sqlite (durable, default) or memory (nothing persisted).',
+  },
   { name: 'log-level', type: 'string', default: 'info', usage: 'Log level: debug, info, warn, error.' },
   ...oidcFlagSpecs,
 ];
@@ -95,8 +198,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
   }
   const anon = o.authentication.anonymous;
   if (anon) {
-    if (explicit.has('anonymous-auth'))
-      throw new FlagError(anonymousFlagConflict);
+    if (explicit.has('anonymous-auth')) throw new FlagError(anonymousFlagConflict);
     o.anonymousAuth = anon.enabled;
   }
   if (o.apiAudiences.length === 0) o.apiAudiences = [...o.serviceAccountIssuers];
@@ -127,7 +229,7 @@ function validate(o: ServeOptions): void {
   if (max !== 0 && (max < 3600 || max > maxExpiration))
     errs.push('the service-account-max-token-expiration must be between 1 hour to 2^32 seconds');
   if (o.serviceAccountJwksUri) {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = new URL(o.serviceAccountJwksUri).protocol === 'https:';
     } catch {

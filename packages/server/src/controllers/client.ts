@@ -100,7 +100,13 @@ export class SystemClient {
     throw new Error(`too many conflicts updating ${resource} ${namespace}/${name}`);
   }
 
-  async delete(group: string, resource: string, namespace: string, name: string, propagation?: 'Background' | 'Foreground' | 'Orphan'): Promise<void> {
+  async delete(
+    group: string,
+    resource: string,
+    namespace: string,
+    name: string,
+    propagation?: 'Background' | 'Foreground' | 'Orphan',
+  ): Promise<void> {
     const d = this.def(group, resource);
     const cur = this.rest.store.get(keyFor(d, namespace, name));
     if (!cur) return;

@@ -23,7 +23,10 @@ export class GarbageCollector {
     private readonly catalog: Catalog,
     log: (msg: string, f?: Record<string, unknown>) => void,
   ) {
-    this.queue = new WorkQueue((k) => this.sync(k), (k, e) => log('garbage collector error', { key: k, err: String(e) }));
+    this.queue = new WorkQueue(
+      (k) => this.sync(k),
+      (k, e) => log('garbage collector error', { key: k, err: String(e) }),
+    );
     void this.catalog;
   }
 
@@ -96,7 +99,8 @@ export class GarbageCollector {
         const p = keyParts(dk);
         await this.client.delete(p.group, p.resource, d.metadata.namespace ?? '', d.metadata.name!, 'Foreground');
       }
-      if (deps.every((dk) => !this.store.get(dk))) await this.removeFinalizer(group, resource, ns, name, 'foregroundDeletion');
+      if (deps.every((dk) => !this.store.get(dk)))
+        await this.removeFinalizer(group, resource, ns, name, 'foregroundDeletion');
       else setTimeout(() => this.queue.add(key), 100).unref();
       return;
     }

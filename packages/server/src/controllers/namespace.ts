@@ -60,7 +60,8 @@ export class NamespaceController {
     }
     const ns = ev.object.metadata.namespace;
     if (!ns) return;
-    if (ev.key.startsWith(saPrefix) && ev.object.metadata.name === 'default' && ev.type === 'DELETED') this.queue.add(ns);
+    if (ev.key.startsWith(saPrefix) && ev.object.metadata.name === 'default' && ev.type === 'DELETED')
+      this.queue.add(ns);
     else if (ev.key.startsWith(cmPrefix) && ev.object.metadata.name === rootCaConfigMap) this.queue.add(ns);
     else if (ev.type === 'DELETED') {
       // Content going away may let a terminating namespace finish.
@@ -92,7 +93,11 @@ export class NamespaceController {
       await this.d.client.create('', 'configmaps', {
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: rootCaConfigMap, namespace: ns, annotations: { 'kubernetes.io/description': rootCaDescription } },
+        metadata: {
+          name: rootCaConfigMap,
+          namespace: ns,
+          annotations: { 'kubernetes.io/description': rootCaDescription },
+        },
         data: { 'ca.crt': this.d.caPem },
       });
       return;
@@ -133,12 +138,19 @@ export class NamespaceController {
       if (remaining > 0) throw new Error(`namespace ${name} still has ${left} objects`);
       return;
     }
-    await this.d.client.update('', 'namespaces', '', name, (o) => {
-      const spec = (o.spec ??= {}) as { finalizers?: string[] };
-      if (!spec.finalizers?.includes('kubernetes')) return undefined;
-      spec.finalizers = spec.finalizers.filter((f) => f !== 'kubernetes');
-      return o;
-    }, 'finalize');
+    await this.d.client.update(
+      '',
+      'namespaces',
+      '',
+      name,
+      (o) => {
+        const spec = (o.spec ??= {}) as { finalizers?: string[] };
+        if (!spec.finalizers?.includes('kubernetes')) return undefined;
+        spec.finalizers = spec.finalizers.filter((f) => f !== 'kubernetes');
+        return o;
+      },
+      'finalize',
+    );
     await this.d.client.delete('', 'namespaces', '', name);
   }
 }

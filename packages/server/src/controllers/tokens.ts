@@ -77,7 +77,12 @@ export class TokensController {
     await this.d.client.update('', 'secrets', ns, secret.metadata.name!, (s) => {
       const cur = (s.data ?? {}) as Record<string, string>;
       const fill = legacyTokenSecretData({ serviceAccount: sa, secret: s, caPem: this.d.caPem, signer: this.d.signer });
-      s.data = { ...cur, ...(cur.token ? {} : { token: fill.data.token }), 'ca.crt': fill.data['ca.crt'], namespace: fill.data.namespace };
+      s.data = {
+        ...cur,
+        ...(cur.token ? {} : { token: fill.data.token }),
+        'ca.crt': fill.data['ca.crt'],
+        namespace: fill.data.namespace,
+      };
       s.metadata.annotations = { ...(s.metadata.annotations ?? {}), [saUidAnnotation]: sa.metadata.uid! };
       return s;
     });

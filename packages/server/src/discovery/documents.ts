@@ -45,7 +45,11 @@ export function apiResourceList(gv: GroupVersionDef) {
     if (d.strategy) r.storageVersionHash = storageVersionHash(d);
     resources.push(r);
     for (const s of d.subresources) {
-      const sr: Record<string, unknown> = { name: `${d.resource}/${s.name}`, singularName: '', namespaced: d.namespaced };
+      const sr: Record<string, unknown> = {
+        name: `${d.resource}/${s.name}`,
+        singularName: '',
+        namespaced: d.namespaced,
+      };
       if (s.group !== undefined) sr.group = s.group;
       if (s.version !== undefined) sr.version = s.version;
       sr.kind = s.kind;
@@ -53,7 +57,12 @@ export function apiResourceList(gv: GroupVersionDef) {
       resources.push(sr);
     }
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv.group ? `${gv.group}/${gv.version}` : gv.version, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: gv.group ? `${gv.group}/${gv.version}` : gv.version,
+    resources,
+  };
 }
 
 function aggregatedResource(d: ResourceDef) {

@@ -17,13 +17,19 @@ const authzGroup = 'authorization.k8s.io';
 const authzPkg = 'io.k8s.api.authorization.v1';
 
 export function authorizationResources(a: Authorization): ResourceDef[] {
-  const review = (resource: string, kind: string, create: NonNullable<ResourceDef['virtualCreate']>, namespaced = false) =>
-    virtual({ group: authzGroup, version: 'v1', resource, kind, schemaPackage: authzPkg, namespaced, create });
+  const review = (
+    resource: string,
+    kind: string,
+    create: NonNullable<ResourceDef['virtualCreate']>,
+    namespaced = false,
+  ) => virtual({ group: authzGroup, version: 'v1', resource, kind, schemaPackage: authzPkg, namespaced, create });
   return [
-    review('localsubjectaccessreviews', 'LocalSubjectAccessReview', async (ctx, body) => [
-      201,
-      localSubjectAccessReview(body, ctx.info.namespace, a.authorizer),
-    ], true),
+    review(
+      'localsubjectaccessreviews',
+      'LocalSubjectAccessReview',
+      async (ctx, body) => [201, localSubjectAccessReview(body, ctx.info.namespace, a.authorizer)],
+      true,
+    ),
     review('selfsubjectaccessreviews', 'SelfSubjectAccessReview', async (ctx, body) => [
       201,
       selfSubjectAccessReview(body, ctx.user, a.authorizer),
@@ -32,7 +38,10 @@ export function authorizationResources(a: Authorization): ResourceDef[] {
       201,
       selfSubjectRulesReview(body, ctx.user, a.authorizer),
     ]),
-    review('subjectaccessreviews', 'SubjectAccessReview', async (_ctx, body) => [201, subjectAccessReview(body, a.authorizer)]),
+    review('subjectaccessreviews', 'SubjectAccessReview', async (_ctx, body) => [
+      201,
+      subjectAccessReview(body, a.authorizer),
+    ]),
   ];
 }
 
@@ -44,7 +53,11 @@ export function rbacResources(a: Authorization): ResourceDef[] {
     authorize: a.authorize,
     index: a.index,
   });
-  const rbac = (resource: string, kind: 'Role' | 'ClusterRole' | 'RoleBinding' | 'ClusterRoleBinding', namespaced: boolean) =>
+  const rbac = (
+    resource: string,
+    kind: 'Role' | 'ClusterRole' | 'RoleBinding' | 'ClusterRoleBinding',
+    namespaced: boolean,
+  ) =>
     stored({
       group: 'rbac.authorization.k8s.io',
       version: 'v1',
@@ -57,7 +70,9 @@ export function rbacResources(a: Authorization): ResourceDef[] {
       // RBAC objects may be created by PUT (the rbac strategies' AllowCreateOnUpdate).
       allowCreateOnUpdate: true,
       beforeWrite: (ctx, obj, old) =>
-        kind.endsWith('Binding') ? checkBindingEscalation(escalation(ctx), obj, old) : checkRoleEscalation(escalation(ctx), obj, old),
+        kind.endsWith('Binding')
+          ? checkBindingEscalation(escalation(ctx), obj, old)
+          : checkRoleEscalation(escalation(ctx), obj, old),
     });
   return [
     rbac('clusterrolebindings', 'ClusterRoleBinding', false),

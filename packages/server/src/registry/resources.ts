@@ -83,7 +83,9 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
       namespaced: false,
       shortNames: ['no'],
       fieldSelectors: ['spec.unschedulable'],
-      subresources: [{ name: 'status', kind: 'Node', verbs: ['get', 'patch', 'update'], strategy: nodes.statusStrategy }],
+      subresources: [
+        { name: 'status', kind: 'Node', verbs: ['get', 'patch', 'update'], strategy: nodes.statusStrategy },
+      ],
       strategy: nodes.strategy,
       table: nodes.table,
     }),

@@ -11,14 +11,27 @@ import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } 
 
 export interface Admission {
   /** Mutating then validating admission for create/update; may mutate `obj` or throw StatusError. */
-  admit(op: 'CREATE' | 'UPDATE' | 'DELETE', def: ResourceDef, obj: KObject, old: KObject | undefined, ctx: HandlerContext): void;
+  admit(
+    op: 'CREATE' | 'UPDATE' | 'DELETE',
+    def: ResourceDef,
+    obj: KObject,
+    old: KObject | undefined,
+    ctx: HandlerContext,
+  ): void;
 }
 
 export interface FieldManager {
   /** Records an Update operation by `manager` in managedFields (server-side apply bookkeeping). */
   update(old: KObject | undefined, obj: KObject, manager: string, def: ResourceDef, now: number): void;
   /** Applies a patch request body (json/merge/strategic/apply) to `live` (undefined = create via apply). */
-  patch(def: ResourceDef, live: KObject | undefined, ctx: HandlerContext, fieldManager: string, userAgent: string | undefined, now: number): KObject;
+  patch(
+    def: ResourceDef,
+    live: KObject | undefined,
+    ctx: HandlerContext,
+    fieldManager: string,
+    userAgent: string | undefined,
+    now: number,
+  ): KObject;
 }
 
 export interface RestDeps {
@@ -80,9 +93,7 @@ export interface BodyChecker {
 
 export class RestStorage {
   private readonly now: () => number;
-  constructor(
-    private readonly deps: RestDeps & { bodies: BodyChecker; userAgent?: (ctx: HandlerContext) => string },
-  ) {
+  constructor(private readonly deps: RestDeps & { bodies: BodyChecker; userAgent?: (ctx: HandlerContext) => string }) {
     this.now = deps.now ?? Date.now;
   }
 
@@ -102,7 +113,8 @@ export class RestStorage {
     if (!rv || rv === '0') return;
     const n = Number(rv);
     if (!Number.isInteger(n) || n < 0) throw errors.badRequest(`invalid resource version: ${rv}`);
-    if (n > this.deps.store.rev) throw errors.timeout(`Too large resource version: ${n}, current: ${this.deps.store.rev}`, 1);
+    if (n > this.deps.store.rev)
+      throw errors.timeout(`Too large resource version: ${n}, current: ${this.deps.store.rev}`, 1);
   }
 
   /** Lists matching entries with paging; returns the entries and list metadata. */
@@ -204,7 +216,9 @@ export class RestStorage {
     const ns = obj.metadata.namespace;
     if (def.namespaced) {
       if (ns && ns !== ctx.info.namespace)
-        throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        throw errors.badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       obj.metadata.namespace = ctx.info.namespace;
     } else if (ns) {
       // Cluster-scoped objects silently drop a namespace, as kube-apiserver does.
@@ -216,12 +230,20 @@ export class RestStorage {
     throw errors.invalid({ group: def.group, kind: def.kind }, name, errs);
   }
 
-  async create(def: ResourceDef, ctx: HandlerContext, value: unknown, raw: string | undefined, ua?: string): Promise<Entry> {
+  async create(
+    def: ResourceDef,
+    ctx: HandlerContext,
+    value: unknown,
+    raw: string | undefined,
+    ua?: string,
+  ): Promise<Entry> {
     const obj = this.decodeObject(def, ctx, value, raw);
     const dryRun = isDryRun(ctx);
     const manager = fieldManagerName(ctx, ua);
     if (ctx.info.name && obj.metadata.name && ctx.info.name !== obj.metadata.name)
-      throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.info.name})`);
+      throw errors.badRequest(
+        `the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.info.name})`,
+      );
     this.namespaceCheck(def, ctx, obj);
     return this.createObject(def, ctx, obj, { dryRun, manager });
   }
@@ -281,7 +303,9 @@ export class RestStorage {
     const manager = fieldManagerName(ctx, ua);
     if (!obj.metadata.name) obj.metadata.name = ctx.info.name;
     if (obj.metadata.name !== ctx.info.name)
-      throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.info.name})`);
+      throw errors.badRequest(
+        `the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.info.name})`,
+      );
     this.namespaceCheck(def, ctx, obj);
     const key = keyFor(def, ctx.info.namespace, ctx.info.name);
     const cur = this.deps.store.get(key);
@@ -290,7 +314,12 @@ export class RestStorage {
       return { entry: await this.createObject(def, ctx, obj, { dryRun, manager }), created: true };
     }
     const rv = obj.metadata.resourceVersion;
-    if (rv && rv !== String(cur.rev)) throw errors.conflict(gr(def), ctx.info.name, 'the object has been modified; please apply your changes to the latest version and try again');
+    if (rv && rv !== String(cur.rev))
+      throw errors.conflict(
+        gr(def),
+        ctx.info.name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     return { entry: await this.updateObject(def, ctx, cur, obj, { dryRun, manager, op: 'update' }), created: false };
   }
 
@@ -326,7 +355,7 @@ export class RestStorage {
     if (sameObject(canon, old)) return cur;
     if (o.dryRun) return { key: cur.key, rev: cur.rev, object: canon };
     // A deleted object whose last finalizer is gone is removed by this update.
-    if (canon.metadata.deletionTimestamp && !(canon.metadata.finalizers?.length) && !hasSpecFinalizers(def, canon)) {
+    if (canon.metadata.deletionTimestamp && !canon.metadata.finalizers?.length && !hasSpecFinalizers(def, canon)) {
       try {
         await this.deps.store.update(cur.key, canon, cur.rev);
         return await this.deps.store.delete(cur.key);
@@ -356,27 +385,42 @@ export class RestStorage {
       const raw = JSON.stringify(patched);
       const obj = this.decodeObject(def, ctx, patched, raw);
       if (obj.metadata.name && obj.metadata.name !== ctx.info.name)
-        throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.info.name})`);
+        throw errors.badRequest(
+          `the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.info.name})`,
+        );
       obj.metadata.name = ctx.info.name;
       this.namespaceCheck(def, ctx, obj);
       try {
-        if (!cur) return { entry: await this.createObject(def, ctx, obj, { dryRun, manager, skipManaged: true }), created: true };
+        if (!cur)
+          return {
+            entry: await this.createObject(def, ctx, obj, { dryRun, manager, skipManaged: true }),
+            created: true,
+          };
         if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== String(cur.rev))
-          throw errors.conflict(gr(def), ctx.info.name, 'the object has been modified; please apply your changes to the latest version and try again');
+          throw errors.conflict(
+            gr(def),
+            ctx.info.name,
+            'the object has been modified; please apply your changes to the latest version and try again',
+          );
         return {
           entry: await this.updateObject(def, ctx, cur, obj, { dryRun, manager, op: 'patch', skipManaged: true }),
           created: false,
         };
       } catch (e) {
         // A concurrent write between read and CAS: recompute the patch on the new state.
-        if (attempt < 5 && (e as { reason?: string }).reason === 'Conflict' && !patched.metadata?.resourceVersion) continue;
+        if (attempt < 5 && (e as { reason?: string }).reason === 'Conflict' && !patched.metadata?.resourceVersion)
+          continue;
         throw e;
       }
     }
   }
 
   /** Deletes one object, honouring finalizers, preconditions and propagation. Returns the final state. */
-  async delete(def: ResourceDef, ctx: HandlerContext, options: DeleteOptions): Promise<{ entry: Entry; deleted: boolean }> {
+  async delete(
+    def: ResourceDef,
+    ctx: HandlerContext,
+    options: DeleteOptions,
+  ): Promise<{ entry: Entry; deleted: boolean }> {
     validName(def, ctx.info.name);
     const key = keyFor(def, ctx.info.namespace, ctx.info.name);
     const cur = this.deps.store.get(key);
@@ -393,7 +437,11 @@ export class RestStorage {
     const name = cur.object.metadata.name ?? '';
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== cur.object.metadata.uid)
-      throw errors.conflict(gr(def), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.object.metadata.uid}`);
+      throw errors.conflict(
+        gr(def),
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.object.metadata.uid}`,
+      );
     if (pre?.resourceVersion && pre.resourceVersion !== String(cur.rev))
       throw errors.conflict(
         gr(def),
@@ -414,7 +462,8 @@ export class RestStorage {
         obj.metadata.deletionGracePeriodSeconds = 0;
       }
       if (finalizers.size) obj.metadata.finalizers = [...finalizers];
-      if (def.deleteStrategy === 'namespace') (obj as { status?: { phase?: string } }).status = { ...(obj.status as object), phase: 'Terminating' };
+      if (def.deleteStrategy === 'namespace')
+        (obj as { status?: { phase?: string } }).status = { ...(obj.status as object), phase: 'Terminating' };
       if (dryRun) return { entry: { ...cur, object: obj }, deleted: false };
       if (sameObject(obj, cur.object)) return { entry: cur, deleted: false };
       try {
@@ -466,15 +515,13 @@ function sameObject(a: KObject, b: KObject): boolean {
     delete m.managedFields;
     return JSON.stringify({ ...o, metadata: m });
   };
-  return strip(a) === strip(b) && JSON.stringify(stripTimes(a.metadata.managedFields)) === JSON.stringify(stripTimes(b.metadata.managedFields));
+  return (
+    strip(a) === strip(b) &&
+    JSON.stringify(stripTimes(a.metadata.managedFields)) === JSON.stringify(stripTimes(b.metadata.managedFields))
+  );
 }
 function stripTimes(m: KObject['metadata']['managedFields']) {
   return m?.map((e) => ({ ...e, time: undefined }));
-}
-
-function truncate(s: string | undefined): string {
-  if (!s) return '';
-  return s.length > 256 ? s.slice(0, 256) : s;
 }
 
 interface ContinueToken {
@@ -493,6 +540,8 @@ export function decodeContinue(s: string): ContinueToken {
       throw new Error('invalid');
     return t;
   } catch {
-    throw errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    throw errors.badRequest(
+      'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
   }
 }

@@ -17,7 +17,12 @@ test('resource requests', () => {
     ['POST', '/api/v1/namespaces/a/serviceaccounts/sa/token', '', { verb: 'create', subresource: 'token', name: 'sa' }],
     ['GET', '/api/v1/namespaces/foo', '', { verb: 'get', resource: 'namespaces', name: 'foo', namespace: 'foo' }],
     ['PUT', '/api/v1/namespaces/foo/finalize', '', { verb: 'update', subresource: 'finalize', namespace: 'foo' }],
-    ['GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles', '', { verb: 'list', apiGroup: 'rbac.authorization.k8s.io' }],
+    [
+      'GET',
+      '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+      '',
+      { verb: 'list', apiGroup: 'rbac.authorization.k8s.io' },
+    ],
     ['GET', '/api/v1/watch/namespaces/a/pods', '', { verb: 'watch', resource: 'pods', namespace: 'a' }],
   ];
   for (const [m, p, q, want] of cases) {
@@ -28,7 +33,15 @@ test('resource requests', () => {
 });
 
 test('non-resource requests', () => {
-  for (const p of ['/api', '/apis', '/apis/rbac.authorization.k8s.io', '/apis/g/v', '/healthz', '/version', '/openid/v1/jwks']) {
+  for (const p of [
+    '/api',
+    '/apis',
+    '/apis/rbac.authorization.k8s.io',
+    '/apis/g/v',
+    '/healthz',
+    '/version',
+    '/openid/v1/jwks',
+  ]) {
     const got = ri('GET', p);
     assert.equal(got.isResourceRequest, false, p);
     assert.equal(got.verb, 'get');

@@ -125,7 +125,12 @@ export class ApiServer {
     };
     const decision = this.d.authorizer.authorize(attrs);
     if (decision.decision !== 'Allow') {
-      return sendStatus(res, this.d.forbidden(attrs, decision.reason), { kind: 'json', contentType: 'application/json', pretty }, warnings);
+      return sendStatus(
+        res,
+        this.d.forbidden(attrs, decision.reason),
+        { kind: 'json', contentType: 'application/json', pretty },
+        warnings,
+      );
     }
 
     if (!info.isResourceRequest) return this.nonResource(req, res, path, query, user);
@@ -151,7 +156,8 @@ export class ApiServer {
   private async nonResource(req: Req, res: Res, path: string, query: URLSearchParams, user: UserInfo): Promise<void> {
     const h = this.d.nonResource.get(path);
     if (h) return h(req, res, { user, query, path });
-    for (const [p, handler] of this.d.nonResourcePrefixes) if (path.startsWith(p)) return handler(req, res, { user, query, path });
+    for (const [p, handler] of this.d.nonResourcePrefixes)
+      if (path.startsWith(p)) return handler(req, res, { user, query, path });
     throw errors.pathNotFound();
   }
 
@@ -174,15 +180,21 @@ export class ApiServer {
     if (info.subresource) {
       const sub = def.subresources.find((s) => s.name === info.subresource);
       if (!sub || (!sub.handle && !sub.strategy)) throw errors.pathNotFound();
-      if (!sub.verbs.includes(info.verb)) throw errors.methodNotSupported({ group: def.group, resource: `${def.resource}/${sub.name}` }, info.verb);
+      if (!sub.verbs.includes(info.verb))
+        throw errors.methodNotSupported({ group: def.group, resource: `${def.resource}/${sub.name}` }, info.verb);
       if (sub.strategy) return this.storedSubresource(req, res, { ...def, strategy: sub.strategy }, ctx, neg);
       const [code, body] = await sub.handle!(ctx, def);
       return this.respond(res, code, body, neg, ctx);
     }
     if (def.virtualCreate) {
-      if (info.verb !== 'create') throw errors.methodNotSupported({ group: def.group, resource: def.resource }, info.verb);
-      if (info.namespace && !def.namespaced) throw errors.badRequest(`namespace is not allowed on this type: ${info.namespace}`);
-      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, { apiVersion: gvString(def), kind: def.kind });
+      if (info.verb !== 'create')
+        throw errors.methodNotSupported({ group: def.group, resource: def.resource }, info.verb);
+      if (info.namespace && !def.namespaced)
+        throw errors.badRequest(`namespace is not allowed on this type: ${info.namespace}`);
+      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
+        apiVersion: gvString(def),
+        kind: def.kind,
+      });
       const obj = rest.decodeObject(def, ctx, value, ctx.body?.toString('utf8'));
       const [code, body] = await def.virtualCreate(ctx, obj);
       return this.respond(res, code, body, neg, ctx);
@@ -195,32 +207,53 @@ export class ApiServer {
       case 'watch': {
         const render = (o: KObject, first: boolean): unknown =>
           neg.kind === 'table'
-            ? this.d.tables.table(def, [{ key: '', rev: 0, object: o }], o.metadata.resourceVersion ?? '', ctx.query, first, neg.metaVersion)
+            ? this.d.tables.table(
+                def,
+                [{ key: '', rev: 0, object: o }],
+                o.metadata.resourceVersion ?? '',
+                ctx.query,
+                first,
+                neg.metaVersion,
+              )
             : neg.kind === 'partial'
               ? this.d.tables.partial(o, neg.metaVersion)
               : o;
-        serveWatch(rest.store, def, ctx, res, neg.kind === 'yaml' ? 'application/json' : neg.contentType, {
-          render,
-          fieldLabels: rest.fieldLabels(def),
-        }, (close) => {
-          this.watchClosers.add(close);
-          res.on('close', () => {
-            this.watchClosers.delete(close);
-            close();
-          });
-        });
+        serveWatch(
+          rest.store,
+          def,
+          ctx,
+          res,
+          neg.kind === 'yaml' ? 'application/json' : neg.contentType,
+          {
+            render,
+            fieldLabels: rest.fieldLabels(def),
+          },
+          (close) => {
+            this.watchClosers.add(close);
+            res.on('close', () => {
+              this.watchClosers.delete(close);
+              close();
+            });
+          },
+        );
         return;
       }
       case 'create': {
         if (info.name) throw errors.methodNotSupported({ group: def.group, resource: def.resource }, 'create');
         const raw = ctx.body?.toString('utf8');
-        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, { apiVersion: gvString(def), kind: def.kind });
+        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
+          apiVersion: gvString(def),
+          kind: def.kind,
+        });
         const e = await rest.create(def, ctx, value, raw, ua);
         return this.respond(res, 201, this.entryBody(def, e, neg, ctx), neg, ctx);
       }
       case 'update': {
         const raw = ctx.body?.toString('utf8');
-        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, { apiVersion: gvString(def), kind: def.kind });
+        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
+          apiVersion: gvString(def),
+          kind: def.kind,
+        });
         const { entry, created } = await rest.update(def, ctx, value, raw, ua);
         return this.respond(res, created ? 201 : 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
       }
@@ -247,19 +280,36 @@ export class ApiServer {
   }
 
   /** status/finalize: the parent object read and written through the subresource's strategy. */
-  private async storedSubresource(req: Req, res: Res, def: ResourceDef, ctx: HandlerContext, neg: Negotiated): Promise<void> {
+  private async storedSubresource(
+    req: Req,
+    res: Res,
+    def: ResourceDef,
+    ctx: HandlerContext,
+    neg: Negotiated,
+  ): Promise<void> {
     const rest = this.d.rest;
     const ua = req.headers['user-agent'];
-    if (ctx.info.verb === 'get') return this.respond(res, 200, this.entryBody(def, rest.get(def, ctx), neg, ctx), neg, ctx);
+    if (ctx.info.verb === 'get')
+      return this.respond(res, 200, this.entryBody(def, rest.get(def, ctx), neg, ctx), neg, ctx);
     if (ctx.info.verb === 'update') {
-      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, { apiVersion: gvString(def), kind: def.kind });
-      const { entry } = await rest.update({ ...def, allowCreateOnUpdate: false }, ctx, value, ctx.body?.toString('utf8'), ua);
+      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
+        apiVersion: gvString(def),
+        kind: def.kind,
+      });
+      const { entry } = await rest.update(
+        { ...def, allowCreateOnUpdate: false },
+        ctx,
+        value,
+        ctx.body?.toString('utf8'),
+        ua,
+      );
       return this.respond(res, 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
     }
     ctx.contentType = mediaType(ctx.contentType);
     if (ctx.contentType.startsWith('application/apply-patch')) {
       // Apply to a subresource never creates the parent.
-      if (!rest.store.get(keyFor(def, ctx.info.namespace, ctx.info.name))) throw errors.notFound({ group: def.group, resource: def.resource }, ctx.info.name);
+      if (!rest.store.get(keyFor(def, ctx.info.namespace, ctx.info.name)))
+        throw errors.notFound({ group: def.group, resource: def.resource }, ctx.info.name);
     }
     const { entry } = await rest.patch(def, ctx, ua);
     return this.respond(res, 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
@@ -290,7 +340,9 @@ export class ApiServer {
   private listBody(def: ResourceDef, ctx: HandlerContext, neg: Negotiated): unknown {
     const r = this.d.rest.list(def, ctx);
     if (neg.kind === 'table') {
-      const t = this.d.tables.table(def, r.items, r.resourceVersion, ctx.query, true, neg.metaVersion) as { metadata: Record<string, unknown> };
+      const t = this.d.tables.table(def, r.items, r.resourceVersion, ctx.query, true, neg.metaVersion) as {
+        metadata: Record<string, unknown>;
+      };
       if (r.continue) t.metadata.continue = r.continue;
       if (r.remainingItemCount !== undefined) t.metadata.remainingItemCount = r.remainingItemCount;
       return t;
@@ -298,7 +350,12 @@ export class ApiServer {
     if (neg.kind === 'partial') {
       const meta: Record<string, unknown> = { resourceVersion: r.resourceVersion };
       if (r.continue) meta.continue = r.continue;
-      return { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${neg.metaVersion ?? 'v1'}`, metadata: meta, items: r.items.map((e) => this.d.tables.partial(e.object, neg.metaVersion)) };
+      return {
+        kind: 'PartialObjectMetadataList',
+        apiVersion: `meta.k8s.io/${neg.metaVersion ?? 'v1'}`,
+        metadata: meta,
+        items: r.items.map((e) => this.d.tables.partial(e.object, neg.metaVersion)),
+      };
     }
     // Fast path: splice the cached JSON of each object into the list without re-serializing it.
     let meta = `{"resourceVersion":${JSON.stringify(r.resourceVersion)}`;
@@ -317,7 +374,12 @@ function hasBody(req: Req): boolean {
 }
 
 export function listObject(def: ResourceDef, items: Entry[], rv: string): unknown {
-  return { kind: def.listKind, apiVersion: gvString(def), metadata: { resourceVersion: rv }, items: items.map((e) => e.object) };
+  return {
+    kind: def.listKind,
+    apiVersion: gvString(def),
+    metadata: { resourceVersion: rv },
+    items: items.map((e) => e.object),
+  };
 }
 
 export { successStatus, StatusError, type RequestInfo };

@@ -70,7 +70,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const store = await Store.open(backend);
   store.startCompaction();
   const lookup = new StoreLookup(store);
-  let client: SystemClient | undefined;
+  // The authenticator is built before the registry the system client writes through.
+  const late: { client?: SystemClient } = {};
 
   // Authentication: token file, then service-account tokens (legacy + bound) — kube-apiserver's order.
   const tokenAuthenticators: TokenAuthenticator[] = [];
@@ -83,7 +84,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     lookupLegacy: o.serviceAccountLookup,
     // Legacy-token use is recorded on the Secret's last-used label, off the request path.
     onLegacyUse: (p) =>
-      void client
+      void late.client
         ?.update('', 'secrets', p.namespace, p.name, (sec) => {
           if (sec.metadata.uid !== p.uid || sec.metadata.labels?.[lastUsedLabel] === p.date) return undefined;
           sec.metadata.labels = { ...(sec.metadata.labels ?? {}), [lastUsedLabel]: p.date };
@@ -138,7 +139,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     fields: createFieldManager(),
     bodies: createBodyChecker(),
   });
-  client = new SystemClient(rest, catalog);
+  const client = (late.client = new SystemClient(rest, catalog));
 
   let ready = false;
   const healthChecks = (): HealthCheck[] => [
@@ -227,7 +228,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     });
   });
   port = (server.address() as AddressInfo).port;
-  const host = o.bindAddress.includes(':') ? `[${o.bindAddress}]` : o.bindAddress === '0.0.0.0' ? '127.0.0.1' : o.bindAddress;
+  const host = o.bindAddress.includes(':')
+    ? `[${o.bindAddress}]`
+    : o.bindAddress === '0.0.0.0'
+      ? '127.0.0.1'
+      : o.bindAddress;
   const url = `https://${host}:${port}`;
   const kubeconfigPath = join(dataDir, 'admin.kubeconfig');
   writeKubeconfig(

@@ -69,7 +69,7 @@ export function decodeBody(
 
 /** Go's json decoder phrasing for the common syntax errors (kubectl shows it verbatim). */
 function jsonSyntaxMessage(text: string, e: Error): string {
-  if (text.trim() === '') return 'Object \'Kind\' is missing in \'\'';
+  if (text.trim() === '') return "Object 'Kind' is missing in ''";
   const m = /position (\d+)/.exec(e.message);
   const pos = m ? Number(m[1]) : text.length;
   const ch = text[pos];

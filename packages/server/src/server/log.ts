@@ -4,7 +4,10 @@ import type { Logger } from './apiserver.js';
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type Level = keyof typeof levels;
 
-export function createLogger(level: string = 'info', out: NodeJS.WritableStream = process.stderr): Logger & {
+export function createLogger(
+  level: string = 'info',
+  out: NodeJS.WritableStream = process.stderr,
+): Logger & {
   warn(msg: string, f?: Record<string, unknown>): void;
   debug(msg: string, f?: Record<string, unknown>): void;
 } {

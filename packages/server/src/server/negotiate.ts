@@ -52,7 +52,12 @@ export function negotiate(accept: string | undefined, tableable: boolean, pretty
       if (as === 'Table' && tableable)
         return { kind: 'table', contentType: `application/json;as=Table;v=${v};g=meta.k8s.io`, pretty, metaVersion: v };
       if ((as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') && tableable)
-        return { kind: 'partial', contentType: `application/json;as=${as};v=${v};g=meta.k8s.io`, pretty, metaVersion: v };
+        return {
+          kind: 'partial',
+          contentType: `application/json;as=${as};v=${v};g=meta.k8s.io`,
+          pretty,
+          metaVersion: v,
+        };
       continue;
     }
     if (r.type === 'application/json' || r.type === '*/*' || r.type === 'application/*')

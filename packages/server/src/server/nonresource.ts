@@ -44,7 +44,8 @@ function healthHandler(kind: 'healthz' | 'livez' | 'readyz', checks: () => Healt
     const verbose = query.has('verbose');
     if (!verbose && !failed.length) return text(res, 200, 'ok');
     let out = '';
-    for (const r of results) out += r.err === undefined ? `[+]${r.name} ok\n` : `[-]${r.name} failed: reason withheld\n`;
+    for (const r of results)
+      out += r.err === undefined ? `[+]${r.name} ok\n` : `[-]${r.name} failed: reason withheld\n`;
     out += failed.length ? `${kind} check failed\n` : `${kind} check passed\n`;
     text(res, failed.length ? 500 : 200, out);
   };
@@ -134,10 +135,16 @@ export function nonResourceHandlers(d: NonResourceDeps): {
         const doc = d.openapi.document(gvPath);
         if (!doc) throw errors.pathNotFound();
         const body = JSON.stringify(doc);
-        send(res, 200, body, { kind: 'json', contentType: 'application/json', pretty: false }, {
-          ETag: `"${createHash('sha512').update(body).digest('hex').toUpperCase()}"`,
-          'Cache-Control': 'public, immutable',
-        });
+        send(
+          res,
+          200,
+          body,
+          { kind: 'json', contentType: 'application/json', pretty: false },
+          {
+            ETag: `"${createHash('sha512').update(body).digest('hex').toUpperCase()}"`,
+            'Cache-Control': 'public, immutable',
+          },
+        );
       },
     ],
   ];
@@ -145,10 +152,22 @@ export function nonResourceHandlers(d: NonResourceDeps): {
     const oidc = d.oidc;
     const cache = 'public, max-age=3600';
     exact.set('/.well-known/openid-configuration', (_q, res) =>
-      send(res, 200, oidc.discovery(), { kind: 'json', contentType: 'application/json', pretty: false }, { 'Cache-Control': cache }),
+      send(
+        res,
+        200,
+        oidc.discovery(),
+        { kind: 'json', contentType: 'application/json', pretty: false },
+        { 'Cache-Control': cache },
+      ),
     );
     exact.set('/openid/v1/jwks', (_q, res) =>
-      send(res, 200, oidc.jwks(), { kind: 'json', contentType: 'application/jwk-set+json', pretty: false }, { 'Cache-Control': cache }),
+      send(
+        res,
+        200,
+        oidc.jwks(),
+        { kind: 'json', contentType: 'application/jwk-set+json', pretty: false },
+        { 'Cache-Control': cache },
+      ),
     );
   }
   return { exact, prefixes };

@@ -31,12 +31,20 @@ export function send(
   res.end(text);
 }
 
-export function sendStatus(res: AnyResponse, err: StatusError, neg: Negotiated | undefined, warnings: string[] = []): void {
+export function sendStatus(
+  res: AnyResponse,
+  err: StatusError,
+  neg: Negotiated | undefined,
+  warnings: string[] = [],
+): void {
   const headers: Record<string, string | string[]> = { ...(err.headers ?? {}) };
   if (warnings.length) headers['Warning'] = warnings.map(warningHeader);
   if (err.code === 403 || err.code === 401) headers['X-Content-Type-Options'] = 'nosniff';
   // Errors are JSON or YAML, never Tables.
-  const n = neg && neg.kind === 'yaml' ? neg : { kind: 'json' as const, contentType: 'application/json', pretty: neg?.pretty ?? false };
+  const n =
+    neg && neg.kind === 'yaml'
+      ? neg
+      : { kind: 'json' as const, contentType: 'application/json', pretty: neg?.pretty ?? false };
   if (!res.headersSent) send(res, err.code, err.status, n, headers);
   else res.end();
 }

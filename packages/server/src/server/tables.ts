@@ -6,7 +6,14 @@ import type { ResourceDef } from '../registry/resource.js';
 import type { Entry } from '../storage/store.js';
 
 export interface Tables {
-  table(def: ResourceDef, entries: Entry[], rv: string, query: URLSearchParams, withColumns: boolean, version?: 'v1' | 'v1beta1'): unknown;
+  table(
+    def: ResourceDef,
+    entries: Entry[],
+    rv: string,
+    query: URLSearchParams,
+    withColumns: boolean,
+    version?: 'v1' | 'v1beta1',
+  ): unknown;
   partial(obj: KObject, version?: 'v1' | 'v1beta1'): unknown;
 }
 

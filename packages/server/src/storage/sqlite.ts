@@ -36,8 +36,7 @@ export class SqliteBackend implements Backend {
 
   async load() {
     const revRow = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'log'").get() as
-      | { seq: number }
-      | undefined;
+      { seq: number } | undefined;
     const rows = this.db
       .prepare(
         `SELECT l.id AS rev, l.key AS key, l.value AS value FROM log l
@@ -62,9 +61,7 @@ export class SqliteBackend implements Backend {
   async compact(beforeTs: number) {
     // Superseded versions and tombstones older than the history window go; the live version of each key stays.
     const r = this.db
-      .prepare(
-        `DELETE FROM log WHERE ts < ? AND (type = 3 OR id NOT IN (SELECT MAX(id) FROM log GROUP BY key))`,
-      )
+      .prepare(`DELETE FROM log WHERE ts < ? AND (type = 3 OR id NOT IN (SELECT MAX(id) FROM log GROUP BY key))`)
       .run(beforeTs);
     return r.changes;
   }

@@ -33,7 +33,8 @@ export class StorageError extends Error {
   }
 }
 
-export const conflictMessage = 'the object has been modified; please apply your changes to the latest version and try again';
+export const conflictMessage =
+  'the object has been modified; please apply your changes to the latest version and try again';
 
 /** `/<group or core>/<resource>/<namespace>/<name>` or `/<group>/<resource>/<name>`. */
 export function storageKey(group: string, resource: string, namespace: string, name: string): string {
@@ -233,7 +234,8 @@ export class Store {
   /** Bulk load for seeding (benchmarks, imports): one backend transaction. */
   async createMany(items: Array<{ key: string; object: KObject }>): Promise<void> {
     for (const it of items)
-      if (this.entries.has(it.key) || this.pendingKeys.has(it.key)) throw new StorageError('Exists', 'already exists', it.key);
+      if (this.entries.has(it.key) || this.pendingKeys.has(it.key))
+        throw new StorageError('Exists', 'already exists', it.key);
     await Promise.all(items.map((it) => this.enqueue('ADDED', it.key, it.object, undefined)));
   }
 
@@ -299,7 +301,8 @@ export class Store {
         if (!revs) return w.reject(failure);
         const rev = revs[i]!;
         let object = w.object;
-        if (w.type === 'DELETED') object = { ...object, metadata: { ...object.metadata, resourceVersion: String(rev) } };
+        if (w.type === 'DELETED')
+          object = { ...object, metadata: { ...object.metadata, resourceVersion: String(rev) } };
         else object.metadata.resourceVersion = String(rev);
         w.resolve(this.apply(w.type, w.key, rev, object, w.prev));
       });
