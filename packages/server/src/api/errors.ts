@@ -42,6 +42,8 @@ export class StatusError extends Error {
   readonly status: Status;
   /** Extra response headers (Retry-After, Warning...). */
   headers?: Record<string, string>;
+  /** A plain-text body instead of the Status (go-restful's own 404/405/415 answers). */
+  rawBody?: string;
   constructor(status: Status) {
     super(status.message ?? status.reason ?? 'error');
     this.status = status;
@@ -135,6 +137,12 @@ export const errors = {
       `${action} is not supported on resources of kind "${grString(gr)}"`,
       grDetails(gr, ''),
     );
+  },
+  /** go-restful's answer for a verb the resource has no route for (`kubectl get tokenreviews`). */
+  restfulMethodNotAllowed(): StatusError {
+    const e = failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+    e.rawBody = '405: Method Not Allowed';
+    return e;
   },
   /** 404 for a path that names no resource (kube-apiserver answers these with a bare NotFound). */
   pathNotFound(): StatusError {

@@ -199,6 +199,8 @@ export class ApiServer {
       const [code, body] = await def.virtualCreate(ctx, obj);
       return this.respond(res, code, body, neg, ctx);
     }
+    if (!def.verbs.includes(info.verb) && !(info.verb === 'delete' && def.verbs.includes('delete')))
+      throw errors.restfulMethodNotAllowed();
     switch (info.verb) {
       case 'get':
         return this.respond(res, 200, this.entryBody(def, rest.get(def, ctx), neg, ctx), neg, ctx);

@@ -210,6 +210,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const server: Http2SecureServer = createSecureServer(
     {
       allowHTTP1: true,
+      settings: { maxHeaderListSize: 1 << 20 },
       cert: servingCert,
       key: servingKey,
       ca: clientCa,
@@ -218,6 +219,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     },
     api.listener,
   );
+  // Go's http.DefaultMaxHeaderBytes (1 MiB): large bearer tokens get a 401, not a 431. The HTTP/1.1
+  // fallback's parser reads maxHeaderSize from the server object.
+  (server as unknown as { maxHeaderSize: number }).maxHeaderSize = 1 << 20;
   server.on('sessionError', () => undefined);
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((res, rej) => {

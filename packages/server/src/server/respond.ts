@@ -45,8 +45,16 @@ export function sendStatus(
     neg && neg.kind === 'yaml'
       ? neg
       : { kind: 'json' as const, contentType: 'application/json', pretty: neg?.pretty ?? false };
-  if (!res.headersSent) send(res, err.code, err.status, n, headers);
-  else res.end();
+  if (res.headersSent) return void res.end();
+  if (err.rawBody !== undefined) {
+    (res as ServerResponse).writeHead(err.code, {
+      ...headers,
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(err.rawBody),
+    });
+    return void res.end(err.rawBody);
+  }
+  send(res, err.code, err.status, n, headers);
 }
 
 /** RFC 7234 warning as kube-apiserver emits it: `299 - "text"`. */
