@@ -34,7 +34,8 @@ export interface Authorization {
 
 export function createAuthorization(modes: string[], store: Store): Authorization {
   const index = new RbacIndex();
-  for (const p of prefixes) index.load(store.list(p).map((e) => e.object));
+  // load() replaces the whole index: give it every RBAC object at once.
+  index.load(prefixes.flatMap((p) => store.list(p).map((e) => e.object)));
   const rbac = new RbacAuthorizer(index);
   const authorizer = buildAuthorizer(modes, rbac);
   let done = false;
