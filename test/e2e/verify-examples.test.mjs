@@ -1,0 +1,114 @@
+// examples/: seed 002's services rewritten with @kubeauth/verify, started against kubeauth with a
+// projected-token directory, called with `kubectl create token --audience my-audience` tokens.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { startKubeauth } from './harness.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+let s;
+before(async () => {
+  s = await startKubeauth();
+  await s.kubectl(['create', 'ns', 'my-namespace']);
+  await s.kubectl(['create', 'sa', 'my-service', '-n', 'my-namespace']);
+  await s.kubectl(['create', 'sa', 'caller', '-n', 'my-namespace']);
+  // The TokenReview variant needs system:auth-delegator, as seed 002 says.
+  await s.kubectl([
+    'create',
+    'clusterrolebinding',
+    'my-service-delegator',
+    '--clusterrole=system:auth-delegator',
+    '--serviceaccount=my-namespace:my-service',
+  ]);
+});
+after(async () => {
+  await s?.stop();
+});
+
+/** A directory shaped like /var/run/secrets/kubernetes.io/serviceaccount for `my-service`. */
+async function projectedDir(name) {
+  const dir = join(s.dir, name);
+  mkdirSync(dir, { recursive: true });
+  const kc = parse(readFileSync(s.kubeconfig, 'utf8'));
+  writeFileSync(join(dir, 'ca.crt'), Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64'));
+  writeFileSync(join(dir, 'namespace'), 'my-namespace');
+  writeFileSync(
+    join(dir, 'token'),
+    (await s.kubectl(['create', 'token', 'my-service', '-n', 'my-namespace'])).stdout.trim(),
+  );
+  return dir;
+}
+
+async function startExample(file, dir) {
+  const u = new URL(s.url);
+  const child = spawn(process.execPath, [join(root, 'examples', file)], {
+    env: {
+      ...process.env,
+      KUBERNETES_SERVICE_HOST: u.hostname,
+      KUBERNETES_SERVICE_PORT: u.port,
+      SERVICE_ACCOUNT_DIR: dir,
+      PORT: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const port = await new Promise((res, rej) => {
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (\d+)/.exec(out);
+      if (m) res(Number(m[1]));
+    });
+    child.on('exit', (c) => rej(new Error(`example exited ${c}: ${err}`)));
+  });
+  return { port, stop: () => child.kill() };
+}
+
+function get(port, token) {
+  return new Promise((res, rej) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/', headers: token ? { Authorization: `Bearer ${token}` } : {} },
+      (r) => {
+        let body = '';
+        r.on('data', (d) => (body += d));
+        r.on('end', () => res({ status: r.statusCode, headers: r.headers, body }));
+      },
+    );
+    req.on('error', rej);
+    req.end();
+  });
+}
+
+for (const file of ['tokenreview-service.mjs', 'oidc-service.mjs']) {
+  test(`examples/${file}: audience-bound tokens are accepted, others are 401`, async () => {
+    const ex = await startExample(file, await projectedDir(file));
+    try {
+      const good = (
+        await s.kubectl(['create', 'token', 'caller', '-n', 'my-namespace', '--audience', 'my-audience'])
+      ).stdout.trim();
+      const apiToken = (await s.kubectl(['create', 'token', 'caller', '-n', 'my-namespace'])).stdout.trim();
+      let r = await get(ex.port, good);
+      assert.equal(r.status, 200, r.body);
+      assert.deepEqual(JSON.parse(r.body), {
+        username: 'system:serviceaccount:my-namespace:caller',
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:my-namespace', 'system:authenticated'],
+      });
+      r = await get(ex.port, apiToken);
+      assert.equal(r.status, 401, 'a token for the API server is not for us');
+      r = await get(ex.port);
+      assert.equal(r.status, 401);
+      assert.match(String(r.headers['www-authenticate']), /^Bearer realm="kubernetes"/);
+      r = await get(ex.port, 'garbage');
+      assert.equal(r.status, 401);
+    } finally {
+      ex.stop();
+    }
+  });
+}
