@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `kubeauth` command: `serve` (the API server), `token inspect`, `keys rotate`, `proxy` (later).
 import { FlagError, usage } from './flags.js';
-import { parseServeOptions, serveFlags } from './options.js';
+import { parseServeOptions, resolveAuthentication, serveFlags } from './options.js';
 
 const help = `kubeauth — the identity and access-control half of the Kubernetes API server
 
@@ -19,6 +19,7 @@ async function serve(argv: string[]): Promise<void> {
     return;
   }
   const opts = parseServeOptions(argv);
+  await resolveAuthentication(opts);
   const started = performance.now();
   const { startServer } = await import('../server/app.js');
   const s = await startServer(opts);

@@ -1,8 +1,8 @@
 // `kubeauth serve` options: kube-apiserver's flag names and defaults wherever one exists, validated at start
 // with kube-apiserver's messages.
 import { FlagError, parseFlags, type FlagSpec } from './flags.js';
-import { anonymousFlagConflict } from '../authn/oidc/validation.js';
-import { authenticationFromFlags, oidcFlagSpecs, type AuthenticationFromFlags } from '../authn/oidc/options.js';
+import { oidcFlagSpecs } from '../authn/oidc/flag-specs.js';
+import type { AuthenticationFromFlags } from '../authn/oidc/options.js';
 
 export interface ServeOptions {
   securePort: number;
@@ -27,8 +27,11 @@ export interface ServeOptions {
   storageBackend: 'sqlite' | 'memory';
   externalHostname?: string;
   logLevel: string;
-  /** External JWT/OIDC issuers from --oidc-* or --authentication-config. */
-  authentication: AuthenticationFromFlags;
+  /** External JWT/OIDC issuers from --oidc-* or --authentication-config (see resolveAuthentication). */
+  authentication?: AuthenticationFromFlags;
+  /** The --oidc-* / --authentication-config values as given, resolved lazily (the CEL engine is heavy). */
+  authenticationFlags: Map<string, unknown>;
+  anonymousAuthExplicit: boolean;
 }
 
 export const serveFlags: FlagSpec[] = [
@@ -188,19 +191,10 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     dataDir: v.get('data-dir') as string,
     storageBackend: v.get('storage-backend') as 'sqlite' | 'memory',
     logLevel: v.get('log-level') as string,
-    authentication: { jwt: [] },
+    authenticationFlags: new Map([...v].filter(([k]) => oidcFlagSpecs.some((f) => f.name === k))),
+    anonymousAuthExplicit: explicit.has('anonymous-auth'),
   };
   validate(o);
-  try {
-    o.authentication = authenticationFromFlags(v, { disallowedIssuers: o.serviceAccountIssuers });
-  } catch (e) {
-    throw new FlagError((e as Error).message);
-  }
-  const anon = o.authentication.anonymous;
-  if (anon) {
-    if (explicit.has('anonymous-auth')) throw new FlagError(anonymousFlagConflict);
-    o.anonymousAuth = anon.enabled;
-  }
   if (o.apiAudiences.length === 0) o.apiAudiences = [...o.serviceAccountIssuers];
   return o;
 }
@@ -249,4 +243,26 @@ function validate(o: ServeOptions): void {
   if (o.storageBackend !== 'sqlite' && o.storageBackend !== 'memory')
     errs.push(`--storage-backend ${JSON.stringify(o.storageBackend)} is not supported: use sqlite or memory`);
   if (errs.length) throw new FlagError(errs.join('\n'));
+}
+
+/**
+ * Loads and validates the external issuers (--oidc-* / --authentication-config). Separate from parsing so
+ * a server without them never loads the CEL engine; errors are still start-up errors.
+ */
+export async function resolveAuthentication(o: ServeOptions): Promise<AuthenticationFromFlags> {
+  if (o.authentication) return o.authentication;
+  if (o.authenticationFlags.size === 0) return (o.authentication = { jwt: [] });
+  const { authenticationFromFlags } = await import('../authn/oidc/options.js');
+  const { anonymousFlagConflict } = await import('../authn/oidc/validation.js');
+  let a: AuthenticationFromFlags;
+  try {
+    a = authenticationFromFlags(o.authenticationFlags, { disallowedIssuers: o.serviceAccountIssuers });
+  } catch (e) {
+    throw new FlagError((e as Error).message);
+  }
+  if (a.anonymous) {
+    if (o.anonymousAuthExplicit) throw new FlagError(anonymousFlagConflict);
+    o.anonymousAuth = a.anonymous.enabled;
+  }
+  return (o.authentication = a);
 }

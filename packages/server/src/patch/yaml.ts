@@ -2,7 +2,8 @@
 // YAML 1.1 scalars as go-yaml v2 resolves them (yes/no/on/off booleans, 0777 octal), but timestamps and
 // sexagesimal numbers stay strings, duplicate keys keep the last value, only the first document counts.
 // JSON bodies (what kubectl sends) are YAML too.
-import YAML from 'yaml';
+import type YAML from 'yaml';
+import { yaml } from '../api/yaml.js';
 import { errors } from '../api/errors.js';
 import { scan } from './gojson.js';
 import { type Json, type JsonObject, goJSONKind, isObject, setKey } from './json.js';
@@ -22,7 +23,7 @@ export function decodeApplyConfig(body: string): JsonObject {
   if (/^\s*\{/.test(body) && scan(body) === undefined) v = JSON.parse(body) as Json;
   else
     try {
-      const docs = YAML.parseAllDocuments(body, options);
+      const docs = yaml().parseAllDocuments(body, options);
       const doc = Array.isArray(docs) ? docs[0] : docs;
       if (!doc) return {};
       if (doc.errors.length > 0) throw doc.errors[0];

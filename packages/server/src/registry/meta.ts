@@ -48,10 +48,15 @@ const metaOrder = [
   'finalizers',
   'managedFields',
 ];
+/** Go's `omitempty`: an empty labels/annotations map or finalizers/ownerReferences list is never serialized. */
+function emptyOmitted(k: string, v: unknown): boolean {
+  if (k === 'labels' || k === 'annotations') return typeof v === 'object' && v !== null && !Object.keys(v).length;
+  return (k === 'finalizers' || k === 'ownerReferences') && Array.isArray(v) && !v.length;
+}
 function orderMeta(m: KObject['metadata']): KObject['metadata'] {
   const out: Record<string, unknown> = {};
   const src = m as Record<string, unknown>;
-  for (const k of metaOrder) if (src[k] !== undefined) out[k] = src[k];
-  for (const k of Object.keys(src)) if (!(k in out) && src[k] !== undefined) out[k] = src[k];
+  for (const k of metaOrder) if (src[k] !== undefined && !emptyOmitted(k, src[k])) out[k] = src[k];
+  for (const k of Object.keys(src)) if (!metaOrder.includes(k) && src[k] !== undefined) out[k] = src[k];
   return out as KObject['metadata'];
 }

@@ -140,7 +140,9 @@ export class ApiServer {
       const def = this.d.catalog.find(info.apiGroup, info.apiVersion, info.resource);
       if (!def) throw errors.pathNotFound();
       if (info.namespace && !def.namespaced && info.resource !== 'namespaces') throw errors.pathNotFound();
-      if (!info.namespace && def.namespaced && info.name) throw errors.pathNotFound();
+      // A name taken from a list/watch `fieldSelector=metadata.name=…` is not a path segment (cluster-wide lists are fine).
+      if (!info.namespace && def.namespaced && info.name && info.verb !== 'list' && info.verb !== 'watch')
+        throw errors.pathNotFound();
       const tableable = !!def.strategy && !info.subresource;
       neg = negotiate(req.headers['accept'], tableable, pretty);
       if (method === 'POST' || method === 'PUT' || method === 'PATCH' || (method === 'DELETE' && hasBody(req))) {

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { ServeOptions } from '../cli/options.js';
+import { resolveAuthentication, type ServeOptions } from '../cli/options.js';
 import { ensurePki } from '../pki/datadir.js';
 import { renderKubeconfig, writeKubeconfig } from '../pki/kubeconfig.js';
 import { Store } from '../storage/store.js';
@@ -36,7 +36,6 @@ import { ServiceAccountTokenAuthenticator } from '../serviceaccount/authenticato
 import { discoveryDocument, jwksDocument, isDiscoveryEnabled } from '../serviceaccount/openid.js';
 import { createAuthorization, type Authorization } from '../authz/setup.js';
 import { TokensController } from '../controllers/tokens.js';
-import { OidcAuthenticators, watchAuthenticationConfig } from '../authn/oidc/authenticator.js';
 
 const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
 
@@ -57,6 +56,7 @@ export interface RunningServer {
 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const log = createLogger(o.logLevel);
+  const authentication = await resolveAuthentication(o);
   const dataDir = resolve(o.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const pki = await ensurePki(dataDir, { extraSans: o.tlsSans });
@@ -94,26 +94,36 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   });
   tokenAuthenticators.push(saAuthn);
   // External issuers (--oidc-* / --authentication-config) come after service accounts, as in kube-apiserver.
-  const oidc = new OidcAuthenticators(o.authentication.jwt, {
-    apiAudiences: o.apiAudiences,
-    log,
-    disallowedIssuers: o.serviceAccountIssuers,
-  });
-  oidc.start();
-  tokenAuthenticators.push(oidc);
-  const authFile = o.authentication.file;
-  const configWatch = authFile
-    ? watchAuthenticationConfig(authFile.path, (c) => oidc.reload(c.jwt), log, {
-        initialData: authFile.data,
-        initialAnonymous: o.authentication.anonymous,
-        disallowedIssuers: o.serviceAccountIssuers,
-      })
-    : undefined;
+  let oidc: { stop(): void } | undefined;
+  let configWatch: { close(): void } | undefined;
+  if (authentication.jwt.length || authentication.file) {
+    const { OidcAuthenticators, watchAuthenticationConfig } = await import('../authn/oidc/authenticator.js');
+    const jwt = new OidcAuthenticators(authentication.jwt, {
+      apiAudiences: o.apiAudiences,
+      log,
+      disallowedIssuers: o.serviceAccountIssuers,
+    });
+    jwt.start();
+    tokenAuthenticators.push(jwt);
+    oidc = jwt;
+    const authFile = authentication.file;
+    if (authFile)
+      configWatch = watchAuthenticationConfig(
+        authFile.path,
+        (c: { jwt: typeof authentication.jwt }) => jwt.reload(c.jwt),
+        log,
+        {
+          initialData: authFile.data,
+          initialAnonymous: authentication.anonymous,
+          disallowedIssuers: o.serviceAccountIssuers,
+        },
+      );
+  }
   const authenticator = new Authenticator({
     tokenAuthenticators,
     apiAudiences: o.apiAudiences,
     anonymous: o.anonymousAuth && !(o.authorizationModes.length === 1 && o.authorizationModes[0] === 'AlwaysAllow'),
-    anonymousPaths: o.authentication.anonymous?.conditions.map((c) => c.path),
+    anonymousPaths: authentication.anonymous?.conditions.map((c) => c.path),
     clientCertificates: true,
   });
 
@@ -270,7 +280,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         tokens.stop();
         authz.stop();
         configWatch?.close();
-        oidc.stop();
+        oidc?.stop();
         await store.close();
       })()),
   };

@@ -1,7 +1,7 @@
 // Request bodies: size limit, JSON or YAML by Content-Type, and Kubernetes' messages for bad input.
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../api/yaml.js';
 import { errors } from '../api/errors.js';
 import { decodeKubernetesProtobuf, isProtobuf, ProtobufError } from '../api/protobuf/decode.js';
 
@@ -52,7 +52,7 @@ export function decodeBody(
   const text = buf.toString('utf8');
   if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml') {
     try {
-      return parseYaml(text, { maxAliasCount: 100 });
+      return yaml().parse(text, { maxAliasCount: 100 });
     } catch (e) {
       throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
     }

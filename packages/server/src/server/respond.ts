@@ -1,14 +1,15 @@
 // Writing responses. Errors are always Status objects built by api/errors.ts; nothing else writes them.
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
-import { stringify as toYaml } from 'yaml';
+import { yaml } from '../api/yaml.js';
 import { type StatusError } from '../api/errors.js';
 import type { Negotiated } from './negotiate.js';
 
 export type AnyResponse = ServerResponse | Http2ServerResponse;
 
 export function serialize(body: unknown, neg: Negotiated | undefined): string {
-  if (neg?.kind === 'yaml') return toYaml(typeof body === 'string' ? JSON.parse(body) : body, { lineWidth: 0 });
+  if (neg?.kind === 'yaml')
+    return yaml().stringify(typeof body === 'string' ? JSON.parse(body) : body, { lineWidth: 0 });
   if (typeof body === 'string') return neg?.pretty ? JSON.stringify(JSON.parse(body), null, 2) + '\n' : body;
   return neg?.pretty ? JSON.stringify(body, null, 2) + '\n' : JSON.stringify(body);
 }
