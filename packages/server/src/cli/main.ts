@@ -54,6 +54,10 @@ async function main(argv: string[]): Promise<void> {
       const { tokenCommand } = await import('./token.js');
       return tokenCommand(rest);
     }
+    case 'proxy': {
+      const { proxyCommand } = await import('../proxy/command.js');
+      return proxyCommand(rest);
+    }
     case 'keys': {
       const { keysCommand } = await import('./keys.js');
       return keysCommand(rest);

@@ -1,0 +1,574 @@
+// End-to-end tests of `kubeauth proxy`: a real kubeauth (TokenReview, SubjectAccessReview, RBAC, Pods), a real
+// upstream node:http server and the proxy between a client and that upstream, all on 127.0.0.1.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { parseServeOptions } from '../cli/options.js';
+import { createCa } from '../pki/ca.js';
+import { issueServingCert } from '../pki/certs.js';
+import { startServer, type RunningServer } from '../server/app.js';
+import { parseAuthorizationConfig, parseProxyOptions, compileGlob } from './config.js';
+import { startProxy } from './command.js';
+import { staticMatches, type RunningProxy } from './proxy.js';
+
+const STREAM_BYTES = 50 * 1024 * 1024;
+const CHUNK = Buffer.alloc(64 * 1024, 'x');
+
+interface Admin {
+  server: URL;
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+function adminFrom(kubeconfigPath: string): Admin {
+  const kc = parse(readFileSync(kubeconfigPath, 'utf8')) as {
+    clusters: Array<{ cluster: Record<string, string> }>;
+    users: Array<{ user: Record<string, string> }>;
+  };
+  const c = kc.clusters[0]!.cluster;
+  const u = kc.users[0]!.user;
+  const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
+  return {
+    server: new URL(c.server!),
+    ca: b64(c['certificate-authority-data']),
+    cert: b64(u['client-certificate-data']),
+    key: b64(u['client-key-data']),
+  };
+}
+
+function send(url: URL, options: https.RequestOptions & { body?: string | Buffer }): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+describe('kubeauth proxy', () => {
+  let dataDir: string;
+  let kube: RunningServer;
+  let admin: Admin;
+  let upstream: http.Server;
+  let upstreamUrl: string;
+  let proxy: RunningProxy;
+  let resourceProxy: RunningProxy;
+  let tokenReader: string;
+  let tokenNobody: string;
+  let tokenWrongAudience: string;
+  /** Resolved by the test once it saw the first bytes of /stream; the upstream waits for it before the rest. */
+  let releaseStream: () => void = () => {};
+  let streamFinished = false;
+
+  const api = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const r = await send(new URL(path, admin.server), {
+      method,
+      ca: admin.ca,
+      cert: admin.cert,
+      key: admin.key,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.body}`);
+    return JSON.parse(r.body) as unknown;
+  };
+
+  const mintToken = async (sa: string, audience: string, boundPod?: { name: string; uid: string }) => {
+    const tr = (await api('POST', `/api/v1/namespaces/default/serviceaccounts/${sa}/token`, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: {
+        audiences: [audience],
+        expirationSeconds: 3600,
+        ...(boundPod ? { boundObjectRef: { kind: 'Pod', apiVersion: 'v1', ...boundPod } } : {}),
+      },
+    })) as { status: { token: string } };
+    return tr.status.token;
+  };
+
+  const viaProxy = (
+    path: string,
+    options: https.RequestOptions & { body?: string | Buffer; token?: string } = {},
+    target: RunningProxy = proxy,
+  ) =>
+    send(new URL(path, target.url), {
+      rejectUnauthorized: false, // the proxy's in-memory self-signed certificate
+      ...options,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.headers as Record<string, string>),
+      },
+    });
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'kubeauth-proxy-'));
+    kube = await startServer(
+      parseServeOptions(['--secure-port=0', `--data-dir=${dataDir}`, '--storage-backend=memory', '--log-level=error']),
+    );
+    await kube.settle();
+    admin = adminFrom(join(dataDir, 'admin.kubeconfig'));
+
+    upstream = http.createServer((req, res) => {
+      if (req.url === '/stream') {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': STREAM_BYTES });
+        let sent = 0;
+        const pump = () => {
+          while (sent < STREAM_BYTES) {
+            sent += CHUNK.length;
+            if (!res.write(CHUNK)) return void res.once('drain', pump);
+          }
+          streamFinished = true;
+          res.end();
+        };
+        // The first chunk, then nothing until the client has seen it: a buffering proxy would hang here.
+        sent += CHUNK.length;
+        res.write(CHUNK);
+        new Promise<void>((r) => (releaseStream = r)).then(pump, () => {});
+        return;
+      }
+      if (req.url === '/echo-body') {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        req.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'yes' });
+        res.end(
+          JSON.stringify({
+            method: req.method,
+            url: req.url,
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      });
+    });
+    upstream.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n' +
+          `X-Seen-User: ${String(req.headers['x-remote-user'] ?? '')}\r\n` +
+          `X-Seen-Authorization: ${req.headers.authorization ? 'yes' : 'no'}\r\n\r\n`,
+      );
+      if (head.length) socket.write(head);
+      socket.pipe(socket);
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+
+    const caFile = join(dataDir, 'client-ca.pem');
+    writeFileSync(caFile, kube.caPem);
+    proxy = await startProxy(
+      parseProxyOptions([
+        `--upstream=${upstreamUrl}/`,
+        '--secure-listen-address=127.0.0.1:0',
+        `--kubeconfig=${join(dataDir, 'admin.kubeconfig')}`,
+        `--client-ca-file=${caFile}`,
+        '--auth-token-audiences=proxy-audience',
+        '--ignore-paths=/healthz,/public/*',
+        '--auth-header-fields-enabled',
+        '--auth-cache-ttl=1s',
+      ]),
+    );
+    const configFile = join(dataDir, 'proxy-config.yaml');
+    writeFileSync(
+      configFile,
+      [
+        'authorization:',
+        '  resourceAttributes:',
+        '    namespace: default',
+        '    apiVersion: v1',
+        '    resource: services',
+        '    subresource: proxy',
+        '    name: my-app',
+        '  static:',
+        '    - user:',
+        '        name: static-user',
+        '      resourceRequest: true',
+        '',
+      ].join('\n'),
+    );
+    resourceProxy = await startProxy(
+      parseProxyOptions([
+        `--upstream=${upstreamUrl}`,
+        '--secure-listen-address=127.0.0.1:0',
+        `--kubeconfig=${join(dataDir, 'admin.kubeconfig')}`,
+        '--auth-token-audiences=proxy-audience',
+        '--allow-paths=/api/*,/exact',
+        `--config-file=${configFile}`,
+        '--auth-cache-ttl=1s',
+      ]),
+    );
+
+    for (const name of ['reader', 'nobody']) {
+      await api('POST', '/api/v1/namespaces/default/serviceaccounts', { metadata: { name } });
+    }
+    await api('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+      metadata: { name: 'proxy-reader' },
+      rules: [
+        { nonResourceURLs: ['/data', '/data/*', '/stream', '/echo-body', '/ws'], verbs: ['get', 'post'] },
+        { apiGroups: [''], resources: ['services/proxy'], resourceNames: ['my-app'], verbs: ['get'] },
+      ],
+    });
+    await api('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      metadata: { name: 'proxy-reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'proxy-reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: 'default' }],
+    });
+    tokenReader = await mintToken('reader', 'proxy-audience');
+    tokenNobody = await mintToken('nobody', 'proxy-audience');
+    tokenWrongAudience = await mintToken('reader', 'someone-else');
+  });
+
+  after(async () => {
+    releaseStream();
+    await proxy?.close();
+    await resourceProxy?.close();
+    await new Promise<void>((r) => {
+      upstream?.close(() => r());
+      upstream?.closeAllConnections();
+    });
+    await kube?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('an allowed token is proxied; identity headers are injected and the token is not forwarded', async () => {
+    const r = await viaProxy('/data/x?q=1', {
+      token: tokenReader,
+      headers: { 'x-remote-user': 'system:admin', 'X-Remote-Groups': 'system:masters', 'x-other': 'kept' },
+    });
+    assert.equal(r.status, 200, r.body);
+    assert.equal(r.headers['x-upstream'], 'yes');
+    const seen = JSON.parse(r.body) as { url: string; headers: Record<string, string> };
+    assert.equal(seen.url, '/data/x?q=1');
+    assert.equal(seen.headers['x-remote-user'], 'system:serviceaccount:default:reader');
+    assert.equal(
+      seen.headers['x-remote-groups'],
+      'system:serviceaccounts|system:serviceaccounts:default|system:authenticated',
+    );
+    assert.equal(seen.headers['x-other'], 'kept');
+    assert.equal(seen.headers.authorization, undefined);
+    assert.ok(seen.headers['x-forwarded-for']);
+  });
+
+  test('401 without a token, with a garbled token, and with a token for another audience', async () => {
+    const none = await viaProxy('/data/x');
+    assert.equal(none.status, 401);
+    assert.equal(none.headers['www-authenticate'], 'Bearer realm="kubernetes"');
+    assert.equal(
+      none.body,
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}',
+    );
+    for (const token of ['garbage', 'a.b.c', tokenWrongAudience]) {
+      const r = await viaProxy('/data/x', { token });
+      assert.equal(r.status, 401, token);
+      assert.equal(r.headers['www-authenticate'], 'Bearer realm="kubernetes", error="invalid_token"');
+    }
+    const spaced = await viaProxy('/data/x', { headers: { authorization: 'Bearer a b' } });
+    assert.equal(spaced.status, 401);
+  });
+
+  test('403 for an authenticated user without permission, as a kube-apiserver Status', async () => {
+    const r = await viaProxy('/data/x', { token: tokenNobody });
+    assert.equal(r.status, 403);
+    const s = JSON.parse(r.body) as { reason: string; message: string; code: number };
+    assert.equal(s.reason, 'Forbidden');
+    assert.equal(s.code, 403);
+    assert.match(s.message, /^forbidden: User "system:serviceaccount:default:nobody" cannot get path "\/data\/x"/);
+    const del = await viaProxy('/data/x', { token: tokenReader, method: 'DELETE' });
+    assert.equal(del.status, 403, 'verb delete is not granted');
+  });
+
+  test('ignored paths bypass authentication, but spoofed identity headers are still stripped', async () => {
+    for (const path of ['/healthz', '/public/a']) {
+      const r = await viaProxy(path, { headers: { 'x-remote-user': 'system:admin', authorization: 'Bearer x' } });
+      assert.equal(r.status, 200, path);
+      const seen = JSON.parse(r.body) as { headers: Record<string, string> };
+      assert.equal(seen.headers['x-remote-user'], undefined);
+      assert.equal(seen.headers.authorization, 'Bearer x', 'not consumed, so passed through');
+    }
+    assert.equal((await viaProxy('/public/a/b')).status, 401, '* does not cross /');
+  });
+
+  test('client certificates verified against --client-ca-file authenticate as CN / O', async () => {
+    const r = await viaProxy('/anything', { cert: admin.cert, key: admin.key });
+    assert.equal(r.status, 200, r.body);
+    const seen = JSON.parse(r.body) as { headers: Record<string, string> };
+    assert.equal(seen.headers['x-remote-user'], 'kubernetes-admin');
+    assert.equal(seen.headers['x-remote-groups'], 'system:masters|system:authenticated');
+  });
+
+  test('request bodies and a 50 MB response stream through without buffering', async () => {
+    const payload = Buffer.alloc(3 * 1024 * 1024, 'y');
+    const echoed = await viaProxy('/echo-body', { token: tokenReader, method: 'POST', body: payload });
+    assert.equal(echoed.status, 200);
+    assert.equal(echoed.body.length, payload.length);
+
+    const { total, finishedBeforeFirstByte } = await new Promise<{ total: number; finishedBeforeFirstByte: boolean }>(
+      (resolve, reject) => {
+        const req = https.request(
+          new URL('/stream', proxy.url),
+          { rejectUnauthorized: false, headers: { authorization: `Bearer ${tokenReader}` } },
+          (res) => {
+            assert.equal(res.statusCode, 200);
+            assert.equal(res.headers['content-length'], String(STREAM_BYTES));
+            let total = 0;
+            let finishedBeforeFirstByte: boolean | undefined;
+            res.on('data', (c: Buffer) => {
+              if (finishedBeforeFirstByte === undefined) {
+                finishedBeforeFirstByte = streamFinished;
+                releaseStream(); // only now may the upstream send the remaining 50 MB
+              }
+              total += c.length;
+            });
+            res.on('end', () => resolve({ total, finishedBeforeFirstByte: finishedBeforeFirstByte ?? true }));
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
+    assert.equal(finishedBeforeFirstByte, false, 'first bytes arrived before the upstream finished');
+    assert.equal(total, STREAM_BYTES);
+    assert.equal(streamFinished, true);
+  });
+
+  test('Upgrade requests are authenticated, then the sockets are piped both ways', async () => {
+    const upgrade = (token?: string) =>
+      new Promise<{ status: number; echoed?: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+        const req = https.request(new URL('/ws', proxy.url), {
+          rejectUnauthorized: false,
+          headers: {
+            connection: 'Upgrade',
+            upgrade: 'echo',
+            'x-remote-user': 'spoofed',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        });
+        req.on('upgrade', (res, socket) => {
+          socket.write('ping-through-proxy');
+          socket.once('data', (d: Buffer) => {
+            socket.destroy();
+            resolve({ status: res.statusCode!, echoed: d.toString(), headers: res.headers });
+          });
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode!, headers: res.headers });
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const ok = await upgrade(tokenReader);
+    assert.equal(ok.status, 101);
+    assert.equal(ok.echoed, 'ping-through-proxy');
+    assert.equal(ok.headers['x-seen-user'], 'system:serviceaccount:default:reader');
+    assert.equal(ok.headers['x-seen-authorization'], 'no');
+    assert.equal((await upgrade()).status, 401);
+    assert.equal((await upgrade(tokenNobody)).status, 403);
+  });
+
+  test('config file: resourceAttributes with the verb from the method, static rules, allow-paths 404', async () => {
+    const ok = await viaProxy('/api/x', { token: tokenReader }, resourceProxy);
+    assert.equal(ok.status, 200, ok.body);
+    const denied = await viaProxy('/api/x', { token: tokenReader, method: 'POST', body: '{}' }, resourceProxy);
+    assert.equal(denied.status, 403);
+    const s = JSON.parse(denied.body) as { message: string; details: Record<string, string> };
+    assert.match(
+      s.message,
+      /^services "my-app" is forbidden: User "system:serviceaccount:default:reader" cannot create resource "services\/proxy" in API group "" in the namespace "default"/,
+    );
+    assert.deepEqual(s.details, { name: 'my-app', kind: 'services' });
+    assert.equal((await viaProxy('/exact', { token: tokenReader }, resourceProxy)).status, 200);
+    const notAllowed = await viaProxy('/metrics', { token: tokenReader }, resourceProxy);
+    assert.equal(notAllowed.status, 404);
+    assert.equal((await viaProxy('/api/x/y', {}, resourceProxy)).status, 404);
+  });
+
+  test('https upstream with --upstream-ca-file and a path prefix; 502 when the upstream is down', async () => {
+    const ca = await createCa('upstream-ca', 1);
+    const leaf = await issueServingCert(ca, { sans: ['localhost'] });
+    const tlsUpstream = https.createServer({ cert: leaf.certPem, key: leaf.keyPem }, (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ url: req.url, host: req.headers.host, user: req.headers['x-remote-user'] }));
+    });
+    await new Promise<void>((r) => tlsUpstream.listen(0, '127.0.0.1', r));
+    const port = (tlsUpstream.address() as AddressInfo).port;
+    const caFile = join(dataDir, 'upstream-ca.pem');
+    writeFileSync(caFile, ca.certPem);
+    const common = [
+      '--secure-listen-address=127.0.0.1:0',
+      `--kubeconfig=${join(dataDir, 'admin.kubeconfig')}`,
+      '--auth-token-audiences=proxy-audience',
+      '--auth-header-fields-enabled',
+    ];
+    const p = await startProxy(
+      parseProxyOptions([`--upstream=https://localhost:${port}/prefix/`, `--upstream-ca-file=${caFile}`, ...common]),
+    );
+    try {
+      const r = await viaProxy('/data/x?a=b', { token: tokenReader, headers: { host: 'app.example' } }, p);
+      assert.equal(r.status, 200, r.body);
+      assert.deepEqual(JSON.parse(r.body), {
+        url: '/prefix/data/x?a=b',
+        host: 'app.example',
+        user: 'system:serviceaccount:default:reader',
+      });
+    } finally {
+      await p.close();
+      await new Promise<void>((r) => {
+        tlsUpstream.close(() => r());
+        tlsUpstream.closeAllConnections();
+      });
+    }
+    const down = await startProxy(
+      parseProxyOptions([`--upstream=https://localhost:${port}/`, `--upstream-ca-file=${caFile}`, ...common]),
+    );
+    try {
+      const r = await viaProxy('/data/x', { token: tokenReader }, down);
+      assert.equal(r.status, 502);
+    } finally {
+      await down.close();
+    }
+  });
+
+  test('config file rewrites: byQueryParameter templates {{ .Value }} into the attributes', async () => {
+    const configFile = join(dataDir, 'rewrites.yaml');
+    writeFileSync(
+      configFile,
+      [
+        'authorization:',
+        '  rewrites:',
+        '    byQueryParameter:',
+        '      name: namespace',
+        '  resourceAttributes:',
+        '    resource: pods',
+        '    namespace: "{{ .Value }}"',
+        '',
+      ].join('\n'),
+    );
+    await api('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings', {
+      metadata: { name: 'reader-view' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: 'default' }],
+    });
+    const p = await startProxy(
+      parseProxyOptions([
+        `--upstream=${upstreamUrl}`,
+        '--secure-listen-address=127.0.0.1:0',
+        `--kubeconfig=${join(dataDir, 'admin.kubeconfig')}`,
+        '--auth-token-audiences=proxy-audience',
+        `--config-file=${configFile}`,
+      ]),
+    );
+    try {
+      assert.equal((await viaProxy('/q?namespace=default', { token: tokenReader }, p)).status, 200);
+      const other = await viaProxy('/q?namespace=default&namespace=kube-system', { token: tokenReader }, p);
+      assert.equal(other.status, 403);
+      assert.match(other.body, /cannot get resource \\"pods\\" in API group \\"\\" in the namespace \\"kube-system\\"/);
+      const none = await viaProxy('/q', { token: tokenReader }, p);
+      assert.equal(none.status, 403);
+      assert.match(none.body, /No attribute combination matched/);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a token bound to a Pod is refused once the Pod is deleted and the cache TTL (1s here) has passed', async () => {
+    const pod = (await api('POST', '/api/v1/namespaces/default/pods', {
+      metadata: { name: 'bound-pod' },
+      spec: { serviceAccountName: 'reader', containers: [{ name: 'c', image: 'busybox' }] },
+    })) as { metadata: { uid: string } };
+    const token = await mintToken('reader', 'proxy-audience', { name: 'bound-pod', uid: pod.metadata.uid });
+    const reviewedAt = Date.now();
+    assert.equal((await viaProxy('/data/bound', { token })).status, 200);
+    await api('DELETE', '/api/v1/namespaces/default/pods/bound-pod');
+    await kube.settle();
+    const cached = await viaProxy('/data/bound', { token });
+    // Within the TTL the cached TokenReview still admits the token (the documented revocation delay).
+    if (Date.now() - reviewedAt < 800) assert.equal(cached.status, 200);
+    await new Promise((r) => setTimeout(r, 1200));
+    const r = await viaProxy('/data/bound', { token });
+    assert.equal(r.status, 401);
+  });
+});
+
+describe('proxy flags and config', () => {
+  test('kube-rbac-proxy flag rules', () => {
+    assert.throws(() => parseProxyOptions([]), /--upstream is required/);
+    assert.throws(() => parseProxyOptions(['--upstream=ftp://x']), /http:\/\/ or https:\/\//);
+    assert.throws(
+      () => parseProxyOptions(['--upstream=http://x', '--allow-paths=/a', '--ignore-paths=/b']),
+      /cannot use --allow-paths and --ignore-paths together/,
+    );
+    const o = parseProxyOptions(['--upstream=http://127.0.0.1:8080/']);
+    assert.equal(o.listenHost, '127.0.0.1');
+    assert.equal(o.listenPort, 8443);
+    assert.deepEqual(o.authHeader, {
+      enabled: false,
+      userFieldName: 'x-remote-user',
+      groupsFieldName: 'x-remote-groups',
+      groupsSeparator: '|',
+    });
+    assert.equal(o.cacheTtlMs, undefined);
+  });
+
+  test('path.Match globs', () => {
+    assert.ok(compileGlob('/metrics').test('/metrics'));
+    assert.ok(compileGlob('/api/*').test('/api/v1'));
+    assert.ok(!compileGlob('/api/*').test('/api/v1/x'));
+    assert.ok(compileGlob('/a?c').test('/abc'));
+    assert.ok(compileGlob('/[a-c]x').test('/bx'));
+    assert.ok(!compileGlob('/[^a-c]x').test('/bx'));
+    assert.ok(!compileGlob('/m.trics').test('/metrics'));
+  });
+
+  test('static authorization entries', () => {
+    const user = { username: 'u', uid: '', groups: ['g1', 'system:authenticated'], extra: {} };
+    const res = { resourceAttributes: { verb: 'get', resource: 'services', namespace: 'ns', name: 'a' } };
+    const nonRes = { nonResourceAttributes: { verb: 'get', path: '/metrics' } };
+    assert.ok(staticMatches({ user: { name: 'u' } }, user, res));
+    assert.ok(staticMatches({ user: { groups: ['g1'] }, resourceRequest: true, verb: 'get' }, user, res));
+    assert.ok(!staticMatches({ user: { name: 'v' } }, user, res));
+    assert.ok(!staticMatches({ user: { name: 'u' }, resourceRequest: false }, user, res));
+    assert.ok(staticMatches({ user: { name: 'u' }, resourceRequest: false, path: '/metrics' }, user, nonRes));
+    assert.ok(!staticMatches({ user: { name: 'u' }, path: '/other' }, user, nonRes));
+    assert.ok(!staticMatches({ namespace: 'other' }, user, res));
+  });
+
+  test('config file parsing', () => {
+    const c = parseAuthorizationConfig(
+      'authorization:\n  resourceAttributes:\n    namespace: ns\n    apiGroup: g\n    resource: r\n  static:\n  - user: {name: u}\n    verb: get\n',
+    );
+    assert.deepEqual(c, {
+      resourceAttributes: { namespace: 'ns', apiGroup: 'g', resource: 'r' },
+      static: [{ user: { name: 'u', groups: [] }, verb: 'get' }],
+    });
+    assert.throws(() => parseAuthorizationConfig('authorization:\n  rewrites: {}\n'), /needs byQueryParameter/);
+    assert.throws(
+      () => parseAuthorizationConfig('authorization:\n  rewrites: {byHttpHeader: {name: x}}\n'),
+      /needs authorization.resourceAttributes/,
+    );
+  });
+});

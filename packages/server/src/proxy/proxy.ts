@@ -1,0 +1,444 @@
+// The kube-rbac-proxy-compatible reverse proxy: authenticate (client certificate or TokenReview), authorize
+// (static rules, then SubjectAccessReview), then stream the request to the upstream (WebSocket/Upgrade included).
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { isIP, type AddressInfo, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import {
+  AccessReviewer,
+  ReviewError,
+  TokenReviewer,
+  forbiddenMessage,
+  forbiddenResponse,
+  internalErrorResponse,
+  nonResourceAttributesFor,
+  parseAuthorization,
+  pathOf,
+  unauthorizedResponse,
+  unavailableResponse,
+  verbForMethod,
+  type AccessAttributes,
+  type ErrorResponse,
+  type KubeConnection,
+  type UserInfo,
+} from '@kubeauth/verify';
+import {
+  compileGlob,
+  type AuthHeaderOptions,
+  type AuthorizationConfig,
+  type StaticAuthorizationConfig,
+} from './config.js';
+
+export interface ProxyOptions {
+  upstream: URL;
+  /** API server used for TokenReview and SubjectAccessReview. */
+  connection: KubeConnection;
+  /** Serving certificate and key (PEM). */
+  tls: { cert: string; key: string };
+  /** Client CA bundle (PEM); enables x509 client authentication. */
+  clientCa?: string;
+  audiences?: string[];
+  authorization?: AuthorizationConfig;
+  allowPaths?: string[];
+  ignorePaths?: string[];
+  authHeader?: AuthHeaderOptions;
+  upstreamCa?: string;
+  upstreamClientCert?: { cert: string; key: string };
+  /** One TTL for all caches (ms); default: the verify library's (2 min / 10 s tokens, 5 min / 30 s access). */
+  cacheTtlMs?: number;
+  /** Errors that made the proxy answer 5xx. Default: one JSON line on stderr. */
+  onError?: (error: unknown, what: string) => void;
+}
+
+export interface RunningProxy {
+  server: https.Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+// Hop-by-hop headers (RFC 9110 §7.6.1), never forwarded.
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
+
+type Decision = { ok: true; user: UserInfo | undefined } | { ok: false; response: ErrorResponse };
+
+/** A complete answer the proxy sends itself instead of the upstream's. */
+interface Answer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+const NOT_FOUND: Answer = {
+  status: 404,
+  headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
+  body: '404 page not found\n',
+};
+
+// What Go's httputil.ReverseProxy (kube-rbac-proxy) answers when the upstream cannot be reached: 502, empty body.
+const BAD_GATEWAY: Answer = { status: 502, headers: {}, body: '' };
+
+export function createProxy(o: ProxyOptions) {
+  const ttl = o.cacheTtlMs;
+  const tokens = new TokenReviewer({
+    connection: o.connection,
+    audiences: o.audiences ?? [],
+    ...(ttl !== undefined ? { successTtlMs: ttl, failureTtlMs: Math.min(ttl, 10_000) } : {}),
+  });
+  const access = new AccessReviewer({
+    connection: o.connection,
+    ...(ttl !== undefined ? { allowTtlMs: ttl, denyTtlMs: Math.min(ttl, 30_000) } : {}),
+  });
+  const allow = (o.allowPaths ?? []).map(compileGlob);
+  const ignore = (o.ignorePaths ?? []).map(compileGlob);
+  const authHeader = o.authHeader;
+  const strip = authHeader?.enabled
+    ? [authHeader.userFieldName.toLowerCase(), authHeader.groupsFieldName.toLowerCase()]
+    : [];
+  const statics = o.authorization?.static ?? [];
+  const resource = o.authorization?.resourceAttributes;
+  const rewrites = o.authorization?.rewrites;
+  const onError =
+    o.onError ??
+    ((error: unknown, what: string) =>
+      process.stderr.write(
+        JSON.stringify({
+          level: 'error',
+          time: new Date().toISOString(),
+          msg: what,
+          error: error instanceof Error ? error.message : String(error),
+        }) + '\n',
+      ));
+
+  const isUpstreamTls = o.upstream.protocol === 'https:';
+  const agentOptions = {
+    keepAlive: true,
+    ...(o.upstreamCa ? { ca: o.upstreamCa } : {}),
+    ...(o.upstreamClientCert ? { cert: o.upstreamClientCert.cert, key: o.upstreamClientCert.key } : {}),
+  };
+  const agent = isUpstreamTls ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true });
+  const upstreamHost = o.upstream.hostname.replace(/^\[|\]$/g, '');
+  const upstreamBase = o.upstream.pathname.replace(/\/+$/, '');
+
+  /**
+   * The attributes to check, all of which must be allowed: the path (no config file), the configured resource, or
+   * with `rewrites` one resource per query parameter / header value (`{{ .Value }}` substituted); no value → none,
+   * which denies (as kube-rbac-proxy).
+   */
+  function attributesFor(req: IncomingMessage, method: string, path: string): AccessAttributes[] {
+    if (!resource) return [nonResourceAttributesFor({ method, path })];
+    const build = (value: string | undefined): AccessAttributes => {
+      const t = (field: string | undefined) =>
+        field === undefined || value === undefined ? field : field.replace(/\{\{\s*\.Value\s*\}\}/g, value);
+      const r = {
+        group: t(resource.apiGroup),
+        version: t(resource.apiVersion),
+        subresource: t(resource.subresource),
+        namespace: t(resource.namespace),
+        name: t(resource.name),
+      };
+      return {
+        resourceAttributes: {
+          verb: verbForMethod(method),
+          resource: t(resource.resource) ?? '',
+          ...Object.fromEntries(Object.entries(r).filter(([, v]) => v)),
+        },
+      };
+    };
+    if (!rewrites) return [build(undefined)];
+    const values: string[] = [];
+    if (rewrites.byQueryParameter) {
+      values.push(...new URL(req.url ?? '/', 'http://x').searchParams.getAll(rewrites.byQueryParameter));
+    } else if (rewrites.byHttpHeader) {
+      values.push(...(req.headersDistinct[rewrites.byHttpHeader.toLowerCase()] ?? []));
+    }
+    return values.map(build);
+  }
+
+  function staticAllows(user: UserInfo, attrs: AccessAttributes): boolean {
+    return statics.some((s) => staticMatches(s, user, attrs));
+  }
+
+  async function decide(req: IncomingMessage, path: string, signal: AbortSignal): Promise<Decision> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    // 1. x509 client certificate (verified against --client-ca-file), as kube-apiserver's x509 authenticator.
+    let user = o.clientCa ? certificateUser(req.socket as TLSSocket) : undefined;
+    // 2. Bearer token → TokenReview.
+    if (!user) {
+      const credentials = parseAuthorization(req.headers.authorization);
+      if (credentials.kind === 'none') return { ok: false, response: unauthorizedResponse('kubernetes', false) };
+      if (credentials.kind === 'invalid') return { ok: false, response: unauthorizedResponse('kubernetes', true) };
+      try {
+        const result = await tokens.review(credentials.token, { signal });
+        if (!result.authenticated) return { ok: false, response: unauthorizedResponse('kubernetes', true) };
+        user = result.user;
+      } catch (err) {
+        return { ok: false, response: failure(err, `TokenReview for ${method} ${path} failed`, signal) };
+      }
+    }
+    const all = attributesFor(req, method, path);
+    if (all.length === 0) {
+      // A rewrite without values: nothing can be allowed (kube-rbac-proxy's message).
+      const message = forbiddenMessage(
+        user.username,
+        nonResourceAttributesFor({ method, path }),
+        'No attribute combination matched',
+      );
+      return { ok: false, response: forbiddenResponse(message, undefined) };
+    }
+    try {
+      for (const attrs of all) {
+        if (staticAllows(user, attrs)) continue;
+        const result = await access.check(user, attrs, { signal });
+        if (result.allowed) continue;
+        const reason = result.reason ?? result.evaluationError;
+        return {
+          ok: false,
+          response: forbiddenResponse(
+            forbiddenMessage(user.username, attrs, reason),
+            attrs.resourceAttributes ? attrs : undefined,
+          ),
+        };
+      }
+      return { ok: true, user };
+    } catch (err) {
+      return { ok: false, response: failure(err, `SubjectAccessReview for ${method} ${path} failed`, signal) };
+    }
+  }
+
+  function failure(err: unknown, what: string, signal: AbortSignal): ErrorResponse {
+    if (signal.aborted) return unavailableResponse(); // the client went away; nobody reads this
+    onError(err, what);
+    return err instanceof ReviewError ? unavailableResponse() : internalErrorResponse();
+  }
+
+  /** Routing and auth shared by plain requests and upgrades; undefined user = ignored path. */
+  async function admit(
+    req: IncomingMessage,
+    signal: AbortSignal,
+  ): Promise<{ ok: true; user: UserInfo | undefined } | { ok: false; response: Answer }> {
+    const path = pathOf(req.url);
+    if (allow.length && !allow.some((re) => re.test(path))) return { ok: false, response: NOT_FOUND };
+    if (ignore.some((re) => re.test(path))) return { ok: true, user: undefined };
+    return decide(req, path, signal);
+  }
+
+  function upstreamHeaders(req: IncomingMessage, user: UserInfo | undefined, upgrade: boolean): IncomingHttpHeaders {
+    const headers: IncomingHttpHeaders = { ...req.headers };
+    const connectionListed = String(req.headers.connection ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    for (const h of [...HOP_BY_HOP, ...connectionListed]) delete headers[h];
+    // Client-supplied identity headers never reach the upstream (header injection).
+    for (const h of strip) delete headers[h];
+    // The bearer token was consumed here (kube-apiserver's bearer token authenticator removes it too).
+    if (user) delete headers.authorization;
+    if (user && authHeader?.enabled) {
+      headers[authHeader.userFieldName.toLowerCase()] = user.username;
+      headers[authHeader.groupsFieldName.toLowerCase()] = user.groups.join(authHeader.groupsSeparator);
+    }
+    const remote = req.socket.remoteAddress;
+    if (remote) {
+      const prior = req.headers['x-forwarded-for'];
+      headers['x-forwarded-for'] = prior ? `${String(prior)}, ${remote}` : remote;
+    }
+    if (upgrade) {
+      headers.connection = 'Upgrade';
+      headers.upgrade = req.headers.upgrade;
+    }
+    return headers;
+  }
+
+  function upstreamRequest(req: IncomingMessage, headers: IncomingHttpHeaders, upgrade: boolean): http.ClientRequest {
+    const target = req.url ?? '/';
+    const path = target.startsWith('/') ? upstreamBase + target : upstreamBase + '/';
+    const options: http.RequestOptions = {
+      protocol: o.upstream.protocol,
+      hostname: upstreamHost,
+      port: o.upstream.port || (isUpstreamTls ? 443 : 80),
+      method: req.method,
+      path,
+      headers,
+      // Upgraded sockets leave the pool, so they get their own connection.
+      agent: upgrade ? false : agent,
+      // The upstream's TLS identity comes from --upstream, not from the client's Host header (which is forwarded).
+      ...(isUpstreamTls ? { servername: isIP(upstreamHost) ? '' : upstreamHost } : {}),
+      ...(upgrade && isUpstreamTls ? agentOptions : {}),
+    };
+    return isUpstreamTls ? https.request(options) : http.request(options);
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    const admitted = await admit(req, abort.signal);
+    if (!admitted.ok) return sendError(res, admitted.response);
+    const up = upstreamRequest(req, upstreamHeaders(req, admitted.user, false), false);
+    up.on('response', (upRes) => {
+      const headers: Record<string, string | string[]> = {};
+      const connectionListed = String(upRes.headers.connection ?? '')
+        .split(',')
+        .map((s) => s.trim().toLowerCase());
+      for (const [k, v] of Object.entries(upRes.headers)) {
+        if (v === undefined || HOP_BY_HOP.includes(k) || connectionListed.includes(k)) continue;
+        headers[k] = v;
+      }
+      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers);
+      res.flushHeaders();
+      upRes.pipe(res);
+      upRes.on('error', () => res.destroy());
+    });
+    up.on('error', (err) => {
+      if (!res.headersSent) {
+        onError(err, `upstream ${req.method} ${pathOf(req.url)} failed`);
+        sendError(res, BAD_GATEWAY);
+      } else res.destroy();
+    });
+    res.on('close', () => {
+      if (!res.writableFinished) up.destroy();
+    });
+    req.pipe(up);
+  }
+
+  async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const abort = new AbortController();
+    socket.on('close', () => abort.abort());
+    const admitted = await admit(req, abort.signal);
+    if (!admitted.ok) return writeRawError(socket, admitted.response);
+    const up = upstreamRequest(req, upstreamHeaders(req, admitted.user, true), true);
+    up.on('upgrade', (upRes, upSocket, upHead) => {
+      upSocket.on('error', () => socket.destroy());
+      socket.on('error', () => upSocket.destroy());
+      socket.write(rawHead(upRes.statusCode ?? 101, upRes.statusMessage ?? 'Switching Protocols', upRes.rawHeaders));
+      if (upHead.length) socket.write(upHead);
+      if (head.length) upSocket.write(head);
+      upSocket.pipe(socket);
+      socket.pipe(upSocket);
+      socket.on('close', () => upSocket.destroy());
+      upSocket.on('close', () => socket.destroy());
+    });
+    up.on('response', (upRes) => {
+      // The upstream declined the upgrade: relay its answer and close.
+      socket.write(rawHead(upRes.statusCode ?? 502, upRes.statusMessage ?? '', upRes.rawHeaders, true));
+      upRes.pipe(socket);
+    });
+    up.on('error', (err) => {
+      onError(err, `upstream upgrade ${pathOf(req.url)} failed`);
+      writeRawError(socket, BAD_GATEWAY);
+    });
+    up.end();
+  }
+
+  const server = https.createServer({
+    cert: o.tls.cert,
+    key: o.tls.key,
+    ...(o.clientCa ? { ca: o.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    onRequest(req, res).catch((err: unknown) => {
+      onError(err, 'proxy request failed');
+      if (!res.headersSent) sendError(res, internalErrorResponse());
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    onUpgrade(req, socket, head).catch((err: unknown) => {
+      onError(err, 'proxy upgrade failed');
+      socket.destroy();
+    });
+  });
+  server.on('clientError', (_err, socket: Socket) => socket.destroy());
+
+  return {
+    server,
+    async listen(port: number, host: string): Promise<RunningProxy> {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const addr = server.address() as AddressInfo;
+      const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      return {
+        server,
+        port: addr.port,
+        url: `https://${h}:${addr.port}`,
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+            agent.destroy();
+          }),
+      };
+    },
+  };
+}
+
+function sendError(res: ServerResponse, response: Answer): void {
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
+}
+
+function writeRawError(socket: Duplex, r: Answer): void {
+  const lines = [`HTTP/1.1 ${r.status} ${http.STATUS_CODES[r.status] ?? ''}`];
+  for (const [k, v] of Object.entries(r.headers)) lines.push(`${k}: ${v}`);
+  lines.push(`content-length: ${Buffer.byteLength(r.body)}`, 'connection: close', '', '');
+  socket.end(lines.join('\r\n') + r.body);
+}
+
+function rawHead(status: number, message: string, rawHeaders: string[], close = false): string {
+  const lines = [`HTTP/1.1 ${status} ${message}`];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    // The relayed body is already de-chunked and ends when the socket closes.
+    if (close && ['connection', 'transfer-encoding', 'content-length'].includes(rawHeaders[i]!.toLowerCase())) continue;
+    lines.push(`${rawHeaders[i]}: ${rawHeaders[i + 1]}`);
+  }
+  if (close) lines.push('connection: close');
+  return lines.join('\r\n') + '\r\n\r\n';
+}
+
+/** The user of a verified client certificate: CN the name, each O a group (kube-apiserver's x509 mapping). */
+function certificateUser(socket: TLSSocket): UserInfo | undefined {
+  if (!socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
+  const cert = socket.getPeerCertificate();
+  if (!cert || !cert.subject) return undefined;
+  const cn = cert.subject.CN as string | string[] | undefined;
+  const name = Array.isArray(cn) ? cn[0] : cn;
+  if (!name) return undefined;
+  const o = cert.subject.O as string | string[] | undefined;
+  const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
+  return { username: name, uid: '', groups: [...groups, 'system:authenticated'], extra: {} };
+}
+
+/** kube-rbac-proxy's static authorizer: every field the entry sets must equal the request's. */
+export function staticMatches(s: StaticAuthorizationConfig, user: UserInfo, attrs: AccessAttributes): boolean {
+  if (s.user?.name && s.user.name !== user.username) return false;
+  if (s.user?.groups?.length && !s.user.groups.every((g) => user.groups.includes(g))) return false;
+  const r = attrs.resourceAttributes;
+  const n = attrs.nonResourceAttributes;
+  const verb = r?.verb ?? n?.verb ?? '';
+  if (s.resourceRequest !== undefined && s.resourceRequest !== !!r) return false;
+  if (s.verb && s.verb !== verb) return false;
+  if (s.path && s.path !== (n?.path ?? '')) return false;
+  if (s.namespace && s.namespace !== (r?.namespace ?? '')) return false;
+  if (s.apiGroup && s.apiGroup !== (r?.group ?? '')) return false;
+  if (s.resource && s.resource !== (r?.resource ?? '')) return false;
+  if (s.subresource && s.subresource !== (r?.subresource ?? '')) return false;
+  if (s.name && s.name !== (r?.name ?? '')) return false;
+  return true;
+}
