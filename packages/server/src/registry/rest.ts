@@ -260,6 +260,9 @@ export class RestStorage {
     // RBAC escalation checks run on the defaulted object before validation, as kube-apiserver's
     // policy-based storage does.
     def.beforeWrite?.(ctx, obj, undefined);
+    // Managed fields are recorded before admission, as kube-apiserver's create handler does: fields set by
+    // mutating admission (the SA token volume, priority, tolerations) belong to no manager.
+    if (!o.skipManaged) this.deps.fields.update(undefined, obj, o.manager, def, now);
     this.deps.admission.admit('CREATE', def, obj, undefined, ctx);
     const meta = obj.metadata;
     const generated = !meta.name && !!meta.generateName;
@@ -273,7 +276,6 @@ export class RestStorage {
     def.strategy?.prepareForCreate?.(obj, { user: ctx.user, now });
     const errs = def.strategy?.validate(obj) ?? [];
     if (errs.length) this.invalid(def, meta.name ?? '', errs);
-    if (!o.skipManaged) this.deps.fields.update(undefined, obj, o.manager, def, now);
     const canon = canonical(obj, gvString(def), def.kind);
     ctx.warnings.push(...(def.strategy?.warningsOnCreate?.(canon) ?? []));
     if (o.dryRun) {
@@ -345,11 +347,11 @@ export class RestStorage {
     // Unconditional update: the stored version is the one being replaced (kube-apiserver fills it in).
     if (!meta.resourceVersion) meta.resourceVersion = old.metadata.resourceVersion;
     delete meta.selfLink;
+    if (!o.skipManaged) this.deps.fields.update(old, obj, o.manager, def, now);
     this.deps.admission.admit('UPDATE', def, obj, old, ctx);
     def.strategy?.prepareForUpdate?.(obj, old, { user: ctx.user, now });
     const errs = def.strategy?.validateUpdate(obj, old) ?? [];
     if (errs.length) this.invalid(def, meta.name ?? '', errs);
-    if (!o.skipManaged) this.deps.fields.update(old, obj, o.manager, def, now);
     const canon = canonical(obj, gvString(def), def.kind);
     ctx.warnings.push(...(def.strategy?.warningsOnUpdate?.(canon, old) ?? []));
     if (sameObject(canon, old)) return cur;

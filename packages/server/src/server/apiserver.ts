@@ -14,6 +14,7 @@ import { serveWatch } from '../registry/watch.js';
 import { requestInfo, type RequestInfo } from '../request/info.js';
 import type { Entry } from '../storage/store.js';
 import { decodeBody, mediaType, readBody } from './body.js';
+import { isProtobuf } from '../api/protobuf/decode.js';
 import { negotiate, type Negotiated } from './negotiate.js';
 import { send, sendStatus, warningHeader, type AnyResponse } from './respond.js';
 import type { Tables } from './tables.js';
@@ -244,7 +245,8 @@ export class ApiServer {
       }
       case 'create': {
         if (info.name) throw errors.methodNotSupported({ group: def.group, resource: def.resource }, 'create');
-        const raw = ctx.body?.toString('utf8');
+        // The raw text is only for JSON's duplicate-field scan: a protobuf body is not text.
+        const raw = isProtobuf(ctx.contentType) ? undefined : ctx.body?.toString('utf8');
         const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
           apiVersion: gvString(def),
           kind: def.kind,
@@ -253,7 +255,8 @@ export class ApiServer {
         return this.respond(res, 201, this.entryBody(def, e, neg, ctx), neg, ctx);
       }
       case 'update': {
-        const raw = ctx.body?.toString('utf8');
+        // The raw text is only for JSON's duplicate-field scan: a protobuf body is not text.
+        const raw = isProtobuf(ctx.contentType) ? undefined : ctx.body?.toString('utf8');
         const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
           apiVersion: gvString(def),
           kind: def.kind,

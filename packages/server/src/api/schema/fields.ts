@@ -314,6 +314,7 @@ function duplicateSegments(text: string): (string | number)[][] {
       path.push(0);
     } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
       const f = frames.pop();
+      if (f === undefined) break; // unbalanced: not JSON (e.g. YAML text), no duplicates to report
       if (ch === 0x5d || (f as Set<string>).size) path.pop(); // the array index or the last key
     } else if (ch === 0x2c /* , */) {
       const f = frames[frames.length - 1];
