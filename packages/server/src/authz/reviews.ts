@@ -5,7 +5,7 @@ import { errors } from '../api/errors.js';
 import { type FieldError, forbidden, invalid, required } from '../api/field.js';
 import type { ObjectMeta, UserInfo } from '../api/types.js';
 import { invalidRaw } from '../api/validation/values.js';
-import { parseLabelSelector } from '../registry/selectors.js';
+import { parseLabelSelector, splitUnescaped } from '../registry/selectors.js';
 import type { Attributes, Authorizer, AuthorizerResult, RuleResolver } from './authorizer.js';
 import { goNonResourceAttributes, goObjectMeta } from './gostring.js';
 import { validateLabelSelectorRequirement } from './rbac/labelselector.js';
@@ -250,22 +250,6 @@ function fieldSelectorParse(sel: SelectorAttributes): { kept: number; failed: bo
     return { kept: ok ? terms.length : 0, failed: !ok };
   }
   return { kept: 0, failed: false };
-}
-
-function splitUnescaped(s: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '\\' && i + 1 < s.length) {
-      cur += s[i]! + s[i + 1]!;
-      i++;
-    } else if (s[i] === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += s[i];
-  }
-  out.push(cur);
-  return out;
 }
 
 const labelOperators = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);

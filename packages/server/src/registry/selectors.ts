@@ -130,7 +130,8 @@ export function parseFieldSelector(s: string, supported: readonly string[]): Fie
   return out;
 }
 
-function splitUnescaped(s: string): string[] {
+/** Splits a field selector on unescaped commas (`\\,` stays inside a term). */
+export function splitUnescaped(s: string): string[] {
   const parts: string[] = [];
   let cur = '';
   for (let i = 0; i < s.length; i++) {

@@ -25,7 +25,8 @@ export interface ParsedJws {
   crit?: { error?: string };
 }
 
-const hashOf: Record<string, string> = {
+/** JWS algorithm → node:crypto digest. */
+export const hashOf: Record<string, string> = {
   RS256: 'sha256',
   RS384: 'sha384',
   RS512: 'sha512',

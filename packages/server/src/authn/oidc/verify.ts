@@ -2,6 +2,7 @@
 // in-memory keys: the cheap claim checks come first (issuer, single audience, expiry, nbf, algorithm), the
 // signature last, so an expired token reports expiry whatever its signature. Error texts are go-oidc's;
 // kube-apiserver prefixes them with `oidc: verify token: `.
+import { hashOf } from '../../serviceaccount/jwt.js';
 import { constants, verify, type KeyObject } from 'node:crypto';
 import { goQuote, goQuoteList } from '../../api/field.js';
 import { parseCompact } from '../../serviceaccount/jwt.js';
@@ -30,17 +31,6 @@ export type VerifyFailure = { error: string; unknownKey?: boolean };
 
 const googleIssuer = 'https://accounts.google.com';
 
-const hashOf: Record<string, string> = {
-  RS256: 'sha256',
-  RS384: 'sha384',
-  RS512: 'sha512',
-  PS256: 'sha256',
-  PS384: 'sha384',
-  PS512: 'sha512',
-  ES256: 'sha256',
-  ES384: 'sha384',
-  ES512: 'sha512',
-};
 const ecCurves: Record<string, [alg: string, bytes: number]> = {
   prime256v1: ['ES256', 32],
   secp384r1: ['ES384', 48],
