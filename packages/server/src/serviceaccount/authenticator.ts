@@ -94,7 +94,8 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     this.boundIssuers = new Set(o.issuers);
     this.implicitAuds = [...o.apiAudiences];
     this.now = o.now ?? Date.now;
-    this.cache = new LruCache(o.cacheSize ?? 4096);
+    // Sized for ~16k live tokens (a busy cluster's projected tokens); entries hold decoded claims, not lookups.
+    this.cache = new LruCache(o.cacheSize ?? 16384);
   }
 
   /** The authn seam's name for authenticate(). */
