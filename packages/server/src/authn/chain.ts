@@ -95,7 +95,18 @@ export class Authenticator {
     return { none: true };
   }
 
+  /** x509 identity per TLS connection: the peer certificate cannot change within one, so keep-alive and h2
+   * requests do not re-hash it. */
+  private readonly peers = new WeakMap<object, { user: UserInfo } | { error: string } | null>();
+
   private x509(socket: unknown): { user: UserInfo } | { error: string } | null {
+    if (!socket || typeof socket !== 'object') return null;
+    let r = this.peers.get(socket);
+    if (r === undefined) this.peers.set(socket, (r = this.peerIdentity(socket)));
+    return r;
+  }
+
+  private peerIdentity(socket: unknown): { user: UserInfo } | { error: string } | null {
     const s = socket as TLSSocket | undefined;
     if (!s || typeof s.getPeerCertificate !== 'function') return null;
     const cert = s.getPeerCertificate(false);
