@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const mainJs = join(root, 'packages/server/dist/cli/main.js');
+export const mainJs = join(root, 'packages/server/dist/bin/kubeauth.js');
 
 /** kubectl binaries by minor version; `default` is the one on PATH. */
 export function kubectlPath(version) {
