@@ -20,7 +20,8 @@ export interface TokensControllerDeps {
   store: Store;
   client: SystemClient;
   caPem: string;
-  signer: SigningKey;
+  /** Pending on a first start until the generated key is written. */
+  signer: Promise<SigningKey>;
   autoCreate: boolean;
   log: (msg: string, f?: Record<string, unknown>) => void;
 }
@@ -74,9 +75,10 @@ export class TokensController {
     }
     const data = (secret.data ?? {}) as Record<string, string>;
     if (data.token && data['ca.crt'] && data.namespace && wantUid) return;
+    const signer = await this.d.signer;
     await this.d.client.update('', 'secrets', ns, secret.metadata.name!, (s) => {
       const cur = (s.data ?? {}) as Record<string, string>;
-      const fill = legacyTokenSecretData({ serviceAccount: sa, secret: s, caPem: this.d.caPem, signer: this.d.signer });
+      const fill = legacyTokenSecretData({ serviceAccount: sa, secret: s, caPem: this.d.caPem, signer });
       s.data = {
         ...cur,
         ...(cur.token ? {} : { token: fill.data.token }),

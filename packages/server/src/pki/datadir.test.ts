@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCa } from './ca.js';
 import { issueServingCert } from './certs.js';
-import { defaultServingSans, ensurePki, missingSans, pkiPaths } from './datadir.js';
+import { defaultServingSans, ensurePki, missingSans, pkiPaths, type Pki } from './datadir.js';
 
 const files = ['admin.crt', 'admin.key', 'apiserver.crt', 'apiserver.key', 'ca.crt', 'ca.key', 'sa.key', 'sa.pub'];
 
@@ -16,12 +16,19 @@ function tempDataDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
+/** A first start returns before the new sa.key is written; the tests look at the files once it is. */
+async function settled(p: Promise<Pki>): Promise<Pki> {
+  const pki = await p;
+  await pki.saKeyWritten;
+  return pki;
+}
+
 const snapshot = (dir: string) => Object.fromEntries(files.map((f) => [f, readFileSync(join(dir, 'pki', f), 'utf8')]));
 
 test('first start creates the PKI with private modes', async (t) => {
   const dataDir = tempDataDir(t);
   const started = performance.now();
-  const pki = await ensurePki(dataDir, { extraSans: ['kubeauth.example.com', '10.0.0.7'] });
+  const pki = await settled(ensurePki(dataDir, { extraSans: ['kubeauth.example.com', '10.0.0.7'] }));
   t.diagnostic(`first-time generation took ${(performance.now() - started).toFixed(1)} ms`);
   const paths = pkiPaths(dataDir);
   assert.deepEqual(readdirSync(paths.dir).sort(), files);
@@ -54,7 +61,7 @@ test('first start creates the PKI with private modes', async (t) => {
 
 test('a restart reuses every file byte for byte and generates nothing', async (t) => {
   const dataDir = tempDataDir(t);
-  const first = await ensurePki(dataDir, { extraSans: ['a.example'] });
+  const first = await settled(ensurePki(dataDir, { extraSans: ['a.example'] }));
   const before = snapshot(dataDir);
   const mtimes = files.map((f) => statSync(join(dataDir, 'pki', f)).mtimeMs);
   const started = performance.now();
@@ -66,8 +73,8 @@ test('a restart reuses every file byte for byte and generates nothing', async (t
     files.map((f) => statSync(join(dataDir, 'pki', f)).mtimeMs),
     mtimes,
   );
-  const { written: _w1, ...a } = first;
-  const { written: _w2, ...b } = second;
+  const { written: _w1, saKeyWritten: _s1, ...a } = first;
+  const { written: _w2, saKeyWritten: _s2, ...b } = second;
   assert.deepEqual(b, a);
   // Fewer SANs than the certificate has is fine too: nothing is reissued.
   assert.deepEqual((await ensurePki(dataDir)).written, []);
@@ -75,7 +82,7 @@ test('a restart reuses every file byte for byte and generates nothing', async (t
 
 test('a new SAN reissues only the serving certificate, with the same CA', async (t) => {
   const dataDir = tempDataDir(t);
-  await ensurePki(dataDir, { extraSans: [] });
+  await settled(ensurePki(dataDir, { extraSans: [] }));
   const before = snapshot(dataDir);
   const pki = await ensurePki(dataDir, { extraSans: ['api.example.com', 'fd00::1', ' ', 'API.example.com'] });
   assert.deepEqual([...pki.written].sort(), ['apiserver.crt', 'apiserver.key']);
@@ -91,7 +98,7 @@ test('a new SAN reissues only the serving certificate, with the same CA', async 
 
 test('a missing or foreign leaf is reissued; a lone CA certificate is an error', async (t) => {
   const dataDir = tempDataDir(t);
-  const first = await ensurePki(dataDir);
+  const first = await settled(ensurePki(dataDir));
   const paths = pkiPaths(dataDir);
 
   unlinkSync(paths.adminCert);
@@ -120,7 +127,7 @@ test('a missing or foreign leaf is reissued; a lone CA certificate is an error',
 
 test('a new CA (files removed) reissues the leaves but keeps the service-account key', async (t) => {
   const dataDir = tempDataDir(t);
-  const before = await ensurePki(dataDir);
+  const before = await settled(ensurePki(dataDir));
   const paths = pkiPaths(dataDir);
   unlinkSync(paths.caCert);
   unlinkSync(paths.caKey);
@@ -139,7 +146,7 @@ test('a new CA (files removed) reissues the leaves but keeps the service-account
 
 test('unusable PKI files are reported with their path', async (t) => {
   const dataDir = tempDataDir(t);
-  await ensurePki(dataDir);
+  await settled(ensurePki(dataDir));
   const paths = pkiPaths(dataDir);
   const other = await createCa();
   writeFileSync(paths.caKey, other.keyPem);

@@ -51,6 +51,8 @@ export interface Pki {
   adminKeyPem: string;
   /** RSA 2048 PKCS#8 PEM service-account signing key; its SPKI public key is `paths.saPub`. */
   saKeyPath: string;
+  /** Set on a first start: settles when the newly generated sa.key and sa.pub are on disk. */
+  saKeyWritten?: Promise<void>;
   paths: PkiPaths;
   /** File names written by this call (empty on a plain restart), for the startup log. */
   written: string[];
@@ -90,8 +92,9 @@ export async function ensurePki(dataDir: string, o: EnsurePkiOptions = {}): Prom
       paths.saPub,
     ].map(readIfExists),
   );
-  // RSA generation is the slow part of a first start; it runs on the thread pool while the CA is made.
-  const saKeyPromise = saKey === undefined ? generateRsaKey(2048) : undefined;
+  // RSA generation is the slow part of a first start: it runs on the thread pool and nobody waits for it
+  // (one search, not a race: the event loop needs the other core to bring the server up meanwhile).
+  const saKeyPromise = saKey === undefined ? generateRsaKey(2048, 1) : undefined;
   saKeyPromise?.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
 
   const written: string[] = [];
@@ -133,14 +136,21 @@ export async function ensurePki(dataDir: string, o: EnsurePkiOptions = {}): Prom
     await write(paths.adminCert, admin.pair.certPem);
   }
 
-  // Service-account key: keep it (tokens already issued depend on it); keep sa.pub in step with it.
-  let saKeyPem = saKey;
-  if (saKeyPem === undefined) {
-    saKeyPem = privateKeyPem(await saKeyPromise!);
-    await write(paths.saKey, saKeyPem);
-  }
-  const pub = explain(paths.saKey, () => publicKeyPem(createPrivateKey(saKeyPem)));
-  if (saPub?.trim() !== pub.trim()) await write(paths.saPub, pub);
+  // Service-account key: keep it (tokens already issued depend on it); keep sa.pub in step with it. A new
+  // one is not waited for: the server comes up meanwhile, and only the first TokenRequest waits.
+  const writePub = async (keyPem: string) => {
+    const pub = explain(paths.saKey, () => publicKeyPem(createPrivateKey(keyPem)));
+    if (saPub?.trim() !== pub.trim()) await write(paths.saPub, pub);
+  };
+  let saKeyWritten: Promise<void> | undefined;
+  if (saKey === undefined) {
+    saKeyWritten = saKeyPromise!.then(async (k) => {
+      const pem = privateKeyPem(k);
+      await write(paths.saKey, pem);
+      await writePub(pem);
+    });
+    saKeyWritten.catch(() => undefined); // awaited by the key's users
+  } else await writePub(saKey);
 
   return {
     caCertPem: ca.certPem,
@@ -150,6 +160,7 @@ export async function ensurePki(dataDir: string, o: EnsurePkiOptions = {}): Prom
     adminCertPem: admin.pair.certPem,
     adminKeyPem: admin.pair.keyPem,
     saKeyPath: paths.saKey,
+    saKeyWritten,
     paths,
     written,
   };

@@ -5,7 +5,7 @@ import type { Authenticator } from '../authn/chain.js';
 import type { Authorization } from '../authz/setup.js';
 import type { ObjectLookup } from '../storage/lookup.js';
 import type { ServiceAccountKeys } from '../serviceaccount/setup.js';
-import { issueToken } from '../serviceaccount/tokenrequest.js';
+import { issueTokenAsync } from '../serviceaccount/tokenrequest.js';
 import * as namespaces from './core/namespaces.js';
 import * as serviceaccounts from './core/serviceaccounts.js';
 import * as secrets from './core/secrets.js';
@@ -136,12 +136,12 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
               apiVersion: 'authentication.k8s.io/v1',
               kind: 'TokenRequest',
             });
-            const r = issueToken({
+            const r = await issueTokenAsync({
               namespace: ctx.info.namespace,
               name: ctx.info.name,
               body,
               lookup: d.lookup,
-              signer: d.keys.signer,
+              signer: await d.keys.signer,
               issuer: d.issuer,
               apiAudiences: d.options.apiAudiences,
               maxExpirationSeconds: d.options.serviceAccountMaxTokenExpiration || undefined,

@@ -52,6 +52,8 @@ export interface RunningServer {
   close(): Promise<void>;
   /** Resolves when controllers have caught up (tests). */
   settle(): Promise<void>;
+  /** The request listener the HTTPS server runs (in-process benchmarks drive it without TLS). */
+  listener: ApiServer['listener'];
 }
 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
@@ -64,7 +66,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const servingKey = o.tlsPrivateKeyFile ? readFileSync(o.tlsPrivateKeyFile, 'utf8') : pki.servingKeyPem;
   const clientCa = o.clientCaFile ? readFileSync(o.clientCaFile, 'utf8') : pki.caCertPem;
 
-  const keys = loadServiceAccountKeys(o, pki.saKeyPath, dataDir);
+  const keys = loadServiceAccountKeys(o, pki.saKeyPath, dataDir, pki.saKeyWritten);
+  pki.saKeyWritten?.catch((e: unknown) =>
+    log.warn('generating the service-account signing key failed', { err: String(e) }),
+  );
 
   const backend = o.storageBackend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
   const store = await Store.open(backend);
@@ -182,8 +187,15 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     },
     oidc: isDiscoveryEnabled(issuer)
       ? {
-          discovery: () => discoveryDocument(issuer, jwksUri(), keys.verify),
-          jwks: () => jwksDocument(keys.verify),
+          // On a first start the JWKS waits for the signing key being generated (once, briefly).
+          discovery: async () => {
+            await keys.signer;
+            return discoveryDocument(issuer, jwksUri(), keys.verify);
+          },
+          jwks: async () => {
+            await keys.signer;
+            return jwksDocument(keys.verify);
+          },
         }
       : undefined,
   });
@@ -268,6 +280,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     caPem: pki.caCertPem,
     store,
     keys,
+    listener: api.listener,
     settle: async () => {
       for (let i = 0; i < 3; i++) await Promise.all([nsController.idle(), gc.idle(), tokens.idle()]);
     },
@@ -281,6 +294,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         authz.stop();
         configWatch?.close();
         oidc?.stop();
+        // A first start's key generation finishes writing before the process exits.
+        await pki.saKeyWritten?.catch(() => undefined);
         await store.close();
       })()),
   };

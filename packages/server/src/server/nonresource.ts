@@ -61,7 +61,7 @@ export interface NonResourceDeps {
     root: () => unknown;
     document: (gv: string) => unknown | undefined;
   };
-  oidc?: { discovery: () => string; jwks: () => string };
+  oidc?: { discovery: () => string | Promise<string>; jwks: () => string | Promise<string> };
 }
 
 export function nonResourceHandlers(d: NonResourceDeps): {
@@ -151,20 +151,20 @@ export function nonResourceHandlers(d: NonResourceDeps): {
   if (d.oidc) {
     const oidc = d.oidc;
     const cache = 'public, max-age=3600';
-    exact.set('/.well-known/openid-configuration', (_q, res) =>
+    exact.set('/.well-known/openid-configuration', async (_q, res) =>
       send(
         res,
         200,
-        oidc.discovery(),
+        await oidc.discovery(),
         { kind: 'json', contentType: 'application/json', pretty: false },
         { 'Cache-Control': cache },
       ),
     );
-    exact.set('/openid/v1/jwks', (_q, res) =>
+    exact.set('/openid/v1/jwks', async (_q, res) =>
       send(
         res,
         200,
-        oidc.jwks(),
+        await oidc.jwks(),
         { kind: 'json', contentType: 'application/jwk-set+json', pretty: false },
         { 'Cache-Control': cache },
       ),

@@ -4,7 +4,7 @@ import { createHmac, createSign, generateKeyPairSync, sign as cryptoSign, consta
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { b64urlDecode, b64urlEncode, isCanonical } from './base64url.js';
 import { goJson, goQuoteJson } from './gojson.js';
-import { cryptoFailure, parseCompact, signJwt, verifyJws } from './jwt.js';
+import { cryptoFailure, parseCompact, signJwt, signJwtAsync, verifyJws } from './jwt.js';
 import { publicEntryOf, type SigningKey } from './keys.js';
 import { jwksDocument } from './openid.js';
 import { ecSigner, fastest, rsaSigner, segmentJson } from './testutil.js';
@@ -44,6 +44,17 @@ test('Go JSON escaping: <>& and U+2028 as \\u escapes, lone surrogates replaced,
   assert.equal(goJson({ b: 1, a: [true, null, 1.5], c: undefined }), '{"a":[true,null,1.5],"b":1}');
   assert.equal(goJson(1e21), '1e+21');
   assert.equal(goJson(1e-7), '1e-07');
+});
+
+test('signJwtAsync (thread pool) signs the same bytes: identical for RS256, verifying raw r||s for ES*', async () => {
+  const rs = rsaSigner();
+  assert.equal(await signJwtAsync(rs, payload), signJwt(rs, payload));
+  for (const s of [ecSigner('P-256'), ecSigner('P-384'), ecSigner('P-521')]) {
+    const token = await signJwtAsync(s, payload);
+    const sync = signJwt(s, payload);
+    assert.equal(token.split('.').slice(0, 2).join('.'), sync.split('.').slice(0, 2).join('.'));
+    assert.equal(verifyJws(parseCompact(token)!, publicEntryOf(s)), undefined);
+  }
 });
 
 test('ES signatures are raw r||s of the curve size', () => {

@@ -40,20 +40,39 @@ export const hashOf: Record<string, string> = {
 
 const headerCache = new WeakMap<SigningKey, string>();
 
-/** Signs `payload` (any JSON value tree; serialized Go-style with sorted keys). */
-export function signJwt(key: SigningKey, payload: object): string {
+function signingInput(key: SigningKey, payload: object): string {
   let header = headerCache.get(key);
   if (!header) {
     header = b64urlEncode(`{"alg":${goQuoteJson(key.alg)},"kid":${goQuoteJson(key.kid)}}`);
     headerCache.set(key, header);
   }
-  const input = `${header}.${b64urlEncode(goJson(payload))}`;
-  const data = Buffer.from(input, 'latin1');
-  const sig =
-    key.alg === 'RS256'
-      ? sign('sha256', data, key.privateKey)
-      : sign(hashOf[key.alg]!, data, { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
-  return `${input}.${sig.toString('base64url')}`;
+  return `${header}.${b64urlEncode(goJson(payload))}`;
+}
+
+const signArgs = (key: SigningKey) =>
+  key.alg === 'RS256'
+    ? ([hashOf.RS256!, key.privateKey] as const)
+    : ([hashOf[key.alg]!, { key: key.privateKey, dsaEncoding: 'ieee-p1363' as const }] as const);
+
+/** Signs `payload` (any JSON value tree; serialized Go-style with sorted keys). */
+export function signJwt(key: SigningKey, payload: object): string {
+  const input = signingInput(key, payload);
+  const [hash, k] = signArgs(key);
+  return `${input}.${sign(hash, Buffer.from(input, 'latin1'), k).toString('base64url')}`;
+}
+
+/**
+ * signJwt on libuv's thread pool: the event loop keeps serving requests while RSA signs (~1 ms each), and
+ * concurrent TokenRequests sign on every core. Same bytes as signJwt.
+ */
+export function signJwtAsync(key: SigningKey, payload: object): Promise<string> {
+  const input = signingInput(key, payload);
+  const [hash, k] = signArgs(key);
+  return new Promise((resolve, reject) =>
+    sign(hash, Buffer.from(input, 'latin1'), k, (err, sig) =>
+      err ? reject(err) : resolve(`${input}.${sig.toString('base64url')}`),
+    ),
+  );
 }
 
 function parseJsonObject(bytes: Buffer): Record<string, unknown> | null | undefined {

@@ -144,15 +144,18 @@ export function publicEntryOf(key: SigningKey): PublicKeyEntry {
 /** Verification keys, looked up by kid; an empty kid means "all keys", like kube's static key getter. */
 export class KeySet {
   private readonly byKid = new Map<string, PublicKeyEntry[]>();
-  private readonly entries: readonly PublicKeyEntry[];
+  private readonly entries: PublicKeyEntry[] = [];
 
   constructor(entries: readonly PublicKeyEntry[]) {
-    this.entries = [...entries];
-    for (const e of this.entries) {
-      const list = this.byKid.get(e.kid);
-      if (list) list.push(e);
-      else this.byKid.set(e.kid, [e]);
-    }
+    for (const e of entries) this.add(e);
+  }
+
+  /** Adds a key (the signing key of a first start arrives after the server is up). */
+  add(e: PublicKeyEntry): void {
+    this.entries.push(e);
+    const list = this.byKid.get(e.kid);
+    if (list) list.push(e);
+    else this.byKid.set(e.kid, [e]);
   }
 
   /** Keys for a token's kid; all keys when the token has none. Never throws, whatever the kid. */

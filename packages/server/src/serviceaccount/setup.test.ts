@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { generateRsaKeyPem, keyId, loadSigningKey } from './keys.js';
 import { loadServiceAccountKeys } from './setup.js';
 
-test('default keys: the signing key plus retired keys verify', () => {
+test('default keys: the signing key plus retired keys verify', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sa-setup-'));
   try {
     mkdirSync(join(dir, 'pki', 'sa-old'), { recursive: true });
@@ -16,7 +16,7 @@ test('default keys: the signing key plus retired keys verify', () => {
     const retired = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     writeFileSync(join(dir, 'pki', 'sa-old', 'sa-1.key'), retired.export({ type: 'pkcs8', format: 'pem' }));
     const keys = loadServiceAccountKeys({ serviceAccountKeyFiles: [] }, join(dir, 'pki', 'sa.key'), dir);
-    assert.equal(keys.signer.kid, loadSigningKey(current).kid);
+    assert.equal((await keys.signer).kid, loadSigningKey(current).kid);
     assert.equal(keys.legacySigner, keys.signer);
     assert.deepEqual(
       keys.verify.all().map((k) => k.alg),
@@ -53,6 +53,42 @@ test('explicit key files are the whole verification set; a bad signing key fails
           'failed to parse service-account-issuer-key-file: data does not contain a valid RSA or ECDSA private key',
       },
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a first start: the key being generated signs once written and joins the verification set then', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sa-setup-'));
+  try {
+    mkdirSync(join(dir, 'pki', 'sa-old'), { recursive: true });
+    const retired = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    writeFileSync(join(dir, 'pki', 'sa-old', 'sa-1.key'), retired.export({ type: 'pkcs8', format: 'pem' }));
+    let written!: () => void;
+    const keyWritten = new Promise<void>((r) => (written = r));
+    const keys = loadServiceAccountKeys({ serviceAccountKeyFiles: [] }, join(dir, 'pki', 'sa.key'), dir, keyWritten);
+    assert.deepEqual(
+      keys.verify.all().map((k) => k.kid),
+      [keyId(retired)],
+    );
+    const pem = generateRsaKeyPem();
+    writeFileSync(join(dir, 'pki', 'sa.key'), pem);
+    written();
+    const signer = await keys.signer;
+    assert.equal(signer.kid, loadSigningKey(pem).kid);
+    assert.equal(await keys.legacySigner, signer);
+    assert.deepEqual(
+      keys.verify.all().map((k) => k.kid),
+      [keyId(retired), signer.kid],
+    );
+    // A failed generation fails the signer, not the process.
+    const failed = loadServiceAccountKeys(
+      { serviceAccountKeyFiles: [] },
+      join(dir, 'missing.key'),
+      dir,
+      Promise.reject(new Error('no entropy')),
+    );
+    await assert.rejects(failed.signer, /no entropy/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,10 +15,13 @@ import {
 export interface ServiceAccountKeys {
   /** Verifies every service-account token and is published as the JWKS. */
   verify: KeySet;
-  /** Signs TokenRequest tokens. */
-  signer: SigningKey;
+  /**
+   * Signs TokenRequest tokens. Settled at once, except on a first start: then pki/sa.key is still being
+   * generated (RSA takes 100–900 ms) while the server comes up, and the first TokenRequest waits for it.
+   */
+  signer: Promise<SigningKey>;
   /** Signs legacy Secret tokens (kube-controller-manager's --service-account-private-key-file; same key). */
-  legacySigner: SigningKey;
+  legacySigner: Promise<SigningKey>;
 }
 
 export interface ServiceAccountKeyOptions {
@@ -26,24 +29,32 @@ export interface ServiceAccountKeyOptions {
   serviceAccountSigningKeyFile?: string;
 }
 
+/**
+ * `defaultKeyWritten`, when given, settles once the generated default key is on disk (a first start);
+ * until then no token can exist that it signed, so the verification set gains it only when it arrives.
+ */
 export function loadServiceAccountKeys(
   o: ServiceAccountKeyOptions,
   defaultSigningKeyPath: string,
   dataDir: string,
+  defaultKeyWritten?: Promise<void>,
 ): ServiceAccountKeys {
   const signingPath = o.serviceAccountSigningKeyFile || defaultSigningKeyPath;
-  let signer: SigningKey;
-  try {
-    signer = loadSigningKey(readFileSync(signingPath, 'utf8'));
-  } catch (e) {
-    throw new Error(`failed to parse service-account-issuer-key-file: ${(e as Error).message}`, { cause: e });
-  }
+  const load = (): SigningKey => {
+    try {
+      return loadSigningKey(readFileSync(signingPath, 'utf8'));
+    } catch (e) {
+      throw new Error(`failed to parse service-account-issuer-key-file: ${(e as Error).message}`, { cause: e });
+    }
+  };
+  const pending = !o.serviceAccountSigningKeyFile && defaultKeyWritten !== undefined;
+  const current = pending ? undefined : load();
   const entries: PublicKeyEntry[] = [];
   if (o.serviceAccountKeyFiles.length) {
     // Explicit key files are the whole verification set, exactly as in kube-apiserver.
     for (const f of o.serviceAccountKeyFiles) entries.push(...loadKeysFromPem(readFileSync(f, 'utf8'), f));
   } else {
-    entries.push(publicEntryOf(signer));
+    if (current) entries.push(publicEntryOf(current));
     const retired = join(dataDir, 'pki', 'sa-old');
     if (existsSync(retired))
       for (const f of readdirSync(retired).sort()) {
@@ -51,5 +62,14 @@ export function loadServiceAccountKeys(
         entries.push(...loadKeysFromPem(readFileSync(p, 'utf8'), p));
       }
   }
-  return { verify: new KeySet(entries), signer, legacySigner: signer };
+  const verify = new KeySet(entries);
+  const signer = current
+    ? Promise.resolve(current)
+    : defaultKeyWritten!.then(() => {
+        const k = load();
+        if (!o.serviceAccountKeyFiles.length) verify.add(publicEntryOf(k));
+        return k;
+      });
+  signer.catch(() => undefined); // surfaced to whoever awaits it (a TokenRequest gets a 500)
+  return { verify, signer, legacySigner: signer };
 }

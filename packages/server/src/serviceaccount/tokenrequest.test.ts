@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isStatusError, type StatusError } from '../api/errors.js';
 import { ServiceAccountTokenAuthenticator } from './authenticator.js';
 import { KeySet, publicEntryOf } from './keys.js';
-import { issueToken, type IssueTokenInput } from './tokenrequest.js';
+import { issueToken, issueTokenAsync, type IssueTokenInput } from './tokenrequest.js';
 import { FakeLookup, issuer, node, pod, rsaSigner, secret, segmentJson, serviceAccount } from './testutil.js';
 
 const nowMs = 1_735_689_600_500; // 2025-01-01T00:00:00.5Z
@@ -87,6 +87,28 @@ test('client-go body with null spec fields: defaults echoed, exact key order', (
     now: () => nowMs,
   });
   assert.ok(authn.authenticate(token) && !('error' in authn.authenticate(token)!));
+});
+
+test('issueTokenAsync: same checks and answer, the signature made on the thread pool', async () => {
+  const { lookup } = setup();
+  const input = { namespace: 'default', name: 'sa', lookup, signer: rsaSigner(), issuer, apiAudiences: [issuer] };
+  const r = await issueTokenAsync({ ...input, body: clientGoBody, extendExpiration: true, now: nowMs });
+  const token = (r.response.status as { token: string }).token;
+  assert.equal(`JTI=${segmentJson(token, 1).jti}`, r.credentialId);
+  const authn = new ServiceAccountTokenAuthenticator({
+    issuers: [issuer],
+    apiAudiences: [issuer],
+    keys: new KeySet([publicEntryOf(rsaSigner())]),
+    lookup,
+    lookupLegacy: true,
+    now: () => nowMs,
+  });
+  const res = authn.authenticate(token);
+  assert.ok(res && !('error' in res));
+  await assert.rejects(
+    issueTokenAsync({ ...input, name: 'ghost', body: {}, extendExpiration: true }),
+    (e: unknown) => isStatusError(e) && e.status.code === 404,
+  );
 });
 
 test('empty or absent body, explicit audiences and metadata echo', () => {

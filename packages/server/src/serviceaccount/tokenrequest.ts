@@ -7,7 +7,7 @@ import { goQuote, invalid, type FieldError } from '../api/field.js';
 import type { KObject } from '../api/types.js';
 import type { ObjectLookup } from '../storage/lookup.js';
 import { boundClaims, expirationExtensionSeconds, warnOnlyBoundTokenExpirationSeconds } from './claims.js';
-import { signJwt } from './jwt.js';
+import { signJwt, signJwtAsync } from './jwt.js';
 import type { SigningKey } from './keys.js';
 import { decodeTokenRequest, type BoundObjectRef, type TokenRequestBody } from './tokenrequest-body.js';
 
@@ -118,7 +118,8 @@ function validateExpiration(seconds: number): FieldError[] {
   return errs;
 }
 
-export function issueToken(input: IssueTokenInput): IssuedToken {
+/** Checks the request and builds the claims; the caller signs them (sync or on the thread pool) and finishes. */
+function prepareToken(input: IssueTokenInput): { claims: object; finish: (token: string) => IssuedToken } {
   const { namespace, name, lookup } = input;
   if (!namespace) throw errors.badRequest('namespace is required');
   const req = decodeTokenRequest(input.body);
@@ -177,12 +178,26 @@ export function issueToken(input: IssueTokenInput): IssuedToken {
     now,
     jti,
   });
-  const token = signJwt(input.signer, claims);
   return {
-    response: responseObject(req, { name, namespace, now, audiences, expirationSeconds, token }),
-    warnings,
-    credentialId: `JTI=${jti}`,
+    claims,
+    finish: (token) => ({
+      response: responseObject(req, { name, namespace, now, audiences, expirationSeconds, token }),
+      warnings,
+      credentialId: `JTI=${jti}`,
+    }),
   };
+}
+
+/** A TokenRequest answered in full, signing on the calling thread. Throws StatusErrors. */
+export function issueToken(input: IssueTokenInput): IssuedToken {
+  const { claims, finish } = prepareToken(input);
+  return finish(signJwt(input.signer, claims));
+}
+
+/** issueToken with the signature made on libuv's thread pool (what the server uses). */
+export async function issueTokenAsync(input: IssueTokenInput): Promise<IssuedToken> {
+  const { claims, finish } = prepareToken(input);
+  return finish(await signJwtAsync(input.signer, claims));
 }
 
 interface Outcome {
