@@ -27,8 +27,11 @@ export function impersonate(headers: Headers, requester: UserInfo, deps: Imperso
   const uidHeader = headers['impersonate-uid'];
   const uid = Array.isArray(uidHeader) ? uidHeader[0] : uidHeader;
   const extra: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (!k.startsWith('impersonate-extra-') || v === undefined) continue;
+  for (const k in headers) {
+    // for…in over the parsed headers: no entries array per request (most requests impersonate nothing).
+    if (!k.startsWith('impersonate-extra-')) continue;
+    const v = headers[k];
+    if (v === undefined) continue;
     const key = decodeURIComponent(k.slice('impersonate-extra-'.length)).toLowerCase();
     extra[key] = (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',').map((s) => s.trim()));
   }

@@ -79,6 +79,8 @@ describe('kubeauth proxy', () => {
   /** Resolved by the test once it saw the first bytes of /stream; the upstream waits for it before the rest. */
   let releaseStream: () => void = () => {};
   let streamFinished = false;
+  /** Resolved by the test once it saw the response head of /data/head-first; the upstream then sends the body. */
+  let releaseHead: () => void = () => {};
 
   const api = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const r = await send(new URL(path, admin.server), {
@@ -144,6 +146,17 @@ describe('kubeauth proxy', () => {
         sent += CHUNK.length;
         res.write(CHUNK);
         new Promise<void>((r) => (releaseStream = r)).then(pump, () => {});
+        return;
+      }
+      if (req.url === '/data/head-first') {
+        // The head at once, the body only after the client has seen the head: a proxy holding the head back until
+        // body data arrives would hang here.
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        res.flushHeaders();
+        new Promise<void>((r) => (releaseHead = r)).then(
+          () => res.end('late body'),
+          () => {},
+        );
         return;
       }
       if (req.url === '/echo-body') {
@@ -243,6 +256,7 @@ describe('kubeauth proxy', () => {
 
   after(async () => {
     releaseStream();
+    releaseHead();
     await proxy?.close();
     await resourceProxy?.close();
     await new Promise<void>((r) => {
@@ -353,6 +367,28 @@ describe('kubeauth proxy', () => {
     assert.equal(finishedBeforeFirstByte, false, 'first bytes arrived before the upstream finished');
     assert.equal(total, STREAM_BYTES);
     assert.equal(streamFinished, true);
+  });
+
+  test('a response head is relayed before its body arrives (slow and streaming upstreams)', async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no response head while the upstream held its body')), 5000);
+      const req = https.request(
+        new URL('/data/head-first', proxy.url),
+        { rejectUnauthorized: false, headers: { authorization: `Bearer ${tokenReader}` } },
+        (res) => {
+          clearTimeout(timer);
+          releaseHead(); // only now does the upstream send its body
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.deepEqual(answer, { status: 200, body: 'late body' });
   });
 
   test('Upgrade requests are authenticated, then the sockets are piped both ways', async () => {

@@ -71,6 +71,35 @@ const HOP_BY_HOP = [
   'upgrade',
 ];
 
+const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP);
+
+/** Sends the response head alone, unless it already went out with body data (or the response is over). */
+function flushHead(res: ServerResponse, upRes: IncomingMessage): void {
+  if (!upRes.readableDidRead && !res.writableEnded && !res.destroyed) res.flushHeaders();
+}
+
+/**
+ * Per-request cancellation whose AbortSignal is only made when something asks for it: the reviewers read
+ * `options.signal` only when they have to ask the API server, and most requests are answered from their caches.
+ * Passed to them as their options object (`{ signal }`).
+ */
+class LazyAbort {
+  private controller: AbortController | undefined;
+  aborted = false;
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.aborted && !this.controller.signal.aborted) this.controller.abort();
+    return this.controller.signal;
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.controller?.abort();
+  }
+}
+
 type Decision = { ok: true; user: UserInfo | undefined } | { ok: false; response: ErrorResponse };
 
 /** A complete answer the proxy sends itself instead of the upstream's. */
@@ -103,9 +132,9 @@ export function createProxy(o: ProxyOptions) {
   const allow = (o.allowPaths ?? []).map(compileGlob);
   const ignore = (o.ignorePaths ?? []).map(compileGlob);
   const authHeader = o.authHeader;
-  const strip = authHeader?.enabled
-    ? [authHeader.userFieldName.toLowerCase(), authHeader.groupsFieldName.toLowerCase()]
-    : [];
+  const stripSet: ReadonlySet<string> = new Set(
+    authHeader?.enabled ? [authHeader.userFieldName.toLowerCase(), authHeader.groupsFieldName.toLowerCase()] : [],
+  );
   const statics = o.authorization?.static ?? [];
   const resource = o.authorization?.resourceAttributes;
   const rewrites = o.authorization?.rewrites;
@@ -170,7 +199,7 @@ export function createProxy(o: ProxyOptions) {
     return statics.some((s) => staticMatches(s, user, attrs));
   }
 
-  async function decide(req: IncomingMessage, path: string, signal: AbortSignal): Promise<Decision> {
+  async function decide(req: IncomingMessage, path: string, signal: LazyAbort): Promise<Decision> {
     const method = (req.method ?? 'GET').toUpperCase();
     // 1. x509 client certificate (verified against --client-ca-file), as kube-apiserver's x509 authenticator.
     let user = o.clientCa ? certificateUser(req.socket as TLSSocket) : undefined;
@@ -180,7 +209,7 @@ export function createProxy(o: ProxyOptions) {
       if (credentials.kind === 'none') return { ok: false, response: unauthorizedResponse('kubernetes', false) };
       if (credentials.kind === 'invalid') return { ok: false, response: unauthorizedResponse('kubernetes', true) };
       try {
-        const result = await tokens.review(credentials.token, { signal });
+        const result = await tokens.review(credentials.token, signal);
         if (!result.authenticated) return { ok: false, response: unauthorizedResponse('kubernetes', true) };
         user = result.user;
       } catch (err) {
@@ -200,7 +229,7 @@ export function createProxy(o: ProxyOptions) {
     try {
       for (const attrs of all) {
         if (staticAllows(user, attrs)) continue;
-        const result = await access.check(user, attrs, { signal });
+        const result = await access.check(user, attrs, signal);
         if (result.allowed) continue;
         const reason = result.reason ?? result.evaluationError;
         return {
@@ -217,7 +246,7 @@ export function createProxy(o: ProxyOptions) {
     }
   }
 
-  function failure(err: unknown, what: string, signal: AbortSignal): ErrorResponse {
+  function failure(err: unknown, what: string, signal: LazyAbort): ErrorResponse {
     if (signal.aborted) return unavailableResponse(); // the client went away; nobody reads this
     onError(err, what);
     return err instanceof ReviewError ? unavailableResponse() : internalErrorResponse();
@@ -226,7 +255,7 @@ export function createProxy(o: ProxyOptions) {
   /** Routing and auth shared by plain requests and upgrades; undefined user = ignored path. */
   async function admit(
     req: IncomingMessage,
-    signal: AbortSignal,
+    signal: LazyAbort,
   ): Promise<{ ok: true; user: UserInfo | undefined } | { ok: false; response: Answer }> {
     const path = pathOf(req.url);
     if (allow.length && !allow.some((re) => re.test(path))) return { ok: false, response: NOT_FOUND };
@@ -235,28 +264,39 @@ export function createProxy(o: ProxyOptions) {
   }
 
   function upstreamHeaders(req: IncomingMessage, user: UserInfo | undefined, upgrade: boolean): IncomingHttpHeaders {
-    const headers: IncomingHttpHeaders = { ...req.headers };
-    const connectionListed = String(req.headers.connection ?? '')
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean);
-    for (const h of [...HOP_BY_HOP, ...connectionListed]) delete headers[h];
-    // Client-supplied identity headers never reach the upstream (header injection).
-    for (const h of strip) delete headers[h];
-    // The bearer token was consumed here (kube-apiserver's bearer token authenticator removes it too).
-    if (user) delete headers.authorization;
+    const from = req.headers;
+    const connection = from.connection;
+    const connectionListed = connection
+      ? String(connection)
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+      : undefined;
+    const headers: IncomingHttpHeaders = {};
+    for (const h in from) {
+      if (
+        HOP_BY_HOP_SET.has(h) ||
+        connectionListed?.includes(h) ||
+        // Client-supplied identity headers never reach the upstream (header injection).
+        stripSet.has(h) ||
+        // The bearer token was consumed here (kube-apiserver's bearer token authenticator removes it too).
+        (user && h === 'authorization')
+      ) {
+        continue;
+      }
+      headers[h] = from[h];
+    }
     if (user && authHeader?.enabled) {
       headers[authHeader.userFieldName.toLowerCase()] = user.username;
       headers[authHeader.groupsFieldName.toLowerCase()] = user.groups.join(authHeader.groupsSeparator);
     }
     const remote = req.socket.remoteAddress;
     if (remote) {
-      const prior = req.headers['x-forwarded-for'];
+      const prior = from['x-forwarded-for'];
       headers['x-forwarded-for'] = prior ? `${String(prior)}, ${remote}` : remote;
     }
     if (upgrade) {
       headers.connection = 'Upgrade';
-      headers.upgrade = req.headers.upgrade;
+      headers.upgrade = from.upgrade;
     }
     return headers;
   }
@@ -281,22 +321,36 @@ export function createProxy(o: ProxyOptions) {
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const abort = new AbortController();
-    res.on('close', () => abort.abort());
-    const admitted = await admit(req, abort.signal);
+    const abort = new LazyAbort();
+    // 'close' also ends every completed response: only an unfinished one is an abort.
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const admitted = await admit(req, abort);
     if (!admitted.ok) return sendError(res, admitted.response);
+    if (res.destroyed) return; // the client went away while we were deciding
     const up = upstreamRequest(req, upstreamHeaders(req, admitted.user, false), false);
+    res.on('close', () => {
+      if (!res.writableFinished) up.destroy();
+    });
     up.on('response', (upRes) => {
       const headers: Record<string, string | string[]> = {};
-      const connectionListed = String(upRes.headers.connection ?? '')
-        .split(',')
-        .map((s) => s.trim().toLowerCase());
-      for (const [k, v] of Object.entries(upRes.headers)) {
-        if (v === undefined || HOP_BY_HOP.includes(k) || connectionListed.includes(k)) continue;
+      const connection = upRes.headers.connection;
+      const connectionListed = connection
+        ? String(connection)
+            .split(',')
+            .map((s) => s.trim().toLowerCase())
+        : undefined;
+      for (const k in upRes.headers) {
+        const v = upRes.headers[k];
+        if (v === undefined || HOP_BY_HOP_SET.has(k) || connectionListed?.includes(k)) continue;
         headers[k] = v;
       }
       res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers);
-      res.flushHeaders();
+      // The head goes out with the first body chunk (one write, one TLS record, for the common small answer).
+      // Body data that has already arrived is written before the check phase of this loop turn; if none has (a slow
+      // or streaming upstream), the head is sent alone then, so the client sees it without waiting for the body.
+      setImmediate(flushHead, res, upRes);
       upRes.pipe(res);
       upRes.on('error', () => res.destroy());
     });
@@ -306,17 +360,17 @@ export function createProxy(o: ProxyOptions) {
         sendError(res, BAD_GATEWAY);
       } else res.destroy();
     });
-    res.on('close', () => {
-      if (!res.writableFinished) up.destroy();
-    });
-    req.pipe(up);
+    // Without Content-Length or Transfer-Encoding a request has no body (RFC 9112 §6.3): end the upstream request at
+    // once rather than piping an empty stream into it (the server drains `req` itself).
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) up.end();
+    else req.pipe(up);
   }
 
   async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
-    const abort = new AbortController();
+    const abort = new LazyAbort();
     socket.on('close', () => abort.abort());
-    const admitted = await admit(req, abort.signal);
+    const admitted = await admit(req, abort);
     if (!admitted.ok) return writeRawError(socket, admitted.response);
     const up = upstreamRequest(req, upstreamHeaders(req, admitted.user, true), true);
     up.on('upgrade', (upRes, upSocket, upHead) => {

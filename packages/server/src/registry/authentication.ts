@@ -10,6 +10,13 @@ import type { ResourceDef } from './resource.js';
 const group = 'authentication.k8s.io';
 const pkg = 'io.k8s.api.authentication';
 
+const needsNoEscaping = /^[A-Za-z0-9._~+/=-]*$/;
+
+/** JSON string literal; tokens (base64url and dots) are quoted as they are. */
+function jsonString(s: string): string {
+  return needsNoEscaping.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
 /** user.Info as the API renders it: empty fields omitted. */
 export function userInfoJson(u: UserInfo): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -43,18 +50,11 @@ export function tokenReviewResource(authn: Authenticator): ResourceDef {
         status.user = userInfoJson(r.user);
         if (r.audiences.length) status.audiences = r.audiences;
       }
-      const outSpec: Record<string, unknown> = { token: spec.token };
-      if (spec.audiences?.length) outSpec.audiences = spec.audiences;
-      return [
-        201,
-        {
-          kind: 'TokenReview',
-          apiVersion: `${group}/v1`,
-          metadata: { ...body.metadata, creationTimestamp: null },
-          spec: outSpec,
-          status,
-        },
-      ];
+      // Serialized here, in the Go field order: the echoed token is most of the bytes, and a JWT needs no
+      // escaping, so it is copied rather than run through JSON.stringify (a large share of a review's cost).
+      let out = `{"kind":"TokenReview","apiVersion":"${group}/v1","metadata":${JSON.stringify({ ...body.metadata, creationTimestamp: null })},"spec":{"token":${jsonString(spec.token)}`;
+      if (spec.audiences?.length) out += `,"audiences":${JSON.stringify(spec.audiences)}`;
+      return [201, `${out}},"status":${JSON.stringify(status)}}`];
     },
   });
 }

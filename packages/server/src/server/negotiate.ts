@@ -37,9 +37,27 @@ function parseAccept(header: string): MediaRange[] {
 
 const supportedTypes = 'application/json, application/yaml, application/vnd.kubernetes.protobuf';
 
+// Clients send a handful of distinct Accept headers: parse each once. Results are shared, never mutated.
+const memo = new Map<string, Negotiated>();
+const memoLimit = 512;
+
 /** `tableable`: whether the endpoint can produce Tables (list/get/watch of stored resources). */
 export function negotiate(accept: string | undefined, tableable: boolean, pretty: boolean): Negotiated {
-  if (!accept) return { kind: 'json', contentType: 'application/json', pretty };
+  if (!accept) return pretty ? jsonPretty : jsonPlain;
+  const key = `${tableable ? 't' : 'f'}${pretty ? 't' : 'f'}${accept}`;
+  let n = memo.get(key);
+  if (!n) {
+    n = Object.freeze(negotiateUncached(accept, tableable, pretty)); // a 406 throws and is not kept
+    if (memo.size >= memoLimit) memo.clear();
+    memo.set(key, n);
+  }
+  return n;
+}
+
+const jsonPlain: Negotiated = Object.freeze({ kind: 'json', contentType: 'application/json', pretty: false });
+const jsonPretty: Negotiated = Object.freeze({ kind: 'json', contentType: 'application/json', pretty: true });
+
+function negotiateUncached(accept: string, tableable: boolean, pretty: boolean): Negotiated {
   const ranges = parseAccept(accept);
   if (ranges.length === 0) return { kind: 'json', contentType: 'application/json', pretty };
   for (const r of ranges) {

@@ -330,3 +330,24 @@ test('decode cache: repeat calls skip signature work but stay bounded', () => {
   assert.ok(warm < 100, `${warm} ms for 200 cached calls`);
   assert.equal((authn as unknown as { cache: { size: number } }).cache.size, 2);
 });
+
+test('foreign tokens (another issuer) are remembered as not mine apart from verified entries', () => {
+  const { signer, lookup } = setup();
+  const authn = new ServiceAccountTokenAuthenticator({
+    issuers: [issuer],
+    apiAudiences: [issuer],
+    keys: new KeySet([publicEntryOf(signer)]),
+    lookup,
+    lookupLegacy: true,
+    now: () => nowMs,
+    cacheSize: 2,
+  });
+  const mine = bound(signer, { jti: 'mine' });
+  ok(authn.authenticate(mine, undefined));
+  const foreign = Array.from({ length: 10 }, (_, i) => bound(signer, { issuer: 'https://idp.example', jti: `f${i}` }));
+  for (let round = 0; round < 2; round++) for (const t of foreign) assert.equal(authn.authenticate(t, undefined), null);
+  const state = authn as unknown as { cache: { size: number }; foreign: { size: number } };
+  assert.equal(state.cache.size, 1); // foreign tokens did not push the verified one out
+  assert.equal(state.foreign.size, 2);
+  ok(authn.authenticate(mine, undefined));
+});

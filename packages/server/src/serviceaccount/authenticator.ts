@@ -89,6 +89,9 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
   private readonly implicitAuds: readonly string[];
   private readonly now: () => number;
   private readonly cache: LruCache<string, Decoded[]>;
+  /** Well-formed tokens of other issuers (OIDC ID tokens reach this authenticator first): "not mine" is
+   * remembered apart, so forged or foreign tokens cannot flush verified entries out of `cache`. */
+  private readonly foreign: LruCache<string, true>;
 
   constructor(private readonly o: ServiceAccountAuthenticatorOptions) {
     this.boundIssuers = new Set(o.issuers);
@@ -96,6 +99,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     this.now = o.now ?? Date.now;
     // Sized for ~16k live tokens (a busy cluster's projected tokens); entries hold decoded claims, not lookups.
     this.cache = new LruCache(o.cacheSize ?? 16384);
+    this.foreign = new LruCache(Math.min(4096, o.cacheSize ?? 4096));
   }
 
   /** The authn seam's name for authenticate(). */
@@ -133,6 +137,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
   private decode(token: string): Decoded[] | null {
     const hit = this.cache.get(token);
     if (hit) return hit;
+    if (this.foreign.get(token)) return null;
     const jws = parseCompact(token);
     if (!jws) return null;
     const iss = unverifiedIssuer(jws.payload);
@@ -140,7 +145,10 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     const kinds: Kind[] = [];
     if (iss === legacyIssuer) kinds.push('legacy');
     if (this.boundIssuers.has(iss)) kinds.push('bound');
-    if (!kinds.length) return null;
+    if (!kinds.length) {
+      if (token.length <= maxCachedTokenLength) this.foreign.set(token, true);
+      return null;
+    }
     const stages = kinds.map((k) => this.verify(jws, k));
     if (token.length <= maxCachedTokenLength && stages.some((s) => !('error' in s))) this.cache.set(token, stages);
     return stages;

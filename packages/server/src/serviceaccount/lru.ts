@@ -1,21 +1,36 @@
-// A small least-recently-used map: Map keeps insertion order, so re-inserting on a hit moves an entry to
-// the young end and the oldest entry is always the first key.
+// A bounded least-recently-used map. Map keeps insertion order, so the oldest entry is the first key and
+// re-inserting an entry makes it the youngest. A hit re-inserts only entries that have drifted into the
+// older half: an entry touched within the last capacity/2 insertions cannot be the next one evicted
+// anyway, and skipping the delete+set keeps a hot entry's hit to one lookup (no Map churn).
+interface Slot<V> {
+  value: V;
+  tick: number;
+}
+
 export class LruCache<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(readonly capacity: number) {}
+  private readonly map = new Map<K, Slot<V>>();
+  private tick = 0;
+  private readonly half: number;
+
+  constructor(readonly capacity: number) {
+    this.half = Math.max(1, Math.floor(capacity / 2));
+  }
 
   get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v === undefined) return undefined;
-    this.map.delete(key);
-    this.map.set(key, v);
-    return v;
+    const s = this.map.get(key);
+    if (s === undefined) return undefined;
+    if (this.tick - s.tick >= this.half) {
+      this.map.delete(key);
+      this.map.set(key, s);
+      s.tick = ++this.tick;
+    }
+    return s.value;
   }
 
   set(key: K, value: V): void {
     if (this.capacity <= 0) return;
     this.map.delete(key);
-    this.map.set(key, value);
+    this.map.set(key, { value, tick: ++this.tick });
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
   }
 
