@@ -135,7 +135,7 @@ async function reviewCacheCase() {
   const reviewer = new TokenReviewer({ connection, audiences: ['my-audience'] });
   const token = 'opaque-token-' + 'x'.repeat(900); // the size of a real bound token
   await reviewer.review(token);
-  // Floor: one SHA-256 of the token, the least a cache that does not keep tokens as keys must do.
+  // Floor: one SHA-256 of the token, what every hit cost before the token-keyed front of the cache.
   const ratio = await compare(
     'TokenReviewer.review (cache hit)',
     'sha256(token)',

@@ -105,6 +105,75 @@ describe('AccessReviewer', () => {
     assert.equal(api.count(SARS), 5);
   });
 
+  it('answers a frozen subject (a TokenReviewer user) from the front, with the same TTLs', async () => {
+    const clock = fakeClock();
+    const access = new AccessReviewer({ connection: conn, now: clock, maxFrontCacheEntries: 2 });
+    const frozen: UserInfo = Object.freeze({
+      username: user.username,
+      uid: user.uid,
+      groups: Object.freeze([...user.groups]),
+      extra: Object.freeze({ 'z-key': Object.freeze(['1']) }),
+    });
+    const allow = { resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'team-a' } } as const;
+    const deny = { resourceAttributes: { verb: 'list', resource: 'secrets', namespace: 'team-a' } } as const;
+    const first = await access.check(frozen, allow);
+    assert.equal(first.allowed, true);
+    assert.equal(await access.check(frozen, allow), first, 'same result object');
+    assert.equal(
+      await access.check(frozen, { resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'team-a' } }),
+      first,
+    );
+    assert.equal(api.count(SARS), 1);
+    // Other attributes are other questions, even when they only differ by where the text is split.
+    const other = await access.check(frozen, {
+      resourceAttributes: { verb: 'getp', resource: 'ods', namespace: 'team-a' },
+    });
+    assert.equal(other.allowed, false);
+    await access.check(frozen, { nonResourceAttributes: { path: '/metricsg', verb: 'et' } });
+    await access.check(frozen, { nonResourceAttributes: { path: '/metrics', verb: 'get' } });
+    assert.equal(api.count(SARS), 4);
+    // An equal but distinct subject object: the hashed cache answers (and indexes it in the front).
+    const twin = Object.freeze({ ...frozen });
+    assert.equal(await access.check(twin, allow), first);
+    assert.equal(api.count(SARS), 4);
+    // Deny 30 s, allow 5 min, also through the front.
+    await access.check(frozen, deny);
+    clock.advance(29_999);
+    await access.check(frozen, deny);
+    assert.equal(api.count(SARS), 5);
+    clock.advance(1);
+    await access.check(frozen, deny);
+    assert.equal(api.count(SARS), 6, 'deny expired after 30 s');
+    clock.advance(300_000 - 30_000 - 1);
+    await access.check(frozen, allow);
+    assert.equal(api.count(SARS), 6);
+    clock.advance(1);
+    assert.notEqual(await access.check(frozen, allow), first, 'allow expired after 5 min');
+    assert.equal(api.count(SARS), 7);
+    access.clearCache();
+    await access.check(frozen, allow);
+    assert.equal(api.count(SARS), 8);
+  });
+
+  it('never indexes a subject that can change by its identity', async () => {
+    const access = new AccessReviewer({ connection: conn });
+    const mutable = { username: 'mutable', groups: ['g'] };
+    const attrs = { resourceAttributes: { verb: 'get', resource: 'pods' } } as const;
+    await access.check(mutable, attrs);
+    await access.check(mutable, attrs);
+    assert.equal(api.count(SARS), 1, 'equal questions still share the hashed entry');
+    mutable.username = 'changed';
+    await access.check(mutable, attrs);
+    assert.equal(api.count(SARS), 2, 'a changed subject is a new question');
+    assert.equal((api.requests.at(-1)!.body as { spec: { user: string } }).spec.user, 'changed');
+    // Frozen outside but with mutable groups: not indexed either.
+    const shallow = Object.freeze({ username: 'shallow', groups: ['a'] });
+    await access.check(shallow, attrs);
+    shallow.groups.push('b');
+    await access.check(shallow, attrs);
+    assert.equal(api.count(SARS), 4);
+  });
+
   it('honours configured TTLs, shares in-flight requests and never caches errors', async () => {
     const access = new AccessReviewer({ connection: conn, allowTtlMs: 0, denyTtlMs: 0 });
     const attrs = { resourceAttributes: { verb: 'get', resource: 'pods' } } as const;

@@ -9,7 +9,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { SingleFlight, TtlLruCache, raceSignal } from './cache.js';
+import { FrontedLruCache, SingleFlight, raceSignal } from './cache.js';
 import type { KubeConnection } from './connection.js';
 import { ReviewError } from './errors.js';
 import type { AuthenticateOptions } from './types.js';
@@ -20,6 +20,8 @@ export const DEFAULT_ALLOW_TTL_MS = 300_000;
 export const DEFAULT_DENY_TTL_MS = 30_000;
 /** Default bound of the decision cache. */
 export const DEFAULT_ACCESS_CACHE_ENTRIES = 10_000;
+/** Default bound of the decision cache's front (see {@link AccessReviewerOptions.maxFrontCacheEntries}). */
+export const DEFAULT_ACCESS_FRONT_CACHE_ENTRIES = 1_024;
 
 /** `spec.resourceAttributes` of a SubjectAccessReview. */
 export interface ResourceAttributes {
@@ -79,6 +81,13 @@ export interface AccessReviewerOptions {
   readonly denyTtlMs?: number;
   /** Bound of the cache (LRU). Default 10 000 entries. */
   readonly maxCacheEntries?: number;
+  /**
+   * How many cached decisions are also indexed by the subject object's identity and the attributes, so that a hit
+   * for the same (immutable) subject skips building and hashing the review. Only deeply frozen subjects (such as the
+   * `user` of a {@link TokenReviewer} result, the same object on every cache hit) are indexed this way; others always
+   * take the hashed path. Default 1 024; 0 disables.
+   */
+  readonly maxFrontCacheEntries?: number;
   /** Clock, for tests. Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -101,14 +110,21 @@ export class AccessReviewer {
   private readonly connection: KubeConnection;
   private readonly allowTtlMs: number;
   private readonly denyTtlMs: number;
-  private readonly cache: TtlLruCache<AccessReviewResult>;
+  private readonly cache: FrontedLruCache<AccessReviewResult>;
   private readonly flights = new SingleFlight<AccessReviewResult>();
+  /** Short ids of deeply frozen subjects, for front keys (a subject that cannot change is the same question). */
+  private readonly subjects = new WeakMap<Subject, string>();
+  private nextSubjectId = 0;
 
   constructor(options: AccessReviewerOptions) {
     this.connection = options.connection;
     this.allowTtlMs = options.allowTtlMs ?? DEFAULT_ALLOW_TTL_MS;
     this.denyTtlMs = options.denyTtlMs ?? DEFAULT_DENY_TTL_MS;
-    this.cache = new TtlLruCache(options.maxCacheEntries ?? DEFAULT_ACCESS_CACHE_ENTRIES, options.now ?? Date.now);
+    this.cache = new FrontedLruCache(
+      options.maxCacheEntries ?? DEFAULT_ACCESS_CACHE_ENTRIES,
+      options.maxFrontCacheEntries ?? DEFAULT_ACCESS_FRONT_CACHE_ENTRIES,
+      options.now ?? Date.now,
+    );
   }
 
   /**
@@ -117,14 +133,15 @@ export class AccessReviewer {
    * @throws TypeError when `attributes` has both or neither kind of attributes, or the user is empty.
    * @throws {@link ReviewError} when the API server gives no usable answer.
    */
-  async check(
-    user: Subject,
-    attributes: AccessAttributes,
-    options: AuthenticateOptions = {},
-  ): Promise<AccessReviewResult> {
+  async check(user: Subject, attributes: AccessAttributes, options?: AuthenticateOptions): Promise<AccessReviewResult> {
+    const frontKey = this.frontKey(user, attributes);
+    if (frontKey !== undefined) {
+      const hit = this.cache.peek(frontKey, NO_QUALIFIERS);
+      if (hit !== undefined) return hit;
+    }
     const spec = buildSpec(user, attributes);
     const key = createHash('sha256').update(JSON.stringify(spec)).digest('base64');
-    const cached = this.cache.get(key);
+    const cached = this.cache.get(key, frontKey);
     if (cached) return cached;
     const shared = this.flights.run(key, async () => {
       const answer = await this.connection.requestJson(
@@ -134,18 +151,68 @@ export class AccessReviewer {
         'SubjectAccessReview',
       );
       const result = toResult(answer, this.connection.server);
-      this.cache.set(key, result, result.allowed ? this.allowTtlMs : this.denyTtlMs);
+      this.cache.set(key, frontKey, NO_QUALIFIERS, result, result.allowed ? this.allowTtlMs : this.denyTtlMs);
       return result;
     });
-    return raceSignal(shared, options.signal);
+    return raceSignal(shared, options?.signal);
   }
 
   /** Drops every cached decision. */
   clearCache(): void {
     this.cache.clear();
   }
+
+  /** The front key of a question: subject identity + attributes, or `undefined` when the subject could change. */
+  private frontKey(user: Subject, attributes: AccessAttributes): string | undefined {
+    let id = this.subjects.get(user);
+    if (id === undefined) {
+      if (!deeplyFrozen(user)) return undefined;
+      id = String(this.nextSubjectId++);
+      this.subjects.set(user, id);
+    }
+    const a = attributesKey(attributes);
+    return a === undefined ? undefined : `${id}${a}`;
+  }
 }
 
+const NO_QUALIFIERS: readonly string[] = Object.freeze([]);
+
+function deeplyFrozen(user: Subject): boolean {
+  if (!Object.isFrozen(user)) return false;
+  if (user.groups !== undefined && !Object.isFrozen(user.groups)) return false;
+  if (user.extra === undefined) return true;
+  if (!Object.isFrozen(user.extra)) return false;
+  for (const values of Object.values(user.extra)) if (!Object.isFrozen(values)) return false;
+  return true;
+}
+
+/**
+ * The attributes as one unambiguous string (length-prefixed parts, with the same equivalences as the spec built from
+ * them); `undefined` if they are not exactly one kind or hold something other than strings.
+ */
+function attributesKey(attributes: AccessAttributes): string | undefined {
+  const r = attributes.resourceAttributes;
+  const n = attributes.nonResourceAttributes;
+  if ((r === undefined) === (n === undefined)) return undefined; // buildSpec throws for these
+  if (n !== undefined) {
+    // Sent as given: '' and absent are different specs.
+    const path = exact(n.path);
+    const verb = exact(n.verb);
+    return path === undefined || verb === undefined ? undefined : `:n${path}${verb}`;
+  }
+  // Empty and absent fields are both left out of the spec.
+  let key = ':r';
+  for (const v of [r!.verb, r!.resource, r!.group, r!.version, r!.subresource, r!.namespace, r!.name]) {
+    if (v === undefined || v === '') key += '-';
+    else if (typeof v === 'string') key += `${v.length}:${v}`;
+    else return undefined;
+  }
+  return key;
+}
+
+function exact(v: unknown): string | undefined {
+  return v === undefined ? '-' : typeof v === 'string' ? `${v.length}:${v}` : undefined;
+}
 /** Builds a canonical SAR spec (fixed key order, sorted extra keys) so equal questions share a cache key. */
 function buildSpec(user: Subject, attributes: AccessAttributes): Record<string, unknown> {
   const hasResource = attributes.resourceAttributes !== undefined;

@@ -61,6 +61,141 @@ export class TtlLruCache<V> {
   }
 }
 
+interface FrontedEntry<V> {
+  readonly value: V;
+  readonly expiresAt: number;
+  /** What else the lookup must match (TokenReviewer: the audiences), frozen. */
+  readonly qualifiers: readonly string[];
+  /** Still in the keyed LRU, which is the source of truth: the front never answers with an entry the LRU dropped. */
+  live: boolean;
+  /** Answered through the front since it last moved in the LRU: spared once by the next eviction (second chance). */
+  used: boolean;
+}
+
+/**
+ * A bounded LRU keyed by a hash (the source of truth; TokenReviewer: a keyed SHA-256 of token + audiences,
+ * AccessReviewer: a SHA-256 of the SubjectAccessReview spec), with a small front indexed by a key that is cheap to
+ * compute (TokenReviewer: the token string itself) so that a hit costs one `Map` lookup and an expiry check instead
+ * of a hash.
+ *
+ * - Both indexes hold the same entry object, so a front hit has exactly the LRU entry's expiry (TTL, capped by the
+ *   token's `exp` by the caller), and its qualifiers (the audiences) are compared on every call.
+ * - The front is bounded (`maxFrontEntries`, oldest indexed first out) and only ever points at live LRU entries:
+ *   an entry the LRU evicts, expires or clears is never answered from the front.
+ * - Front hits do not reorder the LRU (that would cost as much as the hash they save); instead an entry hit through
+ *   the front since it last moved gets a second chance when it reaches the LRU's eviction end (CLOCK), so hot
+ *   tokens are not evicted ahead of cold ones.
+ * - TokenReviewer's front keeps bearer tokens in memory (as `Map` keys) while their entries live; the LRU does not.
+ *   `maxFrontEntries: 0` turns the front off.
+ */
+export class FrontedLruCache<V> {
+  private readonly lru = new Map<string, FrontedEntry<V>>();
+  private readonly front = new Map<string, FrontedEntry<V>>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxFrontEntries: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (!(maxEntries >= 0)) throw new RangeError('maxEntries must be >= 0');
+    if (!(maxFrontEntries >= 0)) throw new RangeError('maxFrontEntries must be >= 0');
+  }
+
+  /** Front lookup (no hashing): the live value cached under `frontKey` for these `qualifiers`. */
+  peek(frontKey: string, qualifiers: readonly string[]): V | undefined {
+    const entry = this.front.get(frontKey);
+    if (entry === undefined) return undefined;
+    if (!entry.live || entry.expiresAt <= this.now()) {
+      this.front.delete(frontKey);
+      return undefined;
+    }
+    if (entry.qualifiers !== qualifiers && !sameStrings(entry.qualifiers, qualifiers)) return undefined;
+    entry.used = true;
+    return entry.value;
+  }
+
+  /** Lookup by the hashed `key` (refreshes LRU recency); a hit is indexed in the front under `frontKey`, if any. */
+  get(key: string, frontKey: string | undefined): V | undefined {
+    const entry = this.lru.get(key);
+    if (entry === undefined) return undefined;
+    this.lru.delete(key);
+    if (entry.expiresAt <= this.now()) {
+      entry.live = false;
+      return undefined;
+    }
+    // Map keeps insertion order: re-inserting marks the entry most recently used.
+    entry.used = false;
+    this.lru.set(key, entry);
+    this.index(frontKey, entry);
+    return entry.value;
+  }
+
+  /** Stores `value` under `key` (and `frontKey`, if any, in the front) for `ttlMs`; a TTL ≤ 0 stores nothing. */
+  set(key: string, frontKey: string | undefined, qualifiers: readonly string[], value: V, ttlMs: number): void {
+    if (!(ttlMs > 0) || this.maxEntries === 0) return;
+    const old = this.lru.get(key);
+    if (old !== undefined) {
+      old.live = false;
+      this.lru.delete(key);
+    }
+    const entry: FrontedEntry<V> = {
+      value,
+      expiresAt: this.now() + ttlMs,
+      qualifiers: Object.isFrozen(qualifiers) ? qualifiers : Object.freeze([...qualifiers]),
+      live: true,
+      used: false,
+    };
+    this.lru.set(key, entry);
+    this.index(frontKey, entry);
+    if (this.lru.size > this.maxEntries) this.evict(key);
+  }
+
+  clear(): void {
+    for (const entry of this.lru.values()) entry.live = false;
+    this.lru.clear();
+    this.front.clear();
+  }
+
+  /** Number of LRU entries, including expired ones not yet dropped. */
+  get size(): number {
+    return this.lru.size;
+  }
+
+  /** Number of front entries, including dead ones not yet dropped (at most `maxFrontEntries`). */
+  get frontSize(): number {
+    return this.front.size;
+  }
+
+  /** Evicts down to `maxEntries`, sparing entries used through the front once, and never the one just stored. */
+  private evict(newest: string): void {
+    const now = this.now();
+    // Terminates: every reprieve clears a `used` flag, so after at most one pass an entry goes.
+    while (this.lru.size > this.maxEntries) {
+      const [key, entry] = this.lru.entries().next().value as [string, FrontedEntry<V>];
+      this.lru.delete(key);
+      if (key === newest || (entry.used && entry.expiresAt > now)) {
+        entry.used = false;
+        this.lru.set(key, entry);
+      } else {
+        entry.live = false;
+      }
+    }
+  }
+
+  private index(frontKey: string | undefined, entry: FrontedEntry<V>): void {
+    if (this.maxFrontEntries === 0 || frontKey === undefined) return;
+    this.front.delete(frontKey);
+    this.front.set(frontKey, entry);
+    if (this.front.size > this.maxFrontEntries) this.front.delete(this.front.keys().next().value as string);
+  }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Runs at most one `fn` per key at a time; concurrent callers get the same promise. */
 export class SingleFlight<V> {
   private readonly inFlight = new Map<string, Promise<V>>();

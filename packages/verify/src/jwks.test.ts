@@ -209,6 +209,14 @@ describe('JwksVerifier', () => {
     await rejectsWith(verifier.verify('not-a-jwt'), 'ERR_JWT_MALFORMED');
     await rejectsWith(verifier.verify('a.b.c.d'), 'ERR_JWT_MALFORMED');
     await rejectsWith(verifier.verify(`${h}.${p}.${s}=`), 'ERR_JWT_MALFORMED');
+    // One signature, one spelling: characters outside the base64url alphabet, including the ones Node's decoder would
+    // take (`+`, `/`) or skip, make the token malformed rather than reaching the signature check.
+    for (const c of ['+', '/', '=', '!', ' ', '*', '~', '\t']) {
+      await rejectsWith(verifier.verify(`${h}.${p}.${s.slice(0, 10)}${c}${s.slice(11)}`), 'ERR_JWT_MALFORMED');
+      await rejectsWith(verifier.verify(`${h}.${p}.${s.slice(0, 10)}${c}${s.slice(10)}`), 'ERR_JWT_MALFORMED');
+    }
+    await rejectsWith(verifier.verify(`${h}.${p}.${s}AAA`), 'ERR_JWT_MALFORMED'); // length ≡ 1 (mod 4)
+    assert.equal((await verifier.verify(good)).subject, 'system:serviceaccount:default:default');
     await rejectsWith(verifier.verify('x'.repeat(1024 * 1024)), 'ERR_JWT_TOO_LARGE');
     const notJson = Buffer.from('{nope').toString('base64url');
     await rejectsWith(verifier.verify(`${notJson}.${p}.${s}`), 'ERR_JWT_MALFORMED', /header is not JSON/);

@@ -123,7 +123,6 @@ class KeySet {
   }
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const FAILED_LOAD_BACKOFF_MS = 1_000;
 
 /**
@@ -159,6 +158,8 @@ export class JwksVerifier implements Authenticator {
   private jwksUrl: URL | undefined;
   private readonly loads = new SingleFlight<KeySet>();
   private readonly headers = new Map<string, Header>();
+  private lastHeaderPart = '';
+  private lastHeader: Header | undefined;
   private readonly verified: TtlLruCache<Readonly<Record<string, unknown>>>;
   private readonly remember: boolean;
   private readonly hasher = new SecretKeyHasher();
@@ -240,26 +241,10 @@ export class JwksVerifier implements Authenticator {
    * @throws {@link TokenVerificationError} when the token is not acceptable (answer 401).
    * @throws {@link ReviewError} when keys could not be fetched (answer 503).
    */
-  verify(token: string, options: AuthenticateOptions = {}): Promise<ServiceAccountClaims> {
+  verify(token: string, options?: AuthenticateOptions): Promise<ServiceAccountClaims> {
     try {
-      if (token.length > this.maxTokenBytes) {
-        throw new TokenVerificationError('ERR_JWT_TOO_LARGE', `token longer than ${this.maxTokenBytes} bytes`);
-      }
-      // Remembered tokens are keyed by a keyed hash, so the cache holds no bearer tokens.
-      const key = this.remember ? this.hasher.hash([token]) : '';
-      const known = this.remember ? this.verified.get(key) : undefined;
-      if (known) {
-        this.currentKeys(); // keeps the background refresh going
-        return Promise.resolve(this.checkClaims(known));
-      }
-      const parsed = this.parse(token);
-      const keys = this.currentKeys();
-      if (keys) {
-        const candidates = keys.find(parsed.header.kid, parsed.header.alg);
-        // Fast path: keys loaded and the kid known — no awaits, no allocation beyond the claims.
-        if (candidates.length > 0) return Promise.resolve(this.check(token, key, parsed, candidates));
-      }
-      return this.verifySlow(token, key, parsed, keys, options.signal);
+      // Promise.resolve of the slow path's promise is that promise.
+      return Promise.resolve(this.start(token, options?.signal));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -269,16 +254,41 @@ export class JwksVerifier implements Authenticator {
    * {@link Authenticator} interface: `authenticated: false` (with the reason in `error`) for a rejected token;
    * rejects with {@link ReviewError} when keys are unavailable.
    */
-  async authenticate(token: string, options: AuthenticateOptions = {}): Promise<JwksAuthenticationResult> {
+  authenticate(token: string, options?: AuthenticateOptions): Promise<JwksAuthenticationResult> {
+    let claims: ServiceAccountClaims | Promise<ServiceAccountClaims>;
     try {
-      const claims = await this.verify(token, options);
-      return { authenticated: true, user: serviceAccountUser(claims), audiences: claims.audiences, claims };
+      claims = this.start(token, options?.signal);
     } catch (err) {
-      if (err instanceof TokenVerificationError) {
-        return { authenticated: false, user: EMPTY_USER, audiences: [], error: err.message };
-      }
-      throw err;
+      return authenticationFailure(err);
     }
+    // Keys loaded and the kid known: answered without awaiting anything.
+    if (!(claims instanceof Promise)) return Promise.resolve(authenticated(claims));
+    return claims.then(authenticated, authenticationFailure);
+  }
+
+  /**
+   * Verifies `token`: synchronously (claims, or a thrown {@link TokenVerificationError}) when the keys are loaded and
+   * its `kid` is known, else a promise (keys to fetch).
+   */
+  private start(token: string, signal: AbortSignal | undefined): ServiceAccountClaims | Promise<ServiceAccountClaims> {
+    if (token.length > this.maxTokenBytes) {
+      throw new TokenVerificationError('ERR_JWT_TOO_LARGE', `token longer than ${this.maxTokenBytes} bytes`);
+    }
+    // Remembered tokens are keyed by a keyed hash, so the cache holds no bearer tokens.
+    const key = this.remember ? this.hasher.hash([token]) : '';
+    const known = this.remember ? this.verified.get(key) : undefined;
+    if (known) {
+      this.currentKeys(); // keeps the background refresh going
+      return this.checkClaims(known);
+    }
+    const parsed = this.parse(token);
+    const keys = this.currentKeys();
+    if (keys) {
+      const candidates = keys.find(parsed.header.kid, parsed.header.alg);
+      // Fast path: keys loaded and the kid known — no awaits, no allocation beyond the claims.
+      if (candidates.length > 0) return this.check(token, key, parsed, candidates);
+    }
+    return this.verifySlow(token, key, parsed, keys, signal);
   }
 
   /** Fetches discovery and keys now (e.g. at startup) instead of on the first token. */
@@ -403,23 +413,36 @@ export class JwksVerifier implements Authenticator {
     const d1 = token.indexOf('.');
     const d2 = token.indexOf('.', d1 + 1);
     // ASCII only (a cheap check), so the bytes we verify are exactly the text we decode claims from; and a strict
-    // signature alphabet, so one signature has one spelling.
+    // signature alphabet, so one signature has one spelling: Node's base64url decoder also takes `+` and `/` and
+    // stops at `=`, which are refused here; any other character outside the alphabet is skipped by the decoder,
+    // which makes the decoded signature shorter than the text's length implies — `check` refuses that.
     if (
       d1 <= 0 ||
       d2 <= d1 + 1 ||
+      d2 === token.length - 1 ||
       token.indexOf('.', d2 + 1) !== -1 ||
       Buffer.byteLength(token, 'utf8') !== token.length ||
-      !BASE64URL.test(token.slice(d2 + 1))
+      token.indexOf('+', d2) !== -1 ||
+      token.indexOf('/', d2) !== -1 ||
+      token.indexOf('=', d2) !== -1 ||
+      (token.length - d2 - 1) % 4 === 1
     ) {
-      throw new TokenVerificationError('ERR_JWT_MALFORMED', 'token is not a compact JWS');
+      throw malformed();
     }
-    const headerPart = token.slice(0, d1);
-    let header = this.headers.get(headerPart);
-    if (header === undefined) {
-      header = parseHeader(headerPart);
-      // Headers repeat (one per signing key); a small cache skips their JSON parsing.
-      if (this.headers.size >= 64) this.headers.clear();
-      this.headers.set(headerPart, header);
+    let header: Header | undefined;
+    // Tokens of one issuer share a header (one per signing key): compare with the last one before any lookup.
+    if (d1 === this.lastHeaderPart.length && token.startsWith(this.lastHeaderPart)) header = this.lastHeader!;
+    else {
+      const headerPart = token.slice(0, d1);
+      header = this.headers.get(headerPart);
+      if (header === undefined) {
+        header = parseHeader(headerPart);
+        // Headers repeat (one per signing key); a small cache skips their JSON parsing.
+        if (this.headers.size >= 64) this.headers.clear();
+        this.headers.set(headerPart, header);
+      }
+      this.lastHeaderPart = headerPart;
+      this.lastHeader = header;
     }
     if (!this.algorithms.has(header.alg)) {
       throw new TokenVerificationError('ERR_JWS_ALG_NOT_ALLOWED', `algorithm ${header.alg} is not allowed`);
@@ -440,7 +463,11 @@ export class JwksVerifier implements Authenticator {
     const buf = this.scratch;
     buf.write(token, 0, d2, 'latin1');
     const data = buf.subarray(0, d2);
-    const signature = buf.subarray(d2, d2 + buf.write(token.slice(d2 + 1), d2, buf.length - d2, 'base64url'));
+    const sigChars = token.length - d2 - 1;
+    const sigLength = buf.write(token.slice(d2 + 1), d2, buf.length - d2, 'base64url');
+    // Shorter than the text implies: a character outside the alphabet was skipped (see parse).
+    if (sigLength !== (sigChars * 3) >> 2) throw malformed();
+    const signature = buf.subarray(d2, d2 + sigLength);
     let ok = false;
     for (const candidate of candidates) {
       if (candidate.verify(header.alg, data, signature)) {
@@ -507,6 +534,21 @@ interface Parsed {
   readonly header: Header;
   readonly d1: number;
   readonly d2: number;
+}
+
+function malformed(): TokenVerificationError {
+  return new TokenVerificationError('ERR_JWT_MALFORMED', 'token is not a compact JWS');
+}
+
+function authenticated(claims: ServiceAccountClaims): JwksAuthenticationResult {
+  return { authenticated: true, user: serviceAccountUser(claims), audiences: claims.audiences, claims };
+}
+
+function authenticationFailure(err: unknown): Promise<JwksAuthenticationResult> {
+  if (err instanceof TokenVerificationError) {
+    return Promise.resolve({ authenticated: false, user: EMPTY_USER, audiences: [], error: err.message });
+  }
+  return Promise.reject(err);
 }
 
 function parseHeader(part: string): Header {

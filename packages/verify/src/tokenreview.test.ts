@@ -131,6 +131,62 @@ describe('TokenReviewer', () => {
     assert.equal(api.count(REVIEWS), 2, 're-reviewed once exp passed although the TTL is 2 min');
   });
 
+  it('answers hits from the token-keyed front with the same entry, TTLs and exp cap', async () => {
+    const clock = fakeClock(Math.floor(Date.now() / 1000) * 1000); // whole seconds: exp is exactly 30 s away
+    const key = makeSigningKey();
+    const jwt = await mintToken(key, { iat: Math.floor(clock() / 1000), ttl: 30 });
+    api.tokens.set(jwt, { user: saUser('default', 'front'), audiences: ['my-audience'] });
+    const reviewer = new TokenReviewer({
+      connection: conn,
+      audiences: ['my-audience'],
+      now: clock,
+      maxFrontCacheEntries: 1,
+    });
+    const first = await reviewer.review(jwt);
+    assert.equal(first.authenticated, true);
+    assert.equal(await reviewer.review(jwt), first, 'same frozen result object');
+    assert.equal(await reviewer.authenticate(jwt), first);
+    // Per-call audiences are checked on every hit: another audience list is another entry.
+    assert.equal((await reviewer.review(jwt, { audiences: ['vault'] })).authenticated, false);
+    assert.equal(api.count(REVIEWS), 2);
+    assert.equal(await reviewer.review(jwt, { audiences: ['my-audience'] }), first, 'equal audiences share it');
+    // Front bound 1: another token pushes this one out of the front; the hashed LRU still answers.
+    api.tokens.set('opaque', { user: saUser('default', 'o'), audiences: ['my-audience'] });
+    await reviewer.review('opaque');
+    assert.equal(await reviewer.review(jwt), first);
+    assert.equal(await reviewer.review('opaque'), await reviewer.review('opaque'));
+    assert.equal(api.count(REVIEWS), 3);
+    // The token's exp (30 s) caps the entry wherever it is found.
+    clock.advance(29_999);
+    assert.equal(await reviewer.review(jwt), first);
+    assert.equal(api.count(REVIEWS), 3);
+    clock.advance(1);
+    const again = await reviewer.review(jwt);
+    assert.notEqual(again, first, 'not answered from the front at exp');
+    assert.equal(api.count(REVIEWS), 4);
+    // Failures: 10 s through the front too.
+    await reviewer.review('bad-front');
+    clock.advance(9_999);
+    await reviewer.review('bad-front');
+    assert.equal(api.count(REVIEWS), 5);
+    clock.advance(1);
+    await reviewer.review('bad-front');
+    assert.equal(api.count(REVIEWS), 6);
+    // clearCache empties the front as well.
+    await reviewer.review('bad-front');
+    reviewer.clearCache();
+    await reviewer.review('bad-front');
+    assert.equal(api.count(REVIEWS), 7);
+  });
+
+  it('works the same with the front disabled', async () => {
+    api.tokens.set('nofront', { user: saUser('default', 'n'), audiences: ['my-audience'] });
+    const reviewer = new TokenReviewer({ connection: conn, audiences: ['my-audience'], maxFrontCacheEntries: 0 });
+    const a = await reviewer.review('nofront');
+    assert.equal(await reviewer.review('nofront'), a);
+    assert.equal(api.count(REVIEWS), 1);
+  });
+
   it('shares one in-flight request between concurrent reviews of the same token', async () => {
     api.delayMs = 50;
     api.tokens.set('shared', { user: saUser('default', 'a'), audiences: ['my-audience'] });

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { SecretKeyHasher, SingleFlight, TtlLruCache, raceSignal } from './cache.js';
+import { SecretKeyHasher, SingleFlight, FrontedLruCache, raceSignal } from './cache.js';
 import type { KubeConnection } from './connection.js';
 import { ReviewError } from './errors.js';
 import { goQuoteList, peekJwtExpiry } from './jwt.js';
@@ -32,6 +32,8 @@ export const DEFAULT_TOKEN_SUCCESS_TTL_MS = 120_000;
 export const DEFAULT_TOKEN_FAILURE_TTL_MS = 10_000;
 /** Default bound of the token cache. */
 export const DEFAULT_TOKEN_CACHE_ENTRIES = 10_000;
+/** Default bound of the token cache's front (entries also indexed by the token itself, so hits skip hashing). */
+export const DEFAULT_TOKEN_FRONT_CACHE_ENTRIES = 1_024;
 /** Tokens longer than this are answered `authenticated: false` locally: 64 KiB. */
 export const DEFAULT_MAX_TOKEN_BYTES = 64 * 1024;
 
@@ -53,6 +55,12 @@ export interface TokenReviewerOptions {
   readonly failureTtlMs?: number;
   /** Bound of the cache (LRU). Default 10 000 entries. */
   readonly maxCacheEntries?: number;
+  /**
+   * How many of the most recently stored or looked-up cache entries are also indexed by the token string itself, so
+   * that a hit costs one `Map` lookup instead of a SHA-256 of the token (same entry, same expiry). These keep up to
+   * that many bearer tokens in memory while their entries live; the main cache keeps none. Default 1 024; 0 disables.
+   */
+  readonly maxFrontCacheEntries?: number;
   /** Longer tokens are answered `authenticated: false` without asking the API. Default 65 536. */
   readonly maxTokenBytes?: number;
   /** Clock, for tests. Default `Date.now`. */
@@ -93,7 +101,7 @@ export class TokenReviewer implements Authenticator {
   private readonly failureTtlMs: number;
   private readonly maxTokenBytes: number;
   private readonly now: () => number;
-  private readonly cache: TtlLruCache<TokenReviewResult>;
+  private readonly cache: FrontedLruCache<TokenReviewResult>;
   private readonly flights = new SingleFlight<TokenReviewResult>();
   private readonly hasher = new SecretKeyHasher();
 
@@ -104,7 +112,11 @@ export class TokenReviewer implements Authenticator {
     this.failureTtlMs = options.failureTtlMs ?? DEFAULT_TOKEN_FAILURE_TTL_MS;
     this.maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
     this.now = options.now ?? Date.now;
-    this.cache = new TtlLruCache(options.maxCacheEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES, this.now);
+    this.cache = new FrontedLruCache(
+      options.maxCacheEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES,
+      options.maxFrontCacheEntries ?? DEFAULT_TOKEN_FRONT_CACHE_ENTRIES,
+      this.now,
+    );
   }
 
   /**
@@ -113,24 +125,27 @@ export class TokenReviewer implements Authenticator {
    * @throws {@link ReviewError} when the API server gives no usable answer. Rejects with `signal.reason` when
    *   `options.signal` aborts (a shared request goes on for other callers).
    */
-  async review(token: string, options: ReviewOptions = {}): Promise<TokenReviewResult> {
-    const audiences = options.audiences ?? this.audiences;
+  async review(token: string, options?: ReviewOptions): Promise<TokenReviewResult> {
+    const audiences = options?.audiences ?? this.audiences;
+    // Front of the cache: one Map lookup by the token itself. Only tokens that passed the local checks are cached.
+    const hit = this.cache.peek(token, audiences);
+    if (hit !== undefined) return hit;
     const local = this.rejectLocally(token);
     if (local) return local;
     const key = this.hasher.hash([token, String(audiences.length), ...audiences]);
-    const cached = this.cache.get(key);
+    const cached = this.cache.get(key, token);
     if (cached) return cached;
     const shared = this.flights.run(key, async () => {
       const result = await this.fetch(token, audiences);
-      this.cache.set(key, result, this.ttlFor(result, token));
+      this.cache.set(key, token, audiences, result, this.ttlFor(result, token));
       return result;
     });
-    return raceSignal(shared, options.signal);
+    return raceSignal(shared, options?.signal);
   }
 
   /** {@link Authenticator} interface: {@link TokenReviewer.review} with the default audiences. */
-  authenticate(token: string, options: AuthenticateOptions = {}): Promise<AuthenticationResult> {
-    return this.review(token, { signal: options.signal });
+  authenticate(token: string, options?: AuthenticateOptions): Promise<AuthenticationResult> {
+    return this.review(token, options?.signal ? { signal: options.signal } : undefined);
   }
 
   /** Drops every cached result. */
