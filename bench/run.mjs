@@ -3,21 +3,15 @@
 // replaying the same bytes, openssl speed, raw node:crypto). A report, not a test: always exits 0.
 //   node bench/run.mjs [--quick]      (npm run bench [-- --quick])
 import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  generateKeyPairSync,
-  createPrivateKey,
-  createPublicKey,
-  sign as cryptoSign,
-  verify as cryptoVerify,
-} from 'node:crypto';
+import { generateKeyPairSync, createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import {
   BENCH,
   ROOT,
   json,
+  compareToFloor,
   killAll,
   load,
   median,
@@ -27,13 +21,18 @@ import {
   startServer,
   stopServer,
 } from './lib.mjs';
+import { oidcBench } from './oidc.mjs';
+import { proxyBench } from './proxy.mjs';
 import { rbacBench } from './rbac.mjs';
+import { tokenRequestBench } from './tokenrequest.mjs';
+import { verifyBench } from './verify.mjs';
 import { seedServiceAccounts } from './seed.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const P = QUICK
   ? {
       dur: 2,
+      rounds: 3,
       spawns: 5,
       seeded: 50_000,
       list: 10_000,
@@ -45,7 +44,8 @@ const P = QUICK
       loop: 0.5,
     }
   : {
-      dur: 5,
+      dur: 3,
+      rounds: 5,
       spawns: 5,
       seeded: 50_000,
       list: 10_000,
@@ -214,30 +214,15 @@ async function main() {
     };
     if (body) cfg.body = typeof body === 'string' ? body : JSON.stringify(body);
     if (bodies) cfg.bodies = bodies;
-    // ABBA order (floor, kubeauth, kubeauth, floor) so drift in background load hits both sides alike.
-    const fl1 = await load({ ...cfg, port: floor.port });
-    const sv1 = await load({ ...cfg, port: M.port });
-    const sv2 = await load({ ...cfg, port: M.port });
-    const fl2 = await load({ ...cfg, port: floor.port });
+    const out = {
+      ...(await compareToFloor({ server: M, floor, cfg, rounds: P.rounds })),
+      responseBytes: cap.body.length,
+    };
     await floor.stop();
-    const merge = (a, b) => ({
-      ...b,
-      rps: (a.rps + b.rps) / 2,
-      runs: [a.rps, b.rps],
-      ok: a.ok + b.ok,
-      non2xx: a.non2xx + b.non2xx,
-      errors: a.errors + b.errors,
-      statuses: { a: a.statuses, b: b.statuses },
-    });
-    const sv = merge(sv1, sv2);
-    const fl = merge(fl1, fl2);
-    const out = { server: sv, floor: fl, ratio: sv.rps / fl.rps, responseBytes: cap.body.length };
-    if (sv.non2xx || sv.errors || fl.non2xx || fl.errors)
-      log(
-        `WARNING ${name}: statuses server ${JSON.stringify(sv.statuses)} floor ${JSON.stringify(fl.statuses)} errors ${sv.errors}/${fl.errors}`,
-      );
+    if (out.non2xx || out.errors)
+      log(`WARNING ${name}: kubeauth statuses ${JSON.stringify(out.statuses)} errors ${out.errors}`);
     log(
-      `${name}: kubeauth ${r1(sv.rps, 0)} req/s (non2xx ${sv.non2xx}, errors ${sv.errors}) vs floor ${r1(fl.rps, 0)} req/s → ${r1(out.ratio, 3)}`,
+      `${name}: kubeauth best ${r1(out.server.rps, 0)} req/s vs floor best ${r1(out.floor.rps, 0)} → ${r1(out.ratio, 3)} (medians ${r1(out.ratioMedian, 3)}, CPU/request ${r1(out.cpuRatio, 3)})`,
     );
     return out;
   }
@@ -245,15 +230,7 @@ async function main() {
   // (c) GET one ServiceAccount
   log('(c) GET ServiceAccount vs floor');
   F.c_get_sa = await versusFloor('GET sa', { path: '/api/v1/namespaces/default/serviceaccounts/bench' });
-  target(
-    'c',
-    'GET ServiceAccount req/s ÷ bare https floor',
-    F.c_get_sa.ratio,
-    '×',
-    '>=',
-    0.6,
-    `${r1(F.c_get_sa.server.rps, 0)} vs ${r1(F.c_get_sa.floor.rps, 0)} req/s`,
-  );
+  target('c', 'GET ServiceAccount req/s ÷ bare https floor', F.c_get_sa.ratio, '×', '>=', 0.6, detail(F.c_get_sa));
 
   // (e) TokenReview, 1 token and 10,000 distinct tokens
   const tokenPath = '/api/v1/namespaces/default/serviceaccounts/bench/token';
@@ -280,7 +257,7 @@ async function main() {
     '×',
     '>=',
     0.6,
-    `${r1(F.e_tokenreview_1.server.rps, 0)} vs ${r1(F.e_tokenreview_1.floor.rps, 0)} req/s`,
+    detail(F.e_tokenreview_1),
   );
   log(`(e) minting ${P.distinct} tokens`);
   const tm = performance.now();
@@ -306,7 +283,7 @@ async function main() {
     '×',
     '>=',
     0.6,
-    `${r1(F.e_tokenreview_10k.server.rps, 0)} vs ${r1(F.e_tokenreview_10k.floor.rps, 0)} req/s`,
+    detail(F.e_tokenreview_10k),
   );
 
   // (g) RSS after 100,000 reviews in a row
@@ -348,15 +325,7 @@ async function main() {
     path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
     body: JSON.stringify(sar),
   });
-  target(
-    'i',
-    'SubjectAccessReview req/s ÷ floor',
-    F.i_sar.ratio,
-    '×',
-    '>=',
-    0.6,
-    `${r1(F.i_sar.server.rps, 0)} vs ${r1(F.i_sar.floor.rps, 0)} req/s`,
-  );
+  target('i', 'SubjectAccessReview req/s ÷ floor', F.i_sar.ratio, '×', '>=', 0.6, detail(F.i_sar));
 
   // (f) TokenRequest signing rate
   log('(f) openssl speed rsa2048');
@@ -390,11 +359,13 @@ async function main() {
   const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });
   const ecFile = path.join(tmp, 'sa-ec.pem');
   writeFileSync(ecFile, ecPem);
-  log('(f) in-process signing, 2 worker threads');
-  F.f_inproc_rs256_per_s = await signWorkers(path.join(mainDir, 'pki/sa.key'));
-  F.f_inproc_rs256_per_s_1worker = await signWorkers(path.join(mainDir, 'pki/sa.key'), 1);
+  log('(f) TokenRequest in-process (issueTokenAsync, signing on the thread pool)');
+  F.f_inproc_rs256 = await tokenRequestBench({ keyFile: path.join(mainDir, 'pki/sa.key'), seconds: P.sign });
+  F.f_inproc_es256 = await tokenRequestBench({ keyFile: ecFile, seconds: P.sign });
+  F.f_inproc_rs256_per_s = F.f_inproc_rs256.perSecond;
+  F.f_inproc_es256_per_s = F.f_inproc_es256.perSecond;
   {
-    // Raw node:crypto sign on the same key, same thread count (1): separates Node's cost from signJwt's.
+    // Raw node:crypto sign on the same key, one thread: separates Node's own cost from kubeauth's.
     const k = createPrivateKey(readFileSync(path.join(mainDir, 'pki/sa.key')));
     const data = Buffer.from('x'.repeat(700));
     for (let i = 0; i < 20; i++) cryptoSign('sha256', data, k);
@@ -403,11 +374,19 @@ async function main() {
     while (performance.now() - s0 < P.sign * 1000) for (let i = 0; i < 10; i++, n++) cryptoSign('sha256', data, k);
     F.f_raw_node_sign_rs256_per_s_1thread = n / ((performance.now() - s0) / 1000);
   }
-  F.f_inproc_es256_per_s = await signWorkers(ecFile);
 
   // (j) verify package against the main server (before stopping it)
   log('(j) verify: TokenReviewer cache, JwksVerifier vs crypto.verify');
-  F.j = await verifyBench(mainDir, one);
+  F.j = await verifyBench({ dir: mainDir, token: one, loopSeconds: P.loop });
+  log('(k) kubeauth proxy vs calling the upstream directly');
+  F.k_proxy = await proxyBench({
+    port: M.port,
+    dataDir: mainDir,
+    adminToken: ADMIN,
+    token: one,
+    durationSeconds: P.dur,
+    connections: CONN,
+  });
   await stopServer(M);
 
   log('(f) TokenRequest ES256 over HTTPS (second server)');
@@ -435,46 +414,45 @@ async function main() {
     https_rs256_vs_openssl_2cores: rsH / floorSign,
     inproc_rs256_vs_openssl_2cores: F.f_inproc_rs256_per_s / floorSign,
     inproc_rs256_vs_openssl_multi2: F.f_inproc_rs256_per_s / F.f_openssl_rsa2048_sign_per_s_multi2,
-    inproc_rs256_1worker_vs_openssl_1core: F.f_inproc_rs256_per_s_1worker / F.f_openssl_rsa2048_sign_per_s_core,
     https_rs256_vs_openssl_1core: rsH / F.f_openssl_rsa2048_sign_per_s_core,
     https_es256_vs_rs256: esH / rsH,
     inproc_es256_vs_rs256: F.f_inproc_es256_per_s / F.f_inproc_rs256_per_s,
   };
   target(
     'f',
-    'TokenRequest RS256/s over HTTPS ÷ openssl sign/s×2',
-    F.f_ratios.https_rs256_vs_openssl_2cores,
-    '×',
-    '>=',
-    0.8,
-    `${r1(rsH, 0)} vs ${r1(floorSign, 0)} /s`,
-  );
-  target(
-    'f',
-    'RS256 signJwt/s in-process (2 workers) ÷ openssl×2',
+    'TokenRequest RS256/s in-process (thread pool) ÷ openssl sign/s×2',
     F.f_ratios.inproc_rs256_vs_openssl_2cores,
     '×',
     '>=',
     0.8,
-    `${r1(F.f_inproc_rs256_per_s, 0)} vs ${r1(floorSign, 0)} /s`,
+    `${r1(F.f_inproc_rs256_per_s, 0)} vs ${r1(floorSign, 0)} /s (openssl -multi 2: ${r1(F.f_openssl_rsa2048_sign_per_s_multi2, 0)} /s → ${r1(F.f_ratios.inproc_rs256_vs_openssl_multi2, 2)})`,
   );
   target(
     'f',
-    '  (info) in-process 2 workers ÷ openssl -multi 2',
-    F.f_ratios.inproc_rs256_vs_openssl_multi2,
+    'TokenRequest ES256/s ÷ RS256/s in-process',
+    F.f_ratios.inproc_es256_vs_rs256,
     '×',
     '>=',
-    0.8,
-    `${r1(F.f_inproc_rs256_per_s, 0)} vs ${r1(F.f_openssl_rsa2048_sign_per_s_multi2, 0)} /s`,
+    5,
+    `${r1(F.f_inproc_es256_per_s, 0)} vs ${r1(F.f_inproc_rs256_per_s, 0)} /s`,
   );
   target(
     'f',
-    '  (info) in-process 1 worker ÷ openssl 1 core',
-    F.f_ratios.inproc_rs256_1worker_vs_openssl_1core,
+    '  (info) TokenRequest RS256/s over HTTPS ÷ openssl×2',
+    F.f_ratios.https_rs256_vs_openssl_2cores,
     '×',
     '>=',
     0.8,
-    `${r1(F.f_inproc_rs256_per_s_1worker, 0)} vs ${r1(F.f_openssl_rsa2048_sign_per_s_core, 0)} /s`,
+    `${r1(rsH, 0)} vs ${r1(floorSign, 0)} /s; load generator and TLS share the 2 cores`,
+  );
+  target(
+    'f',
+    '  (info) TokenRequest ES256/s ÷ RS256/s over HTTPS',
+    F.f_ratios.https_es256_vs_rs256,
+    '×',
+    '>=',
+    5,
+    `${r1(esH, 0)} vs ${r1(rsH, 0)} /s; ES256 is bound by HTTP, not signing`,
   );
   target(
     'f',
@@ -484,24 +462,6 @@ async function main() {
     '>=',
     0.8,
     `${r1(F.f_raw_node_sign_rs256_per_s_1thread, 0)} vs ${r1(F.f_openssl_rsa2048_sign_per_s_core, 0)} /s`,
-  );
-  target(
-    'f',
-    'TokenRequest ES256/s ÷ RS256/s over HTTPS',
-    F.f_ratios.https_es256_vs_rs256,
-    '×',
-    '>=',
-    5,
-    `${r1(esH, 0)} vs ${r1(rsH, 0)} /s`,
-  );
-  target(
-    'f',
-    'ES256 ÷ RS256 signJwt/s in-process',
-    F.f_ratios.inproc_es256_vs_rs256,
-    '×',
-    '>=',
-    5,
-    `${r1(F.f_inproc_es256_per_s, 0)} vs ${r1(F.f_inproc_rs256_per_s, 0)} /s`,
   );
 
   target('j', 'TokenReviewer.review() cached, calls/s', F.j.cachedReviewsPerS, '/s', '>=', 1_000_000);
@@ -514,6 +474,21 @@ async function main() {
     0.8,
     `${r1(F.j.jwksPerS, 0)} vs ${r1(F.j.rawVerifyPerS, 0)} /s`,
   );
+
+  target(
+    'k',
+    'kubeauth proxy req/s ÷ upstream called directly (HTTPS)',
+    F.k_proxy.ratio,
+    '×',
+    '>=',
+    0.5,
+    `${r1(F.k_proxy.proxyRps, 0)} vs ${r1(F.k_proxy.upstreamRps, 0)} req/s; a bare node reverse proxy gets ${r1(F.k_proxy.bareProxyRps / F.k_proxy.upstreamRps, 2)}`,
+  );
+
+  // (l) TokenReview of an external OIDC ID token (its own provider and kubeauth)
+  log('(l) OIDC ID token TokenReview vs floor');
+  F.l_oidc = await oidcBench({ durationSeconds: P.dur, connections: CONN, rounds: P.rounds });
+  target('l', 'TokenReview of an OIDC ID token req/s ÷ floor', F.l_oidc.ratio, '×', '>=', 0.6, detail(F.l_oidc));
 
   // (h) RBAC in-process
   log('(h) RBAC decisions in-process');
@@ -531,74 +506,13 @@ async function main() {
   );
 }
 
+/** Best runs, then the two noise-robust views (median runs, CPU per request) of a compareToFloor result. */
+function detail(x) {
+  return `best ${r1(x.server.rps, 0)} vs ${r1(x.floor.rps, 0)} req/s; medians ${r1(x.ratioMedian, 2)}; CPU/req ${r1(x.cpuRatio, 2)} (${r1(x.server.cpuMicrosPerRequest, 0)} vs ${r1(x.floor.cpuMicrosPerRequest, 0)} µs)`;
+}
+
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-async function signWorkers(keyFile, workers = 2) {
-  const n = Math.max(1, Math.min(workers, os.availableParallelism()));
-  const outs = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise((resolve, reject) => {
-          const w = new Worker(path.join(BENCH, 'sign-worker.mjs'), { workerData: { ROOT, keyFile, seconds: P.sign } });
-          w.once('message', resolve);
-          w.once('error', reject);
-        }),
-    ),
-  );
-  return outs.reduce((s, o) => s + o.n / o.secs, 0);
-}
-
-async function verifyBench(dir, token) {
-  const v = await import(path.join(ROOT, 'packages/verify/dist/index.js'));
-  const connection = v.KubeConnection.fromKubeconfig({ path: path.join(dir, 'admin.kubeconfig') });
-  const reviewer = new v.TokenReviewer({ connection });
-  const first = await reviewer.review(token);
-  if (!first.authenticated) throw new Error('TokenReviewer: token not authenticated');
-  const loopFor = async (secs, fn) => {
-    for (let i = 0; i < 10_000; i++) await fn();
-    let n = 0;
-    const t0 = performance.now();
-    const end = t0 + secs * 1000;
-    while (performance.now() < end) for (let i = 0; i < 1000; i++, n++) await fn();
-    return n / ((performance.now() - t0) / 1000);
-  };
-  const cachedReviewsPerS = await loopFor(P.loop, () => reviewer.review(token));
-  const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
-  const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  const jwks = new v.JwksVerifier({ connection, audiences: aud, verifiedCacheSize: 0 });
-  const j0 = await jwks.authenticate(token);
-  if (!j0.authenticated) throw new Error(`JwksVerifier: ${JSON.stringify(j0)}`);
-  const pub = createPublicKey(readFileSync(path.join(dir, 'pki/sa.pub')));
-  const [h, p, s] = token.split('.');
-  const rawVerify = () => {
-    // Same work a minimal verifier must do: decode signature, verify, decode + parse payload.
-    const ok = cryptoVerify('sha256', Buffer.from(`${h}.${p}`, 'latin1'), pub, Buffer.from(s, 'base64url'));
-    if (!ok) throw new Error('raw verify failed');
-    return JSON.parse(Buffer.from(p, 'base64url').toString());
-  };
-  // Alternate A/B/A/B and keep the best of each (background load only ever slows a loop down).
-  const rawRuns = [];
-  const jwksRuns = [];
-  for (let r = 0; r < 2; r++) {
-    rawRuns.push(await loopFor(P.loop, rawVerify));
-    jwksRuns.push(await loopFor(P.loop, () => jwks.authenticate(token)));
-  }
-  const rawVerifyPerS = Math.max(...rawRuns);
-  const jwksPerS = Math.max(...jwksRuns);
-  const cachedJwks = new v.JwksVerifier({ connection, audiences: aud });
-  await cachedJwks.authenticate(token);
-  const jwksCachedPerS = await loopFor(P.loop, () => cachedJwks.authenticate(token));
-  connection.close?.();
-  return {
-    cachedReviewsPerS,
-    rawVerifyPerS,
-    jwksPerS,
-    jwksVsRaw: jwksPerS / rawVerifyPerS,
-    jwksVerifiedCachePerS: jwksCachedPerS,
-  };
 }
 
 function report() {

@@ -1,0 +1,414 @@
+// `kubeauth proxy` throughput vs calling the upstream directly (bench/run.mjs).
+//
+// What is compared (the floor). The upstream is a bare node:http(s) server in its own process answering every
+// request with the same small body. It listens twice, on plain HTTP and on HTTPS (the data dir's serving
+// certificate), and the proxy is started with the same certificate:
+//   - floor ("calling the upstream directly"): the load generator → upstream over HTTPS, keep-alive. The load tool
+//     (bench/lib.mjs load) speaks HTTPS only, and a client-facing endpoint is HTTPS either way — the proxy's is — so
+//     the fair floor is the same TLS + HTTP/1.1 keep-alive work the proxy's front side does, on the same upstream
+//     process and handler;
+//   - proxy (the headline figure): load generator → proxy over HTTPS → upstream over plain HTTP on loopback, the
+//     usual sidecar layout of kube-rbac-proxy (the app listens on 127.0.0.1 and the proxy terminates TLS);
+//   - proxy with an HTTPS upstream (`proxyTlsUpstreamRps`, optional, information): TLS on the second leg too;
+//   - a bare node:http reverse proxy (`bareProxyRps`, information): the same topology (HTTPS in, keep-alive agent to
+//     the plain HTTP upstream, piped bodies) without any authentication or header handling — what any Node proxy
+//     costs here, so `ratioToBareProxy` is the share of the throughput the authn/authz layer keeps.
+// Every proxied request carries `Authorization: Bearer <SA token>` and goes through the whole request flow —
+// TokenReview and SubjectAccessReview answered from the proxy's caches after the warm-up, the bearer token removed,
+// identity headers added (`--auth-header-fields-enabled`), X-Forwarded-For appended, bodies streamed. Direct calls
+// send the same headers. Runs are in ABBA order, nested: upstream, bare, proxy, [proxy-tls, proxy-tls,] proxy, bare,
+// upstream, so drift in background load hits every side alike.
+// Note: on a 2-core host the load generator, the proxy and the upstream share two cores; the proxy has to do at
+// least what the upstream does (TLS, HTTP parsing) plus a client request of its own, so ratios well below 1 are
+// expected whatever the proxy's own cost.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROOT, json, load, request } from './lib.mjs';
+
+const SELF = fileURLToPath(import.meta.url);
+// The same `kubeauth` as bench/lib.mjs starts: the bundle when it has been built, else tsc's output.
+const BUNDLE = path.join(ROOT, 'packages/server/dist/bin/kubeauth.js');
+const MAIN = existsSync(BUNDLE) ? BUNDLE : path.join(ROOT, 'packages/server/dist/cli/main.js');
+const BODY = 'upstream says hello\n';
+const BENCH_PATH = '/bench';
+const children = new Set();
+
+/**
+ * @param {{ port: number, dataDir: string, adminToken: string, token: string, durationSeconds?: number,
+ *   connections?: number, tlsUpstream?: boolean, bareProxy?: boolean, warmupSeconds?: number, main?: string,
+ *   proxyNodeArgs?: string[] }} o
+ *   port: running kubeauth; dataDir: its data dir (admin.kubeconfig, pki/); adminToken: a system:masters token;
+ *   token: a ServiceAccount token of default/bench for the server's default API audience; tlsUpstream: also measure
+ *   the proxy with an HTTPS upstream (default false); bareProxy: also measure a bare node:http reverse proxy (true).
+ *   warmupSeconds: load on each side before measuring (default 1).
+ *   Takes (4 + 2·bareProxy + 2·tlsUpstream) × durationSeconds + (2 + bareProxy + tlsUpstream) × warmupSeconds
+ *   plus ~3 s of set-up.
+ */
+export async function proxyBench({
+  port,
+  dataDir,
+  adminToken,
+  token,
+  durationSeconds = 3,
+  connections = 32,
+  tlsUpstream = false,
+  bareProxy = true,
+  warmupSeconds = 1,
+  main = MAIN, // the kubeauth entry point to run `proxy` with
+  proxyNodeArgs = [], // e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] to profile the proxies
+}) {
+  const pki = (f) => path.join(dataDir, 'pki', f);
+  const cert = readFileSync(pki('apiserver.crt'), 'utf8');
+  const key = readFileSync(pki('apiserver.key'), 'utf8');
+  await allowServiceAccount(port, adminToken);
+  const upstream = await startUpstream({ cert, key });
+  const proxies = [];
+  try {
+    const aud = audiencesOf(token);
+    const proxyArgs = (url) => [
+      `--upstream=${url}`,
+      '--secure-listen-address=127.0.0.1:0',
+      `--kubeconfig=${path.join(dataDir, 'admin.kubeconfig')}`,
+      `--tls-cert-file=${pki('apiserver.crt')}`,
+      `--tls-private-key-file=${pki('apiserver.key')}`,
+      `--auth-token-audiences=${aud.join(',')}`,
+      '--auth-header-fields-enabled',
+      `--upstream-ca-file=${pki('ca.crt')}`,
+    ];
+    const plain = await startProxy(main, proxyArgs(`http://127.0.0.1:${upstream.httpPort}/`), proxyNodeArgs);
+    proxies.push(plain);
+    const tls = tlsUpstream
+      ? await startProxy(main, proxyArgs(`https://127.0.0.1:${upstream.httpsPort}/`), proxyNodeArgs)
+      : undefined;
+    if (tls) proxies.push(tls);
+    for (const p of proxies) await warm(p.port, token);
+    const bare = bareProxy ? await startBareProxy({ cert, key, upstreamPort: upstream.httpPort }) : undefined;
+    if (bare) {
+      proxies.push(bare);
+      const r = await request(bare.port, 'GET', BENCH_PATH, { token });
+      if (r.status !== 200 || r.body.toString() !== BODY) throw new Error(`bare proxy: ${r.status}`);
+    }
+    const direct = await request(upstream.httpsPort, 'GET', BENCH_PATH, { token });
+    if (direct.status !== 200 || direct.body.toString() !== BODY) throw new Error(`upstream: ${direct.status}`);
+
+    const cfg = {
+      method: 'GET',
+      path: BENCH_PATH,
+      headers: { authorization: `Bearer ${token}`, accept: '*/*' },
+      connections,
+      duration: durationSeconds,
+    };
+    // CPU time of the upstream and the proxy processes per run (Linux /proc), to see who is the bottleneck.
+    const cpu = { upstream: [], proxy: [], ...(tls ? { proxyTlsUpstream: [] } : {}), ...(bare ? { bare: [] } : {}) };
+    const run = async (p, name) => {
+      const pids = [upstream.pid, ...proxies.map((x) => x.pid)];
+      const before = pids.map(cpuSeconds);
+      const r = await load({ ...cfg, port: p });
+      const used = pids.map((pid, i) => cpuSeconds(pid) - before[i]);
+      const total = r.ok + r.non2xx;
+      const proxySecs = used.slice(1).reduce((a, b) => a + b, 0);
+      cpu[name].push({
+        upstreamUsPerReq: (used[0] * 1e6) / total,
+        ...(name === 'upstream' ? {} : { proxyUsPerReq: (proxySecs * 1e6) / total }),
+        upstreamCores: used[0] / r.secs,
+        proxyCores: proxySecs / r.secs,
+      });
+      return r;
+    };
+    // Warm-up under load (JIT tiers, heap sizing, connection pools): the first seconds of a fresh Node process are
+    // markedly slower and would penalise whichever side runs first.
+    for (const p of [upstream.httpsPort, ...proxies.map((x) => x.port)]) {
+      await load({ ...cfg, port: p, duration: warmupSeconds });
+    }
+    const up1 = await run(upstream.httpsPort, 'upstream');
+    const bp1 = bare ? await run(bare.port, 'bare') : undefined;
+    const px1 = await run(plain.port, 'proxy');
+    const tl1 = tls ? await run(tls.port, 'proxyTlsUpstream') : undefined;
+    const tl2 = tls ? await run(tls.port, 'proxyTlsUpstream') : undefined;
+    const px2 = await run(plain.port, 'proxy');
+    const bp2 = bare ? await run(bare.port, 'bare') : undefined;
+    const up2 = await run(upstream.httpsPort, 'upstream');
+    const up = merge(up1, up2);
+    const px = merge(px1, px2);
+    const tl = tls ? merge(tl1, tl2) : undefined;
+    const bp = bare ? merge(bp1, bp2) : undefined;
+    const upstreamRequestsSeen = await upstream.count();
+    return {
+      proxyRps: px.rps,
+      upstreamRps: up.rps,
+      ratio: px.rps / up.rps,
+      ...(bp ? { bareProxyRps: bp.rps, bareProxyVsUpstream: bp.rps / up.rps, ratioToBareProxy: px.rps / bp.rps } : {}),
+      ...(tl ? { proxyTlsUpstreamRps: tl.rps, ratioTlsUpstream: tl.rps / up.rps } : {}),
+      runs: {
+        upstream: up.runs,
+        proxy: px.runs,
+        ...(bp ? { bareProxy: bp.runs } : {}),
+        ...(tl ? { proxyTlsUpstream: tl.runs } : {}),
+      },
+      latencyMs: {
+        upstream: { p50: up.p50ms, p99: up.p99ms },
+        proxy: { p50: px.p50ms, p99: px.p99ms },
+        ...(bp ? { bareProxy: { p50: bp.p50ms, p99: bp.p99ms } } : {}),
+        ...(tl ? { proxyTlsUpstream: { p50: tl.p50ms, p99: tl.p99ms } } : {}),
+      },
+      failures: {
+        upstream: { non2xx: up.non2xx, errors: up.errors, statuses: up.statuses },
+        proxy: { non2xx: px.non2xx, errors: px.errors, statuses: px.statuses },
+        ...(bp ? { bareProxy: { non2xx: bp.non2xx, errors: bp.errors, statuses: bp.statuses } } : {}),
+        ...(tl ? { proxyTlsUpstream: { non2xx: tl.non2xx, errors: tl.errors, statuses: tl.statuses } } : {}),
+      },
+      cpu,
+      upstreamRequestsSeen,
+      responseBytes: BODY.length,
+      connections,
+      durationSeconds,
+      floor: 'load → upstream over HTTPS keep-alive (same process and handler the proxy forwards to)',
+    };
+  } finally {
+    for (const p of proxies) await p.stop();
+    await upstream.stop();
+  }
+}
+
+/** A ClusterRole allowing GET on the benchmark path and its binding to ServiceAccount default/bench. */
+async function allowServiceAccount(port, adminToken) {
+  const put = async (collection, obj) => {
+    const r = await request(port, 'POST', `/apis/rbac.authorization.k8s.io/v1/${collection}`, {
+      token: adminToken,
+      body: obj,
+    });
+    if (r.status >= 300 && r.status !== 409) throw new Error(`POST ${collection}: ${r.status} ${r.body}`);
+  };
+  await put('clusterroles', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'bench-proxy' },
+    rules: [{ nonResourceURLs: [BENCH_PATH], verbs: ['get'] }],
+  });
+  await put('clusterrolebindings', {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'bench-proxy' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'bench-proxy' },
+    subjects: [{ kind: 'ServiceAccount', name: 'bench', namespace: 'default' }],
+  });
+  // The binding is in force (kubeauth's authorizer reads the store; checked with a SubjectAccessReview).
+  const sar = await json(port, 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+    token: adminToken,
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: {
+        user: 'system:serviceaccount:default:bench',
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'],
+        nonResourceAttributes: { path: BENCH_PATH, verb: 'get' },
+      },
+    },
+  });
+  if (!sar.status?.allowed) throw new Error(`RBAC for the bench SA not in force: ${JSON.stringify(sar.status)}`);
+}
+
+/** User + system CPU seconds of a process so far (Linux), NaN elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [utime, stime] = f
+      .slice(f.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(11, 13)
+      .map(Number);
+    return (utime + stime) / 100; // USER_HZ
+  } catch {
+    return NaN;
+  }
+}
+
+function audiencesOf(token) {
+  const { aud } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+  return Array.isArray(aud) ? aud : [aud];
+}
+
+/** Proxied requests answer the upstream's body; no token → 401. Fills the TokenReview and SAR caches. */
+async function warm(port, token) {
+  const none = await request(port, 'GET', BENCH_PATH);
+  if (none.status !== 401) throw new Error(`proxy without a token: ${none.status} ${none.body}`);
+  for (let i = 0; i < 20; i++) {
+    const r = await request(port, 'GET', BENCH_PATH, { token });
+    if (r.status !== 200 || r.body.toString() !== BODY) {
+      throw new Error(`proxy: ${r.status} ${r.body.toString().slice(0, 300)}`);
+    }
+  }
+}
+
+function merge(a, b) {
+  return {
+    rps: (a.rps + b.rps) / 2,
+    runs: [a.rps, b.rps],
+    p50ms: (a.p50ms + b.p50ms) / 2,
+    p99ms: Math.max(a.p99ms, b.p99ms),
+    non2xx: a.non2xx + b.non2xx,
+    errors: a.errors + b.errors,
+    statuses: [a.statuses, b.statuses],
+  };
+}
+
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+process.once('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** `kubeauth proxy` in its own process; resolves with its port once it logs that it is proxying. */
+function startProxy(main, args, nodeArgs = []) {
+  const child = track(
+    spawn(process.execPath, [...nodeArgs, main, 'proxy', ...args], { stdio: ['ignore', 'ignore', 'pipe'] }),
+  );
+  return new Promise((resolve, reject) => {
+    let err = '';
+    const onData = (d) => {
+      err += d;
+      const m = /"msg":"proxying https:\/\/127\.0\.0\.1:(\d+) to /.exec(err);
+      if (m) {
+        child.stderr.off('data', onData);
+        // Keep draining (error lines), and show them: a proxy answering 5xx says why there.
+        child.stderr.on('data', (x) => process.stderr.write(`proxy: ${x}`));
+        resolve({ port: Number(m[1]), pid: child.pid, stop: () => stopChild(child) });
+      }
+    };
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`kubeauth proxy exited ${code}: ${err.slice(-2000)}`)));
+  });
+}
+
+/** The upstream (this file run as a script) in its own process: {httpPort, httpsPort, count(), stop()}. */
+function startUpstream({ cert, key }) {
+  const child = track(spawn(process.execPath, [SELF, '--upstream'], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  child.stdin.end(JSON.stringify({ cert, key }));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let pending;
+    child.stdout.on('data', (d) => {
+      out += d;
+      let nl;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        const msg = JSON.parse(line);
+        if (msg.httpPort) {
+          resolve({
+            httpPort: msg.httpPort,
+            httpsPort: msg.httpsPort,
+            pid: child.pid,
+            count: () =>
+              new Promise((r) => {
+                pending = r;
+                child.kill('SIGUSR2');
+              }),
+            stop: () => stopChild(child),
+          });
+        } else if (msg.count !== undefined && pending) {
+          pending(msg.count);
+          pending = undefined;
+        }
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`upstream exited ${code}`)));
+  });
+}
+
+/** The bare reverse proxy (this file run as a script) in its own process: {port, pid, stop()}. */
+function startBareProxy({ cert, key, upstreamPort }) {
+  const child = track(
+    spawn(process.execPath, [SELF, '--bare-proxy', String(upstreamPort)], { stdio: ['pipe', 'pipe', 'inherit'] }),
+  );
+  child.stdin.end(JSON.stringify({ cert, key }));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /bare proxy on (\d+)/.exec(out);
+      if (m) resolve({ port: Number(m[1]), pid: child.pid, stop: () => stopChild(child) });
+    });
+    child.once('exit', (code) => reject(new Error(`bare proxy exited ${code}`)));
+  });
+}
+
+/** Bare proxy process: HTTPS in, keep-alive agent to the HTTP upstream, headers passed as they are, bodies piped. */
+function runBareProxy(upstreamPort) {
+  let input = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (d) => (input += d));
+  process.stdin.on('end', () => {
+    const { cert, key } = JSON.parse(input);
+    const agent = new http.Agent({ keepAlive: true });
+    const srv = https.createServer({ cert, key, keepAliveTimeout: 60_000 }, (req, res) => {
+      const up = http.request(
+        { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers: req.headers, agent },
+        (upRes) => {
+          res.writeHead(upRes.statusCode, upRes.headers);
+          upRes.pipe(res);
+        },
+      );
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    srv.listen(0, '127.0.0.1', () => process.stdout.write(`bare proxy on ${srv.address().port}\n`));
+  });
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+/** Upstream process: the same fixed answer on HTTP and HTTPS, keep-alive. */
+function runUpstream() {
+  let input = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (d) => (input += d));
+  process.stdin.on('end', async () => {
+    const { cert, key } = JSON.parse(input);
+    let count = 0;
+    const handler = (req, res) => {
+      count++;
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': BODY.length });
+        res.end(BODY);
+      });
+    };
+    const plain = http.createServer({ keepAliveTimeout: 60_000 }, handler);
+    const tls = https.createServer({ cert, key, keepAliveTimeout: 60_000 }, handler);
+    let connections = 0;
+    plain.on('connection', () => connections++);
+    tls.on('secureConnection', () => connections++);
+    await Promise.all([plain, tls].map((s) => new Promise((r) => s.listen(0, '127.0.0.1', r))));
+    process.stdout.write(
+      JSON.stringify({ httpPort: plain.address().port, httpsPort: tls.address().port, pid: process.pid }) + '\n',
+    );
+    process.on('SIGUSR2', () =>
+      process.stdout.write(JSON.stringify({ count: { requests: count, connections } }) + '\n'),
+    );
+  });
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === SELF) {
+  if (process.argv[2] === '--upstream') runUpstream();
+  else if (process.argv[2] === '--bare-proxy') runBareProxy(Number(process.argv[3]));
+}
