@@ -92,7 +92,7 @@ async function main() {
     loadTool: `autocannon ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/autocannon/package.json'), 'utf8')).version} (HTTP/1.1 keep-alive, ${CONN} connections, separate process)${hasWrk ? '; wrk present but not used' : ''}`,
     openssl: execFileSync('openssl', ['version']).toString().trim(),
     mode: QUICK ? 'quick' : 'full',
-    loadSeconds: `${P.dur} per run, ABBA (floor, kubeauth, kubeauth, floor)`,
+    loadSeconds: `${P.dur} per run, ${P.rounds} alternating rounds per floor (order flipped each round)`,
     loadAvgAtStart: os
       .loadavg()
       .map((x) => x.toFixed(2))
