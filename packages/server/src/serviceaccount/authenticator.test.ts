@@ -311,7 +311,8 @@ test('bad input: not mine or an error, never an exception, each well under 100 m
   }
 });
 
-test('decode cache: repeat calls skip signature work but stay bounded', () => {
+/** An authenticator whose decode cache holds two entries. */
+function smallCache() {
   const { signer, lookup } = setup();
   const authn = new ServiceAccountTokenAuthenticator({
     issuers: [issuer],
@@ -322,6 +323,11 @@ test('decode cache: repeat calls skip signature work but stay bounded', () => {
     now: () => nowMs,
     cacheSize: 2,
   });
+  return { signer, authn };
+}
+
+test('decode cache: repeat calls skip signature work but stay bounded', () => {
+  const { signer, authn } = smallCache();
   const tokens = ['a', 'b', 'c'].map((j) => bound(signer, { jti: j }));
   for (const t of tokens) ok(authn.authenticate(t, undefined));
   const [, warm] = timed(() => {
@@ -332,16 +338,7 @@ test('decode cache: repeat calls skip signature work but stay bounded', () => {
 });
 
 test('foreign tokens (another issuer) are remembered as not mine apart from verified entries', () => {
-  const { signer, lookup } = setup();
-  const authn = new ServiceAccountTokenAuthenticator({
-    issuers: [issuer],
-    apiAudiences: [issuer],
-    keys: new KeySet([publicEntryOf(signer)]),
-    lookup,
-    lookupLegacy: true,
-    now: () => nowMs,
-    cacheSize: 2,
-  });
+  const { signer, authn } = smallCache();
   const mine = bound(signer, { jti: 'mine' });
   ok(authn.authenticate(mine, undefined));
   const foreign = Array.from({ length: 10 }, (_, i) => bound(signer, { issuer: 'https://idp.example', jti: `f${i}` }));

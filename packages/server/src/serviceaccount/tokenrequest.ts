@@ -44,8 +44,14 @@ export interface IssuedToken {
 
 /** RFC 3339 in UTC with whole seconds, as metav1.Time marshals. */
 export function rfc3339(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // A busy TokenRequest path formats the same few seconds over and over: keep the last two.
+  if (seconds === lastTimes[0]) return lastTimes[1];
+  if (seconds === lastTimes[2]) return lastTimes[3];
+  const text = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  lastTimes = [seconds, text, lastTimes[0], lastTimes[1]];
+  return text;
 }
+let lastTimes: [number, string, number, string] = [NaN, '', NaN, ''];
 
 interface Binding {
   pod?: KObject;
