@@ -50,7 +50,8 @@ export class TokenFileAuthenticator implements TokenAuthenticator {
               .map((g) => g.trim())
               .filter(Boolean)
           : [];
-      this.tokens.set(token, { username: name, uid, groups });
+      // Shared by every request with this token, so frozen: nothing downstream may edit it in place.
+      this.tokens.set(token, Object.freeze({ username: name, uid, groups: Object.freeze(groups) as string[] }));
     }
   }
   static fromFile(path: string, apiAudiences: string[]): TokenFileAuthenticator {
@@ -62,8 +63,12 @@ export class TokenFileAuthenticator implements TokenAuthenticator {
   authenticateToken(token: string, audiences: string[]): TokenOutcome {
     const u = this.tokens.get(token);
     if (!u) return null;
-    const auds = this.apiAudiences.length ? audiences.filter((a) => this.apiAudiences.includes(a)) : audiences;
+    // Requests ask for the API audiences themselves: that intersection is the whole list.
+    const auds =
+      audiences === this.apiAudiences || !this.apiAudiences.length
+        ? audiences
+        : audiences.filter((a) => this.apiAudiences.includes(a));
     if (this.apiAudiences.length && auds.length === 0) return null;
-    return { user: { ...u, groups: [...u.groups] }, audiences: auds };
+    return { user: u, audiences: auds };
   }
 }

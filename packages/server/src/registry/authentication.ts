@@ -17,6 +17,17 @@ function jsonString(s: string): string {
   return needsNoEscaping.test(s) ? `"${s}"` : JSON.stringify(s);
 }
 
+/** The echoed metadata of a review (never stored, so never stamped: `creationTimestamp: null`). */
+function metadataJson(meta: KObject['metadata'] | undefined): string {
+  if (meta === undefined || isEmpty(meta)) return '{"creationTimestamp":null}'; // the usual request has none
+  return JSON.stringify({ ...meta, creationTimestamp: null });
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
 /** user.Info as the API renders it: empty fields omitted. */
 export function userInfoJson(u: UserInfo): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -52,7 +63,7 @@ export function tokenReviewResource(authn: Authenticator): ResourceDef {
       }
       // Serialized here, in the Go field order: the echoed token is most of the bytes, and a JWT needs no
       // escaping, so it is copied rather than run through JSON.stringify (a large share of a review's cost).
-      let out = `{"kind":"TokenReview","apiVersion":"${group}/v1","metadata":${JSON.stringify({ ...body.metadata, creationTimestamp: null })},"spec":{"token":${jsonString(spec.token)}`;
+      let out = `{"kind":"TokenReview","apiVersion":"${group}/v1","metadata":${metadataJson(body.metadata)},"spec":{"token":${jsonString(spec.token)}`;
       if (spec.audiences?.length) out += `,"audiences":${JSON.stringify(spec.audiences)}`;
       return [201, `${out}},"status":${JSON.stringify(status)}}`];
     },

@@ -11,7 +11,7 @@ import type { Catalog } from '../registry/catalog.js';
 import { gvString, type HandlerContext, type ResourceDef } from '../registry/resource.js';
 import { keyFor, type DeleteOptions, type RestStorage } from '../registry/rest.js';
 import { serveWatch } from '../registry/watch.js';
-import { requestInfo, type RequestInfo } from '../request/info.js';
+import { requestInfo, requestInfoNoQuery, type RequestInfo } from '../request/info.js';
 import type { Entry } from '../storage/store.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import { isProtobuf } from '../api/protobuf/decode.js';
@@ -64,8 +64,8 @@ export class ApiServer {
       done = true;
       if (--this.inflight === 0) for (const w of this.drainWaiters.splice(0)) w();
     };
+    // 'close' follows 'finish' on every response (and alone on an aborted one), so it is the one to count on.
     res.on('close', finish);
-    res.on('finish', finish);
     this.handle(req, res).catch((e: unknown) => this.fail(res, e, undefined, []));
   };
 
@@ -87,14 +87,16 @@ export class ApiServer {
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
-    let path: string;
-    try {
-      path = decodeURIComponent(rawPath);
-    } catch {
-      throw errors.badRequest(`invalid URL escape in path "${rawPath}"`);
+    let path = rawPath;
+    if (rawPath.includes('%')) {
+      try {
+        path = decodeURIComponent(rawPath);
+      } catch {
+        throw errors.badRequest(`invalid URL escape in path "${rawPath}"`);
+      }
     }
     const method = req.method ?? 'GET';
-    const info = requestInfo(method, path, query);
+    const info = q < 0 ? requestInfoNoQuery(method, path) : requestInfo(method, path, query);
     const pretty = query.get('pretty') === 'true' || query.get('pretty') === '1';
 
     // Authentication.
@@ -194,11 +196,14 @@ export class ApiServer {
         throw errors.methodNotSupported({ group: def.group, resource: def.resource }, info.verb);
       if (info.namespace && !def.namespaced)
         throw errors.badRequest(`namespace is not allowed on this type: ${info.namespace}`);
-      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
-        apiVersion: gvString(def),
-        kind: def.kind,
-      });
-      const obj = rest.decodeObject(def, ctx, value, ctx.body?.toString('utf8'));
+      const raw = ctx.body?.toString('utf8');
+      const value = decodeBody(
+        ctx.body ?? Buffer.alloc(0),
+        ctx.contentType,
+        { apiVersion: gvString(def), kind: def.kind },
+        raw,
+      );
+      const obj = rest.decodeObject(def, ctx, value, raw);
       const [code, body] = await def.virtualCreate(ctx, obj);
       return this.respond(res, code, body, neg, ctx);
     }
@@ -247,20 +252,24 @@ export class ApiServer {
         if (info.name) throw errors.methodNotSupported({ group: def.group, resource: def.resource }, 'create');
         // The raw text is only for JSON's duplicate-field scan: a protobuf body is not text.
         const raw = isProtobuf(ctx.contentType) ? undefined : ctx.body?.toString('utf8');
-        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
-          apiVersion: gvString(def),
-          kind: def.kind,
-        });
+        const value = decodeBody(
+          ctx.body ?? Buffer.alloc(0),
+          ctx.contentType,
+          { apiVersion: gvString(def), kind: def.kind },
+          raw,
+        );
         const e = await rest.create(def, ctx, value, raw, ua);
         return this.respond(res, 201, this.entryBody(def, e, neg, ctx), neg, ctx);
       }
       case 'update': {
         // The raw text is only for JSON's duplicate-field scan: a protobuf body is not text.
         const raw = isProtobuf(ctx.contentType) ? undefined : ctx.body?.toString('utf8');
-        const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
-          apiVersion: gvString(def),
-          kind: def.kind,
-        });
+        const value = decodeBody(
+          ctx.body ?? Buffer.alloc(0),
+          ctx.contentType,
+          { apiVersion: gvString(def), kind: def.kind },
+          raw,
+        );
         const { entry, created } = await rest.update(def, ctx, value, raw, ua);
         return this.respond(res, created ? 201 : 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
       }
@@ -299,17 +308,14 @@ export class ApiServer {
     if (ctx.info.verb === 'get')
       return this.respond(res, 200, this.entryBody(def, rest.get(def, ctx), neg, ctx), neg, ctx);
     if (ctx.info.verb === 'update') {
-      const value = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
-        apiVersion: gvString(def),
-        kind: def.kind,
-      });
-      const { entry } = await rest.update(
-        { ...def, allowCreateOnUpdate: false },
-        ctx,
-        value,
-        ctx.body?.toString('utf8'),
-        ua,
+      const raw = ctx.body?.toString('utf8');
+      const value = decodeBody(
+        ctx.body ?? Buffer.alloc(0),
+        ctx.contentType,
+        { apiVersion: gvString(def), kind: def.kind },
+        raw,
       );
+      const { entry } = await rest.update({ ...def, allowCreateOnUpdate: false }, ctx, value, raw, ua);
       return this.respond(res, 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
     }
     ctx.contentType = mediaType(ctx.contentType);

@@ -59,14 +59,25 @@ export function readBody(req: AnyRequest, limit = maxBodyBytes): Promise<Buffer>
 }
 
 export function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType === undefined) return '';
+  // The same few Content-Type values arrive on every write.
+  let mt = mediaTypes.get(contentType);
+  if (mt === undefined) {
+    mt = contentType.split(';')[0]!.trim().toLowerCase();
+    if (mediaTypes.size >= 256) mediaTypes.clear();
+    mediaTypes.set(contentType, mt);
+  }
+  return mt;
 }
+const mediaTypes = new Map<string, string>();
 
 /** Decodes a JSON or YAML body into a value (objects only for resource writes). */
 export function decodeBody(
   buf: Buffer,
   contentType: string | undefined,
   defaults?: { apiVersion: string; kind: string },
+  /** `buf` already decoded as UTF-8 (the caller keeps the text for the duplicate-field scan). */
+  utf8?: string,
 ): unknown {
   const mt = mediaType(contentType);
   // kubectl 1.32+ sends typed-client bodies as Kubernetes protobuf; decoded, they are the same objects.
@@ -78,7 +89,7 @@ export function decodeBody(
       throw e;
     }
   }
-  const text = buf.toString('utf8');
+  const text = utf8 ?? buf.toString('utf8');
   if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml') {
     try {
       return yaml().parse(text, { maxAliasCount: 100 });

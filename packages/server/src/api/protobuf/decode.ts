@@ -37,7 +37,9 @@ export class UnknownKindError extends ProtobufError {
 
 /** True for `application/vnd.kubernetes.protobuf` (parameters ignored). */
 export function isProtobuf(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === protobufMediaType;
+  // Most bodies are JSON: rule them out without splitting the header.
+  if (contentType === undefined || !/protobuf/i.test(contentType)) return false;
+  return contentType.split(';')[0]!.trim().toLowerCase() === protobufMediaType;
 }
 
 export interface GroupVersionKind {

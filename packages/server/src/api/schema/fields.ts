@@ -288,8 +288,8 @@ export function findDuplicateFields(text: string): string[] {
 function duplicateSegments(text: string): (string | number)[][] {
   const out: (string | number)[][] = [];
   const path: (string | number)[] = [];
-  // per open container: a Set of keys (objects) or the next index (arrays)
-  const frames: (Set<string> | number)[] = [];
+  // per open container: the keys seen (objects) or the next index (arrays)
+  const frames: (Keys | number)[] = [];
   let expectKey = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
@@ -301,13 +301,13 @@ function duplicateSegments(text: string): (string | number)[][] {
       if (!expectKey) continue;
       let key = text.slice(start, i);
       if (key.includes('\\')) key = JSON.parse(text.slice(start - 1, i + 1)) as string;
-      const seen = frames[frames.length - 1] as Set<string>;
+      const seen = frames[frames.length - 1] as Keys;
       if (seen.has(key)) out.push([...path, key]);
       else seen.add(key);
       path.push(key);
       expectKey = false;
     } else if (ch === 0x7b /* { */) {
-      frames.push(new Set());
+      frames.push(new Keys());
       expectKey = true;
     } else if (ch === 0x5b /* [ */) {
       frames.push(0);
@@ -315,7 +315,7 @@ function duplicateSegments(text: string): (string | number)[][] {
     } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
       const f = frames.pop();
       if (f === undefined) break; // unbalanced: not JSON (e.g. YAML text), no duplicates to report
-      if (ch === 0x5d || (f as Set<string>).size) path.pop(); // the array index or the last key
+      if (ch === 0x5d || (f as Keys).size) path.pop(); // the array index or the last key
     } else if (ch === 0x2c /* , */) {
       const f = frames[frames.length - 1];
       if (typeof f === 'number') {
@@ -328,6 +328,27 @@ function duplicateSegments(text: string): (string | number)[][] {
     }
   }
   return out;
+}
+
+// The keys of one JSON object: a short array (most objects have a handful of keys, and a Set per object was a
+// visible share of a small request's cost), promoted to a Set when it grows.
+class Keys {
+  private list: string[] = [];
+  private set: Set<string> | undefined;
+
+  get size(): number {
+    return this.set ? this.set.size : this.list.length;
+  }
+
+  has(k: string): boolean {
+    return this.set ? this.set.has(k) : this.list.includes(k);
+  }
+
+  add(k: string): void {
+    if (this.set) this.set.add(k);
+    else if (this.list.length < 16) this.list.push(k);
+    else this.set = new Set([...this.list, k]);
+  }
 }
 
 // Whether the quote at `i` is preceded by an odd number of backslashes.
