@@ -1,5 +1,7 @@
 // The kube-rbac-proxy-compatible reverse proxy: authenticate (client certificate or TokenReview), authorize
 // (static rules, then SubjectAccessReview), then stream the request to the upstream (WebSocket/Upgrade included).
+// Requests go to the upstream through UpstreamPool (./upstream.ts), a lean keep-alive HTTP/1.1 client; upgrades, which
+// take their socket out of any pool, through node's http.request.
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { isIP, type AddressInfo, type Socket } from 'node:net';
@@ -29,6 +31,7 @@ import {
   type AuthorizationConfig,
   type StaticAuthorizationConfig,
 } from './config.js';
+import { HOP_BY_HOP_FIELDS, UpstreamPool, type ResponseHandler, type UpstreamExchange } from './upstream.js';
 
 export interface ProxyOptions {
   upstream: URL;
@@ -58,25 +61,8 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-// Hop-by-hop headers (RFC 9110 §7.6.1), never forwarded.
-const HOP_BY_HOP = [
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-];
-
-const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP);
-
-/** Sends the response head alone, unless it already went out with body data (or the response is over). */
-function flushHead(res: ServerResponse, upRes: IncomingMessage): void {
-  if (!upRes.readableDidRead && !res.writableEnded && !res.destroyed) res.flushHeaders();
-}
+// Hop-by-hop headers (RFC 9110 §7.6.1), never forwarded (the upstream pool drops them from responses).
+const HOP_BY_HOP_SET: ReadonlySet<string> = new Set(HOP_BY_HOP_FIELDS);
 
 /**
  * Per-request cancellation whose AbortSignal is only made when something asks for it: the reviewers read
@@ -151,12 +137,11 @@ export function createProxy(o: ProxyOptions) {
       ));
 
   const isUpstreamTls = o.upstream.protocol === 'https:';
-  const agentOptions = {
-    keepAlive: true,
+  const tlsOptions = {
     ...(o.upstreamCa ? { ca: o.upstreamCa } : {}),
     ...(o.upstreamClientCert ? { cert: o.upstreamClientCert.cert, key: o.upstreamClientCert.key } : {}),
   };
-  const agent = isUpstreamTls ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true });
+  const pool = new UpstreamPool({ url: o.upstream, ...tlsOptions });
   const upstreamHost = o.upstream.hostname.replace(/^\[|\]$/g, '');
   const upstreamBase = o.upstream.pathname.replace(/\/+$/, '');
 
@@ -265,12 +250,12 @@ export function createProxy(o: ProxyOptions) {
 
   function upstreamHeaders(req: IncomingMessage, user: UserInfo | undefined, upgrade: boolean): IncomingHttpHeaders {
     const from = req.headers;
-    const connection = from.connection;
-    const connectionListed = connection
-      ? String(connection)
-          .split(',')
-          .map((s) => s.trim().toLowerCase())
-      : undefined;
+    // Fields named in Connection are hop-by-hop too; the usual values name none but hop-by-hop ones.
+    const connection = from.connection?.toLowerCase();
+    const connectionListed =
+      connection && connection !== 'keep-alive' && connection !== 'close'
+        ? connection.split(',').map((s) => s.trim())
+        : undefined;
     const headers: IncomingHttpHeaders = {};
     for (const h in from) {
       if (
@@ -301,69 +286,97 @@ export function createProxy(o: ProxyOptions) {
     return headers;
   }
 
-  function upstreamRequest(req: IncomingMessage, headers: IncomingHttpHeaders, upgrade: boolean): http.ClientRequest {
+  /** The request target at the upstream: --upstream's path prefix joined with the client's. */
+  function upstreamTarget(req: IncomingMessage): string {
     const target = req.url ?? '/';
-    const path = target.startsWith('/') ? upstreamBase + target : upstreamBase + '/';
+    return target.startsWith('/') ? upstreamBase + target : upstreamBase + '/';
+  }
+
+  /** An Upgrade request: on a connection of its own (an upgraded socket leaves any pool). */
+  function upgradeRequest(req: IncomingMessage, headers: IncomingHttpHeaders): http.ClientRequest {
     const options: http.RequestOptions = {
       protocol: o.upstream.protocol,
       hostname: upstreamHost,
       port: o.upstream.port || (isUpstreamTls ? 443 : 80),
       method: req.method,
-      path,
+      path: upstreamTarget(req),
       headers,
-      // Upgraded sockets leave the pool, so they get their own connection.
-      agent: upgrade ? false : agent,
+      agent: false,
       // The upstream's TLS identity comes from --upstream, not from the client's Host header (which is forwarded).
-      ...(isUpstreamTls ? { servername: isIP(upstreamHost) ? '' : upstreamHost } : {}),
-      ...(upgrade && isUpstreamTls ? agentOptions : {}),
+      ...(isUpstreamTls ? { servername: isIP(upstreamHost) ? '' : upstreamHost, ...tlsOptions } : {}),
     };
     return isUpstreamTls ? https.request(options) : http.request(options);
   }
 
+  /** Relays one upstream response to the client, with backpressure; one object per request, no closure per chunk. */
+  class Relay implements ResponseHandler {
+    exchange: UpstreamExchange | undefined;
+    private resume: (() => void) | undefined;
+
+    constructor(
+      private readonly req: IncomingMessage,
+      private readonly res: ServerResponse,
+    ) {}
+
+    onHead(status: number, statusMessage: string, headers: string[]): void {
+      // Not sent yet: the head goes out with the first body piece (one write, one TLS record, for the common small
+      // answer), which the pool hands on in the same turn when it came in the same packet.
+      this.res.writeHead(status, statusMessage, headers);
+    }
+
+    onHeadAlone(): void {
+      // A slow or streaming upstream: the client sees the head without waiting for the body.
+      if (!this.res.destroyed) this.res.flushHeaders();
+    }
+
+    onData(chunk: Buffer): void {
+      if (this.res.write(chunk)) return;
+      this.exchange?.pause();
+      if (this.resume === undefined) {
+        this.resume = () => this.exchange?.resume();
+        this.res.on('drain', this.resume);
+      }
+    }
+
+    onEnd(last: Buffer | undefined): void {
+      this.res.end(last);
+    }
+
+    onError(err: Error): void {
+      const { req, res } = this;
+      if (!res.headersSent) {
+        onError(err, `upstream ${req.method} ${pathOf(req.url)} failed`); // the proxy's onError (5xx log)
+        sendError(res, BAD_GATEWAY);
+      } else res.destroy(); // mid-body: the client must not take a truncated body for a complete one
+    }
+  }
+
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const abort = new LazyAbort();
+    const relay = new Relay(req, res);
     // 'close' also ends every completed response: only an unfinished one is an abort.
     res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
+      if (res.writableFinished) return;
+      abort.abort();
+      relay.exchange?.abort();
     });
     const admitted = await admit(req, abort);
     if (!admitted.ok) return sendError(res, admitted.response);
     if (res.destroyed) return; // the client went away while we were deciding
-    const up = upstreamRequest(req, upstreamHeaders(req, admitted.user, false), false);
-    res.on('close', () => {
-      if (!res.writableFinished) up.destroy();
-    });
-    up.on('response', (upRes) => {
-      const headers: Record<string, string | string[]> = {};
-      const connection = upRes.headers.connection;
-      const connectionListed = connection
-        ? String(connection)
-            .split(',')
-            .map((s) => s.trim().toLowerCase())
-        : undefined;
-      for (const k in upRes.headers) {
-        const v = upRes.headers[k];
-        if (v === undefined || HOP_BY_HOP_SET.has(k) || connectionListed?.includes(k)) continue;
-        headers[k] = v;
-      }
-      res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, headers);
-      // The head goes out with the first body chunk (one write, one TLS record, for the common small answer).
-      // Body data that has already arrived is written before the check phase of this loop turn; if none has (a slow
-      // or streaming upstream), the head is sent alone then, so the client sees it without waiting for the body.
-      setImmediate(flushHead, res, upRes);
-      upRes.pipe(res);
-      upRes.on('error', () => res.destroy());
-    });
-    up.on('error', (err) => {
-      if (!res.headersSent) {
-        onError(err, `upstream ${req.method} ${pathOf(req.url)} failed`);
-        sendError(res, BAD_GATEWAY);
-      } else res.destroy();
-    });
-    // Without Content-Length or Transfer-Encoding a request has no body (RFC 9112 §6.3): end the upstream request at
-    // once rather than piping an empty stream into it (the server drains `req` itself).
-    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) up.end();
-    else req.pipe(up);
+    const headers = upstreamHeaders(req, admitted.user, false);
+    // RFC 9112 §6.3: a request has a body only with Content-Length or Transfer-Encoding; node has de-chunked the
+    // latter, and the pool sends such a body chunked again.
+    const length = req.headers['content-length'];
+    const chunked = length === undefined && req.headers['transfer-encoding'] !== undefined;
+    relay.exchange = pool.request(
+      {
+        method: req.method ?? 'GET',
+        target: upstreamTarget(req),
+        headers,
+        ...(length !== undefined ? { body: req, bodyLength: Number(length) } : chunked ? { body: req } : {}),
+      },
+      relay,
+    );
   }
 
   async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -372,7 +385,7 @@ export function createProxy(o: ProxyOptions) {
     socket.on('close', () => abort.abort());
     const admitted = await admit(req, abort);
     if (!admitted.ok) return writeRawError(socket, admitted.response);
-    const up = upstreamRequest(req, upstreamHeaders(req, admitted.user, true), true);
+    const up = upgradeRequest(req, upstreamHeaders(req, admitted.user, true));
     up.on('upgrade', (upRes, upSocket, upHead) => {
       upSocket.on('error', () => socket.destroy());
       socket.on('error', () => upSocket.destroy());
@@ -436,7 +449,7 @@ export function createProxy(o: ProxyOptions) {
           new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();
-            agent.destroy();
+            pool.destroy();
           }),
       };
     },
