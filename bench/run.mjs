@@ -399,6 +399,7 @@ async function main() {
     token: one,
     durationSeconds: P.dur,
     connections: CONN,
+    rounds: P.rounds,
   });
   await stopServer(M);
 
@@ -495,7 +496,7 @@ async function main() {
     '×',
     '>=',
     0.5,
-    `${r1(F.k_proxy.proxyRps, 0)} vs ${r1(F.k_proxy.upstreamRps, 0)} req/s; a bare node reverse proxy gets ${r1(F.k_proxy.bareProxyRps / F.k_proxy.upstreamRps, 2)}`,
+    `${r1(F.k_proxy.proxyRps, 0)} vs ${r1(F.k_proxy.upstreamRps, 0)} req/s best runs (medians: ${r1(F.k_proxy.ratioMedian, 2)}); a bare node:http reverse proxy gets ${r1(F.k_proxy.bareProxyVsUpstream, 2)}`,
   );
 
   // (l) TokenReview of an external OIDC ID token (its own provider and kubeauth)
