@@ -19,3 +19,22 @@ export interface TokenAuthenticator {
 }
 
 export const invalidBearerToken = 'invalid bearer token';
+
+/**
+ * A deeply frozen copy of a user. Authenticators that cache one user per credential hand the same object to every
+ * request, so nothing downstream may edit it in place; the chain then adds `system:authenticated` once per user.
+ */
+export function freezeUser(u: UserInfo): UserInfo {
+  const extra = u.extra;
+  return Object.freeze({
+    ...u,
+    groups: Object.freeze([...u.groups]) as string[],
+    ...(extra
+      ? {
+          extra: Object.freeze(
+            Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, Object.freeze([...v]) as string[]])),
+          ),
+        }
+      : {}),
+  });
+}

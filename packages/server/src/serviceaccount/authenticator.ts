@@ -7,7 +7,7 @@
 import { aggregate } from '../api/errors.js';
 import { goQuote } from '../api/field.js';
 import type { UserInfo } from '../api/types.js';
-import type { TokenAuthenticator } from '../authn/types.js';
+import { freezeUser, type TokenAuthenticator } from '../authn/types.js';
 import type { ObjectLookup } from '../storage/lookup.js';
 import { validateBoundToken } from './bound-validator.js';
 import {
@@ -54,7 +54,8 @@ export type AuthenticateResult = AuthenticatedToken | { error: string } | null;
 type Kind = 'legacy' | 'bound';
 type Decoded =
   | { kind: 'legacy'; pub: PublicClaims; priv: LegacyPrivateClaims }
-  | { kind: 'bound'; pub: PublicClaims; priv: BoundPrivateClaims }
+  // user: made once per cached token (a bound token's user follows from its claims alone)
+  | { kind: 'bound'; pub: PublicClaims; priv: BoundPrivateClaims; user?: UserInfo }
   | { error: string };
 
 const noKeys = 'invalid signature, no keys found';
@@ -206,7 +207,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
       const r = validateBoundToken(d.pub, d.priv, this.o.lookup, nowMs);
       if ('error' in r) return r;
       return {
-        user: userInfoFor(r.info),
+        user: (d.user ??= freezeUser(userInfoFor(r.info))),
         audiences: auds,
         warnings: [],
         annotations: { ...annotations, ...r.annotations },

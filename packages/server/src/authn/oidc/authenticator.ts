@@ -3,7 +3,7 @@
 // --oidc-* or --authentication-config configure, reloadable in place. The request path is synchronous and
 // memory-only: keys come from RemoteIssuer's background fetches, verified tokens from a small cache.
 import { readFile } from 'node:fs/promises';
-import type { TokenAuthenticator, TokenOutcome } from '../types.js';
+import { freezeUser, type TokenAuthenticator, type TokenOutcome } from '../types.js';
 import type { UserInfo } from '../../api/types.js';
 import { b64urlDecode } from '../../serviceaccount/base64url.js';
 import { decodeAuthenticationConfiguration } from './config.js';
@@ -76,12 +76,6 @@ interface CacheEntry {
   user: UserInfo;
   untilMs: number;
 }
-
-const cloneUser = (u: UserInfo): UserInfo => ({
-  ...u,
-  groups: [...u.groups],
-  ...(u.extra ? { extra: Object.fromEntries(Object.entries(u.extra).map(([k, v]) => [k, [...v]])) } : {}),
-});
 
 /** One issuer. Construction validates (throws kube's aggregate); start() begins the background fetches. */
 export class JwtAuthenticator implements TokenAuthenticator {
@@ -168,7 +162,7 @@ export class JwtAuthenticator implements TokenAuthenticator {
       this.cache.delete(token);
       return undefined;
     }
-    return { user: cloneUser(hit.user), audiences };
+    return { user: hit.user, audiences };
   }
 
   authenticateToken(token: string, audiences: string[]): TokenOutcome {
@@ -196,8 +190,9 @@ export class JwtAuthenticator implements TokenAuthenticator {
     }
     const mapped = mapClaims(this.config, this.mapper, v.claims);
     if ('error' in mapped) return mapped;
-    this.remember(token, mapped.value, Math.min(v.expiryMs, now + this.cacheTtlMs));
-    return { user: cloneUser(mapped.value), audiences };
+    const user = freezeUser(mapped.value);
+    this.remember(token, user, Math.min(v.expiryMs, now + this.cacheTtlMs));
+    return { user, audiences };
   }
 
   private remember(token: string, user: UserInfo, untilMs: number): void {
