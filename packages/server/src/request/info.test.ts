@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { requestInfo } from './info.js';
+import { requestInfo, requestInfoNoQuery } from './info.js';
 
 const ri = (m: string, p: string, q = '') => requestInfo(m, p, new URLSearchParams(q));
 
@@ -47,4 +47,17 @@ test('non-resource requests', () => {
     assert.equal(got.verb, 'get');
   }
   assert.equal(ri('GET', '/api/v1').isResourceRequest, false);
+});
+
+test('requestInfoNoQuery: shared frozen answers for ordinary paths; long paths are parsed, not kept', () => {
+  const p = '/apis/authentication.k8s.io/v1/tokenreviews';
+  const a = requestInfoNoQuery('POST', p);
+  assert.equal(a, requestInfoNoQuery('POST', p));
+  assert.ok(Object.isFrozen(a) && Object.isFrozen(a.parts));
+  assert.deepEqual({ ...a }, { ...requestInfo('POST', p, new URLSearchParams()) });
+  assert.notEqual(requestInfoNoQuery('GET', p), a);
+  const long = `/api/v1/namespaces/default/configmaps/${'x'.repeat(600)}`;
+  const l = requestInfoNoQuery('GET', long);
+  assert.equal(l.name, 'x'.repeat(600));
+  assert.notEqual(requestInfoNoQuery('GET', long), l);
 });

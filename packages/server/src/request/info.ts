@@ -61,12 +61,15 @@ function fieldSelectorName(sel: string): string | undefined {
 
 // RequestInfo of query-less requests by method and path: the review endpoints and a client's repeated GETs hit the
 // same few paths, and parsing them anew was a measurable share of a small request's cost. Frozen, because shared.
+// Only ordinary-length paths are kept: a request line may be up to 1 MiB, and the memo must not pin megabytes.
 const memo = new Map<string, Readonly<RequestInfo>>();
 const memoLimit = 1024;
+const memoPathLimit = 512;
 const noQuery = new URLSearchParams();
 
 /** requestInfo for a URL without a query string, memoized. */
 export function requestInfoNoQuery(method: string, path: string): Readonly<RequestInfo> {
+  if (path.length > memoPathLimit) return requestInfo(method, path, noQuery);
   const key = method + ' ' + path;
   let info = memo.get(key);
   if (info === undefined) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { isStatusError } from '../api/errors.js';
-import { readBody, type AnyRequest } from './body.js';
+import { mediaType, readBody, type AnyRequest } from './body.js';
 
 function fakeRequest(headers: Record<string, string> = {}): PassThrough & { headers: Record<string, string> } {
   return Object.assign(new PassThrough(), { headers });
@@ -46,4 +46,11 @@ test('readBody: a request closed before its end rejects, once', async () => {
   req.write('partial');
   req.destroy();
   await assert.rejects(p, /aborted/);
+});
+
+test('mediaType: the lowercased type without parameters, for ordinary and oversized headers alike', () => {
+  assert.equal(mediaType(undefined), '');
+  assert.equal(mediaType('Application/JSON; charset=utf-8'), 'application/json');
+  assert.equal(mediaType('Application/JSON; charset=utf-8'), 'application/json');
+  assert.equal(mediaType(`application/yaml; x=${'y'.repeat(1000)}`), 'application/yaml');
 });

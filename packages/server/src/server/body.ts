@@ -60,7 +60,9 @@ export function readBody(req: AnyRequest, limit = maxBodyBytes): Promise<Buffer>
 
 export function mediaType(contentType: string | undefined): string {
   if (contentType === undefined) return '';
-  // The same few Content-Type values arrive on every write.
+  // The same few Content-Type values arrive on every write (only ordinary-sized ones are kept: headers may be
+  // up to 1 MiB, and the memo must not pin a client's megabytes).
+  if (contentType.length > 256) return contentType.split(';')[0]!.trim().toLowerCase();
   let mt = mediaTypes.get(contentType);
   if (mt === undefined) {
     mt = contentType.split(';')[0]!.trim().toLowerCase();

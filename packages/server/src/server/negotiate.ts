@@ -37,14 +37,17 @@ function parseAccept(header: string): MediaRange[] {
 
 const supportedTypes = 'application/json, application/yaml, application/vnd.kubernetes.protobuf';
 
-// Clients send a handful of distinct Accept headers: parse each once. Results are shared, never mutated.
+// Clients send a handful of distinct Accept headers: parse each once. Results are shared, never mutated. Only
+// ordinary-sized headers are kept (headers may be up to 1 MiB: the memo must not pin a client's megabytes).
 const memo = new Map<string, Negotiated>();
 const memoLimit = 512;
+const memoKeyLimit = 512;
 
 /** `tableable`: whether the endpoint can produce Tables (list/get/watch of stored resources). */
 export function negotiate(accept: string | undefined, tableable: boolean, pretty: boolean): Negotiated {
   if (!accept) return pretty ? jsonPretty : jsonPlain;
   const key = `${tableable ? 't' : 'f'}${pretty ? 't' : 'f'}${accept}`;
+  if (key.length > memoKeyLimit) return Object.freeze(negotiateUncached(accept, tableable, pretty));
   let n = memo.get(key);
   if (!n) {
     n = Object.freeze(negotiateUncached(accept, tableable, pretty)); // a 406 throws and is not kept
