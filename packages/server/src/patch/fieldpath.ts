@@ -3,16 +3,8 @@
 // items, `v:<json>` for set items, `i:<n>` for indices, and `.` for "the node itself is owned as well".
 // Keys are emitted in SMD's order (fields by name, then keys, values, indices), as the Go encoder does.
 import { goQuote } from '../api/field.js';
-import {
-  type Json,
-  type JsonObject,
-  compareStrings,
-  goFloatV,
-  goJSON,
-  goJSONString,
-  isObject,
-  setKey,
-} from './json.js';
+import { compareStrings, goQuoteJson } from '../api/gojson.js';
+import { type Json, type JsonObject, goFloatV, goJSON, isObject, setKey } from './json.js';
 
 export type PathElement =
   | { field: string }
@@ -127,7 +119,7 @@ export function serializePE(pe: PathElement): string {
   if ('field' in pe) return `f:${pe.field}`;
   let id = ids.get(pe);
   if (id === undefined) {
-    if ('key' in pe) id = `k:{${pe.key.map(([k, v]) => `${goJSONString(k)}:${goJSON(v)}`).join(',')}}`;
+    if ('key' in pe) id = `k:{${pe.key.map(([k, v]) => `${goQuoteJson(k)}:${goJSON(v)}`).join(',')}}`;
     else if ('value' in pe) id = `v:${goJSON(pe.value)}`;
     else id = `i:${pe.index}`;
     ids.set(pe, id);

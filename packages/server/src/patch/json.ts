@@ -1,6 +1,7 @@
 // Plain-JSON helpers shared by the patch engines. Patch bodies are untrusted input, so every object write
 // goes through setKey (a "__proto__" key must stay data, never become a prototype) and every read through
 // getKey (own properties only).
+import { compareStrings, goQuoteJson } from '../api/gojson.js';
 
 export type Json = null | boolean | number | string | Json[] | JsonObject;
 export interface JsonObject {
@@ -53,33 +54,16 @@ export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
   return false;
 }
 
-/** Go's encoding/json string quoting (HTML-safe, as json.Marshal and jsoniter's std config write it). */
-export function goJSONString(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029)
-      out += '\\u' + c.toString(16).padStart(4, '0');
-    else out += s[i];
-  }
-  return out + '"';
-}
-
 /** JSON text as Go's encoding/json writes a decoded value: compact, map keys sorted, HTML-safe strings. */
 export function goJSON(v: Json): string {
   if (v === null) return 'null';
-  if (typeof v === 'string') return goJSONString(v);
+  if (typeof v === 'string') return goQuoteJson(v);
   if (typeof v === 'number') return goNumberJSON(v);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (Array.isArray(v)) return `[${v.map(goJSON).join(',')}]`;
   return `{${Object.keys(v)
     .sort(compareStrings)
-    .map((k) => `${goJSONString(k)}:${goJSON(v[k]!)}`)
+    .map((k) => `${goQuoteJson(k)}:${goJSON(v[k]!)}`)
     .join(',')}}`;
 }
 
@@ -87,19 +71,6 @@ function goNumberJSON(n: number): string {
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
   // encoding/json switches to exponent form below 1e-6 and from 1e21, like JS, but writes e-07 as e-7.
   return String(n).replace(/e([+-])0*(\d)/, 'e$1$2');
-}
-
-/** Go's strings.Compare: byte order of UTF-8, i.e. code point order (JS `<` compares UTF-16 units). */
-export function compareStrings(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 
 /** Go's %v of a decoded JSON value (map[...] with sorted keys, [a b], <nil>) for error texts. */

@@ -5,7 +5,8 @@
 // merged into "ancient-changes"), and an existing object without managedFields stays untracked.
 import type { KObject, ManagedFieldsEntry } from '../api/types.js';
 import { FieldSet, type Path, serializePE } from './fieldpath.js';
-import { goJSONString, hasKey, isObject, setKey, type Json, type JsonObject, clone, compareStrings } from './json.js';
+import { compareStrings, goQuoteJson } from '../api/gojson.js';
+import { hasKey, isObject, setKey, type Json, type JsonObject, clone } from './json.js';
 import { Typed, type T } from './typed.js';
 import type { SchemaResolver } from '../api/schema/types.js';
 import { type TypeRef, TypeView } from './typeview.js';
@@ -55,10 +56,10 @@ export interface ManagerInfo {
 /** BuildManagerIdentifier: the entry as Go's json.Marshal writes it, without time and fields (and apiVersion for Apply). */
 export function managerIdentifier(m: ManagerInfo): string {
   const parts: string[] = [];
-  if (m.manager) parts.push(`"manager":${goJSONString(m.manager)}`);
-  parts.push(`"operation":${goJSONString(m.operation)}`);
-  if (m.operation !== 'Apply' && m.apiVersion) parts.push(`"apiVersion":${goJSONString(m.apiVersion)}`);
-  if (m.subresource) parts.push(`"subresource":${goJSONString(m.subresource)}`);
+  if (m.manager) parts.push(`"manager":${goQuoteJson(m.manager)}`);
+  parts.push(`"operation":${goQuoteJson(m.operation)}`);
+  if (m.operation !== 'Apply' && m.apiVersion) parts.push(`"apiVersion":${goQuoteJson(m.apiVersion)}`);
+  if (m.subresource) parts.push(`"subresource":${goQuoteJson(m.subresource)}`);
   return `{${parts.join(',')}}`;
 }
 

@@ -1,36 +1,7 @@
 // JSON exactly as Go's encoding/json (and go-jose's fork of it) writes it for the values we emit: object
-// keys sorted at every level (go-jose marshals claims and headers from maps), `<`, `>`, `&`, U+2028 and
-// U+2029 escaped as \u00XX / \u20XX, control characters other than \n \r \t as \u00XX (lowercase hex),
-// invalid UTF-16 replaced by U+FFFD. JSON.stringify differs on every one of those points.
-
-const needsEscape = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
-
-function hex4(c: number): string {
-  return '\\u' + c.toString(16).padStart(4, '0');
-}
-
-export function goQuoteJson(s: string): string {
-  if (!needsEscape.test(s)) return `"${s}"`;
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x22) out += '\\"';
-    else if (c === 0x5c) out += '\\\\';
-    else if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) out += hex4(c);
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        out += s[i]! + s[i + 1]!;
-        i++;
-      } else out += '\ufffd';
-    } else if (c >= 0xdc00 && c <= 0xdfff) out += '\ufffd';
-    else out += s[i]!;
-  }
-  return out + '"';
-}
+// keys sorted at every level (go-jose marshals claims and headers from maps), strings quoted as Go does
+// (api/gojson.ts). JSON.stringify differs on both points.
+import { compareStrings, goQuoteJson } from '../api/gojson.js';
 
 /** Go's float formatting ('f' below 1e21, else 'e' with a two-digit exponent); integers print plainly. */
 function goNumber(n: number): string {
@@ -56,7 +27,7 @@ export function goJson(value: unknown): string {
       const obj = value as Record<string, unknown>;
       const keys = Object.keys(obj)
         .filter((k) => obj[k] !== undefined)
-        .sort();
+        .sort(compareStrings);
       return `{${keys.map((k) => `${goQuoteJson(k)}:${goJson(obj[k])}`).join(',')}}`;
     }
     default:

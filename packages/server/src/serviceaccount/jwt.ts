@@ -5,7 +5,8 @@
 import { X509Certificate, constants, createPublicKey, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { b64urlDecode, b64urlEncode, isCanonical } from './base64url.js';
-import { goJson, goQuoteJson, jsonKind } from './gojson.js';
+import { goQuoteJson } from '../api/gojson.js';
+import { goJson, jsonKind } from './gojson.js';
 import type { PublicKeyEntry, SigningKey } from './keys.js';
 
 export const cryptoFailure = 'square/go-jose: error in cryptographic primitive';
