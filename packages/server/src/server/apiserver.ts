@@ -48,6 +48,16 @@ export interface ApiServerDeps {
   logger: Logger;
 }
 
+/**
+ * The request body decoded as `def`'s kind (JSON, YAML or protobuf), with its text for the duplicate-field scan
+ * (none for protobuf, which is not text). The body is decoded to text once, for both.
+ */
+function decodeRequest(def: ResourceDef, ctx: HandlerContext): { value: unknown; raw: string | undefined } {
+  const raw = isProtobuf(ctx.contentType) ? undefined : ctx.body?.toString('utf8');
+  const defaults = { apiVersion: gvString(def), kind: def.kind };
+  return { value: decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, defaults, raw), raw };
+}
+
 export class ApiServer {
   private inflight = 0;
   private drainWaiters: Array<() => void> = [];
@@ -196,13 +206,7 @@ export class ApiServer {
         throw errors.methodNotSupported({ group: def.group, resource: def.resource }, info.verb);
       if (info.namespace && !def.namespaced)
         throw errors.badRequest(`namespace is not allowed on this type: ${info.namespace}`);
-      const raw = ctx.body?.toString('utf8');
-      const value = decodeBody(
-        ctx.body ?? Buffer.alloc(0),
-        ctx.contentType,
-        { apiVersion: gvString(def), kind: def.kind },
-        raw,
-      );
+      const { value, raw } = decodeRequest(def, ctx);
       const obj = rest.decodeObject(def, ctx, value, raw);
       const [code, body] = await def.virtualCreate(ctx, obj);
       return this.respond(res, code, body, neg, ctx);
@@ -250,26 +254,12 @@ export class ApiServer {
       }
       case 'create': {
         if (info.name) throw errors.methodNotSupported({ group: def.group, resource: def.resource }, 'create');
-        // The raw text is only for JSON's duplicate-field scan: a protobuf body is not text.
-        const raw = isProtobuf(ctx.contentType) ? undefined : ctx.body?.toString('utf8');
-        const value = decodeBody(
-          ctx.body ?? Buffer.alloc(0),
-          ctx.contentType,
-          { apiVersion: gvString(def), kind: def.kind },
-          raw,
-        );
+        const { value, raw } = decodeRequest(def, ctx);
         const e = await rest.create(def, ctx, value, raw, ua);
         return this.respond(res, 201, this.entryBody(def, e, neg, ctx), neg, ctx);
       }
       case 'update': {
-        // The raw text is only for JSON's duplicate-field scan: a protobuf body is not text.
-        const raw = isProtobuf(ctx.contentType) ? undefined : ctx.body?.toString('utf8');
-        const value = decodeBody(
-          ctx.body ?? Buffer.alloc(0),
-          ctx.contentType,
-          { apiVersion: gvString(def), kind: def.kind },
-          raw,
-        );
+        const { value, raw } = decodeRequest(def, ctx);
         const { entry, created } = await rest.update(def, ctx, value, raw, ua);
         return this.respond(res, created ? 201 : 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
       }
@@ -308,13 +298,7 @@ export class ApiServer {
     if (ctx.info.verb === 'get')
       return this.respond(res, 200, this.entryBody(def, rest.get(def, ctx), neg, ctx), neg, ctx);
     if (ctx.info.verb === 'update') {
-      const raw = ctx.body?.toString('utf8');
-      const value = decodeBody(
-        ctx.body ?? Buffer.alloc(0),
-        ctx.contentType,
-        { apiVersion: gvString(def), kind: def.kind },
-        raw,
-      );
+      const { value, raw } = decodeRequest(def, ctx);
       const { entry } = await rest.update({ ...def, allowCreateOnUpdate: false }, ctx, value, raw, ua);
       return this.respond(res, 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
     }
