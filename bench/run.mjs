@@ -343,6 +343,9 @@ async function main() {
   const ecPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });
   const ecFile = path.join(tmp, 'sa-ec.pem');
   writeFileSync(ecFile, ecPem);
+  // TokenRequests over HTTPS (the RS256 server here, the ES256 one below).
+  const tokenRequestLoad = (port) =>
+    load({ port, method: 'POST', path: tokenPath, headers: jsonH, body: trq, connections: CONN, duration: P.dur });
   const signRuns = { core: [], multi2: [], inproc: [], https: [] };
   for (let r = 0; r < P.rounds; r++) {
     log(`(f) TokenRequest RS256 vs openssl speed rsa2048, round ${r + 1}/${P.rounds}`);
@@ -355,16 +358,7 @@ async function main() {
     signRuns.inproc.push(
       (await tokenRequestBench({ keyFile: path.join(mainDir, 'pki/sa.key'), seconds: P.sign })).perSecond,
     );
-    const h = await load({
-      port: M.port,
-      method: 'POST',
-      path: tokenPath,
-      headers: jsonH,
-      body: trq,
-      connections: CONN,
-      duration: P.dur,
-    });
-    signRuns.https.push(h.rps);
+    signRuns.https.push((await tokenRequestLoad(M.port)).rps);
     if (r % 2 === 1) openssl();
   }
   const bestOf = (a) => Math.max(...a.filter(Number.isFinite));
@@ -412,15 +406,7 @@ async function main() {
   });
   const ecTok = await mint(E.port, tokenPath);
   F.f_es256_header = JSON.parse(Buffer.from(ecTok.split('.')[0], 'base64url').toString());
-  F.f_tokenrequest_es256_https = await load({
-    port: E.port,
-    method: 'POST',
-    path: tokenPath,
-    headers: jsonH,
-    body: trq,
-    connections: CONN,
-    duration: P.dur,
-  });
+  F.f_tokenrequest_es256_https = await tokenRequestLoad(E.port);
   await stopServer(E);
   const rsH = F.f_tokenrequest_rs256_https.rps;
   const esH = F.f_tokenrequest_es256_https.rps;
