@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { testPki } from './pki.js';
 
@@ -66,6 +67,7 @@ export class FakeApiServer {
   anonymousDiscovery = false;
   callerTokens: Set<string>;
   issuer: string;
+  private readonly sockets = new Set<Socket>();
 
   private constructor(
     private readonly server: Server,
@@ -94,6 +96,12 @@ export class FakeApiServer {
     const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const self = new FakeApiServer(server, url, options);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => self.handle(req, res));
+    // Every TCP socket, from accept on: closeAllConnections() only knows sockets that finished their TLS handshake,
+    // and one caught mid-handshake at teardown kept close() waiting for ever (a test file hung in CI once).
+    server.on('connection', (socket: Socket) => {
+      self.sockets.add(socket);
+      socket.once('close', () => self.sockets.delete(socket));
+    });
     return self;
   }
 
@@ -103,8 +111,10 @@ export class FakeApiServer {
   }
 
   async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
