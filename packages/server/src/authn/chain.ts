@@ -83,10 +83,10 @@ export class Authenticator {
     const authz = Array.isArray(auth) ? auth[0] : auth;
     let sawCredential = errs.length > 0;
     if (authz) {
-      const m = /^\s*bearer\s+(.*?)\s*$/i.exec(authz);
-      if (m && m[1]) {
+      const token = bearerToken(authz);
+      if (token) {
         sawCredential = true;
-        const r = this.authenticateToken(m[1], this.o.apiAudiences);
+        const r = this.authenticateToken(token, this.o.apiAudiences);
         if ('user' in r) return { user: r.user, warnings: r.warnings ?? [] };
         errs.push(r.error);
       }
@@ -147,6 +147,18 @@ function certIdentifier(cert: { serialNumber?: string; subject?: unknown; issuer
   const subj = cert.subject as Record<string, unknown> | undefined;
   const iss = cert.issuer as Record<string, unknown> | undefined;
   return `SN=${BigInt('0x' + (cert.serialNumber ?? '0')).toString()}, CN=${String(subj?.CN ?? '')}, issuer="CN=${String(iss?.CN ?? '')}"`;
+}
+
+/**
+ * The token of an `Authorization` header, read as kube's bearertoken authenticator reads it: the header trimmed,
+ * then split on single spaces, the first part `bearer` in any case. `Bearer  x` (two spaces) carries an empty token,
+ * which is no credential at all.
+ */
+export function bearerToken(header: string): string | undefined {
+  const auth = header.trim();
+  if (auth.length < 8 || auth.charCodeAt(6) !== 32 || auth.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  const end = auth.indexOf(' ', 7);
+  return (end < 0 ? auth.slice(7) : auth.slice(7, end)) || undefined;
 }
 
 /** `base64url.bearer.authorization.k8s.io.<token>` among other subprotocols (kube's websocket authenticator). */
