@@ -468,3 +468,39 @@ test('new bindings and their removal take effect on the very next request', asyn
   r = await k(['auth', 'can-i', 'list', 'secrets', '-n', 'live', '--as', 'gina']);
   assert.deepEqual([r.code, r.stdout], [0, 'yes\n']);
 });
+
+test('a repeated review body is decided afresh each time (same bytes, new bindings, same warnings)', async () => {
+  // Webhook clients post the same bytes again and again; the server keeps the decoded body, never the decision.
+  ok(await k(['create', 'namespace', 'again']));
+  const body = JSON.stringify({
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SubjectAccessReview',
+    spec: { user: 'hana', resourceAttributes: { namespace: 'again', verb: 'get', resource: 'pods' }, bogus: 1 },
+  });
+  const sar = async () => {
+    const r = await call(s, '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
+    assert.equal(r.status, 201, r.body);
+    assert.equal(r.headers['warning'], '299 - "unknown field \\"spec.bogus\\""');
+    return r.json;
+  };
+  const first = await sar();
+  assert.deepEqual(first.status, { allowed: false });
+  assert.deepEqual(first.spec, {
+    resourceAttributes: { namespace: 'again', verb: 'get', resource: 'pods' },
+    user: 'hana',
+  });
+  ok(await k(['create', 'rolebinding', 'hana-view', '-n', 'again', '--clusterrole=view', '--user=hana']));
+  const second = await sar();
+  assert.equal(second.status.allowed, true);
+  assert.equal(
+    second.status.reason,
+    'RBAC: allowed by RoleBinding "hana-view/again" of ClusterRole "view" to User "hana"',
+  );
+  assert.deepEqual({ ...second, status: undefined }, { ...first, status: undefined });
+  ok(await k(['delete', 'rolebinding', 'hana-view', '-n', 'again']));
+  assert.deepEqual((await sar()).status, { allowed: false });
+});

@@ -2,6 +2,7 @@
 // pkg/apis/authorization/validation). Each takes the decoded request body and returns the response object,
 // or throws the StatusError kube-apiserver would send.
 import { errors } from '../api/errors.js';
+import { freezeUser } from '../authn/types.js';
 import { type FieldError, forbidden, invalid, required } from '../api/field.js';
 import type { ObjectMeta, UserInfo } from '../api/types.js';
 import { invalidRaw } from '../api/validation/values.js';
@@ -353,10 +354,32 @@ function response(kind: string, metadata: Rec, spec: Rec, st: Rec): Rec {
   return { kind, apiVersion: authorizationApiVersion, metadata, spec, status: st };
 }
 
-// --- the four reviews ---------------------------------------------------------------------------------------------
+/** A validated access review: the response up to its status, and what to ask the authorizer. */
+interface Prepared {
+  kind: string;
+  head: Rec;
+  spec: ReviewSpec;
+  /** The subject under review; none for self reviews, whose subject is the caller. */
+  user?: UserInfo;
+  /** LocalSubjectAccessReview: the URL namespace the body was checked against. */
+  urlNamespace?: string;
+  /** `head` serialized without its closing brace, plus `,"status":`. */
+  headJson?: string;
+}
 
-/** POST /apis/authorization.k8s.io/v1/subjectaccessreviews: evaluates the spec's user exactly as given. */
-export function subjectAccessReview(body: unknown, authorizer: Authorizer): Rec {
+function prepared(kind: string, meta: Rec, spec: ReviewSpec, encoded: Rec, user?: UserInfo): Prepared {
+  return { kind, head: { kind, apiVersion: authorizationApiVersion, metadata: meta, spec: encoded }, spec, user };
+}
+
+/** The user a SubjectAccessReview names. Groups are not augmented: no system:authenticated unless listed. */
+function subjectOf(spec: ReviewSpec): UserInfo {
+  const user: UserInfo = { username: spec.user ?? '', groups: spec.groups ?? [] };
+  if (spec.uid) user.uid = spec.uid;
+  if (spec.extra) user.extra = Object.fromEntries(Object.entries(spec.extra).map(([k, v]) => [k, v ?? []]));
+  return freezeUser(user);
+}
+
+function prepareSubjectAccessReview(body: unknown): Prepared {
   const obj = rec(body) ?? {};
   const meta = { ...metaOf(obj) };
   delete meta.namespace; // cluster-scoped: the create handler clears it
@@ -364,16 +387,10 @@ export function subjectAccessReview(body: unknown, authorizer: Authorizer): Rec 
   const errs = validateSubjectAccessReviewSpec(spec);
   if (!metaIsEmpty(meta, false)) errs.push(invalidRaw('metadata', goObjectMeta(meta), 'must be empty'));
   if (errs.length) throw invalidReview('SubjectAccessReview', errs);
-  // Groups are not augmented: no system:authenticated unless the caller lists it.
-  const user: UserInfo = { username: spec.user ?? '', groups: spec.groups ?? [] };
-  if (spec.uid) user.uid = spec.uid;
-  if (spec.extra) user.extra = Object.fromEntries(Object.entries(spec.extra).map(([k, v]) => [k, v ?? []]));
-  const result = authorizer.authorize(attributesFrom(user, spec));
-  return response('SubjectAccessReview', encodeMeta(meta), encodeSpec(spec, false), status(result, spec));
+  return prepared('SubjectAccessReview', encodeMeta(meta), spec, encodeSpec(spec, false), subjectOf(spec));
 }
 
-/** POST …/selfsubjectaccessreviews: the requesting user. */
-export function selfSubjectAccessReview(body: unknown, user: UserInfo, authorizer: Authorizer): Rec {
+function prepareSelfSubjectAccessReview(body: unknown): Prepared {
   const obj = rec(body) ?? {};
   const meta = { ...metaOf(obj) };
   delete meta.namespace;
@@ -384,12 +401,10 @@ export function selfSubjectAccessReview(body: unknown, user: UserInfo, authorize
   const errs = [...validateAttributesChoice(selfSpec), ...validateResourceAttributes(selfSpec.resourceAttributes)];
   if (!metaIsEmpty(meta, false)) errs.push(invalidRaw('metadata', goObjectMeta(meta), 'must be empty'));
   if (errs.length) throw invalidReview('SelfSubjectAccessReview', errs);
-  const result = authorizer.authorize(attributesFrom(user, selfSpec));
-  return response('SelfSubjectAccessReview', encodeMeta(meta), encodeSpec(selfSpec, true), status(result, selfSpec));
+  return prepared('SelfSubjectAccessReview', encodeMeta(meta), selfSpec, encodeSpec(selfSpec, true));
 }
 
-/** POST /apis/authorization.k8s.io/v1/namespaces/{ns}/localsubjectaccessreviews. */
-export function localSubjectAccessReview(body: unknown, urlNamespace: string, authorizer: Authorizer): Rec {
+function prepareLocalSubjectAccessReview(body: unknown, urlNamespace: string): Prepared {
   const obj = rec(body) ?? {};
   const meta = { ...metaOf(obj) };
   // The create handler first reconciles metadata.namespace with the URL.
@@ -420,16 +435,81 @@ export function localSubjectAccessReview(body: unknown, urlNamespace: string, au
   if (!urlNamespace) throw errors.badRequest(`namespace is required on this type: ${urlNamespace}`);
   if (urlNamespace !== meta.namespace)
     throw errors.badRequest(`spec.resourceAttributes.namespace must match namespace: ${urlNamespace}`);
-  const user: UserInfo = { username: spec.user ?? '', groups: spec.groups ?? [] };
-  if (spec.uid) user.uid = spec.uid;
-  if (spec.extra) user.extra = Object.fromEntries(Object.entries(spec.extra).map(([k, v]) => [k, v ?? []]));
-  const result = authorizer.authorize(attributesFrom(user, spec));
-  return response(
+  const p = prepared(
     'LocalSubjectAccessReview',
     encodeMeta(meta, meta.namespace),
+    spec,
     encodeSpec(spec, false),
-    status(result, spec),
+    subjectOf(spec),
   );
+  p.urlNamespace = urlNamespace;
+  return p;
+}
+
+// Bodies handed out by the API server's body memo are frozen and come back for every repeat of the same request:
+// their validation and the encoded head of the response are done once per body.
+const preparedBodies = new WeakMap<object, Prepared>();
+
+function prepare(body: unknown, kind: string, make: () => Prepared, urlNamespace?: string): Prepared {
+  if (body === null || typeof body !== 'object' || !Object.isFrozen(body)) return make();
+  let p = preparedBodies.get(body);
+  if (p === undefined || p.kind !== kind || p.urlNamespace !== urlNamespace) preparedBodies.set(body, (p = make()));
+  return p;
+}
+
+function decide(p: Prepared, authorizer: Authorizer, caller?: UserInfo): AuthorizerResult {
+  return authorizer.authorize(attributesFrom(p.user ?? caller!, p.spec));
+}
+
+function answer(p: Prepared, r: AuthorizerResult): Rec {
+  return { ...p.head, status: status(r, p.spec) };
+}
+
+function answerJson(p: Prepared, r: AuthorizerResult): string {
+  p.headJson ??= `${JSON.stringify(p.head).slice(0, -1)},"status":`;
+  return `${p.headJson}${JSON.stringify(status(r, p.spec))}}`;
+}
+
+// --- the four reviews ---------------------------------------------------------------------------------------------
+// Each review comes as an object (for callers that inspect it) and as the JSON the API server sends, which skips
+// re-serializing the unchanging part of a repeated review.
+
+/** POST /apis/authorization.k8s.io/v1/subjectaccessreviews: evaluates the spec's user exactly as given. */
+export function subjectAccessReview(body: unknown, authorizer: Authorizer): Rec {
+  const p = prepareSubjectAccessReview(body);
+  return answer(p, decide(p, authorizer));
+}
+
+export function subjectAccessReviewJson(body: unknown, authorizer: Authorizer): string {
+  const p = prepare(body, 'SubjectAccessReview', () => prepareSubjectAccessReview(body));
+  return answerJson(p, decide(p, authorizer));
+}
+
+/** POST …/selfsubjectaccessreviews: the requesting user. */
+export function selfSubjectAccessReview(body: unknown, user: UserInfo, authorizer: Authorizer): Rec {
+  const p = prepareSelfSubjectAccessReview(body);
+  return answer(p, decide(p, authorizer, user));
+}
+
+export function selfSubjectAccessReviewJson(body: unknown, user: UserInfo, authorizer: Authorizer): string {
+  const p = prepare(body, 'SelfSubjectAccessReview', () => prepareSelfSubjectAccessReview(body));
+  return answerJson(p, decide(p, authorizer, user));
+}
+
+/** POST /apis/authorization.k8s.io/v1/namespaces/{ns}/localsubjectaccessreviews. */
+export function localSubjectAccessReview(body: unknown, urlNamespace: string, authorizer: Authorizer): Rec {
+  const p = prepareLocalSubjectAccessReview(body, urlNamespace);
+  return answer(p, decide(p, authorizer));
+}
+
+export function localSubjectAccessReviewJson(body: unknown, urlNamespace: string, authorizer: Authorizer): string {
+  const p = prepare(
+    body,
+    'LocalSubjectAccessReview',
+    () => prepareLocalSubjectAccessReview(body, urlNamespace),
+    urlNamespace,
+  );
+  return answerJson(p, decide(p, authorizer));
 }
 
 /** POST …/selfsubjectrulesreviews: the caller's rules in spec.namespace; the response carries an empty spec. */

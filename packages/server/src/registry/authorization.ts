@@ -2,10 +2,10 @@
 // escalation prevention on writes).
 import type { Authorization } from '../authz/setup.js';
 import {
-  localSubjectAccessReview,
-  selfSubjectAccessReview,
+  localSubjectAccessReviewJson,
+  selfSubjectAccessReviewJson,
   selfSubjectRulesReview,
-  subjectAccessReview,
+  subjectAccessReviewJson,
 } from '../authz/reviews.js';
 import { checkBindingEscalation, checkRoleEscalation } from '../authz/rbac/escalation.js';
 import { rbacPrinters } from '../authz/rbac/printers.js';
@@ -27,12 +27,12 @@ export function authorizationResources(a: Authorization): ResourceDef[] {
     review(
       'localsubjectaccessreviews',
       'LocalSubjectAccessReview',
-      async (ctx, body) => [201, localSubjectAccessReview(body, ctx.info.namespace, a.authorizer)],
+      async (ctx, body) => [201, localSubjectAccessReviewJson(body, ctx.info.namespace, a.authorizer)],
       true,
     ),
     review('selfsubjectaccessreviews', 'SelfSubjectAccessReview', async (ctx, body) => [
       201,
-      selfSubjectAccessReview(body, ctx.user, a.authorizer),
+      selfSubjectAccessReviewJson(body, ctx.user, a.authorizer),
     ]),
     review('selfsubjectrulesreviews', 'SelfSubjectRulesReview', async (ctx, body) => [
       201,
@@ -40,7 +40,7 @@ export function authorizationResources(a: Authorization): ResourceDef[] {
     ]),
     review('subjectaccessreviews', 'SubjectAccessReview', async (_ctx, body) => [
       201,
-      subjectAccessReview(body, a.authorizer),
+      subjectAccessReviewJson(body, a.authorizer),
     ]),
   ];
 }

@@ -14,6 +14,7 @@ import { serveWatch } from '../registry/watch.js';
 import { requestInfo, requestInfoNoQuery, type RequestInfo } from '../request/info.js';
 import type { Entry } from '../storage/store.js';
 import { decodeBody, mediaType, readBody } from './body.js';
+import { BodyMemo } from './bodymemo.js';
 import { isProtobuf } from '../api/protobuf/decode.js';
 import { negotiate, type Negotiated } from './negotiate.js';
 import { send, sendStatus, warningHeader, type AnyResponse } from './respond.js';
@@ -62,6 +63,7 @@ export class ApiServer {
   private inflight = 0;
   private drainWaiters: Array<() => void> = [];
   private readonly watchClosers = new Set<() => void>();
+  private readonly reviewBodies = new BodyMemo();
 
   constructor(private readonly d: ApiServerDeps) {}
 
@@ -147,7 +149,16 @@ export class ApiServer {
     }
 
     if (!info.isResourceRequest) return this.nonResource(req, res, path, query, user);
-    const ctx: HandlerContext = { info, query, user, warnings, annotations: {} };
+    // Every field is set here, so the object keeps one shape for the whole request.
+    const ctx: HandlerContext = {
+      info,
+      query,
+      user,
+      warnings,
+      body: undefined,
+      contentType: undefined,
+      annotations: {},
+    };
     let neg: Negotiated | undefined;
     try {
       const def = this.d.catalog.find(info.apiGroup, info.apiVersion, info.resource);
@@ -166,6 +177,26 @@ export class ApiServer {
     } catch (e) {
       this.fail(res, e, neg, warnings);
     }
+  }
+
+  /**
+   * A review's body, decoded and checked as its kind. Plain JSON without a fieldValidation parameter (what webhook
+   * clients send) goes through the body memo; anything else is decoded every time.
+   */
+  private decodeReview(def: ResourceDef, ctx: HandlerContext): KObject {
+    const mt = mediaType(ctx.contentType);
+    if ((mt !== 'application/json' && mt !== '') || ctx.query.has('fieldValidation') || !ctx.body) {
+      const { value, raw } = decodeRequest(def, ctx);
+      return this.d.rest.decodeObject(def, ctx, value, raw);
+    }
+    const text = ctx.body.toString('utf8');
+    const { obj, warnings } = this.reviewBodies.get(def, text, (w) => {
+      const defaults = { apiVersion: gvString(def), kind: def.kind };
+      const scratch: HandlerContext = { ...ctx, warnings: w };
+      return this.d.rest.decodeObject(def, scratch, decodeBody(ctx.body!, ctx.contentType, defaults, text), text);
+    });
+    if (warnings.length) ctx.warnings.push(...warnings);
+    return obj;
   }
 
   private async nonResource(req: Req, res: Res, path: string, query: URLSearchParams, user: UserInfo): Promise<void> {
@@ -206,8 +237,7 @@ export class ApiServer {
         throw errors.methodNotSupported({ group: def.group, resource: def.resource }, info.verb);
       if (info.namespace && !def.namespaced)
         throw errors.badRequest(`namespace is not allowed on this type: ${info.namespace}`);
-      const { value, raw } = decodeRequest(def, ctx);
-      const obj = rest.decodeObject(def, ctx, value, raw);
+      const obj = this.decodeReview(def, ctx);
       const [code, body] = await def.virtualCreate(ctx, obj);
       return this.respond(res, code, body, neg, ctx);
     }
