@@ -1,6 +1,7 @@
 // authorization.k8s.io/v1 access reviews (pkg/registry/authorization/*/rest.go, .../util/helpers.go,
 // pkg/apis/authorization/validation). Each takes the decoded request body and returns the response object,
 // or throws the StatusError kube-apiserver would send.
+import { keptUtf8 } from '../api/bytes.js';
 import { errors } from '../api/errors.js';
 import { freezeUser } from '../authn/types.js';
 import { type FieldError, forbidden, invalid, required } from '../api/field.js';
@@ -365,6 +366,8 @@ interface Prepared {
   urlNamespace?: string;
   /** `head` serialized without its closing brace, plus `,"status":`. */
   headJson?: string;
+  /** The last answer to a shared (memoized) body, as bytes, and the decision it was for. */
+  last?: { result: AuthorizerResult; bytes: Buffer };
 }
 
 function prepared(kind: string, meta: Rec, spec: ReviewSpec, encoded: Rec, user?: UserInfo): Prepared {
@@ -470,6 +473,21 @@ function answerJson(p: Prepared, r: AuthorizerResult): string {
   return `${p.headJson}${JSON.stringify(status(r, p.spec))}}`;
 }
 
+/**
+ * The response as UTF-8 bytes. A body the API server's memo hands out again keeps its last answer: the same decision
+ * for the same review gives the same bytes (the decision itself is made on every call).
+ */
+function answerBytes(body: unknown, p: Prepared, r: AuthorizerResult): string | Buffer {
+  if (!Object.isFrozen(body)) return answerJson(p, r);
+  const last = p.last;
+  if (last && last.result.decision === r.decision && last.result.reason === r.reason && last.result.error === r.error)
+    return last.bytes;
+  const text = answerJson(p, r);
+  const bytes = keptUtf8(text);
+  p.last = { result: { decision: r.decision, reason: r.reason, error: r.error }, bytes };
+  return bytes;
+}
+
 // --- the four reviews ---------------------------------------------------------------------------------------------
 // Each review comes as an object (for callers that inspect it) and as the JSON the API server sends, which skips
 // re-serializing the unchanging part of a repeated review.
@@ -480,9 +498,9 @@ export function subjectAccessReview(body: unknown, authorizer: Authorizer): Rec 
   return answer(p, decide(p, authorizer));
 }
 
-export function subjectAccessReviewJson(body: unknown, authorizer: Authorizer): string {
+export function subjectAccessReviewJson(body: unknown, authorizer: Authorizer): string | Buffer {
   const p = prepare(body, 'SubjectAccessReview', () => prepareSubjectAccessReview(body));
-  return answerJson(p, decide(p, authorizer));
+  return answerBytes(body, p, decide(p, authorizer));
 }
 
 /** POST …/selfsubjectaccessreviews: the requesting user. */
@@ -491,9 +509,9 @@ export function selfSubjectAccessReview(body: unknown, user: UserInfo, authorize
   return answer(p, decide(p, authorizer, user));
 }
 
-export function selfSubjectAccessReviewJson(body: unknown, user: UserInfo, authorizer: Authorizer): string {
+export function selfSubjectAccessReviewJson(body: unknown, user: UserInfo, authorizer: Authorizer): string | Buffer {
   const p = prepare(body, 'SelfSubjectAccessReview', () => prepareSelfSubjectAccessReview(body));
-  return answerJson(p, decide(p, authorizer, user));
+  return answerBytes(body, p, decide(p, authorizer, user));
 }
 
 /** POST /apis/authorization.k8s.io/v1/namespaces/{ns}/localsubjectaccessreviews. */
@@ -502,14 +520,18 @@ export function localSubjectAccessReview(body: unknown, urlNamespace: string, au
   return answer(p, decide(p, authorizer));
 }
 
-export function localSubjectAccessReviewJson(body: unknown, urlNamespace: string, authorizer: Authorizer): string {
+export function localSubjectAccessReviewJson(
+  body: unknown,
+  urlNamespace: string,
+  authorizer: Authorizer,
+): string | Buffer {
   const p = prepare(
     body,
     'LocalSubjectAccessReview',
     () => prepareLocalSubjectAccessReview(body, urlNamespace),
     urlNamespace,
   );
-  return answerJson(p, decide(p, authorizer));
+  return answerBytes(body, p, decide(p, authorizer));
 }
 
 /** POST …/selfsubjectrulesreviews: the caller's rules in spec.namespace; the response carries an empty spec. */

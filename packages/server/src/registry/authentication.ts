@@ -1,8 +1,10 @@
 // authentication.k8s.io virtual resources: TokenReview (not stored; runs the full token authenticator
 // chain, as kube-apiserver does) and SelfSubjectReview (v1 plus the beta/alpha versions older kubectl asks for).
+import { keptUtf8 } from '../api/bytes.js';
 import { errors } from '../api/errors.js';
 import type { KObject, UserInfo } from '../api/types.js';
 import type { Authenticator } from '../authn/chain.js';
+import type { TokenResult } from '../authn/types.js';
 import { rfc3339 } from './meta.js';
 import { virtual } from './define.js';
 import type { ResourceDef } from './resource.js';
@@ -60,35 +62,53 @@ export function tokenReviewResource(authn: Authenticator): ResourceDef {
       if (!spec.token) throw errors.badRequest(`token is required for TokenReview in ${group}`);
       const audiences = spec.audiences ?? [];
       const r = authn.reviewToken(spec.token, audiences);
-      let status: string;
-      if ('error' in r) {
-        status = JSON.stringify({ user: {}, error: r.error });
-      } else {
-        if (audiences.length && !audiences.some((a) => r.audiences.includes(a)))
-          throw errors.internal('error validating audiences');
-        status = `{"authenticated":true,"user":${userJsonOf(r.user)}`;
-        status += r.audiences.length ? `,"audiences":${JSON.stringify(r.audiences)}}` : '}';
-      }
-      return [201, `${echoJson(body, spec.token, spec.audiences)}${status}}`];
+      if ('error' in r) return [201, `${echoJson(body, spec.token)}${JSON.stringify({ user: {}, error: r.error })}}`];
+      if (audiences.length && !audiences.some((a) => r.audiences.includes(a)))
+        throw errors.internal('error validating audiences');
+      return [201, answer(body, spec.token, r)];
     },
   });
 }
 
-// A frozen body is one the API server's body memo hands out again for each repeat of the same review.
-const echoes = new WeakMap<KObject, string>();
-
 /**
  * The review up to its status, in the Go field order. The echoed token is most of the bytes, and a JWT needs no
- * escaping, so it is copied rather than run through JSON.stringify (a large share of a review's cost).
+ * escaping, so it is copied rather than run through JSON.stringify.
  */
-function echoJson(body: KObject, token: string, audiences: string[] | null | undefined): string {
-  let out = Object.isFrozen(body) ? echoes.get(body) : undefined;
-  if (out !== undefined) return out;
-  out = `{"kind":"TokenReview","apiVersion":"${group}/v1","metadata":${metadataJson(body.metadata)},"spec":{"token":${jsonString(token)}`;
+function echoJson(body: KObject, token: string): string {
+  const audiences = (body.spec as { audiences?: string[] | null }).audiences;
+  let out = `{"kind":"TokenReview","apiVersion":"${group}/v1","metadata":${metadataJson(body.metadata)},"spec":{"token":${jsonString(token)}`;
   if (audiences?.length) out += `,"audiences":${JSON.stringify(audiences)}`;
-  out += '},"status":';
-  if (Object.isFrozen(body)) echoes.set(body, out);
-  return out;
+  return `${out}},"status":`;
+}
+
+interface Answered {
+  user: UserInfo;
+  audiences: string[];
+  bytes: Buffer;
+}
+
+// A frozen body is one the API server's body memo hands out for every repeat of the same review, and a frozen user
+// one an authenticator's cache hands out for every review of the same token: while both stay the same (and the
+// audiences the token is good for), so does the answer, kept here as the bytes to send.
+const answered = new WeakMap<KObject, Answered>();
+
+function answer(body: KObject, token: string, r: TokenResult): string | Buffer {
+  const shared = Object.isFrozen(body) && Object.isFrozen(r.user);
+  const last = shared ? answered.get(body) : undefined;
+  if (last !== undefined && last.user === r.user && sameStrings(last.audiences, r.audiences)) return last.bytes;
+  let status = `{"authenticated":true,"user":${userJsonOf(r.user)}`;
+  status += r.audiences.length ? `,"audiences":${JSON.stringify(r.audiences)}}` : '}';
+  const text = `${echoJson(body, token)}${status}}`;
+  if (!shared) return text;
+  const bytes = keptUtf8(text);
+  answered.set(body, { user: r.user, audiences: [...r.audiences], bytes });
+  return bytes;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function selfSubjectReviewResources(now: () => number = Date.now): ResourceDef[] {

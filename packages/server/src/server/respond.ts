@@ -7,14 +7,22 @@ import type { Negotiated } from './negotiate.js';
 
 export type AnyResponse = ServerResponse | Http2ServerResponse;
 
-export function serialize(body: unknown, neg: Negotiated | undefined): string {
+/**
+ * The response text of `body`: an object, JSON text, or JSON already encoded as UTF-8 bytes (a `Uint8Array`, sent as
+ * it is unless the client asked for YAML or pretty JSON).
+ */
+export function serialize(body: unknown, neg: Negotiated | undefined): string | Uint8Array {
+  if (body instanceof Uint8Array) {
+    if (neg?.kind !== 'yaml' && !neg?.pretty) return body;
+    body = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  }
   if (neg?.kind === 'yaml')
     return yaml().stringify(typeof body === 'string' ? JSON.parse(body) : body, { lineWidth: 0 });
   if (typeof body === 'string') return neg?.pretty ? JSON.stringify(JSON.parse(body), null, 2) + '\n' : body;
   return neg?.pretty ? JSON.stringify(body, null, 2) + '\n' : JSON.stringify(body);
 }
 
-/** Sends a body that is an object or pre-serialized JSON text. */
+/** Sends a body that is an object or pre-serialized JSON (text or UTF-8 bytes). */
 export function send(
   res: AnyResponse,
   code: number,
@@ -25,7 +33,7 @@ export function send(
   const text = serialize(body, neg);
   const h: Record<string, string | string[] | number> = {
     'Content-Type': neg?.contentType ?? 'application/json',
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Length': typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength,
   };
   // A spread of even an empty object is a slow runtime call on this path, taken by every response.
   for (const k in headers) h[k] = headers[k]!;
