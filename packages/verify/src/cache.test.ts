@@ -127,6 +127,23 @@ describe('FrontedLruCache (hashed LRU + token-keyed front)', () => {
     assert.equal(none.frontSize, 0);
     assert.throws(() => new FrontedLruCache<number>(1, -1), RangeError);
   });
+
+  it('indexes long keys by their tail, and answers only for the whole key', () => {
+    const cache = new FrontedLruCache<string>(10, 10, fakeClock(0));
+    const tail = 's'.repeat(64);
+    const a = `a${'x'.repeat(200)}${tail}`;
+    const b = `b${'x'.repeat(200)}${tail}`; // same last 64 characters, another token
+    cache.set('ka', a, AUD, 'A', 100);
+    assert.equal(cache.peek(a, AUD), 'A');
+    assert.equal(cache.peek(`${a.slice(0, 100)}${a.slice(100)}`, AUD), 'A', 'an equal key built anew');
+    assert.equal(cache.peek(b, AUD), undefined, 'a shared tail is not a hit');
+    cache.set('kb', b, AUD, 'B', 100);
+    assert.equal(cache.peek(b, AUD), 'B');
+    assert.equal(cache.peek(a, AUD), undefined, 'b took the front slot; a is still in the LRU');
+    assert.equal(cache.get('ka', a), 'A');
+    assert.equal(cache.peek(a, AUD), 'A');
+    assert.equal(cache.frontSize, 1);
+  });
 });
 
 describe('SingleFlight', () => {

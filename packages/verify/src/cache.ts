@@ -63,6 +63,8 @@ export class TtlLruCache<V> {
 
 interface FrontedEntry<V> {
   readonly value: V;
+  /** The front key it is indexed under in full (the front Map holds only its tail, see `frontSlot`). */
+  frontKey: string | undefined;
   readonly expiresAt: number;
   /** What else the lookup must match (TokenReviewer: the audiences), frozen. */
   readonly qualifiers: readonly string[];
@@ -103,10 +105,11 @@ export class FrontedLruCache<V> {
 
   /** Front lookup (no hashing): the live value cached under `frontKey` for these `qualifiers`. */
   peek(frontKey: string, qualifiers: readonly string[]): V | undefined {
-    const entry = this.front.get(frontKey);
-    if (entry === undefined) return undefined;
+    const slot = frontSlot(frontKey);
+    const entry = this.front.get(slot);
+    if (entry === undefined || entry.frontKey !== frontKey) return undefined;
     if (!entry.live || entry.expiresAt <= this.now()) {
-      this.front.delete(frontKey);
+      this.front.delete(slot);
       return undefined;
     }
     if (entry.qualifiers !== qualifiers && !sameStrings(entry.qualifiers, qualifiers)) return undefined;
@@ -140,6 +143,7 @@ export class FrontedLruCache<V> {
     }
     const entry: FrontedEntry<V> = {
       value,
+      frontKey: undefined,
       expiresAt: this.now() + ttlMs,
       qualifiers: Object.isFrozen(qualifiers) ? qualifiers : Object.freeze([...qualifiers]),
       live: true,
@@ -184,10 +188,22 @@ export class FrontedLruCache<V> {
 
   private index(frontKey: string | undefined, entry: FrontedEntry<V>): void {
     if (this.maxFrontEntries === 0 || frontKey === undefined) return;
-    this.front.delete(frontKey);
-    this.front.set(frontKey, entry);
+    const slot = frontSlot(frontKey);
+    entry.frontKey = frontKey;
+    this.front.delete(slot);
+    this.front.set(slot, entry);
     if (this.front.size > this.maxFrontEntries) this.front.delete(this.front.keys().next().value as string);
   }
+}
+
+/**
+ * Where a front key is indexed: long keys by their last 64 characters. A bearer token arrives as a new string on
+ * every request, and hashing all of a kilobyte JWT costs more than the rest of a cache hit; its tail is the
+ * signature, which tells tokens apart. The entry keeps the whole key, and a hit must equal it: two keys that share a
+ * tail only take each other's front slot (the LRU still answers both).
+ */
+function frontSlot(key: string): string {
+  return key.length > 128 ? key.slice(-64) : key;
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
