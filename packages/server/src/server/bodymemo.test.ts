@@ -60,3 +60,19 @@ test('BodyMemo: bounded by total characters (oldest out first); oversized texts 
   assert.equal(d.calls(), 8);
   assert.equal(Object.isFrozen(r1.obj), false);
 });
+
+test("BodyMemo: long texts that share a tail are told apart (and take each other's place)", () => {
+  const m = new BodyMemo();
+  const d = decoder();
+  const owner = {};
+  const tail = `"${'s'.repeat(200)}"}`;
+  const a = `{"a":"${'x'.repeat(600)}","t":${tail}`;
+  const b = `{"b":"${'x'.repeat(600)}","t":${tail}`;
+  assert.equal((m.get(owner, a, d.decode(a)).obj as { a?: string }).a?.length, 600);
+  assert.equal((m.get(owner, b, d.decode(b)).obj as { b?: string }).b?.length, 600);
+  assert.equal(m.size, 1);
+  m.get(owner, b, d.decode(b));
+  assert.equal(d.calls(), 2);
+  assert.ok('a' in m.get(owner, a, d.decode(a)).obj);
+  assert.equal(d.calls(), 3);
+});

@@ -6,6 +6,7 @@
 import type { KObject } from '../api/types.js';
 
 interface Kept {
+  text: string;
   /** Which resource the text was decoded as (the same bytes may be posted to two endpoints). */
   owner: object;
   obj: KObject;
@@ -33,19 +34,20 @@ export class BodyMemo {
 
   /** The decoded `text` for `owner`, from `decode` once, then from memory while it is kept. */
   get(owner: object, text: string, decode: (warnings: string[]) => KObject): Decoded {
-    const hit = this.kept.get(text);
-    if (hit !== undefined && hit.owner === owner) return hit;
+    const slot = slotOf(text);
+    const hit = this.kept.get(slot);
+    if (hit !== undefined && hit.owner === owner && hit.text === text) return hit;
     const warnings: string[] = [];
     const obj = decode(warnings);
     if (text.length > this.maxText) return { obj, warnings };
-    const entry: Kept = { owner, obj: deepFreeze(obj), warnings: Object.freeze(warnings) };
-    if (hit !== undefined) this.chars -= text.length;
-    this.kept.set(text, entry);
+    const entry: Kept = { text, owner, obj: deepFreeze(obj), warnings: Object.freeze(warnings) };
+    if (hit !== undefined) this.chars -= hit.text.length;
+    this.kept.set(slot, entry);
     this.chars += text.length;
-    for (const k of this.kept.keys()) {
+    for (const [k, e] of this.kept) {
       if (this.chars <= this.budget) break;
       this.kept.delete(k);
-      this.chars -= k.length;
+      this.chars -= e.text.length;
     }
     return entry;
   }
@@ -53,6 +55,15 @@ export class BodyMemo {
   get size(): number {
     return this.kept.size;
   }
+}
+
+/**
+ * Where a text is kept: a long one by its last 96 characters. Every request brings a new string, and hashing all of
+ * a kilobyte review as a Map key costs more than the rest of a hit; a TokenReview's tail is its token's signature.
+ * A hit must equal the whole text, and two texts that share a tail take each other's place.
+ */
+function slotOf(text: string): string {
+  return text.length > 512 ? text.slice(-96) : text;
 }
 
 function deepFreeze<T>(v: T): T {
