@@ -155,6 +155,25 @@ describe('AccessReviewer', () => {
     assert.equal(api.count(SARS), 8);
   });
 
+  it('cached(): the live answer of the front without a request, else undefined', async () => {
+    const clock = fakeClock();
+    const access = new AccessReviewer({ connection: conn, now: clock });
+    const frozen: UserInfo = Object.freeze({
+      username: 'u',
+      uid: '',
+      groups: Object.freeze(['g']) as string[],
+      extra: Object.freeze({}),
+    });
+    const allow = { resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'team-a' } } as const;
+    assert.equal(access.cached(frozen, allow), undefined);
+    const first = await access.check(frozen, allow);
+    assert.equal(access.cached(frozen, allow), first);
+    assert.equal(access.cached({ ...frozen, groups: ['g'] }, allow), undefined, 'a mutable subject never');
+    clock.advance(300_000);
+    assert.equal(access.cached(frozen, allow), undefined, 'expired');
+    assert.equal(api.count(SARS), 1);
+  });
+
   it('never indexes a subject that can change by its identity', async () => {
     const access = new AccessReviewer({ connection: conn });
     const mutable = { username: 'mutable', groups: ['g'] };

@@ -128,6 +128,15 @@ export class AccessReviewer {
   }
 
   /**
+   * The cached answer for this user and these attributes, if the fast index of the cache holds a live one; no
+   * request is made. For callers that want to skip a promise on the hot path and call {@link check} on `undefined`.
+   */
+  cached(user: Subject, attributes: AccessAttributes): AccessReviewResult | undefined {
+    const frontKey = this.frontKey(user, attributes);
+    return frontKey === undefined ? undefined : this.cache.peek(frontKey, NO_QUALIFIERS);
+  }
+
+  /**
    * Reviews access (from cache when possible).
    *
    * @throws TypeError when `attributes` has both or neither kind of attributes, or the user is empty.

@@ -31,6 +31,21 @@ describe('TokenReviewer', () => {
     api.requests.length = 0;
   });
 
+  it('cached(): the live cached result without a request, else undefined', async () => {
+    api.tokens.set('tok-c', { user: saUser('team-a', 'builder'), audiences: ['aud-c'] });
+    const clock = fakeClock();
+    const reviewer = new TokenReviewer({ connection: conn, audiences: ['aud-c'], now: clock });
+    assert.equal(reviewer.cached('tok-c'), undefined);
+    const result = await reviewer.review('tok-c');
+    assert.equal(result.authenticated, true);
+    assert.equal(reviewer.cached('tok-c'), result);
+    assert.equal(reviewer.cached('tok-c', ['other']), undefined, 'other audiences');
+    assert.equal(reviewer.cached('tok-d'), undefined);
+    clock.advance(120_000);
+    assert.equal(reviewer.cached('tok-c'), undefined, 'expired');
+    assert.equal(api.count(REVIEWS), 1);
+  });
+
   it('returns the status as the API answers it and sends spec.audiences', async () => {
     api.tokens.set('tok-a', {
       user: { ...saUser('team-a', 'builder'), extra: { 'authentication.kubernetes.io/pod-name': ['web-0'] } },

@@ -120,6 +120,15 @@ export class TokenReviewer implements Authenticator {
   }
 
   /**
+   * The cached result for `token` (and `audiences`, default the reviewer's), if the fast index of the cache holds a
+   * live one; no request is made. For callers that want to skip a promise on the hot path and call {@link review} on
+   * `undefined`.
+   */
+  cached(token: string, audiences: readonly string[] = this.audiences): TokenReviewResult | undefined {
+    return this.cache.peek(token, audiences);
+  }
+
+  /**
    * Reviews `token` (from cache when possible).
    *
    * @throws {@link ReviewError} when the API server gives no usable answer. Rejects with `signal.reason` when

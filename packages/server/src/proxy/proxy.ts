@@ -21,8 +21,10 @@ import {
   unavailableResponse,
   verbForMethod,
   type AccessAttributes,
+  type AccessReviewResult,
   type ErrorResponse,
   type KubeConnection,
+  type TokenReviewResult,
   type UserInfo,
 } from '@kubeauth/verify';
 import {
@@ -87,6 +89,7 @@ class LazyAbort {
 }
 
 type Decision = { ok: true; user: UserInfo | undefined } | { ok: false; response: ErrorResponse };
+type Admission = { ok: true; user: UserInfo | undefined } | { ok: false; response: Answer };
 
 /** A complete answer the proxy sends itself instead of the upstream's. */
 interface Answer {
@@ -184,23 +187,39 @@ export function createProxy(o: ProxyOptions) {
     return statics.some((s) => staticMatches(s, user, attrs));
   }
 
-  async function decide(req: IncomingMessage, path: string, signal: LazyAbort): Promise<Decision> {
+  /**
+   * Authentication then authorization. Answered from the reviewers' caches, as most requests are, it is a plain value
+   * (no promise and no turn of the microtask queue on the hot path); a review that has to ask the API server makes it
+   * a promise.
+   */
+  function decide(req: IncomingMessage, path: string, signal: LazyAbort): Decision | Promise<Decision> {
     const method = (req.method ?? 'GET').toUpperCase();
     // 1. x509 client certificate (verified against --client-ca-file), as kube-apiserver's x509 authenticator.
-    let user = o.clientCa ? certificateUser(req.socket as TLSSocket) : undefined;
+    const certified = o.clientCa ? certificateUser(req.socket as TLSSocket) : undefined;
+    if (certified) return authorize(req, method, path, certified, signal);
     // 2. Bearer token → TokenReview.
-    if (!user) {
-      const credentials = parseAuthorization(req.headers.authorization);
-      if (credentials.kind === 'none') return { ok: false, response: unauthorizedResponse('kubernetes', false) };
-      if (credentials.kind === 'invalid') return { ok: false, response: unauthorizedResponse('kubernetes', true) };
-      try {
-        const result = await tokens.review(credentials.token, signal);
-        if (!result.authenticated) return { ok: false, response: unauthorizedResponse('kubernetes', true) };
-        user = result.user;
-      } catch (err) {
-        return { ok: false, response: failure(err, `TokenReview for ${method} ${path} failed`, signal) };
-      }
-    }
+    const credentials = parseAuthorization(req.headers.authorization);
+    if (credentials.kind === 'none') return { ok: false, response: unauthorizedResponse('kubernetes', false) };
+    if (credentials.kind === 'invalid') return { ok: false, response: unauthorizedResponse('kubernetes', true) };
+    const authenticated = (result: TokenReviewResult): Decision | Promise<Decision> =>
+      result.authenticated
+        ? authorize(req, method, path, result.user, signal)
+        : { ok: false, response: unauthorizedResponse('kubernetes', true) };
+    const hit = tokens.cached(credentials.token);
+    if (hit !== undefined) return authenticated(hit);
+    return tokens.review(credentials.token, signal).then(authenticated, (err: unknown) => ({
+      ok: false,
+      response: failure(err, `TokenReview for ${method} ${path} failed`, signal),
+    }));
+  }
+
+  function authorize(
+    req: IncomingMessage,
+    method: string,
+    path: string,
+    user: UserInfo,
+    signal: LazyAbort,
+  ): Decision | Promise<Decision> {
     const all = attributesFor(req, method, path);
     if (all.length === 0) {
       // A rewrite without values: nothing can be allowed (kube-rbac-proxy's message).
@@ -211,23 +230,38 @@ export function createProxy(o: ProxyOptions) {
       );
       return { ok: false, response: forbiddenResponse(message, undefined) };
     }
-    try {
-      for (const attrs of all) {
+    return authorizeFrom(all, 0);
+
+    /** Every attribute set from `i` on must be allowed. */
+    function authorizeFrom(all: AccessAttributes[], i: number): Decision | Promise<Decision> {
+      for (; i < all.length; i++) {
+        const attrs = all[i]!;
         if (staticAllows(user, attrs)) continue;
-        const result = await access.check(user, attrs, signal);
-        if (result.allowed) continue;
-        const reason = result.reason ?? result.evaluationError;
-        return {
-          ok: false,
-          response: forbiddenResponse(
-            forbiddenMessage(user.username, attrs, reason),
-            attrs.resourceAttributes ? attrs : undefined,
-          ),
-        };
+        const hit = access.cached(user, attrs);
+        if (hit === undefined) {
+          const next = i + 1;
+          return access.check(user, attrs, signal).then(
+            (result) => (result.allowed ? authorizeFrom(all, next) : denied(attrs, result)),
+            (err: unknown) => ({
+              ok: false as const,
+              response: failure(err, `SubjectAccessReview for ${method} ${path} failed`, signal),
+            }),
+          );
+        }
+        if (!hit.allowed) return denied(attrs, hit);
       }
       return { ok: true, user };
-    } catch (err) {
-      return { ok: false, response: failure(err, `SubjectAccessReview for ${method} ${path} failed`, signal) };
+    }
+
+    function denied(attrs: AccessAttributes, result: AccessReviewResult): Decision {
+      const reason = result.reason ?? result.evaluationError;
+      return {
+        ok: false,
+        response: forbiddenResponse(
+          forbiddenMessage(user.username, attrs, reason),
+          attrs.resourceAttributes ? attrs : undefined,
+        ),
+      };
     }
   }
 
@@ -238,10 +272,7 @@ export function createProxy(o: ProxyOptions) {
   }
 
   /** Routing and auth shared by plain requests and upgrades; undefined user = ignored path. */
-  async function admit(
-    req: IncomingMessage,
-    signal: LazyAbort,
-  ): Promise<{ ok: true; user: UserInfo | undefined } | { ok: false; response: Answer }> {
+  function admit(req: IncomingMessage, signal: LazyAbort): Admission | Promise<Admission> {
     const path = pathOf(req.url);
     if (allow.length && !allow.some((re) => re.test(path))) return { ok: false, response: NOT_FOUND };
     if (ignore.some((re) => re.test(path))) return { ok: true, user: undefined };
@@ -351,7 +382,7 @@ export function createProxy(o: ProxyOptions) {
     }
   }
 
-  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function onRequest(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     const abort = new LazyAbort();
     const relay = new Relay(req, res);
     // 'close' also ends every completed response: only an unfinished one is an abort.
@@ -360,7 +391,12 @@ export function createProxy(o: ProxyOptions) {
       abort.abort();
       relay.exchange?.abort();
     });
-    const admitted = await admit(req, abort);
+    const admitted = admit(req, abort);
+    if (admitted instanceof Promise) return admitted.then((a) => forward(req, res, relay, a));
+    forward(req, res, relay, admitted);
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse, relay: Relay, admitted: Admission): void {
     if (!admitted.ok) return sendError(res, admitted.response);
     if (res.destroyed) return; // the client went away while we were deciding
     const headers = upstreamHeaders(req, admitted.user, false);
@@ -415,11 +451,16 @@ export function createProxy(o: ProxyOptions) {
     ...(o.clientCa ? { ca: o.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    onRequest(req, res).catch((err: unknown) => {
+    const failed = (err: unknown) => {
       onError(err, 'proxy request failed');
       if (!res.headersSent) sendError(res, internalErrorResponse());
       else res.destroy();
-    });
+    };
+    try {
+      onRequest(req, res)?.catch(failed);
+    } catch (err) {
+      failed(err);
+    }
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     onUpgrade(req, socket, head).catch((err: unknown) => {
