@@ -175,8 +175,16 @@ test('exact messages', async () => {
     reason: 'Unauthorized',
     code: 401,
   });
+  // `Bearer  <token>` (two spaces) carries an empty token: no credential, and kube-apiserver's warning.
+  r = await call(s, '/api/v1/namespaces/default/pods', { anonymous: true, headers: { Authorization: 'Bearer  x' } });
+  assert.equal(r.status, 403);
+  assert.equal(
+    r.headers['warning'],
+    '299 - "the provided Authorization header contains extra space before the bearer token, and is ignored"',
+  );
   r = await call(s, '/api/v1/namespaces/default/pods', { anonymous: true });
   assert.equal(r.status, 403);
+  assert.equal(r.headers['warning'], undefined);
   assert.equal(
     r.json.message,
     'pods is forbidden: User "system:anonymous" cannot list resource "pods" in API group "" in the namespace "default"',

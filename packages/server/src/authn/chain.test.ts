@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Authenticator, bearerToken } from './chain.js';
+import { Authenticator, bearerToken, extraSpaceBeforeTokenWarning } from './chain.js';
 import type { TokenAuthenticator } from './types.js';
 
 test('bearerToken: reads the header as kube bearertoken does (trim, split on single spaces)', () => {
@@ -34,9 +34,22 @@ test('authenticateRequest: a bearer header the parser rejects is no credential (
   });
   const ok = chain.authenticateRequest({ authorization: 'Bearer good' }, undefined);
   assert.ok('user' in ok && ok.user.username === 'u' && ok.user.groups.includes('system:authenticated'));
+  // kube-apiserver warns about the extra space (and the request goes on without a credential).
   const anon = chain.authenticateRequest({ authorization: 'Bearer  good' }, undefined);
   assert.ok('user' in anon && anon.anonymous === true);
+  assert.deepEqual(anon.warnings, [extraSpaceBeforeTokenWarning]);
   const bad = chain.authenticateRequest({ authorization: 'Bearer nope' }, undefined);
-  assert.deepEqual(bad, { error: 'invalid bearer token' });
+  assert.deepEqual(bad, { error: 'invalid bearer token', warnings: [] });
   assert.deepEqual(seen, ['good', 'nope']);
+  const closed = new Authenticator({
+    tokenAuthenticators: [tokens],
+    apiAudiences: [],
+    anonymous: false,
+    clientCertificates: false,
+  });
+  assert.deepEqual(closed.authenticateRequest({ authorization: ' bearer  good ' }, undefined), {
+    none: true,
+    warnings: [extraSpaceBeforeTokenWarning],
+  });
+  assert.deepEqual(closed.authenticateRequest({ authorization: 'Basic  x' }, undefined), { none: true, warnings: [] });
 });

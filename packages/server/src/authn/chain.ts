@@ -18,7 +18,13 @@ export interface AuthnOptions {
 }
 
 export type AuthnResult =
-  { user: UserInfo; warnings: string[]; anonymous?: boolean } | { error: string } | { none: true };
+  | { user: UserInfo; warnings: string[]; anonymous?: boolean }
+  | { error: string; warnings?: string[] }
+  | { none: true; warnings?: string[] };
+
+/** kube's bearertoken authenticator's warning for `Bearer  <token>`, whose token it takes as empty (no credential). */
+export const extraSpaceBeforeTokenWarning =
+  'the provided Authorization header contains extra space before the bearer token, and is ignored';
 
 export const anonymousUser: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
 
@@ -82,6 +88,7 @@ export class Authenticator {
     const auth = headers['authorization'];
     const authz = Array.isArray(auth) ? auth[0] : auth;
     let sawCredential = errs.length > 0;
+    let warnings: string[] = [];
     if (authz) {
       const token = bearerToken(authz);
       if (token) {
@@ -89,21 +96,21 @@ export class Authenticator {
         const r = this.authenticateToken(token, this.o.apiAudiences);
         if ('user' in r) return { user: r.user, warnings: r.warnings ?? [] };
         errs.push(r.error);
-      }
+      } else if (extraSpaceBeforeToken(authz)) warnings = [extraSpaceBeforeTokenWarning];
     }
     if (!sawCredential) {
       const proto = headers['sec-websocket-protocol'];
       const token = websocketToken(Array.isArray(proto) ? proto.join(',') : proto);
       if (token) {
         const r = this.authenticateToken(token, this.o.apiAudiences);
-        if ('user' in r) return { user: r.user, warnings: r.warnings ?? [] };
+        if ('user' in r) return { user: r.user, warnings: [...warnings, ...(r.warnings ?? [])] };
         errs.push(r.error);
       }
     }
-    if (errs.length) return { error: aggregate(errs) };
+    if (errs.length) return { error: aggregate(errs), warnings };
     if (this.o.anonymous && (!this.o.anonymousPaths?.length || this.o.anonymousPaths.includes(path)))
-      return { user: anonymousUser, warnings: [], anonymous: true };
-    return { none: true };
+      return { user: anonymousUser, warnings, anonymous: true };
+    return { none: true, warnings };
   }
 
   /** x509 identity per TLS connection: the peer certificate cannot change within one, so keep-alive and h2
@@ -159,6 +166,12 @@ export function bearerToken(header: string): string | undefined {
   if (auth.length < 8 || auth.charCodeAt(6) !== 32 || auth.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
   const end = auth.indexOf(' ', 7);
   return (end < 0 ? auth.slice(7) : auth.slice(7, end)) || undefined;
+}
+
+/** `Bearer  x`: split on single spaces, the header's second part is empty and a third follows. */
+function extraSpaceBeforeToken(header: string): boolean {
+  const auth = header.trim();
+  return auth.charCodeAt(6) === 32 && auth.charCodeAt(7) === 32 && auth.slice(0, 6).toLowerCase() === 'bearer';
 }
 
 /** `base64url.bearer.authorization.k8s.io.<token>` among other subprotocols (kube's websocket authenticator). */

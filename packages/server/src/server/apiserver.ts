@@ -115,7 +115,12 @@ export class ApiServer {
     const authn = this.d.authenticator.authenticateRequest(req.headers, req.socket, path);
     if ('error' in authn || 'none' in authn) {
       if ('error' in authn) this.d.logger.info('Unable to authenticate the request', { err: authn.error, path });
-      return sendStatus(res, errors.unauthorized(), { kind: 'json', contentType: 'application/json', pretty }, []);
+      return sendStatus(
+        res,
+        errors.unauthorized(),
+        { kind: 'json', contentType: 'application/json', pretty },
+        authn.warnings ?? [],
+      );
     }
     const warnings = [...authn.warnings];
     let user = authn.user;
