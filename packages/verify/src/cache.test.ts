@@ -128,11 +128,11 @@ describe('FrontedLruCache (hashed LRU + token-keyed front)', () => {
     assert.throws(() => new FrontedLruCache<number>(1, -1), RangeError);
   });
 
-  it('indexes long keys by their tail, and answers only for the whole key', () => {
+  it('indexes long keys by length and tail, and answers only for the whole key', () => {
     const cache = new FrontedLruCache<string>(10, 10, fakeClock(0));
     const tail = 's'.repeat(64);
     const a = `a${'x'.repeat(200)}${tail}`;
-    const b = `b${'x'.repeat(200)}${tail}`; // same last 64 characters, another token
+    const b = `b${'x'.repeat(200)}${tail}`; // same length and tail: the same front slot, another token
     cache.set('ka', a, AUD, 'A', 100);
     assert.equal(cache.peek(a, AUD), 'A');
     assert.equal(cache.peek(`${a.slice(0, 100)}${a.slice(100)}`, AUD), 'A', 'an equal key built anew');

@@ -63,7 +63,7 @@ export class TtlLruCache<V> {
 
 interface FrontedEntry<V> {
   readonly value: V;
-  /** The front key it is indexed under in full (the front Map holds only its tail, see `frontSlot`). */
+  /** The front key it is indexed under, in full (the front Map indexes long keys by a number, see `frontSlot`). */
   frontKey: string | undefined;
   readonly expiresAt: number;
   /** What else the lookup must match (TokenReviewer: the audiences), frozen. */
@@ -92,7 +92,7 @@ interface FrontedEntry<V> {
  */
 export class FrontedLruCache<V> {
   private readonly lru = new Map<string, FrontedEntry<V>>();
-  private readonly front = new Map<string, FrontedEntry<V>>();
+  private readonly front = new Map<string | number, FrontedEntry<V>>();
 
   constructor(
     private readonly maxEntries: number,
@@ -192,18 +192,22 @@ export class FrontedLruCache<V> {
     entry.frontKey = frontKey;
     this.front.delete(slot);
     this.front.set(slot, entry);
-    if (this.front.size > this.maxFrontEntries) this.front.delete(this.front.keys().next().value as string);
+    if (this.front.size > this.maxFrontEntries) this.front.delete(this.front.keys().next().value!);
   }
 }
 
 /**
- * Where a front key is indexed: long keys by their last 64 characters. A bearer token arrives as a new string on
- * every request, and hashing all of a kilobyte JWT costs more than the rest of a cache hit; its tail is the
- * signature, which tells tokens apart. The entry keeps the whole key, and a hit must equal it: two keys that share a
- * tail only take each other's front slot (the LRU still answers both).
+ * Where a front key is indexed: a long key by a number mixed from its length and its last 16 characters. A bearer
+ * token arrives as a new string on every request, and hashing all of a kilobyte JWT as a Map key costs more than the
+ * rest of a cache hit; its tail is the signature, which tells tokens apart. The entry keeps the whole key, and a hit
+ * must equal it: two keys that land in one slot only take it from each other (the LRU still answers both).
  */
-function frontSlot(key: string): string {
-  return key.length > 128 ? key.slice(-64) : key;
+function frontSlot(key: string): string | number {
+  const n = key.length;
+  if (n <= 128) return key;
+  let h = n;
+  for (let i = n - 16; i < n; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+  return h;
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {
