@@ -59,11 +59,20 @@ function policy(crbCount, rbCount, nsCount, roleCount) {
   return objs;
 }
 
+/** The synthetic policy for `bindings` ClusterRoleBindings (and as many RoleBindings), as rbacBench loads it. */
+export function syntheticPolicy(bindings) {
+  const { nsCount, roleCount } = policySize(bindings);
+  return policy(bindings, bindings, nsCount, roleCount);
+}
+
+function policySize(bindings) {
+  return { nsCount: Math.min(1000, Math.max(10, bindings / 10)), roleCount: Math.max(50, bindings / 2) };
+}
+
 export async function rbacBench({ bindings, samples }) {
   const { RbacIndex } = await import(path.join(ROOT, 'packages/server/dist/authz/rbac/index.js'));
   const { RbacAuthorizer } = await import(path.join(ROOT, 'packages/server/dist/authz/rbac/authorizer.js'));
-  const nsCount = Math.min(1000, Math.max(10, bindings / 10));
-  const roleCount = Math.max(50, bindings / 2);
+  const { nsCount, roleCount } = policySize(bindings);
   const idx = new RbacIndex();
   const t0 = performance.now();
   idx.load(policy(bindings, bindings, nsCount, roleCount));
