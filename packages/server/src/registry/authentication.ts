@@ -57,7 +57,7 @@ export function tokenReviewResource(authn: Authenticator): ResourceDef {
     resource: 'tokenreviews',
     kind: 'TokenReview',
     schemaPackage: `${pkg}.v1`,
-    create: async (_ctx, body: KObject) => {
+    create: (_ctx, body: KObject) => {
       const spec = (body.spec ?? {}) as { token?: string; audiences?: string[] | null };
       if (!spec.token) throw errors.badRequest(`token is required for TokenReview in ${group}`);
       const audiences = spec.audiences ?? [];
@@ -119,7 +119,7 @@ export function selfSubjectReviewResources(now: () => number = Date.now): Resour
       resource: 'selfsubjectreviews',
       kind: 'SelfSubjectReview',
       schemaPackage: `${pkg}.${version}`,
-      create: async (ctx) => [
+      create: (ctx) => [
         201,
         {
           kind: 'SelfSubjectReview',

@@ -27,18 +27,18 @@ export function authorizationResources(a: Authorization): ResourceDef[] {
     review(
       'localsubjectaccessreviews',
       'LocalSubjectAccessReview',
-      async (ctx, body) => [201, localSubjectAccessReviewJson(body, ctx.info.namespace, a.authorizer)],
+      (ctx, body) => [201, localSubjectAccessReviewJson(body, ctx.info.namespace, a.authorizer)],
       true,
     ),
-    review('selfsubjectaccessreviews', 'SelfSubjectAccessReview', async (ctx, body) => [
+    review('selfsubjectaccessreviews', 'SelfSubjectAccessReview', (ctx, body) => [
       201,
       selfSubjectAccessReviewJson(body, ctx.user, a.authorizer),
     ]),
-    review('selfsubjectrulesreviews', 'SelfSubjectRulesReview', async (ctx, body) => [
+    review('selfsubjectrulesreviews', 'SelfSubjectRulesReview', (ctx, body) => [
       201,
       selfSubjectRulesReview(body, ctx.user, a.authorizer),
     ]),
-    review('subjectaccessreviews', 'SubjectAccessReview', async (_ctx, body) => [
+    review('subjectaccessreviews', 'SubjectAccessReview', (_ctx, body) => [
       201,
       subjectAccessReviewJson(body, a.authorizer),
     ]),

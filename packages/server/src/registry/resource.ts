@@ -39,7 +39,8 @@ export interface ResourceDef {
   /** PUT on a missing object creates it (RBAC types). */
   allowCreateOnUpdate: boolean;
   /** Create-only resources that are not stored (reviews): returns [code, body]. */
-  virtualCreate?: (ctx: HandlerContext, body: KObject) => Promise<[number, unknown]>;
+  /** A review (not stored): its answer, synchronously when it needs no I/O (no promise per request). */
+  virtualCreate?: (ctx: HandlerContext, body: KObject) => [number, unknown] | Promise<[number, unknown]>;
   /** Extra checks after validation, before storage (e.g. RBAC escalation). */
   beforeWrite?: (ctx: HandlerContext, obj: KObject, old: KObject | undefined) => void;
   /** Graceful deletion: return true to mark deleted instead of removing (beyond finalizers). */

@@ -178,10 +178,26 @@ export class ApiServer {
         ctx.body = await readBody(req);
         ctx.contentType = req.headers['content-type'];
       }
-      await this.dispatch(req, res, def, ctx, neg);
+      // Reviews are answered without the async dispatcher: no promise per request when the handler needs none.
+      if (def.virtualCreate && !info.subresource) {
+        const pending = this.review(res, def, ctx, neg);
+        if (pending) await pending;
+      } else await this.dispatch(req, res, def, ctx, neg);
     } catch (e) {
       this.fail(res, e, neg, warnings);
     }
+  }
+
+  /** POST to a review resource (TokenReview, the access reviews, SelfSubjectReview): a promise only if its handler is async. */
+  private review(res: Res, def: ResourceDef, ctx: HandlerContext, neg: Negotiated): void | Promise<void> {
+    const { info } = ctx;
+    if (info.verb !== 'create')
+      throw errors.methodNotSupported({ group: def.group, resource: def.resource }, info.verb);
+    if (info.namespace && !def.namespaced)
+      throw errors.badRequest(`namespace is not allowed on this type: ${info.namespace}`);
+    const out = def.virtualCreate!(ctx, this.decodeReview(def, ctx));
+    if (out instanceof Promise) return out.then(([code, body]) => this.respond(res, code, body, neg, ctx));
+    this.respond(res, out[0], out[1], neg, ctx);
   }
 
   /**
@@ -237,15 +253,7 @@ export class ApiServer {
       const [code, body] = await sub.handle!(ctx, def);
       return this.respond(res, code, body, neg, ctx);
     }
-    if (def.virtualCreate) {
-      if (info.verb !== 'create')
-        throw errors.methodNotSupported({ group: def.group, resource: def.resource }, info.verb);
-      if (info.namespace && !def.namespaced)
-        throw errors.badRequest(`namespace is not allowed on this type: ${info.namespace}`);
-      const obj = this.decodeReview(def, ctx);
-      const [code, body] = await def.virtualCreate(ctx, obj);
-      return this.respond(res, code, body, neg, ctx);
-    }
+    if (def.virtualCreate) return this.review(res, def, ctx, neg);
     if (!def.verbs.includes(info.verb) && !(info.verb === 'delete' && def.verbs.includes('delete')))
       throw errors.restfulMethodNotAllowed();
     switch (info.verb) {
