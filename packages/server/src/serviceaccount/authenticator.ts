@@ -189,14 +189,19 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     const allowed = d.kind === 'legacy' ? d.pub.iss === legacyIssuer : this.boundIssuers.has(d.pub.iss);
     if (!allowed) return { error: `token issuer ${goQuote(d.pub.iss)} is invalid` };
 
-    const annotations: Record<string, string> = {};
+    let annotations: Record<string, string> | undefined;
     let tokenAuds: readonly string[] = d.pub.aud;
     if (tokenAuds.length === 0) {
-      annotations['authentication.k8s.io/legacy-token'] = d.pub.sub;
+      annotations = { 'authentication.k8s.io/legacy-token': d.pub.sub };
       tokenAuds = this.implicitAuds;
     }
-    const have = new Set(tokenAuds);
-    const auds = requested.filter((a) => have.has(a));
+    // A token names an audience or two: a scan beats building a Set per review (a Set past a few, so that hostile
+    // lists of thousands on both sides stay linear).
+    let auds: string[];
+    if (tokenAuds.length > 8) {
+      const have = new Set(tokenAuds);
+      auds = requested.filter((a) => have.has(a));
+    } else auds = requested.filter((a) => tokenAuds.includes(a));
     if (auds.length === 0 && this.implicitAuds.length !== 0)
       return {
         error: `token audiences ${quoteList(tokenAuds)} is invalid for the target audiences ${quoteList(requested)}`,
@@ -210,7 +215,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
         user: (d.user ??= freezeUser(userInfoFor(r.info))),
         audiences: auds,
         warnings: [],
-        annotations: { ...annotations, ...r.annotations },
+        annotations: annotations ? { ...annotations, ...r.annotations } : r.annotations,
       };
     }
     const r = validateLegacyToken(token, d.pub, d.priv, this.o.lookup, this.o.lookupLegacy, nowMs);
@@ -220,7 +225,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
       user: userInfoFor(r.info),
       audiences: auds,
       warnings: r.warnings,
-      annotations: { ...annotations, ...r.annotations },
+      annotations: annotations ? { ...annotations, ...r.annotations } : r.annotations,
     };
   }
 
