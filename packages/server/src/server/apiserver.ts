@@ -53,8 +53,12 @@ export interface ApiServerDeps {
  * The request body decoded as `def`'s kind (JSON, YAML or protobuf), with its text for the duplicate-field scan
  * (none for protobuf, which is not text). The body is decoded to text once, for both.
  */
-function decodeRequest(def: ResourceDef, ctx: HandlerContext): { value: unknown; raw: string | undefined } {
-  const raw = isProtobuf(ctx.contentType) ? undefined : ctx.body?.toString('utf8');
+function decodeRequest(
+  def: ResourceDef,
+  ctx: HandlerContext,
+  text?: string,
+): { value: unknown; raw: string | undefined } {
+  const raw = isProtobuf(ctx.contentType) ? undefined : (text ?? ctx.body?.toString('utf8'));
   const defaults = { apiVersion: gvString(def), kind: def.kind };
   return { value: decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, defaults, raw), raw };
 }
@@ -205,17 +209,15 @@ export class ApiServer {
    * clients send) goes through the body memo; anything else is decoded every time.
    */
   private decodeReview(def: ResourceDef, ctx: HandlerContext): KObject {
+    const decode = (c: HandlerContext, text?: string) => {
+      const { value, raw } = decodeRequest(def, c, text);
+      return this.d.rest.decodeObject(def, c, value, raw);
+    };
     const mt = mediaType(ctx.contentType);
-    if ((mt !== 'application/json' && mt !== '') || ctx.query.has('fieldValidation') || !ctx.body) {
-      const { value, raw } = decodeRequest(def, ctx);
-      return this.d.rest.decodeObject(def, ctx, value, raw);
-    }
+    if ((mt !== 'application/json' && mt !== '') || ctx.query.has('fieldValidation') || !ctx.body) return decode(ctx);
     const text = ctx.body.toString('utf8');
-    const { obj, warnings } = this.reviewBodies.get(def, text, (w) => {
-      const defaults = { apiVersion: gvString(def), kind: def.kind };
-      const scratch: HandlerContext = { ...ctx, warnings: w };
-      return this.d.rest.decodeObject(def, scratch, decodeBody(ctx.body!, ctx.contentType, defaults, text), text);
-    });
+    // Decoded into a context of its own, so that the warnings are kept with the body.
+    const { obj, warnings } = this.reviewBodies.get(def, text, (w) => decode({ ...ctx, warnings: w }, text));
     if (warnings.length) ctx.warnings.push(...warnings);
     return obj;
   }
