@@ -88,8 +88,8 @@ class LazyAbort {
   }
 }
 
-type Decision = { ok: true; user: UserInfo | undefined } | { ok: false; response: ErrorResponse };
-type Admission = { ok: true; user: UserInfo | undefined } | { ok: false; response: Answer };
+/** Let through (user undefined on an ignored path), or answered by the proxy itself. */
+type Decision = { ok: true; user: UserInfo | undefined } | { ok: false; response: Answer };
 
 /** A complete answer the proxy sends itself instead of the upstream's. */
 interface Answer {
@@ -272,7 +272,7 @@ export function createProxy(o: ProxyOptions) {
   }
 
   /** Routing and auth shared by plain requests and upgrades; undefined user = ignored path. */
-  function admit(req: IncomingMessage, signal: LazyAbort): Admission | Promise<Admission> {
+  function admit(req: IncomingMessage, signal: LazyAbort): Decision | Promise<Decision> {
     const path = pathOf(req.url);
     if (allow.length && !allow.some((re) => re.test(path))) return { ok: false, response: NOT_FOUND };
     if (ignore.some((re) => re.test(path))) return { ok: true, user: undefined };
@@ -396,7 +396,7 @@ export function createProxy(o: ProxyOptions) {
     forward(req, res, relay, admitted);
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, relay: Relay, admitted: Admission): void {
+  function forward(req: IncomingMessage, res: ServerResponse, relay: Relay, admitted: Decision): void {
     if (!admitted.ok) return sendError(res, admitted.response);
     if (res.destroyed) return; // the client went away while we were deciding
     const headers = upstreamHeaders(req, admitted.user, false);
