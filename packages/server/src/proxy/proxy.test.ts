@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { once } from 'node:events';
+import tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { parseServeOptions } from '../cli/options.js';
@@ -173,6 +175,7 @@ describe('kubeauth proxy', () => {
             method: req.method,
             url: req.url,
             headers: req.headers,
+            rawHeaders: req.rawHeaders,
             body: Buffer.concat(chunks).toString(),
           }),
         );
@@ -284,6 +287,35 @@ describe('kubeauth proxy', () => {
     assert.equal(seen.headers['x-other'], 'kept');
     assert.equal(seen.headers.authorization, undefined);
     assert.ok(seen.headers['x-forwarded-for']);
+  });
+
+  test('field lines go upstream as sent: duplicates kept, identity spoofs in any spelling dropped, XFF appended', async () => {
+    // A raw client: node's https.request would merge or refuse some of these lines.
+    const socket = tls.connect({ port: proxy.port, host: '127.0.0.1', rejectUnauthorized: false });
+    await once(socket, 'secureConnect');
+    socket.write(
+      'GET /data/lines HTTP/1.1\r\nHost: example.test\r\n' +
+        `Authorization: Bearer ${tokenReader}\r\nX-Dup: 1\r\nx-dup: 2\r\nX-REMOTE-USER: system:admin\r\n` +
+        'X-Forwarded-For: 10.0.0.1\r\n__proto__: p\r\nconstructor: c\r\nTE: trailers\r\n\r\n',
+    );
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    while (!/\r\n\r\n[^]*\}$/.test(text)) await once(socket, 'data');
+    socket.destroy();
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
+    const seen = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { rawHeaders: string[] };
+    const lines: string[] = [];
+    for (let i = 0; i < seen.rawHeaders.length; i += 2) lines.push(`${seen.rawHeaders[i]}: ${seen.rawHeaders[i + 1]}`);
+    assert.deepEqual(lines, [
+      'Host: example.test',
+      'X-Dup: 1',
+      'x-dup: 2',
+      '__proto__: p',
+      'constructor: c',
+      'x-remote-user: system:serviceaccount:default:reader',
+      'x-remote-groups: system:serviceaccounts|system:serviceaccounts:default|system:authenticated',
+      'X-Forwarded-For: 10.0.0.1, 127.0.0.1',
+    ]);
   });
 
   test('401 without a token, with a garbled token, and with a token for another audience', async () => {

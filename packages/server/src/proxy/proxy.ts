@@ -1,12 +1,13 @@
 // The kube-rbac-proxy-compatible reverse proxy: authenticate (client certificate or TokenReview), authorize
 // (static rules, then SubjectAccessReview), then stream the request to the upstream (WebSocket/Upgrade included).
-// Requests go to the upstream through UpstreamPool (./upstream.ts), a lean keep-alive HTTP/1.1 client; upgrades, which
-// take their socket out of any pool, through node's http.request.
-import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+// Clients are served by the front (./front.ts), a lean HTTP/1.1 server for bodiless keep-alive requests that hands
+// every other connection to node's http server. Requests go to the upstream through UpstreamPool (./upstream.ts), a
+// lean keep-alive HTTP/1.1 client; upgrades, which take their socket out of any pool, through node's http.request.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { isIP, type AddressInfo, type Socket } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import {
   AccessReviewer,
   ReviewError,
@@ -33,6 +34,7 @@ import {
   type AuthorizationConfig,
   type StaticAuthorizationConfig,
 } from './config.js';
+import { createFront, type ClientResponse, type FrontRequest } from './front.js';
 import { HOP_BY_HOP_FIELDS, UpstreamPool, type ResponseHandler, type UpstreamExchange } from './upstream.js';
 
 export interface ProxyOptions {
@@ -57,7 +59,7 @@ export interface ProxyOptions {
 }
 
 export interface RunningProxy {
-  server: https.Server;
+  server: TlsServer;
   url: string;
   port: number;
   close(): Promise<void>;
@@ -153,7 +155,7 @@ export function createProxy(o: ProxyOptions) {
    * with `rewrites` one resource per query parameter / header value (`{{ .Value }}` substituted); no value → none,
    * which denies (as kube-rbac-proxy).
    */
-  function attributesFor(req: IncomingMessage, method: string, path: string): AccessAttributes[] {
+  function attributesFor(req: FrontRequest, method: string, path: string): AccessAttributes[] {
     if (!resource) return [nonResourceAttributesFor({ method, path })];
     const build = (value: string | undefined): AccessAttributes => {
       const t = (field: string | undefined) =>
@@ -176,9 +178,9 @@ export function createProxy(o: ProxyOptions) {
     if (!rewrites) return [build(undefined)];
     const values: string[] = [];
     if (rewrites.byQueryParameter) {
-      values.push(...new URL(req.url ?? '/', 'http://x').searchParams.getAll(rewrites.byQueryParameter));
+      values.push(...new URL(req.url, 'http://x').searchParams.getAll(rewrites.byQueryParameter));
     } else if (rewrites.byHttpHeader) {
-      values.push(...(req.headersDistinct[rewrites.byHttpHeader.toLowerCase()] ?? []));
+      values.push(...headerValues(req.rawHeaders, rewrites.byHttpHeader.toLowerCase()));
     }
     return values.map(build);
   }
@@ -192,13 +194,13 @@ export function createProxy(o: ProxyOptions) {
    * (no promise and no turn of the microtask queue on the hot path); a review that has to ask the API server makes it
    * a promise.
    */
-  function decide(req: IncomingMessage, path: string, signal: LazyAbort): Decision | Promise<Decision> {
-    const method = (req.method ?? 'GET').toUpperCase();
+  function decide(req: FrontRequest, path: string, signal: LazyAbort): Decision | Promise<Decision> {
+    const method = req.method.toUpperCase();
     // 1. x509 client certificate (verified against --client-ca-file), as kube-apiserver's x509 authenticator.
     const certified = o.clientCa ? certificateUser(req.socket as TLSSocket) : undefined;
     if (certified) return authorize(req, method, path, certified, signal);
     // 2. Bearer token → TokenReview.
-    const credentials = parseAuthorization(req.headers.authorization);
+    const credentials = parseAuthorization(firstHeader(req.rawHeaders, 'authorization'));
     if (credentials.kind === 'none') return { ok: false, response: unauthorizedResponse('kubernetes', false) };
     if (credentials.kind === 'invalid') return { ok: false, response: unauthorizedResponse('kubernetes', true) };
     const authenticated = (result: TokenReviewResult): Decision | Promise<Decision> =>
@@ -214,7 +216,7 @@ export function createProxy(o: ProxyOptions) {
   }
 
   function authorize(
-    req: IncomingMessage,
+    req: FrontRequest,
     method: string,
     path: string,
     user: UserInfo,
@@ -272,66 +274,83 @@ export function createProxy(o: ProxyOptions) {
   }
 
   /** Routing and auth shared by plain requests and upgrades; undefined user = ignored path. */
-  function admit(req: IncomingMessage, signal: LazyAbort): Decision | Promise<Decision> {
+  function admit(req: FrontRequest, signal: LazyAbort): Decision | Promise<Decision> {
     const path = pathOf(req.url);
     if (allow.length && !allow.some((re) => re.test(path))) return { ok: false, response: NOT_FOUND };
     if (ignore.some((re) => re.test(path))) return { ok: true, user: undefined };
     return decide(req, path, signal);
   }
 
-  function upstreamHeaders(req: IncomingMessage, user: UserInfo | undefined, upgrade: boolean): IncomingHttpHeaders {
-    const from = req.headers;
+  /**
+   * The fields sent upstream, a flat [name, value, ...] list: the client's field lines (spelling and duplicates
+   * kept, as Go's ReverseProxy does) without hop-by-hop ones, the identity fields the proxy owns and a consumed bearer
+   * token; then the identity and X-Forwarded-For.
+   */
+  function upstreamHeaders(req: FrontRequest, user: UserInfo | undefined, upgrade: boolean): string[] {
+    const raw = req.rawHeaders;
     // Fields named in Connection are hop-by-hop too; the usual values name none but hop-by-hop ones.
-    const connection = from.connection?.toLowerCase();
+    const connection = firstHeader(raw, 'connection')?.toLowerCase();
     const connectionListed =
       connection && connection !== 'keep-alive' && connection !== 'close'
         ? connection.split(',').map((s) => s.trim())
         : undefined;
-    const headers: IncomingHttpHeaders = {};
-    for (const h in from) {
+    const fields: string[] = [];
+    let prior: string | undefined;
+    let hasHost = false;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i]!;
+      const value = raw[i + 1]!;
+      const lower = name.toLowerCase();
       if (
-        HOP_BY_HOP_SET.has(h) ||
-        connectionListed?.includes(h) ||
+        HOP_BY_HOP_SET.has(lower) ||
+        connectionListed?.includes(lower) ||
         // Client-supplied identity headers never reach the upstream (header injection).
-        stripSet.has(h) ||
+        stripSet.has(lower) ||
         // The bearer token was consumed here (kube-apiserver's bearer token authenticator removes it too).
-        (user && h === 'authorization')
+        (user && lower === 'authorization')
       ) {
         continue;
       }
-      headers[h] = from[h];
+      if (lower === 'x-forwarded-for') {
+        prior = prior === undefined ? value : `${prior}, ${value}`;
+        continue;
+      }
+      if (lower === 'host') {
+        if (hasHost) continue; // one Host only
+        hasHost = true;
+      }
+      fields.push(name, value);
     }
     if (user && authHeader?.enabled) {
-      headers[authHeader.userFieldName.toLowerCase()] = user.username;
-      headers[authHeader.groupsFieldName.toLowerCase()] = user.groups.join(authHeader.groupsSeparator);
+      fields.push(authHeader.userFieldName, user.username);
+      fields.push(authHeader.groupsFieldName, user.groups.join(authHeader.groupsSeparator));
     }
     const remote = req.socket.remoteAddress;
-    if (remote) {
-      const prior = from['x-forwarded-for'];
-      headers['x-forwarded-for'] = prior ? `${String(prior)}, ${remote}` : remote;
-    }
+    const forwardedFor = remote ? (prior ? `${prior}, ${remote}` : remote) : prior;
+    if (forwardedFor !== undefined) fields.push('X-Forwarded-For', forwardedFor);
     if (upgrade) {
-      headers.connection = 'Upgrade';
-      headers.upgrade = from.upgrade;
+      fields.push('Connection', 'Upgrade');
+      const protocol = firstHeader(raw, 'upgrade');
+      if (protocol !== undefined) fields.push('Upgrade', protocol);
     }
-    return headers;
+    return fields;
   }
 
   /** The request target at the upstream: --upstream's path prefix joined with the client's. */
-  function upstreamTarget(req: IncomingMessage): string {
-    const target = req.url ?? '/';
+  function upstreamTarget(req: FrontRequest): string {
+    const target = req.url;
     return target.startsWith('/') ? upstreamBase + target : upstreamBase + '/';
   }
 
   /** An Upgrade request: on a connection of its own (an upgraded socket leaves any pool). */
-  function upgradeRequest(req: IncomingMessage, headers: IncomingHttpHeaders): http.ClientRequest {
+  function upgradeRequest(req: FrontRequest, headers: string[]): http.ClientRequest {
     const options: http.RequestOptions = {
       protocol: o.upstream.protocol,
       hostname: upstreamHost,
       port: o.upstream.port || (isUpstreamTls ? 443 : 80),
       method: req.method,
       path: upstreamTarget(req),
-      headers,
+      headers, // a flat [name, value, ...] list, as rawHeaders
       agent: false,
       // The upstream's TLS identity comes from --upstream, not from the client's Host header (which is forwarded).
       ...(isUpstreamTls ? { servername: isIP(upstreamHost) ? '' : upstreamHost, ...tlsOptions } : {}),
@@ -345,8 +364,8 @@ export function createProxy(o: ProxyOptions) {
     private resume: (() => void) | undefined;
 
     constructor(
-      private readonly req: IncomingMessage,
-      private readonly res: ServerResponse,
+      private readonly req: FrontRequest,
+      private readonly res: ClientResponse,
     ) {}
 
     onHead(status: number, statusMessage: string, headers: string[]): void {
@@ -382,7 +401,8 @@ export function createProxy(o: ProxyOptions) {
     }
   }
 
-  function onRequest(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+  /** A client request; `body`: the request's body stream when node's server parsed it (the front's have none). */
+  function onRequest(req: FrontRequest, res: ClientResponse, body: IncomingMessage | undefined): void | Promise<void> {
     const abort = new LazyAbort();
     const relay = new Relay(req, res);
     // 'close' also ends every completed response: only an unfinished one is an abort.
@@ -392,30 +412,33 @@ export function createProxy(o: ProxyOptions) {
       relay.exchange?.abort();
     });
     const admitted = admit(req, abort);
-    if (admitted instanceof Promise) return admitted.then((a) => forward(req, res, relay, a));
-    forward(req, res, relay, admitted);
+    if (admitted instanceof Promise) return admitted.then((a) => forward(req, res, body, relay, a));
+    forward(req, res, body, relay, admitted);
   }
 
-  function forward(req: IncomingMessage, res: ServerResponse, relay: Relay, admitted: Decision): void {
+  function forward(
+    req: FrontRequest,
+    res: ClientResponse,
+    body: IncomingMessage | undefined,
+    relay: Relay,
+    admitted: Decision,
+  ): void {
     if (!admitted.ok) return sendError(res, admitted.response);
     if (res.destroyed) return; // the client went away while we were deciding
     const headers = upstreamHeaders(req, admitted.user, false);
-    // RFC 9112 §6.3: a request has a body only with Content-Length or Transfer-Encoding; node has de-chunked the
-    // latter, and the pool sends such a body chunked again.
-    const length = req.headers['content-length'];
-    const chunked = length === undefined && req.headers['transfer-encoding'] !== undefined;
-    relay.exchange = pool.request(
-      {
-        method: req.method ?? 'GET',
-        target: upstreamTarget(req),
-        headers,
-        ...(length !== undefined ? { body: req, bodyLength: Number(length) } : chunked ? { body: req } : {}),
-      },
-      relay,
-    );
+    const upstreamRequest = { method: req.method, target: upstreamTarget(req), headers };
+    if (body !== undefined) {
+      // RFC 9112 §6.3: a request has a body only with Content-Length or Transfer-Encoding; node has de-chunked the
+      // latter, and the pool sends such a body chunked again.
+      const length = body.headers['content-length'];
+      const chunked = length === undefined && body.headers['transfer-encoding'] !== undefined;
+      if (length !== undefined) Object.assign(upstreamRequest, { body, bodyLength: Number(length) });
+      else if (chunked) Object.assign(upstreamRequest, { body });
+    }
+    relay.exchange = pool.request(upstreamRequest, relay);
   }
 
-  async function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  async function onUpgrade(req: FrontRequest, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     const abort = new LazyAbort();
     socket.on('close', () => abort.abort());
@@ -445,30 +468,40 @@ export function createProxy(o: ProxyOptions) {
     up.end();
   }
 
-  const server = https.createServer({
-    cert: o.tls.cert,
-    key: o.tls.key,
-    ...(o.clientCa ? { ca: o.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
-  });
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  /** A request of either path, with errors answered 500 (or the connection cut mid-answer). */
+  function handle(req: FrontRequest, res: ClientResponse, body: IncomingMessage | undefined): void {
     const failed = (err: unknown) => {
       onError(err, 'proxy request failed');
       if (!res.headersSent) sendError(res, internalErrorResponse());
       else res.destroy();
     };
     try {
-      onRequest(req, res)?.catch(failed);
+      onRequest(req, res, body)?.catch(failed);
     } catch (err) {
       failed(err);
     }
-  });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    onUpgrade(req, socket, head).catch((err: unknown) => {
+  }
+
+  // node's http server for what the front hands over: requests with bodies, upgrades, anything unusual. It never
+  // listens: the front's TLS server gives it whole connections. Malformed requests get node's 400 / 431.
+  const fallback = http.createServer();
+  fallback.on('request', (req: IncomingMessage, res: ServerResponse) => handle(requestOf(req), res, req));
+  fallback.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    onUpgrade(requestOf(req), socket, head).catch((err: unknown) => {
       onError(err, 'proxy upgrade failed');
       socket.destroy();
     });
   });
-  server.on('clientError', (_err, socket: Socket) => socket.destroy());
+  const front = createFront({
+    tls: {
+      cert: o.tls.cert,
+      key: o.tls.key,
+      ...(o.clientCa ? { ca: o.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+    },
+    onRequest: (req, res) => handle(req, res, undefined),
+    fallback,
+  });
+  const server = front.server;
 
   return {
     server,
@@ -489,7 +522,7 @@ export function createProxy(o: ProxyOptions) {
         close: () =>
           new Promise<void>((resolve) => {
             server.close(() => resolve());
-            server.closeAllConnections();
+            front.closeAllConnections();
             pool.destroy();
           }),
       };
@@ -497,9 +530,35 @@ export function createProxy(o: ProxyOptions) {
   };
 }
 
-function sendError(res: ServerResponse, response: Answer): void {
-  res.writeHead(response.status, response.headers);
+function sendError(res: ClientResponse, response: Answer): void {
+  const fields: string[] = [];
+  for (const name in response.headers) fields.push(name, response.headers[name]!);
+  res.writeHead(response.status, http.STATUS_CODES[response.status] ?? '', fields);
   res.end(response.body);
+}
+
+/** node's view of a request it parsed, as the proxy reads requests. */
+function requestOf(req: IncomingMessage): FrontRequest {
+  return { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, socket: req.socket };
+}
+
+/** The first value of a field (`lower`: its name in lower case), as Go's Header.Get. */
+function firstHeader(raw: readonly string[], lower: string): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === lower.length && name.toLowerCase() === lower) return raw[i + 1];
+  }
+  return undefined;
+}
+
+/** Every value of a field, a line each. */
+function headerValues(raw: readonly string[], lower: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === lower.length && name.toLowerCase() === lower) values.push(raw[i + 1]!);
+  }
+  return values;
 }
 
 function writeRawError(socket: Duplex, r: Answer): void {

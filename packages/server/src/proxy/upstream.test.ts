@@ -739,7 +739,7 @@ test('https upstream: verified against a CA, SNI for names only, client certific
   }
 });
 
-test('the request head: Host first if missing, one line per array value, invalid fields refused unsent', async (t) => {
+test('the request head: Host first if missing, one line per array value or flat-list pair, invalid fields refused unsent', async (t) => {
   const { port, seen } = await rawServer(t, (r) => r.socket.write('HTTP/1.1 204 No Content\r\n\r\n'));
   const pool = poolFor(t, `http://127.0.0.1:${port}`);
   await send(pool, {
@@ -754,6 +754,9 @@ test('the request head: Host first if missing, one line per array value, invalid
   assert.equal(seen[1]!.head, `DELETE / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\naccept: */*\r\n\r\n`);
   await send(pool, { headers: { 'x-latin1': 'caf\u00e9' } });
   assert.ok(seen[2]!.head.includes('x-latin1: caf\u00e9\r\n'), 'latin1 is sent byte for byte');
+  // A flat [name, value, ...] list, as node's rawHeaders: lines in order, duplicates kept, framing fields dropped.
+  await send(pool, { headers: ['Host', 'h', 'X-Dup', '1', 'x-dup', '2', 'Content-Length', '9', '__proto__', 'p'] });
+  assert.equal(seen[3]!.head, 'GET / HTTP/1.1\r\nHost: h\r\nX-Dup: 1\r\nx-dup: 2\r\n__proto__: p\r\n\r\n');
 
   const invalid: Array<Partial<UpstreamRequest>> = [
     { headers: { 'x-a': 'a\r\nx-injected: 1' } },
@@ -764,6 +767,8 @@ test('the request head: Host first if missing, one line per array value, invalid
     { headers: { 'x-a': '\u{1f600}' } },
     { headers: { 'bad name': 'x' } },
     { headers: { 'x-a:': 'x' } },
+    { headers: ['x-a', 'a\r\nx-injected: 1'] },
+    { headers: ['bad name', 'x'] },
     { method: 'GE T' },
     { target: '/a b' },
     { target: '/a\r\nb' },
@@ -773,7 +778,7 @@ test('the request head: Host first if missing, one line per array value, invalid
     assert.throws(() => pool.request({ ...GET, ...r }, new Collector()), TypeError, JSON.stringify(r));
   }
   await sleep(20);
-  assert.equal(seen.length, 3, 'nothing was sent');
+  assert.equal(seen.length, 4, 'nothing was sent');
 });
 
 test('destroy() closes idle and busy connections; later requests fail', async (t) => {

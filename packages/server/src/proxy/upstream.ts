@@ -48,11 +48,12 @@ export interface UpstreamRequest {
   /** The request target in origin form: path and query. */
   target: string;
   /**
-   * The fields to send, hop-by-hop ones already removed; an array value is sent as one field line per element. The
-   * pool owns the message framing: Content-Length and Transfer-Encoding given here are ignored, it writes its own
-   * from `body` / `bodyLength`. Without Host, the upstream's host:port is sent.
+   * The fields to send, hop-by-hop ones already removed: a record (an array value is sent as one field line per
+   * element) or a flat [name, value, ...] list, as node's rawHeaders. The pool owns the message framing:
+   * Content-Length and Transfer-Encoding given here are ignored, it writes its own from `body` / `bodyLength`.
+   * Without Host, the upstream's host:port is sent.
    */
-  headers: OutgoingHeaders;
+  headers: OutgoingHeaders | readonly string[];
   /** The request body, streamed with backpressure; absent: no body. */
   body?: Readable;
   /** The body's length in bytes, sent as Content-Length; absent (with a body): the body is sent chunked. */
@@ -276,19 +277,26 @@ export class UpstreamPool {
     }
     let fields = '';
     let hasHost = false;
-    const headers = r.headers;
-    for (const name in headers) {
-      const value = headers[name];
-      if (value === undefined) continue;
+    /** The line(s) of one field, or none for a framing field (the framing is ours). */
+    const add = (name: string, value: string | readonly string[]) => {
       const n = name.length;
       if (n === 4 || n === 14 || n === 17) {
         const lower = name.toLowerCase();
         if (lower === 'host') hasHost = true;
-        else if (lower === 'content-length' || lower === 'transfer-encoding') continue; // the framing is ours
+        else if (lower === 'content-length' || lower === 'transfer-encoding') return;
       }
       if (!isToken(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
       if (typeof value === 'string') fields += fieldLine(name, value);
       else for (const v of value) fields += fieldLine(name, v);
+    };
+    const headers = r.headers;
+    if (isFlatList(headers)) {
+      for (let i = 0; i + 1 < headers.length; i += 2) add(headers[i]!, headers[i + 1]!);
+    } else {
+      for (const name in headers) {
+        const value = headers[name];
+        if (value !== undefined) add(name, value);
+      }
     }
     if (chunked) fields += 'transfer-encoding: chunked\r\n';
     else if (r.bodyLength !== undefined && r.body !== undefined) fields += `content-length: ${r.bodyLength}\r\n`;
@@ -351,6 +359,10 @@ export class UpstreamPool {
       if (i !== -1) this.idle.splice(i, 1);
     }
   }
+}
+
+function isFlatList(h: OutgoingHeaders | readonly string[]): h is readonly string[] {
+  return Array.isArray(h);
 }
 
 function fieldLine(name: string, value: string): string {
