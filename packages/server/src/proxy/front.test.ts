@@ -355,3 +355,18 @@ test('a field named __proto__ or constructor is just a field', async (t) => {
     'y',
   ]);
 });
+
+test('a client that leaves right after its handshake does not hold up close()', async (t) => {
+  const port = await start(t);
+  for (let i = 0; i < 5; i++) {
+    await new Promise<void>((resolve, reject) => {
+      const s = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: ca.certPem }, () => {
+        s.destroy();
+        resolve();
+      });
+      s.on('error', reject);
+    });
+  }
+  // t.after closes the server: with a socket stuck in its handshake it would wait for the 120 s handshake timeout
+  // and this test would time out.
+});

@@ -124,8 +124,9 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
   const maxHead = o.maxHeadBytes ?? 16 * 1024;
   const keepAliveField = `Keep-Alive: timeout=${Math.floor(keepAliveMs / 1000)}\r\n`;
   const connections = new Set<FrontConnection>();
-  // allowHalfOpen: the front, not the socket, decides when to end its side (after what was written has gone out).
-  const server = tls.createServer({ ALPNProtocols: ['http/1.1'], ...o.tls, allowHalfOpen: true });
+  // Not allowHalfOpen (as https.Server): a TLS socket whose client left mid-handshake would otherwise linger until
+  // the handshake timeout, holding up close().
+  const server = tls.createServer({ ALPNProtocols: ['http/1.1'], ...o.tls });
   // node's http server tracks its connections' timeouts from 'listening'; it never listens itself.
   o.fallback.emit('listening');
 
@@ -178,7 +179,8 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
     };
 
     // The client closed its side: it is gone, as node's and Go's servers take it. An answer in progress is abandoned
-    // (its upstream exchange aborted); what was written before goes out, then the connection closes.
+    // (its upstream exchange aborted); what was written before goes out, then the connection closes (the socket
+    // ends its side by itself too, as it is not half-open).
     private readonly onEnd = (): void => {
       this.pending = '';
       const r = this.current;
