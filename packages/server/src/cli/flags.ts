@@ -8,6 +8,8 @@ export interface FlagSpec {
   type: FlagType;
   default?: unknown;
   usage: string;
+  /** A one-letter alias, `-v=4` / `-v 4` (pflag's shorthand). */
+  shorthand?: string;
 }
 
 export class FlagError extends Error {}
@@ -33,6 +35,7 @@ export function parseFlags(
   argv: string[],
 ): { values: Map<string, unknown>; args: string[]; explicit: Set<string> } {
   const byName = new Map(specs.map((s) => [s.name, s]));
+  const byShorthand = new Map(specs.filter((s) => s.shorthand).map((s) => [s.shorthand!, s]));
   const values = new Map<string, unknown>();
   for (const s of specs) if (s.default !== undefined) values.set(s.name, s.default);
   const set = new Set<string>();
@@ -43,17 +46,27 @@ export function parseFlags(
       args.push(...argv.slice(i + 1));
       break;
     }
+    let spec: FlagSpec | undefined;
+    let inline: string | undefined; // the value given in the same argument
     if (!a.startsWith('--')) {
-      if (a.startsWith('-') && a.length > 1) throw new FlagError(`unknown shorthand flag: '${a[1]}' in ${a}`);
-      args.push(a);
-      continue;
+      if (!(a.startsWith('-') && a.length > 1)) {
+        args.push(a);
+        continue;
+      }
+      spec = byShorthand.get(a[1]!);
+      if (!spec) throw new FlagError(`unknown shorthand flag: '${a[1]}' in ${a}`);
+      // pflag: -v=4, -v4, or -v 4.
+      if (a.length > 2) inline = a[2] === '=' ? a.slice(3) : a.slice(2);
+    } else {
+      const eq = a.indexOf('=');
+      const given = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      spec = byName.get(given);
+      if (!spec) throw new FlagError(`unknown flag: --${given}`);
+      if (eq >= 0) inline = a.slice(eq + 1);
     }
-    const eq = a.indexOf('=');
-    const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-    const spec = byName.get(name);
-    if (!spec) throw new FlagError(`unknown flag: --${name}`);
+    const name = spec.name;
     let raw: string;
-    if (eq >= 0) raw = a.slice(eq + 1);
+    if (inline !== undefined) raw = inline;
     else if (spec.type === 'bool') raw = 'true';
     else {
       if (i + 1 >= argv.length) throw new FlagError(`flag needs an argument: --${name}`);

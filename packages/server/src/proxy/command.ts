@@ -40,7 +40,7 @@ export async function startProxy(o: ProxyCommandOptions): Promise<RunningProxy> 
   const proxy = createProxy({
     upstream: o.upstream,
     connection,
-    tls,
+    tls: { ...tls, minVersion: o.tlsMinVersion, ...(o.tlsCiphers ? { ciphers: o.tlsCiphers } : {}) },
     ...(o.clientCaFile ? { clientCa: read(o.clientCaFile, '--client-ca-file') } : {}),
     audiences: o.audiences,
     authorization: o.authorization,
@@ -59,14 +59,48 @@ export async function startProxy(o: ProxyCommandOptions): Promise<RunningProxy> 
     ...(o.cacheTtlMs !== undefined ? { cacheTtlMs: o.cacheTtlMs } : {}),
   });
   const running = await proxy.listen(o.listenPort, o.listenHost);
+  const stopReload = o.tlsCertFile && o.tlsPrivateKeyFile ? watchServingCertificate(o, tls, running) : () => {};
   const close = running.close;
   return {
     ...running,
     close: async () => {
+      stopReload();
       await close();
       connection.close();
     },
   };
+}
+
+/**
+ * Re-reads --tls-cert-file and --tls-private-key-file every --tls-reload-interval (kube-rbac-proxy's default: a
+ * minute), so a certificate renewed on disk (cert-manager, a rotated Secret) serves new connections without a
+ * restart. A pair that cannot be read or does not load is logged and the current one kept.
+ */
+function watchServingCertificate(
+  o: ProxyCommandOptions,
+  current: { cert: string; key: string },
+  running: RunningProxy,
+): () => void {
+  let { cert, key } = current;
+  const timer = setInterval(() => {
+    try {
+      const nextCert = readFileSync(o.tlsCertFile!, 'utf8');
+      const nextKey = readFileSync(o.tlsPrivateKeyFile!, 'utf8');
+      if (nextCert === cert && nextKey === key) return;
+      running.setServingCertificate(nextCert, nextKey);
+      cert = nextCert;
+      key = nextKey;
+      log('info', `reloaded the serving certificate from ${o.tlsCertFile}`);
+    } catch (err) {
+      log('error', `cannot reload the serving certificate, keeping the current one: ${(err as Error).message}`);
+    }
+  }, o.tlsReloadIntervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function log(level: 'info' | 'warning' | 'error', msg: string): void {
+  process.stderr.write(JSON.stringify({ level, time: new Date().toISOString(), msg }) + '\n');
 }
 
 export async function proxyCommand(argv: string[]): Promise<void> {
@@ -79,15 +113,16 @@ export async function proxyCommand(argv: string[]): Promise<void> {
     return;
   }
   const o = parseProxyOptions(argv);
+  // kube-rbac-proxy's warning for the klog flags it still accepts.
+  for (const name of o.removedFlags)
+    log('warning', `${name} is removed in the k8s upstream and has no effect any more.`);
   const running = await startProxy(o);
-  const log = (msg: string) =>
-    process.stderr.write(JSON.stringify({ level: 'info', time: new Date().toISOString(), msg }) + '\n');
-  log(`proxying ${running.url} to ${o.upstream.href}`);
+  log('info', `proxying ${running.url} to ${o.upstream.href}`);
   let stopping = false;
   const stop = (sig: string) => {
     if (stopping) return;
     stopping = true;
-    log(`received ${sig}, shutting down`);
+    log('info', `received ${sig}, shutting down`);
     const t = setTimeout(() => process.exit(1), 30_000);
     t.unref();
     running.close().then(

@@ -3,6 +3,79 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYamlDocument } from 'yaml';
 import { FlagError, parseFlags, type FlagSpec } from '../cli/flags.js';
 
+/** klog flags removed upstream; kube-rbac-proxy accepts them and warns (its options/deprecated.go). */
+const REMOVED_KLOG_FLAGS: Array<[string, 'bool' | 'string' | 'int']> = [
+  ['logtostderr', 'bool'],
+  ['add-dir-header', 'bool'],
+  ['alsologtostderr', 'bool'],
+  ['log-backtrace-at', 'string'],
+  ['log-dir', 'string'],
+  ['log-file', 'string'],
+  ['log-file-max-size', 'int'],
+  ['one-output', 'bool'],
+  ['skip-headers', 'bool'],
+  ['skip-log-headers', 'bool'],
+  ['stderrthreshold', 'string'],
+];
+
+/** Go's crypto/tls version names (k8s.io/component-base/cli/flag TLSVersion) → node's. */
+const TLS_VERSIONS: Readonly<Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'>> = {
+  VersionTLS10: 'TLSv1',
+  VersionTLS11: 'TLSv1.1',
+  VersionTLS12: 'TLSv1.2',
+  VersionTLS13: 'TLSv1.3',
+};
+
+/**
+ * Go's cipher suite names (tls.CipherSuites() and tls.InsecureCipherSuites(), plus the two legacy CHACHA20 names
+ * component-base keeps) → OpenSSL's. The TLS 1.3 suites map to '': Go does not let them be configured, and names
+ * them only to accept them.
+ */
+const CIPHER_SUITES: Readonly<Record<string, string>> = {
+  TLS_AES_128_GCM_SHA256: '',
+  TLS_AES_256_GCM_SHA384: '',
+  TLS_CHACHA20_POLY1305_SHA256: '',
+  TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA: 'ECDHE-ECDSA-AES128-SHA',
+  TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA: 'ECDHE-ECDSA-AES256-SHA',
+  TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA: 'ECDHE-RSA-AES128-SHA',
+  TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA: 'ECDHE-RSA-AES256-SHA',
+  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 'ECDHE-RSA-AES128-GCM-SHA256',
+  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: 'ECDHE-RSA-AES256-GCM-SHA384',
+  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-RSA-CHACHA20-POLY1305',
+  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305: 'ECDHE-RSA-CHACHA20-POLY1305',
+  TLS_RSA_WITH_RC4_128_SHA: 'RC4-SHA',
+  TLS_RSA_WITH_3DES_EDE_CBC_SHA: 'DES-CBC3-SHA',
+  TLS_RSA_WITH_AES_128_CBC_SHA: 'AES128-SHA',
+  TLS_RSA_WITH_AES_256_CBC_SHA: 'AES256-SHA',
+  TLS_RSA_WITH_AES_128_CBC_SHA256: 'AES128-SHA256',
+  TLS_RSA_WITH_AES_128_GCM_SHA256: 'AES128-GCM-SHA256',
+  TLS_RSA_WITH_AES_256_GCM_SHA384: 'AES256-GCM-SHA384',
+  TLS_ECDHE_ECDSA_WITH_RC4_128_SHA: 'ECDHE-ECDSA-RC4-SHA',
+  TLS_ECDHE_RSA_WITH_RC4_128_SHA: 'ECDHE-RSA-RC4-SHA',
+  TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA: 'ECDHE-RSA-DES-CBC3-SHA',
+  TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256: 'ECDHE-ECDSA-AES128-SHA256',
+  TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256: 'ECDHE-RSA-AES128-SHA256',
+};
+
+/** The TLS 1.3 suites node enables by default; named in `ciphers` so a TLS 1.2 list leaves TLS 1.3 as it was. */
+const TLS13_SUITES = 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256';
+
+/** --tls-cipher-suites as node's `ciphers` string (undefined: node's defaults), with component-base's errors. */
+export function opensslCiphers(goNames: string[]): string | undefined {
+  if (goNames.length === 0) return undefined;
+  const names: string[] = [];
+  for (const name of goNames) {
+    const openssl = Object.hasOwn(CIPHER_SUITES, name) ? CIPHER_SUITES[name] : undefined;
+    if (openssl === undefined) throw new FlagError(`Cipher suite ${name} not supported or doesn't exist`);
+    if (openssl !== '') names.push(openssl);
+  }
+  return [TLS13_SUITES, ...names].join(':');
+}
+
 export const proxyFlags: FlagSpec[] = [
   {
     name: 'upstream',
@@ -17,6 +90,24 @@ export const proxyFlags: FlagSpec[] = [
   },
   { name: 'tls-cert-file', type: 'string', usage: 'Serving certificate (PEM). Default: a self-signed one in memory.' },
   { name: 'tls-private-key-file', type: 'string', usage: 'Key of --tls-cert-file (PEM).' },
+  {
+    name: 'tls-min-version',
+    type: 'string',
+    default: 'VersionTLS12',
+    usage: 'Minimum TLS version: VersionTLS10, VersionTLS11, VersionTLS12 or VersionTLS13 (Go names).',
+  },
+  {
+    name: 'tls-cipher-suites',
+    type: 'stringSlice',
+    default: [],
+    usage: 'Comma-separated TLS 1.0-1.2 cipher suites, by Go name (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ...).',
+  },
+  {
+    name: 'tls-reload-interval',
+    type: 'duration',
+    default: 60,
+    usage: 'How often --tls-cert-file and --tls-private-key-file are re-read; a changed pair serves new connections.',
+  },
   {
     name: 'client-ca-file',
     type: 'string',
@@ -73,8 +164,17 @@ export const proxyFlags: FlagSpec[] = [
   { name: 'upstream-ca-file', type: 'string', usage: 'CA bundle trusted for an https:// upstream.' },
   { name: 'upstream-client-cert-file', type: 'string', usage: 'Client certificate presented to the upstream.' },
   { name: 'upstream-client-key-file', type: 'string', usage: 'Key of --upstream-client-cert-file.' },
+  {
+    name: 'v',
+    shorthand: 'v',
+    type: 'int',
+    default: 0,
+    usage: 'Log verbosity (klog); accepted for kube-rbac-proxy compatibility: errors and warnings are always logged.',
+  },
   // Hidden (not in kube-rbac-proxy): one TTL for every cache, for tests and demonstrations.
   { name: 'auth-cache-ttl', type: 'duration', usage: '' },
+  // Hidden: klog flags kube-rbac-proxy still accepts, with a warning that they have no effect.
+  ...REMOVED_KLOG_FLAGS.map(([name, type]): FlagSpec => ({ name, type, usage: '' })),
 ];
 
 /** `authorization.resourceAttributes` as kube-rbac-proxy reads it. */
@@ -125,6 +225,12 @@ export interface ProxyCommandOptions {
   upstreamClientKeyFile?: string;
   /** Milliseconds; undefined = the verify library's defaults. */
   cacheTtlMs?: number;
+  tlsMinVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  /** node's `ciphers` string; undefined: node's defaults. */
+  tlsCiphers?: string;
+  tlsReloadIntervalMs: number;
+  /** Removed klog flags that were given (each gets kube-rbac-proxy's warning at start). */
+  removedFlags: string[];
 }
 
 export interface AuthHeaderOptions {
@@ -135,7 +241,7 @@ export interface AuthHeaderOptions {
 }
 
 export function parseProxyOptions(argv: string[]): ProxyCommandOptions {
-  const { values: v, args } = parseFlags(proxyFlags, argv);
+  const { values: v, args, explicit } = parseFlags(proxyFlags, argv);
   if (args.length) throw new FlagError(`unexpected argument: ${args[0]}`);
   const raw = v.get('upstream') as string | undefined;
   if (!raw) throw new FlagError('--upstream is required');
@@ -163,6 +269,18 @@ export function parseProxyOptions(argv: string[]): ProxyCommandOptions {
   for (const p of [...allowPaths, ...ignorePaths]) compileGlob(p); // bad patterns fail at start-up
   const configFile = v.get('config-file') as string | undefined;
   const ttl = v.get('auth-cache-ttl') as number | undefined;
+  const minVersionName = v.get('tls-min-version') as string;
+  // component-base: an empty name means its default.
+  const tlsMinVersion =
+    minVersionName === ''
+      ? 'TLSv1.3'
+      : Object.hasOwn(TLS_VERSIONS, minVersionName)
+        ? TLS_VERSIONS[minVersionName]
+        : undefined;
+  if (!tlsMinVersion) throw new FlagError(`unknown tls version ${JSON.stringify(minVersionName)}`);
+  const tlsCiphers = opensslCiphers(v.get('tls-cipher-suites') as string[]);
+  const reload = v.get('tls-reload-interval') as number;
+  if (!(reload > 0)) throw new FlagError('--tls-reload-interval must be positive');
   return {
     upstream,
     listenHost: host,
@@ -185,6 +303,10 @@ export function parseProxyOptions(argv: string[]): ProxyCommandOptions {
     upstreamClientCertFile,
     upstreamClientKeyFile,
     cacheTtlMs: ttl === undefined ? undefined : Math.round(ttl * 1000),
+    tlsMinVersion,
+    ...(tlsCiphers !== undefined ? { tlsCiphers } : {}),
+    tlsReloadIntervalMs: Math.round(reload * 1000),
+    removedFlags: REMOVED_KLOG_FLAGS.map(([name]) => name).filter((name) => explicit.has(name)),
   };
 }
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
+import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
@@ -318,6 +319,79 @@ describe('kubeauth proxy', () => {
     ]);
   });
 
+  test('--tls-min-version and --tls-cipher-suites shape the handshake; --tls-reload-interval picks up a renewed pair', async () => {
+    const ca = await createCa('proxy-tls-test-ca', 1);
+    const [a, b] = [
+      await issueServingCert(ca, { sans: ['localhost'] }),
+      await issueServingCert(ca, { sans: ['localhost'] }),
+    ];
+    const certFile = join(dataDir, 'serving.crt');
+    const keyFile = join(dataDir, 'serving.key');
+    writeFileSync(certFile, a.certPem);
+    writeFileSync(keyFile, a.keyPem);
+    const common = [
+      `--upstream=${upstreamUrl}/`,
+      '--secure-listen-address=127.0.0.1:0',
+      `--kubeconfig=${join(dataDir, 'admin.kubeconfig')}`,
+      `--tls-cert-file=${certFile}`,
+      `--tls-private-key-file=${keyFile}`,
+    ];
+    const handshake = (port: number, o: tls.ConnectionOptions) =>
+      new Promise<{ protocol: string | null; cipher: string; fingerprint: string }>((resolve, reject) => {
+        const s = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: ca.certPem, ...o }, () => {
+          resolve({
+            protocol: s.getProtocol(),
+            cipher: s.getCipher().name,
+            fingerprint: s.getPeerCertificate().fingerprint256,
+          });
+          s.destroy();
+        });
+        s.on('error', reject);
+      });
+    const fingerprint = (pem: string) => new X509Certificate(pem).fingerprint256;
+
+    const suites = await startProxy(
+      parseProxyOptions([
+        ...common,
+        '--tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+        '--tls-reload-interval=100ms',
+      ]),
+    );
+    try {
+      const tls12 = { maxVersion: 'TLSv1.2' as const };
+      assert.equal(
+        (await handshake(suites.port, { ...tls12, ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384' })).cipher,
+        'ECDHE-ECDSA-AES256-GCM-SHA384',
+      );
+      await assert.rejects(handshake(suites.port, { ...tls12, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' }));
+      const t13 = await handshake(suites.port, {});
+      assert.equal(t13.protocol, 'TLSv1.3', 'TLS 1.3 suites are not configurable, as in Go');
+      assert.equal(t13.fingerprint, fingerprint(a.certPem));
+      // A renewed pair on disk serves new connections; a broken one is refused and the current pair kept.
+      writeFileSync(keyFile, 'not a key');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal((await handshake(suites.port, {})).fingerprint, fingerprint(a.certPem));
+      writeFileSync(certFile, b.certPem);
+      writeFileSync(keyFile, b.keyPem);
+      let seen = '';
+      for (let i = 0; i < 50 && seen !== fingerprint(b.certPem); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        seen = (await handshake(suites.port, {})).fingerprint;
+      }
+      assert.equal(seen, fingerprint(b.certPem));
+    } finally {
+      await suites.close();
+    }
+
+    const only13 = await startProxy(parseProxyOptions([...common, '--tls-min-version=VersionTLS13']));
+    try {
+      await assert.rejects(handshake(only13.port, { maxVersion: 'TLSv1.2' }));
+      assert.equal((await handshake(only13.port, {})).protocol, 'TLSv1.3');
+    } finally {
+      await only13.close();
+    }
+  });
+
   test('401 without a token, with a garbled token, and with a token for another audience', async () => {
     const none = await viaProxy('/data/x');
     assert.equal(none.status, 401);
@@ -583,6 +657,40 @@ describe('kubeauth proxy', () => {
 });
 
 describe('proxy flags and config', () => {
+  test('TLS flags with component-base names and errors; klog flags accepted, the removed ones listed', () => {
+    const base = ['--upstream=http://127.0.0.1:8080/'];
+    const d = parseProxyOptions(base);
+    assert.equal(d.tlsMinVersion, 'TLSv1.2', "kube-rbac-proxy's default VersionTLS12");
+    assert.equal(d.tlsCiphers, undefined);
+    assert.equal(d.tlsReloadIntervalMs, 60_000);
+    assert.equal(parseProxyOptions([...base, '--tls-min-version=VersionTLS13']).tlsMinVersion, 'TLSv1.3');
+    assert.equal(parseProxyOptions([...base, '--tls-min-version=']).tlsMinVersion, 'TLSv1.3', 'empty: the default');
+    for (const bad of ['TLS13', 'toString', '__proto__']) {
+      assert.throws(
+        () => parseProxyOptions([...base, `--tls-min-version=${bad}`]),
+        new RegExp(`^Error: unknown tls version "${bad}"$`),
+      );
+    }
+    const c = parseProxyOptions([
+      ...base,
+      '--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
+    ]);
+    assert.equal(
+      c.tlsCiphers,
+      'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-CHACHA20-POLY1305',
+    );
+    assert.throws(
+      () => parseProxyOptions([...base, '--tls-cipher-suites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,TLS_NOPE']),
+      /^Error: Cipher suite TLS_NOPE not supported or doesn't exist$/,
+    );
+    assert.equal(parseProxyOptions([...base, '--tls-reload-interval=250ms']).tlsReloadIntervalMs, 250);
+    assert.throws(() => parseProxyOptions([...base, '--tls-reload-interval=0']), /must be positive/);
+    const k = parseProxyOptions([...base, '-v=10', '--logtostderr=true', '--log-file', '/tmp/x', '--v', '4']);
+    assert.deepEqual(k.removedFlags, ['logtostderr', 'log-file']);
+    assert.deepEqual(parseProxyOptions([...base, '-v', '2']).removedFlags, []);
+    assert.throws(() => parseProxyOptions([...base, '-x']), /unknown shorthand flag: 'x' in -x/);
+  });
+
   test('kube-rbac-proxy flag rules', () => {
     assert.throws(() => parseProxyOptions([]), /--upstream is required/);
     assert.throws(() => parseProxyOptions(['--upstream=ftp://x']), /http:\/\/ or https:\/\//);

@@ -41,8 +41,8 @@ export interface ProxyOptions {
   upstream: URL;
   /** API server used for TokenReview and SubjectAccessReview. */
   connection: KubeConnection;
-  /** Serving certificate and key (PEM). */
-  tls: { cert: string; key: string };
+  /** Serving certificate and key (PEM), the lowest TLS version and the TLS ≤ 1.2 ciphers (node's names). */
+  tls: { cert: string; key: string; minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; ciphers?: string };
   /** Client CA bundle (PEM); enables x509 client authentication. */
   clientCa?: string;
   audiences?: string[];
@@ -62,6 +62,8 @@ export interface RunningProxy {
   server: TlsServer;
   url: string;
   port: number;
+  /** Serves new connections with another certificate and key (PEM); throws, changing nothing, when they are bad. */
+  setServingCertificate(cert: string, key: string): void;
   close(): Promise<void>;
 }
 
@@ -492,11 +494,19 @@ export function createProxy(o: ProxyOptions) {
       socket.destroy();
     });
   });
+  // What makes the serving context (a certificate reload builds it again); the client-certificate request is the
+  // server's.
+  const contextOptions = (cert: string, key: string) => ({
+    cert,
+    key,
+    ...(o.clientCa ? { ca: o.clientCa } : {}),
+    ...(o.tls.minVersion ? { minVersion: o.tls.minVersion } : {}),
+    ...(o.tls.ciphers ? { ciphers: o.tls.ciphers } : {}),
+  });
   const front = createFront({
     tls: {
-      cert: o.tls.cert,
-      key: o.tls.key,
-      ...(o.clientCa ? { ca: o.clientCa, requestCert: true, rejectUnauthorized: false } : {}),
+      ...contextOptions(o.tls.cert, o.tls.key),
+      ...(o.clientCa ? { requestCert: true, rejectUnauthorized: false } : {}),
     },
     onRequest: (req, res) => handle(req, res, undefined),
     fallback,
@@ -519,6 +529,7 @@ export function createProxy(o: ProxyOptions) {
         server,
         port: addr.port,
         url: `https://${h}:${addr.port}`,
+        setServingCertificate: (cert: string, key: string) => server.setSecureContext(contextOptions(cert, key)),
         close: () =>
           new Promise<void>((resolve) => {
             server.close(() => resolve());
