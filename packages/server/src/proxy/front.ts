@@ -115,8 +115,8 @@ function httpDate(): string {
 }
 
 /**
- * Makes a listening-ready TLS server whose connections the front serves. `close()` closes the listener and every
- * connection, the front's and node's.
+ * Makes a TLS server, ready to listen, whose connections the front serves. `server.close()` stops listening (and
+ * closes node's server with it); `closeAllConnections()` ends every connection, the front's and node's.
  */
 export function createFront(o: FrontOptions): { server: tls.Server; closeAllConnections(): void } {
   const keepAliveMs = o.keepAliveTimeoutMs ?? 5000;
