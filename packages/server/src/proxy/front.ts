@@ -11,6 +11,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
+import { FieldKinds, TCHAR, VALUE_CHAR, isOws } from './http1.js';
 
 /** A client request as the proxy sees it: node's IncomingMessage has these too (the handed-over path). */
 export interface FrontRequest {
@@ -56,43 +57,24 @@ export interface FrontOptions {
 // RFC 9112 §3 request-line and §5 field lines in the form the front accepts: a token method, an origin-form target of
 // visible ASCII, HTTP/1.1, CRLF line ends, no obs-fold; field values are RFC 9110 §5.5 (HTAB, SP, VCHAR, obs-text).
 // A head that does not match goes to node's parser, which accepts or refuses it as node does.
-const TCHAR = "!#$%&'*+\\-.^_`|~0-9A-Za-z";
-const VALUE_CHAR = '\\t\\x20-\\x7e\\x80-\\xff';
 const REQUEST_HEAD = new RegExp(
   `^[${TCHAR}]+ /[\\x21-\\x7e]* HTTP/1\\.1\\r\\n(?:[${TCHAR}]+:[${VALUE_CHAR}]*\\r\\n)*$`,
 );
 
-// Fields that decide whether the front may serve a request, told apart by length first (no lower-cased copy of the
-// usual names). Any of them but Host (once) and Connection: keep-alive sends the request to node.
+// Fields that decide whether the front may serve a request. Any of them but Host (once), Connection: keep-alive and
+// Content-Length: 0 sends the request to node.
 const HOST = 1;
 const CONNECTION = 2;
-const HAND_OVER = 3; // content-length (not 0), transfer-encoding, upgrade, expect: node frames or answers these
+const HAND_OVER = 3; // transfer-encoding, upgrade, expect: node frames or answers these
 const CONTENT_LENGTH = 4;
-const SPECIAL: Array<Array<[lowerName: string, kind: number]>> = [];
-for (const [name, kind] of [
+const REQUEST_FIELDS = new FieldKinds([
   ['host', HOST],
   ['connection', CONNECTION],
   ['content-length', CONTENT_LENGTH],
   ['transfer-encoding', HAND_OVER],
   ['upgrade', HAND_OVER],
   ['expect', HAND_OVER],
-] as const) {
-  (SPECIAL[name.length] ??= []).push([name, kind]);
-}
-
-function fieldKind(text: string, start: number, end: number): number {
-  const candidates = SPECIAL[end - start];
-  if (candidates === undefined) return 0;
-  for (const [lower, kind] of candidates) {
-    let i = 0;
-    // `| 0x20` lower-cases letters and maps no other token character onto a letter or '-'.
-    while (i < lower.length && (text.charCodeAt(start + i) | 0x20) === lower.charCodeAt(i)) i++;
-    if (i === lower.length) return kind;
-  }
-  return 0;
-}
-
-const isOws = (c: number) => c === 32 || c === 9;
+]);
 
 /** The value of a field line: text[start, end) without leading and trailing whitespace (RFC 9112 §5.1). */
 function fieldValue(text: string, start: number, end: number): string {
@@ -235,7 +217,7 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
       while (at < headEnd) {
         const eol = head.indexOf('\r\n', at);
         const colon = head.indexOf(':', at);
-        const kind = fieldKind(head, at, colon);
+        const kind = REQUEST_FIELDS.of(head, at, colon);
         const value = fieldValue(head, colon + 1, eol);
         if (kind !== 0) {
           if (kind === HAND_OVER) return undefined;

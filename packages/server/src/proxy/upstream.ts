@@ -8,6 +8,7 @@
 import net from 'node:net';
 import type { Readable } from 'node:stream';
 import tls from 'node:tls';
+import { FieldKinds, TCHAR, VALUE_CHAR, isOws, sameLowerCase } from './http1.js';
 
 /**
  * Hop-by-hop fields (RFC 9110 §7.6.1): they describe one connection and are never forwarded. The pool drops them
@@ -102,8 +103,6 @@ const MAX_CHUNK_LINE = 16 * 1024;
 // native code; lines are then split with indexOf). field-value characters are RFC 9110 §5.5 (HTAB, SP, VCHAR,
 // obs-text); obs-fold continuation lines are refused (§5.2 allows a proxy to reject them). The reason phrase
 // after the status code may be absent, with or without its SP.
-const TCHAR = "!#$%&'*+\\-.^_`|~0-9A-Za-z";
-const VALUE_CHAR = '\\t\\x20-\\x7e\\x80-\\xff';
 const HEAD_SYNTAX = new RegExp(
   `^HTTP/1\\.[01] [1-9][0-9][0-9](?: [${VALUE_CHAR}]*)?\\r\\n(?:[${TCHAR}]+:[${VALUE_CHAR}]*\\r\\n)*$`,
 );
@@ -150,37 +149,15 @@ const KINDS: Readonly<Record<string, number>> = {
   'transfer-encoding': TRANSFER_ENCODING,
   'content-length': CONTENT_LENGTH,
 };
-const FIELDS_BY_LENGTH: Array<Array<[lowerName: string, kind: number]>> = [];
-for (const name of [...HOP_BY_HOP_FIELDS, 'content-length']) {
-  (FIELDS_BY_LENGTH[name.length] ??= []).push([name, KINDS[name] ?? HOP]);
-}
-
-/** The kind of the field named by text[start, end) (a token: ASCII letters, digits and symbols). */
-function fieldKind(text: string, start: number, end: number): number {
-  const candidates = FIELDS_BY_LENGTH[end - start];
-  if (candidates === undefined) return OTHER;
-  for (const [lower, kind] of candidates) if (sameLowerCase(text, start, lower)) return kind;
-  return OTHER;
-}
-
-/**
- * text[start, start + lower.length) equals `lower` (letters and '-') ignoring ASCII case. `| 0x20` lower-cases a
- * letter and maps no other character allowed in a field name or value onto a letter or '-' (only CR would be).
- */
-function sameLowerCase(text: string, start: number, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) {
-    if ((text.charCodeAt(start + i) | 0x20) !== lower.charCodeAt(i)) return false;
-  }
-  return true;
-}
+const RESPONSE_FIELDS = new FieldKinds(
+  [...HOP_BY_HOP_FIELDS, 'content-length'].map((name) => [name, KINDS[name] ?? HOP] as const),
+);
 
 // Methods whose requests carry no content by definition; others get `Content-Length: 0` when sent without a body
 // (RFC 9110 §8.6 "SHOULD", and what node's http.request did).
 const NO_CONTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 // RFC 9110 §9.2.2; RFC 9112 §9.3.1: a proxy MUST NOT automatically retry non-idempotent requests.
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
-
-const isOws = (c: number) => c === 32 || c === 9;
 
 /** A keep-alive HTTP/1.1 connection pool for one upstream origin. */
 export class UpstreamPool {
@@ -755,7 +732,7 @@ export class UpstreamExchange {
       while (vs < ve && isOws(text.charCodeAt(vs))) vs++;
       while (ve > vs && isOws(text.charCodeAt(ve - 1))) ve--;
       i = lineEnd + 2;
-      const kind = fieldKind(text, nameStart, colon);
+      const kind = RESPONSE_FIELDS.of(text, nameStart, colon);
       if (kind === OTHER) {
         headers.push(text.slice(nameStart, colon), text.slice(vs, ve));
         continue;
