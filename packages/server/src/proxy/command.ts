@@ -4,6 +4,7 @@ import { KubeConnection } from '@kubeauth/verify';
 import { FlagError, usage } from '../cli/flags.js';
 import { createCa } from '../pki/ca.js';
 import { issueServingCert } from '../pki/certs.js';
+import { createLogger } from '../server/log.js';
 import { parseProxyOptions, proxyFlags, type ProxyCommandOptions } from './config.js';
 import { createProxy, type RunningProxy } from './proxy.js';
 
@@ -90,18 +91,16 @@ function watchServingCertificate(
       running.setServingCertificate(nextCert, nextKey);
       cert = nextCert;
       key = nextKey;
-      log('info', `reloaded the serving certificate from ${o.tlsCertFile}`);
+      log.info(`reloaded the serving certificate from ${o.tlsCertFile}`);
     } catch (err) {
-      log('error', `cannot reload the serving certificate, keeping the current one: ${(err as Error).message}`);
+      log.error(`cannot reload the serving certificate, keeping the current one: ${(err as Error).message}`);
     }
   }, o.tlsReloadIntervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }
 
-function log(level: 'info' | 'warning' | 'error', msg: string): void {
-  process.stderr.write(JSON.stringify({ level, time: new Date().toISOString(), msg }) + '\n');
-}
+const log = createLogger();
 
 export async function proxyCommand(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -114,15 +113,14 @@ export async function proxyCommand(argv: string[]): Promise<void> {
   }
   const o = parseProxyOptions(argv);
   // kube-rbac-proxy's warning for the klog flags it still accepts.
-  for (const name of o.removedFlags)
-    log('warning', `${name} is removed in the k8s upstream and has no effect any more.`);
+  for (const name of o.removedFlags) log.warn(`${name} is removed in the k8s upstream and has no effect any more.`);
   const running = await startProxy(o);
-  log('info', `proxying ${running.url} to ${o.upstream.href}`);
+  log.info(`proxying ${running.url} to ${o.upstream.href}`);
   let stopping = false;
   const stop = (sig: string) => {
     if (stopping) return;
     stopping = true;
-    log('info', `received ${sig}, shutting down`);
+    log.info(`received ${sig}, shutting down`);
     const t = setTimeout(() => process.exit(1), 30_000);
     t.unref();
     running.close().then(

@@ -34,6 +34,7 @@ import {
   type AuthorizationConfig,
   type StaticAuthorizationConfig,
 } from './config.js';
+import { createLogger } from '../server/log.js';
 import { createFront, type ClientResponse, type FrontRequest } from './front.js';
 import { HOP_BY_HOP_FIELDS, UpstreamPool, type ResponseHandler, type UpstreamExchange } from './upstream.js';
 
@@ -131,17 +132,11 @@ export function createProxy(o: ProxyOptions) {
   const statics = o.authorization?.static ?? [];
   const resource = o.authorization?.resourceAttributes;
   const rewrites = o.authorization?.rewrites;
+  const log = createLogger();
   const onError =
     o.onError ??
     ((error: unknown, what: string) =>
-      process.stderr.write(
-        JSON.stringify({
-          level: 'error',
-          time: new Date().toISOString(),
-          msg: what,
-          error: error instanceof Error ? error.message : String(error),
-        }) + '\n',
-      ));
+      log.error(what, { error: error instanceof Error ? error.message : String(error) }));
 
   const isUpstreamTls = o.upstream.protocol === 'https:';
   const tlsOptions = {
