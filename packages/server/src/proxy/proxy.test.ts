@@ -133,7 +133,8 @@ describe('kubeauth proxy', () => {
     await kube.settle();
     admin = adminFrom(join(dataDir, 'admin.kubeconfig'));
 
-    upstream = http.createServer((req, res) => {
+    // Heads up to 2 MiB, so the proxy's own limit is what the large-head test meets.
+    upstream = http.createServer({ maxHeaderSize: 2 << 20 }, (req, res) => {
       if (req.url === '/stream') {
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': STREAM_BYTES });
         let sent = 0;
@@ -390,6 +391,14 @@ describe('kubeauth proxy', () => {
     } finally {
       await only13.close();
     }
+  });
+
+  test("request heads up to Go's 1 MiB pass (node's own limit is 16 KiB); larger ones get 431", async () => {
+    const big = await viaProxy('/data/big', { token: tokenReader, headers: { 'x-big': 'b'.repeat(100_000) } });
+    assert.equal(big.status, 200, big.body.slice(0, 200));
+    assert.equal((JSON.parse(big.body) as { headers: Record<string, string> }).headers['x-big']!.length, 100_000);
+    const huge = await viaProxy('/data/big', { token: tokenReader, headers: { 'x-big': 'b'.repeat(1_100_000) } });
+    assert.equal(huge.status, 431);
   });
 
   test('401 without a token, with a garbled token, and with a token for another audience', async () => {

@@ -480,8 +480,9 @@ export function createProxy(o: ProxyOptions) {
   }
 
   // node's http server for what the front hands over: requests with bodies, upgrades, anything unusual. It never
-  // listens: the front's TLS server gives it whole connections. Malformed requests get node's 400 / 431.
-  const fallback = http.createServer();
+  // listens: the front's TLS server gives it whole connections. Malformed requests get node's 400, heads over Go's
+  // DefaultMaxHeaderBytes (1 MiB, kube-rbac-proxy's limit; node's default is 16 KiB) its 431.
+  const fallback = http.createServer({ maxHeaderSize: 1 << 20 });
   fallback.on('request', (req: IncomingMessage, res: ServerResponse) => handle(requestOf(req), res, req));
   fallback.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     onUpgrade(requestOf(req), socket, head).catch((err: unknown) => {
