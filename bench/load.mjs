@@ -34,7 +34,9 @@ if (cfg.bodies) {
   if (cfg.body) opts.body = cfg.body;
 }
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const r = await autocannon(opts);
+const cpu = process.cpuUsage(cpu0);
 const secs = (performance.now() - t0) / 1000;
 const total = r['2xx'] + r.non2xx;
 console.log(
@@ -49,5 +51,7 @@ console.log(
     p50ms: r.latency.p50,
     p99ms: r.latency.p99,
     secs,
+    // The load generator's own CPU (user + system) per completed request: it shares the host with the servers.
+    loadUsPerReq: total > 0 ? (cpu.user + cpu.system) / total : 0,
   }),
 );

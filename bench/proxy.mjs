@@ -117,6 +117,7 @@ export async function proxyBench({
         ...(name === 'upstream' ? {} : { proxyUsPerReq: (proxySecs * 1e6) / total }),
         upstreamCores: used[0] / r.secs,
         proxyCores: proxySecs / r.secs,
+        loadUsPerReq: r.loadUsPerReq,
       });
       return r;
     };

@@ -11,6 +11,7 @@
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
+import { writeBatched } from './batch.js';
 import { FieldKinds, TCHAR, VALUE_CHAR, isOws } from './http1.js';
 
 /** A client request as the proxy sees it: node's IncomingMessage has these too (the handed-over path). */
@@ -329,8 +330,8 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
       const length = body?.length ?? 0;
       if (!this.headersSent) {
         const head = this.head(length);
-        if (length > 0 && !this.bodyless()) socket.write(this.withHead(head, body!));
-        else socket.write(head, 'latin1');
+        if (length > 0 && !this.bodyless()) writeBatched(socket, this.withHead(head, body!));
+        else writeBatched(socket, head);
       } else if (this.chunked) {
         socket.write(
           length > 0 ? this.withHead(`${length.toString(16)}\r\n`, body!, '\r\n0\r\n\r\n') : '0\r\n\r\n',

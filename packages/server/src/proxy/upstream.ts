@@ -8,6 +8,7 @@
 import net from 'node:net';
 import type { Readable } from 'node:stream';
 import tls from 'node:tls';
+import { writeBatched } from './batch.js';
 import { FieldKinds, TCHAR, VALUE_CHAR, isOws, sameLowerCase } from './http1.js';
 
 /**
@@ -465,7 +466,7 @@ export class UpstreamExchange {
     conn.exchange = this;
     const socket = conn.socket;
     if (this.body === undefined) {
-      socket.write(this.head, 'latin1');
+      writeBatched(socket, this.head);
       return;
     }
     // The head and the body's first data in one segment when that is at hand (a small body usually is: it arrived
