@@ -103,7 +103,8 @@ export async function proxyBench({
       connections,
       duration: durationSeconds,
     };
-    // CPU time of the upstream and the proxy processes per run (Linux /proc), to see who is the bottleneck.
+    // CPU time of the upstream and the proxy processes per run (Linux /proc), and the load generator's own (it
+    // reports it), to see who is the bottleneck.
     const cpu = { upstream: [], proxy: [], ...(tls ? { proxyTlsUpstream: [] } : {}), ...(bare ? { bare: [] } : {}) };
     const run = async (p, name) => {
       const pids = [upstream.pid, ...proxies.map((x) => x.pid)];
