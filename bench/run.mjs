@@ -331,7 +331,9 @@ async function main() {
   const R = await startServer(rbacDir, common);
   current.push(R);
   log('(i) SubjectAccessReview vs floor');
-  // A service account that the policy binds (bench/rbac.mjs: subject sa-2 of ns-2), asking about its namespace.
+  // A service account that the policy binds (bench/rbac.mjs: subject sa-2 of ns-2, whose ClusterRoleBinding crb-2
+  // grants watch/update on configmaps and jobs), asking to list pods in its namespace: a denial, so the authorizer
+  // visits every rule that could apply to it (an allow stops at the first match).
   const sar = {
     apiVersion: 'authorization.k8s.io/v1',
     kind: 'SubjectAccessReview',
@@ -357,6 +359,7 @@ async function main() {
   });
   F.i_sar.answer = JSON.parse(answer.body.toString()).status;
   log(`SAR answer: ${JSON.stringify(F.i_sar.answer)}`);
+  if (F.i_sar.answer.allowed !== false) throw new Error('(i): the SAR was meant to be denied; the policy changed?');
   await stopServer(R);
   target(
     'i',
