@@ -270,10 +270,10 @@ export function parseProxyOptions(argv: string[]): ProxyCommandOptions {
   const configFile = v.get('config-file') as string | undefined;
   const ttl = v.get('auth-cache-ttl') as number | undefined;
   const minVersionName = v.get('tls-min-version') as string;
-  // component-base: an empty name means its default.
+  // component-base's TLSVersion: an empty name means DefaultTLSVersion(), TLS 1.2.
   const tlsMinVersion =
     minVersionName === ''
-      ? 'TLSv1.3'
+      ? 'TLSv1.2'
       : Object.hasOwn(TLS_VERSIONS, minVersionName)
         ? TLS_VERSIONS[minVersionName]
         : undefined;

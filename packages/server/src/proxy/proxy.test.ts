@@ -673,7 +673,7 @@ describe('proxy flags and config', () => {
     assert.equal(d.tlsCiphers, undefined);
     assert.equal(d.tlsReloadIntervalMs, 60_000);
     assert.equal(parseProxyOptions([...base, '--tls-min-version=VersionTLS13']).tlsMinVersion, 'TLSv1.3');
-    assert.equal(parseProxyOptions([...base, '--tls-min-version=']).tlsMinVersion, 'TLSv1.3', 'empty: the default');
+    assert.equal(parseProxyOptions([...base, '--tls-min-version=']).tlsMinVersion, 'TLSv1.2', 'empty: the default');
     for (const bad of ['TLS13', 'toString', '__proto__']) {
       assert.throws(
         () => parseProxyOptions([...base, `--tls-min-version=${bad}`]),
