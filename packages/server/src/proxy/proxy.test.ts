@@ -320,6 +320,26 @@ describe('kubeauth proxy', () => {
     ]);
   });
 
+  test('fields named on any Connection line are hop-by-hop and stay behind (node parser path)', async () => {
+    const socket = tls.connect({ port: proxy.port, host: '127.0.0.1', rejectUnauthorized: false });
+    await once(socket, 'secureConnect');
+    socket.write(
+      'GET /data/conn HTTP/1.1\r\nHost: example.test\r\n' +
+        `Authorization: Bearer ${tokenReader}\r\nConnection: keep-alive, X-Hop-A\r\nConnection: x-hop-b\r\n` +
+        'X-Hop-A: a\r\nX-Hop-B: b\r\nX-End: kept\r\n\r\n',
+    );
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    // node's server answers this one: the body comes chunked, and ends with the last chunk.
+    while (!text.endsWith('\r\n0\r\n\r\n')) await once(socket, 'data');
+    socket.destroy();
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
+    const seen = JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)) as { rawHeaders: string[] };
+    const names = seen.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    assert.ok(names.includes('x-end'));
+    for (const hop of ['connection', 'x-hop-a', 'x-hop-b']) assert.ok(!names.includes(hop), `${hop} forwarded`);
+  });
+
   test('--tls-min-version and --tls-cipher-suites shape the handshake; --tls-reload-interval picks up a renewed pair', async () => {
     const ca = await createCa('proxy-tls-test-ca', 1);
     const [a, b] = [

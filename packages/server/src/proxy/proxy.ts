@@ -285,8 +285,9 @@ export function createProxy(o: ProxyOptions) {
    */
   function upstreamHeaders(req: FrontRequest, user: UserInfo | undefined, upgrade: boolean): string[] {
     const raw = req.rawHeaders;
-    // Fields named in Connection are hop-by-hop too; the usual values name none but hop-by-hop ones.
-    const connection = firstHeader(raw, 'connection')?.toLowerCase();
+    // Fields named in Connection (every Connection line, as Go's removeHopByHopHeaders reads them) are hop-by-hop
+    // too; the usual values name none but hop-by-hop ones.
+    const connection = headerValues(raw, 'connection').join(',').toLowerCase();
     const connectionListed =
       connection && connection !== 'keep-alive' && connection !== 'close'
         ? connection.split(',').map((s) => s.trim())
@@ -423,16 +424,16 @@ export function createProxy(o: ProxyOptions) {
     if (!admitted.ok) return sendError(res, admitted.response);
     if (res.destroyed) return; // the client went away while we were deciding
     const headers = upstreamHeaders(req, admitted.user, false);
-    const upstreamRequest = { method: req.method, target: upstreamTarget(req), headers };
-    if (body !== undefined) {
-      // RFC 9112 §6.3: a request has a body only with Content-Length or Transfer-Encoding; node has de-chunked the
-      // latter, and the pool sends such a body chunked again.
-      const length = body.headers['content-length'];
-      const chunked = length === undefined && body.headers['transfer-encoding'] !== undefined;
-      if (length !== undefined) Object.assign(upstreamRequest, { body, bodyLength: Number(length) });
-      else if (chunked) Object.assign(upstreamRequest, { body });
-    }
-    relay.exchange = pool.request(upstreamRequest, relay);
+    // RFC 9112 §6.3: a request has a body only with Content-Length or Transfer-Encoding; node has de-chunked the
+    // latter, and the pool sends such a body chunked again.
+    const length = body?.headers['content-length'];
+    const framing =
+      length !== undefined
+        ? { body, bodyLength: Number(length) }
+        : body?.headers['transfer-encoding'] !== undefined
+          ? { body }
+          : {};
+    relay.exchange = pool.request({ method: req.method, target: upstreamTarget(req), headers, ...framing }, relay);
   }
 
   async function onUpgrade(req: FrontRequest, socket: Duplex, head: Buffer): Promise<void> {
