@@ -3,31 +3,43 @@
 // What is compared (the floor). The upstream is a bare node:http(s) server in its own process answering every
 // request with the same small body. It listens twice, on plain HTTP and on HTTPS (the data dir's serving
 // certificate), and the proxy is started with the same certificate:
-//   - floor ("calling the upstream directly"): the load generator → upstream over HTTPS, keep-alive. The load tool
-//     (bench/lib.mjs load) speaks HTTPS only, and a client-facing endpoint is HTTPS either way — the proxy's is — so
-//     the fair floor is the same TLS + HTTP/1.1 keep-alive work the proxy's front side does, on the same upstream
-//     process and handler;
+//   - floor ("calling the upstream directly"): the load generator → upstream over HTTPS, keep-alive. The load tools
+//     speak HTTPS, and a client-facing endpoint is HTTPS either way — the proxy's is — so the fair floor is the same
+//     TLS + HTTP/1.1 keep-alive work the proxy's front side does, on the same upstream process and handler;
 //   - proxy (the headline figure): load generator → proxy over HTTPS → upstream over plain HTTP on loopback, the
 //     usual sidecar layout of kube-rbac-proxy (the app listens on 127.0.0.1 and the proxy terminates TLS);
 //   - proxy with an HTTPS upstream (`proxyTlsUpstreamRps`, optional, information): TLS on the second leg too;
 //   - a bare node:http reverse proxy (`bareProxyRps`, information): the same topology (HTTPS in, keep-alive agent to
-//     the plain HTTP upstream, piped bodies) without any authentication or header handling — what any Node proxy
-//     costs here, so `ratioToBareProxy` is the share of the throughput the authn/authz layer keeps.
+//     the plain HTTP upstream, piped bodies) without any authentication or header handling — what a Node proxy
+//     written the usual way costs here, so `ratioToBareProxy` is the share of its throughput kubeauth keeps;
+//   - a byte pipe (`rawPipeRps`, information): TLS in, one plain upstream connection per client connection, bytes
+//     copied as they come, no HTTP at all — about the least any Node TLS-terminating proxy can cost here.
 // Every proxied request carries `Authorization: Bearer <SA token>` and goes through the whole request flow —
 // TokenReview and SubjectAccessReview answered from the proxy's caches after the warm-up, the bearer token removed,
 // identity headers added (`--auth-header-fields-enabled`), X-Forwarded-For appended, bodies streamed. Direct calls
 // send the same headers. Each side runs once per round, `rounds` rounds, the order flipped each round; the headline
 // ratio is best run ÷ best run (as bench/lib.mjs compareToFloor), with the median-run ratio beside it.
-// Note: on a 2-core host the load generator, the proxy and the upstream share two cores; the proxy has to do at
-// least what the upstream does (TLS, HTTP parsing) plus a client request of its own, so ratios well below 1 are
-// expected whatever the proxy's own cost.
+//
+// The load generator. On one host the load generator, the proxy and the upstream share the cores: two processes
+// when the upstream is called directly, three through the proxy. Whatever CPU the load generator spends per request
+// is taken from the proxy side only, which in a real deployment (clients elsewhere, proxy and app in one pod) it is
+// not. autocannon, the load tool of every other figure (bench/load.mjs), is a Node process and costs about as much
+// CPU per request as the servers it loads: called directly, the upstream's rate was bounded by autocannon's as much as
+// by the upstream's own. So the headline pair is measured with wrk (C, one thread, about a third of autocannon's CPU
+// per request; bench/wrk.mjs, installed with apt-get when missing), and with autocannon as well (`autocannon`, for
+// comparison with earlier runs). Without wrk every side runs on autocannon and `loadTool` says so.
+// Note: on a 2-core host ratios well below 1 are expected whatever the proxy's own cost: the proxy has to do at
+// least what the upstream does (TLS, HTTP parsing) plus a client request of its own.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import path from 'node:path';
+import { createServer as tlsServer } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { ROOT, json, load, request } from './lib.mjs';
+import { wrkLoad } from './wrk.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 // The same `kubeauth` as bench/lib.mjs starts: the bundle when it has been built, else tsc's output.
@@ -43,10 +55,12 @@ const children = new Set();
  *   proxyNodeArgs?: string[] }} o
  *   port: running kubeauth; dataDir: its data dir (admin.kubeconfig, pki/); adminToken: a system:masters token;
  *   token: a ServiceAccount token of default/bench for the server's default API audience; tlsUpstream: also measure
- *   the proxy with an HTTPS upstream (default false); bareProxy: also measure a bare node:http reverse proxy (true).
+ *   the proxy with an HTTPS upstream (default false); bareProxy: also measure a bare node:http reverse proxy (true);
+ *   rawPipe: also measure the byte pipe (true). useWrk: measure with wrk (the caller checked it is there; default
+ *   false: autocannon); autocannonToo: with wrk, measure upstream and proxy with autocannon as well (true).
  *   warmupSeconds: load on each side before measuring (default 1); rounds: runs per side (default 3).
- *   Takes rounds × (2 + bareProxy + tlsUpstream) × durationSeconds + (2 + bareProxy + tlsUpstream) × warmupSeconds
- *   plus ~3 s of set-up.
+ *   Takes rounds × sides × durationSeconds, sides being 2 + bareProxy + rawPipe + tlsUpstream (+ 2 with wrk and
+ *   autocannonToo), plus warmupSeconds per server started and ~3 s of set-up.
  */
 export async function proxyBench({
   port,
@@ -57,6 +71,9 @@ export async function proxyBench({
   connections = 32,
   tlsUpstream = false,
   bareProxy = true,
+  rawPipe = true,
+  useWrk = false,
+  autocannonToo = true,
   warmupSeconds = 1,
   rounds = 3,
   main = MAIN, // the kubeauth entry point to run `proxy` with
@@ -88,9 +105,11 @@ export async function proxyBench({
     if (tls) proxies.push(tls);
     for (const p of proxies) await warm(p.port, token);
     const bare = bareProxy ? await startBareProxy({ cert, key, upstreamPort: upstream.httpPort }) : undefined;
-    if (bare) {
-      proxies.push(bare);
-      const r = await request(bare.port, 'GET', BENCH_PATH, { token });
+    const pipe = rawPipe ? await startBareProxy({ cert, key, upstreamPort: upstream.httpPort, raw: true }) : undefined;
+    for (const b of [bare, pipe]) {
+      if (!b) continue;
+      proxies.push(b);
+      const r = await request(b.port, 'GET', BENCH_PATH, { token });
       if (r.status !== 200 || r.body.toString() !== BODY) throw new Error(`bare proxy: ${r.status}`);
     }
     const direct = await request(upstream.httpsPort, 'GET', BENCH_PATH, { token });
@@ -103,73 +122,96 @@ export async function proxyBench({
       connections,
       duration: durationSeconds,
     };
+    const tools = { wrk: wrkLoad, autocannon: load };
+    const headline = useWrk ? 'wrk' : 'autocannon';
     // CPU time of the upstream and the proxy processes per run (Linux /proc), and the load generator's own (it
     // reports it), to see who is the bottleneck.
-    const cpu = { upstream: [], proxy: [], ...(tls ? { proxyTlsUpstream: [] } : {}), ...(bare ? { bare: [] } : {}) };
-    const run = async (p, name) => {
+    const run = async (tool, name, p) => {
       const pids = [upstream.pid, ...proxies.map((x) => x.pid)];
       const before = pids.map(cpuSeconds);
-      const r = await load({ ...cfg, port: p });
+      const r = await tools[tool]({ ...cfg, port: p });
       const used = pids.map((pid, i) => cpuSeconds(pid) - before[i]);
       const total = r.ok + r.non2xx;
       const proxySecs = used.slice(1).reduce((a, b) => a + b, 0);
-      cpu[name].push({
+      r.cpu = {
         upstreamUsPerReq: (used[0] * 1e6) / total,
         ...(name === 'upstream' ? {} : { proxyUsPerReq: (proxySecs * 1e6) / total }),
         upstreamCores: used[0] / r.secs,
         proxyCores: proxySecs / r.secs,
         loadUsPerReq: r.loadUsPerReq,
-      });
+      };
       return r;
     };
+    // The sides, each [load tool, name, port]. The headline pair (upstream, proxy) is measured with wrk when it is
+    // there; with autocannon too, for comparison with earlier runs (a Node load generator costs the proxy side
+    // more: see the note at the top of this file).
+    const sides = [
+      [headline, 'upstream', upstream.httpsPort],
+      ...(pipe ? [[headline, 'rawPipe', pipe.port]] : []),
+      ...(bare ? [[headline, 'bare', bare.port]] : []),
+      [headline, 'proxy', plain.port],
+      ...(tls ? [[headline, 'proxyTlsUpstream', tls.port]] : []),
+      ...(useWrk && autocannonToo
+        ? [
+            ['autocannon', 'upstream', upstream.httpsPort],
+            ['autocannon', 'proxy', plain.port],
+          ]
+        : []),
+    ];
     // Warm-up under load (JIT tiers, heap sizing, connection pools): the first seconds of a fresh Node process are
     // markedly slower and would penalise whichever side runs first.
     for (const p of [upstream.httpsPort, ...proxies.map((x) => x.port)]) {
-      await load({ ...cfg, port: p, duration: warmupSeconds });
+      await tools[headline]({ ...cfg, port: p, duration: warmupSeconds });
     }
-    // Alternating rounds, order flipped each round (upstream, bare, proxy, [tls] / the reverse), so drift in
-    // background load hits every side alike; each side's best run is its least disturbed capacity.
-    const sides = [
-      ['upstream', upstream.httpsPort],
-      ...(bare ? [['bare', bare.port]] : []),
-      ['proxy', plain.port],
-      ...(tls ? [['proxyTlsUpstream', tls.port]] : []),
-    ];
-    const runs = Object.fromEntries(sides.map(([name]) => [name, []]));
+    // Alternating rounds, order flipped each round, so drift in background load hits every side alike; each side's
+    // best run is its least disturbed capacity.
+    const runs = {};
     for (let r = 0; r < rounds; r++) {
-      for (const [name, p] of r % 2 === 0 ? sides : [...sides].reverse()) runs[name].push(await run(p, name));
+      for (const [tool, name, p] of r % 2 === 0 ? sides : [...sides].reverse()) {
+        (runs[`${tool}:${name}`] ??= []).push(await run(tool, name, p));
+      }
     }
-    const up = merge(runs.upstream);
-    const px = merge(runs.proxy);
-    const tl = tls ? merge(runs.proxyTlsUpstream) : undefined;
-    const bp = bare ? merge(runs.bare) : undefined;
+    const side = (tool, name) => (runs[`${tool}:${name}`] ? merge(runs[`${tool}:${name}`]) : undefined);
+    const up = side(headline, 'upstream');
+    const px = side(headline, 'proxy');
+    const tl = side(headline, 'proxyTlsUpstream');
+    const bp = side(headline, 'bare');
+    const rp = side(headline, 'rawPipe');
+    const acUp = useWrk ? side('autocannon', 'upstream') : undefined;
+    const acPx = useWrk ? side('autocannon', 'proxy') : undefined;
     const upstreamRequestsSeen = await upstream.count();
+    const all = { upstream: up, proxy: px, bareProxy: bp, rawPipe: rp, proxyTlsUpstream: tl };
+    const each = (f) =>
+      Object.fromEntries(
+        Object.entries(all)
+          .filter(([, v]) => v)
+          .map(([k, v]) => [k, f(v)]),
+      );
     return {
+      loadTool: headline,
       proxyRps: px.rps,
       upstreamRps: up.rps,
       ratio: px.rps / up.rps,
       ratioMedian: px.medianRps / up.medianRps,
+      ...(rp ? { rawPipeRps: rp.rps, rawPipeVsUpstream: rp.rps / up.rps, ratioToRawPipe: px.rps / rp.rps } : {}),
       ...(bp ? { bareProxyRps: bp.rps, bareProxyVsUpstream: bp.rps / up.rps, ratioToBareProxy: px.rps / bp.rps } : {}),
       ...(tl ? { proxyTlsUpstreamRps: tl.rps, ratioTlsUpstream: tl.rps / up.rps } : {}),
-      runs: {
-        upstream: up.runs,
-        proxy: px.runs,
-        ...(bp ? { bareProxy: bp.runs } : {}),
-        ...(tl ? { proxyTlsUpstream: tl.runs } : {}),
-      },
-      latencyMs: {
-        upstream: { p50: up.p50ms, p99: up.p99ms },
-        proxy: { p50: px.p50ms, p99: px.p99ms },
-        ...(bp ? { bareProxy: { p50: bp.p50ms, p99: bp.p99ms } } : {}),
-        ...(tl ? { proxyTlsUpstream: { p50: tl.p50ms, p99: tl.p99ms } } : {}),
-      },
-      failures: {
-        upstream: { non2xx: up.non2xx, errors: up.errors, statuses: up.statuses },
-        proxy: { non2xx: px.non2xx, errors: px.errors, statuses: px.statuses },
-        ...(bp ? { bareProxy: { non2xx: bp.non2xx, errors: bp.errors, statuses: bp.statuses } } : {}),
-        ...(tl ? { proxyTlsUpstream: { non2xx: tl.non2xx, errors: tl.errors, statuses: tl.statuses } } : {}),
-      },
-      cpu,
+      ...(acUp && acPx
+        ? {
+            autocannon: {
+              proxyRps: acPx.rps,
+              upstreamRps: acUp.rps,
+              ratio: acPx.rps / acUp.rps,
+              ratioMedian: acPx.medianRps / acUp.medianRps,
+              runs: { upstream: acUp.runs, proxy: acPx.runs },
+              cpu: { upstream: acUp.cpu, proxy: acPx.cpu },
+            },
+          }
+        : {}),
+      runs: each((v) => v.runs),
+      latencyMs: each((v) => ({ p50: v.p50ms, p99: v.p99ms })),
+      failures: each((v) => ({ non2xx: v.non2xx, errors: v.errors, statuses: v.statuses })),
+      cpu: each((v) => v.cpu),
       upstreamRequestsSeen,
       responseBytes: BODY.length,
       connections,
@@ -266,6 +308,7 @@ function merge(list) {
     non2xx: list.reduce((n, r) => n + r.non2xx, 0),
     errors: list.reduce((n, r) => n + r.errors, 0),
     statuses: list.map((r) => r.statuses),
+    cpu: list.map((r) => r.cpu),
   };
 }
 
@@ -348,10 +391,12 @@ function startUpstream({ cert, key }) {
   });
 }
 
-/** The bare reverse proxy (this file run as a script) in its own process: {port, pid, stop()}. */
-function startBareProxy({ cert, key, upstreamPort }) {
+/** The bare reverse proxy, or with `raw` the byte pipe (this file run as a script), in its own process. */
+function startBareProxy({ cert, key, upstreamPort, raw = false }) {
   const child = track(
-    spawn(process.execPath, [SELF, '--bare-proxy', String(upstreamPort)], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    spawn(process.execPath, [SELF, raw ? '--raw-pipe' : '--bare-proxy', String(upstreamPort)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    }),
   );
   child.stdin.end(JSON.stringify({ cert, key }));
   return new Promise((resolve, reject) => {
@@ -383,6 +428,34 @@ function runBareProxy(upstreamPort) {
       );
       up.on('error', () => res.destroy());
       req.pipe(up);
+    });
+    srv.listen(0, '127.0.0.1', () => process.stdout.write(`bare proxy on ${srv.address().port}\n`));
+  });
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+/**
+ * Byte pipe process: TLS in, and for each client connection one plain connection to the upstream, bytes copied both
+ * ways as they come (no HTTP at all). What any Node TLS-terminating proxy costs here at the least.
+ */
+function runRawPipe(upstreamPort) {
+  let input = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (d) => (input += d));
+  process.stdin.on('end', () => {
+    const { cert, key } = JSON.parse(input);
+    const srv = tlsServer({ cert, key }, (client) => {
+      const up = net.connect(upstreamPort, '127.0.0.1');
+      for (const s of [client, up]) {
+        s.setNoDelay(true);
+        s.on('error', () => {
+          client.destroy();
+          up.destroy();
+        });
+        s.on('close', () => (s === up ? client : up).destroy());
+      }
+      client.on('data', (d) => up.write(d));
+      up.on('data', (d) => client.write(d));
     });
     srv.listen(0, '127.0.0.1', () => process.stdout.write(`bare proxy on ${srv.address().port}\n`));
   });
@@ -424,4 +497,5 @@ function runUpstream() {
 if (process.argv[1] && path.resolve(process.argv[1]) === SELF) {
   if (process.argv[2] === '--upstream') runUpstream();
   else if (process.argv[2] === '--bare-proxy') runBareProxy(Number(process.argv[3]));
+  else if (process.argv[2] === '--raw-pipe') runRawPipe(Number(process.argv[3]));
 }

@@ -2,7 +2,7 @@
 // kubeauth benchmark report. Figures are given as ratios to floors measured in the same run (bare node:https
 // replaying the same bytes, openssl speed, raw node:crypto). A report, not a test: always exits 0.
 //   node bench/run.mjs [--quick]      (npm run bench [-- --quick])
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +26,7 @@ import { proxyBench } from './proxy.mjs';
 import { rbacBench, syntheticPolicy } from './rbac.mjs';
 import { tokenRequestBench } from './tokenrequest.mjs';
 import { verifyBench } from './verify.mjs';
+import { ensureWrk } from './wrk.mjs';
 import { seedRbacObjects, seedServiceAccounts } from './seed.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -86,12 +87,12 @@ process.on('SIGINT', () => process.exit(130));
 
 async function main() {
   // ── environment ───────────────────────────────────────────────────────────────────────────────────────
-  const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
+  const hasWrk = ensureWrk(log);
   results.env = {
     node: process.version,
     nproc: os.availableParallelism(),
     cpu: os.cpus()[0]?.model,
-    loadTool: `autocannon ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/autocannon/package.json'), 'utf8')).version} (HTTP/1.1 keep-alive, ${CONN} connections, separate process)${hasWrk ? '; wrk present but not used' : ''}`,
+    loadTool: `autocannon ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/autocannon/package.json'), 'utf8')).version} (HTTP/1.1 keep-alive, ${CONN} connections, separate process); the proxy figure (k): ${hasWrk ? `wrk (one thread, ${CONN} connections), and autocannon for comparison` : 'autocannon (wrk missing)'}`,
     openssl: execFileSync('openssl', ['version']).toString().trim(),
     mode: QUICK ? 'quick' : 'full',
     loadSeconds: `${P.dur} per run, ${P.rounds} alternating rounds per floor (order flipped each round)`,
@@ -438,6 +439,7 @@ async function main() {
     durationSeconds: P.dur,
     connections: CONN,
     rounds: P.rounds,
+    useWrk: hasWrk,
   });
   await stopServer(M);
 
@@ -521,12 +523,12 @@ async function main() {
 
   target(
     'k',
-    'kubeauth proxy req/s ÷ upstream called directly (HTTPS)',
+    `kubeauth proxy req/s ÷ upstream called directly (HTTPS, ${F.k_proxy.loadTool})`,
     F.k_proxy.ratio,
     '×',
     '>=',
     0.5,
-    `${r1(F.k_proxy.proxyRps, 0)} vs ${r1(F.k_proxy.upstreamRps, 0)} req/s best runs (medians: ${r1(F.k_proxy.ratioMedian, 2)}); a bare node:http reverse proxy gets ${r1(F.k_proxy.bareProxyVsUpstream, 2)}`,
+    proxyDetail(F.k_proxy),
   );
 
   // (l) TokenReview of an external OIDC ID token (its own provider and kubeauth)
@@ -551,6 +553,16 @@ async function main() {
 }
 
 /** Best runs, then the two noise-robust views (median runs, CPU per request) of a compareToFloor result. */
+/** The proxy figure's context: medians, the byte pipe and bare node:http proxy, the autocannon pair. */
+function proxyDetail(k) {
+  const ac = k.autocannon;
+  return [
+    `${r1(k.proxyRps, 0)} vs ${r1(k.upstreamRps, 0)} req/s best runs (medians: ${r1(k.ratioMedian, 2)})`,
+    `a TLS byte pipe gets ${r1(k.rawPipeVsUpstream, 2)}, a bare node:http reverse proxy ${r1(k.bareProxyVsUpstream, 2)}`,
+    ...(ac ? [`with autocannon as the load generator ${r1(ac.ratio, 2)} (medians ${r1(ac.ratioMedian, 2)})`] : []),
+  ].join('; ');
+}
+
 function detail(x) {
   return `best ${r1(x.server.rps, 0)} vs ${r1(x.floor.rps, 0)} req/s; medians ${r1(x.ratioMedian, 2)}; CPU/req ${r1(x.cpuRatio, 2)} (${r1(x.server.cpuMicrosPerRequest, 0)} vs ${r1(x.floor.cpuMicrosPerRequest, 0)} µs)`;
 }
