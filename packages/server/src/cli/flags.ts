@@ -123,16 +123,34 @@ export function parseFlags(
   return { values, args, explicit: set };
 }
 
+/** A duration in seconds as Go's time.Duration String() prints it: 1m0s, 100ms, 1h30m0s, 0s. */
+export function goDuration(seconds: number): string {
+  if (seconds === 0) return '0s';
+  if (seconds < 1) {
+    const ms = seconds * 1000;
+    return ms >= 1 ? `${+ms.toFixed(6)}ms` : `${+(ms * 1000).toFixed(3)}µs`;
+  }
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = +(seconds % 60).toFixed(9);
+  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+
+/**
+ * Flag help in pflag's layout: `  -v, --v int` or `      --name type`, the usage, then `(default …)` unless the
+ * default is the type's zero value (false, 0, "", empty list), as pflag leaves those out.
+ */
 export function usage(specs: FlagSpec[]): string {
-  const w = Math.max(...specs.map((s) => s.name.length + s.type.length + 4));
+  // pflag's type names: a string slice is "strings".
+  const typeOf = (s: FlagSpec) => (s.type === 'bool' ? '' : s.type === 'stringSlice' ? 'strings' : s.type);
+  const w = Math.max(...specs.map((s) => s.name.length + typeOf(s).length + 4));
   return specs
     .map((s) => {
-      const left = `--${s.name} ${s.type === 'bool' ? '' : s.type}`.padEnd(w + 2);
-      const def =
-        s.default !== undefined && !(Array.isArray(s.default) && !s.default.length)
-          ? ` (default ${JSON.stringify(s.default)})`
-          : '';
-      return `      ${left}${s.usage}${def}`;
+      const left = `--${s.name} ${typeOf(s)}`.padEnd(w + 2);
+      const d = s.default;
+      const zero = d === undefined || d === false || d === 0 || d === '' || (Array.isArray(d) && d.length === 0);
+      const shown = s.type === 'duration' && typeof d === 'number' ? goDuration(d) : JSON.stringify(d);
+      return `  ${s.shorthand ? `-${s.shorthand}, ` : '    '}${left}${s.usage}${zero ? '' : ` (default ${shown})`}`;
     })
     .join('\n');
 }
