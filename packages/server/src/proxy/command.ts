@@ -59,7 +59,7 @@ export async function startProxy(o: ProxyCommandOptions): Promise<RunningProxy> 
       : {}),
     ...(o.cacheTtlMs !== undefined ? { cacheTtlMs: o.cacheTtlMs } : {}),
   });
-  const running = await proxy.listen(o.listenPort, o.listenHost);
+  const running = await proxy.listen(o.listenPort, o.listenHost, o.endpointsPort);
   const stopReload = o.tlsCertFile && o.tlsPrivateKeyFile ? watchServingCertificate(o, tls, running) : () => {};
   const close = running.close;
   return {
@@ -116,6 +116,7 @@ export async function proxyCommand(argv: string[]): Promise<void> {
   for (const name of o.removedFlags) log.warn(`${name} is removed in the k8s upstream and has no effect any more.`);
   const running = await startProxy(o);
   log.info(`proxying ${running.url} to ${o.upstream.href}`);
+  if (running.endpointsUrl) log.info(`serving /healthz on ${running.endpointsUrl}`);
   let stopping = false;
   const stop = (sig: string) => {
     if (stopping) return;

@@ -88,6 +88,13 @@ export const proxyFlags: FlagSpec[] = [
     default: '127.0.0.1:8443',
     usage: 'The address the proxy listens on for HTTPS (host:port).',
   },
+  {
+    name: 'proxy-endpoints-port',
+    type: 'int',
+    default: 0,
+    usage:
+      "The port to securely serve proxy-specific endpoints (such as '/healthz'). Uses the host from the '--secure-listen-address'.",
+  },
   { name: 'tls-cert-file', type: 'string', usage: 'Serving certificate (PEM). Default: a self-signed one in memory.' },
   { name: 'tls-private-key-file', type: 'string', usage: 'Key of --tls-cert-file (PEM).' },
   {
@@ -211,6 +218,8 @@ export interface ProxyCommandOptions {
   upstream: URL;
   listenHost: string;
   listenPort: number;
+  /** --proxy-endpoints-port; undefined: off (0). */
+  endpointsPort?: number;
   tlsCertFile?: string;
   tlsPrivateKeyFile?: string;
   clientCaFile?: string;
@@ -254,6 +263,15 @@ export function parseProxyOptions(argv: string[]): ProxyCommandOptions {
   if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:')
     throw new FlagError(`--upstream "${raw}" must be an http:// or https:// URL`);
   const { host, port } = splitHostPort(v.get('secure-listen-address') as string);
+  const endpointsPort = v.get('proxy-endpoints-port') as number;
+  // kube-rbac-proxy leaves a bad port to the listen call ("listen tcp: address 70000: invalid port"); refused here
+  // before anything starts, in the words of its --secure-port check.
+  if (endpointsPort !== 0 && !(endpointsPort >= 1 && endpointsPort <= 65535)) {
+    throw new FlagError(`--proxy-endpoints-port ${endpointsPort} must be between 1 and 65535, inclusive`);
+  }
+  if (endpointsPort !== 0 && endpointsPort === port) {
+    throw new FlagError(`--proxy-endpoints-port ${endpointsPort} is the port of --secure-listen-address`);
+  }
   const tlsCertFile = v.get('tls-cert-file') as string | undefined;
   const tlsPrivateKeyFile = v.get('tls-private-key-file') as string | undefined;
   if (!!tlsCertFile !== !!tlsPrivateKeyFile)
@@ -285,6 +303,7 @@ export function parseProxyOptions(argv: string[]): ProxyCommandOptions {
     upstream,
     listenHost: host,
     listenPort: port,
+    ...(endpointsPort !== 0 ? { endpointsPort } : {}),
     tlsCertFile,
     tlsPrivateKeyFile,
     clientCaFile: v.get('client-ca-file') as string | undefined,

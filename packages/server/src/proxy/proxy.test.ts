@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import http2 from 'node:http2';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -51,6 +52,15 @@ function adminFrom(kubeconfigPath: string): Admin {
     cert: b64(u['client-certificate-data']),
     key: b64(u['client-key-data']),
   };
+}
+
+/** A port free right now on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
 }
 
 function send(url: URL, options: https.RequestOptions & { body?: string | Buffer }): Promise<Answer> {
@@ -376,6 +386,7 @@ describe('kubeauth proxy', () => {
         ...common,
         '--tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
         '--tls-reload-interval=100ms',
+        `--proxy-endpoints-port=${await freePort()}`,
       ]),
     );
     try {
@@ -388,6 +399,9 @@ describe('kubeauth proxy', () => {
       const t13 = await handshake(suites.port, {});
       assert.equal(t13.protocol, 'TLSv1.3', 'TLS 1.3 suites are not configurable, as in Go');
       assert.equal(t13.fingerprint, fingerprint(a.certPem));
+      // The endpoints port serves with the same settings.
+      await assert.rejects(handshake(suites.endpointsPort!, { ...tls12, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' }));
+      assert.equal((await handshake(suites.endpointsPort!, {})).fingerprint, fingerprint(a.certPem));
       // A renewed pair on disk serves new connections; a broken one is refused and the current pair kept.
       writeFileSync(keyFile, 'not a key');
       await new Promise((r) => setTimeout(r, 300));
@@ -400,6 +414,7 @@ describe('kubeauth proxy', () => {
         seen = (await handshake(suites.port, {})).fingerprint;
       }
       assert.equal(seen, fingerprint(b.certPem));
+      assert.equal((await handshake(suites.endpointsPort!, {})).fingerprint, fingerprint(b.certPem));
     } finally {
       await suites.close();
     }
@@ -410,6 +425,98 @@ describe('kubeauth proxy', () => {
       assert.equal((await handshake(only13.port, {})).protocol, 'TLSv1.3');
     } finally {
       await only13.close();
+    }
+  });
+
+  test('--proxy-endpoints-port serves /healthz without a token, over HTTP/1.1 and HTTP/2; other paths 404', async () => {
+    const p = await startProxy(
+      parseProxyOptions([
+        `--upstream=${upstreamUrl}/`,
+        '--secure-listen-address=127.0.0.1:0',
+        `--kubeconfig=${join(dataDir, 'admin.kubeconfig')}`,
+        `--client-ca-file=${join(dataDir, 'client-ca.pem')}`,
+        '--auth-token-audiences=proxy-audience',
+        `--proxy-endpoints-port=${await freePort()}`,
+      ]),
+    );
+    try {
+      assert.equal(p.endpointsUrl, `https://127.0.0.1:${p.endpointsPort}`);
+      const at = (path: string, method = 'GET') =>
+        send(new URL(path, p.endpointsUrl), { method, rejectUnauthorized: false });
+      for (const path of ['/healthz', '/healthz?verbose=1']) {
+        const ok = await at(path);
+        assert.equal(ok.status, 200, path);
+        assert.equal(ok.body, 'ok');
+        assert.equal(ok.headers['content-type'], 'text/plain; charset=utf-8');
+        assert.equal(ok.headers['content-length'], '2');
+      }
+      assert.equal((await at('/healthz', 'POST')).status, 200, 'any method, as a ServeMux route without one');
+      const head = await at('/healthz', 'HEAD');
+      assert.equal(head.status, 200);
+      assert.equal(head.body, '');
+      for (const path of ['/', '/healthz/', '/metrics', '/data/x']) {
+        const nf = await at(path);
+        assert.equal(nf.status, 404, path);
+        assert.equal(nf.body, '404 page not found\n');
+        assert.equal(nf.headers['x-content-type-options'], 'nosniff');
+      }
+      // HTTP/2, as Go's server offers it by ALPN.
+      const session = http2.connect(p.endpointsUrl!, { rejectUnauthorized: false });
+      try {
+        const stream = session.request({ ':path': '/healthz' });
+        const [headers] = (await once(stream, 'response')) as [http2.IncomingHttpHeaders];
+        let body = '';
+        for await (const chunk of stream) body += String(chunk);
+        assert.equal(headers[':status'], 200);
+        assert.equal(body, 'ok');
+      } finally {
+        session.close();
+      }
+      // Garbage over either protocol costs only its own connection.
+      for (const ALPNProtocols of [['http/1.1'], ['h2']]) {
+        const raw = tls.connect({
+          port: p.endpointsPort!,
+          host: '127.0.0.1',
+          rejectUnauthorized: false,
+          ALPNProtocols,
+        });
+        raw.on('error', () => {});
+        raw.resume();
+        await once(raw, 'secureConnect');
+        raw.end('\x00\x01 not http at all\r\n\r\n');
+        await once(raw, 'close');
+      }
+      assert.equal((await at('/healthz')).status, 200, 'still serving');
+      // The proxy's own port still wants a token for the same path.
+      assert.equal((await send(new URL('/healthz', p.url), { rejectUnauthorized: false })).status, 401);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('--proxy-endpoints-port: bad values are refused before start; a port in use fails the start, nothing left open', async () => {
+    const base = [`--upstream=${upstreamUrl}/`, `--kubeconfig=${join(dataDir, 'admin.kubeconfig')}`];
+    assert.equal(parseProxyOptions(base).endpointsPort, undefined, 'default 0: off');
+    for (const [value, message] of [
+      ['70000', /^Error: --proxy-endpoints-port 70000 must be between 1 and 65535, inclusive$/],
+      ['-1', /^Error: --proxy-endpoints-port -1 must be between 1 and 65535, inclusive$/],
+      ['x', /invalid argument "x" for "--proxy-endpoints-port" flag: strconv.ParseInt: parsing "x": invalid syntax/],
+      ['8443', /^Error: --proxy-endpoints-port 8443 is the port of --secure-listen-address$/],
+    ] as const) {
+      assert.throws(() => parseProxyOptions([...base, `--proxy-endpoints-port=${value}`]), message);
+    }
+    const taken = net.createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      await assert.rejects(
+        startProxy(
+          parseProxyOptions([...base, '--secure-listen-address=127.0.0.1:0', `--proxy-endpoints-port=${port}`]),
+        ),
+        /EADDRINUSE/,
+      );
+    } finally {
+      taken.close();
     }
   });
 

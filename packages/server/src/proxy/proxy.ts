@@ -5,7 +5,7 @@
 // lean keep-alive HTTP/1.1 client; upgrades, which take their socket out of any pool, through node's http.request.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { isIP, type AddressInfo } from 'node:net';
+import { isIP, type AddressInfo, type Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import {
@@ -35,6 +35,7 @@ import {
   type StaticAuthorizationConfig,
 } from './config.js';
 import { createLogger } from '../server/log.js';
+import { createEndpointsServer } from './endpoints.js';
 import { createFront, type ClientResponse, type FrontRequest } from './front.js';
 import { HOP_BY_HOP_FIELDS, UpstreamPool, type ResponseHandler, type UpstreamExchange } from './upstream.js';
 
@@ -63,6 +64,9 @@ export interface RunningProxy {
   server: TlsServer;
   url: string;
   port: number;
+  /** With --proxy-endpoints-port: where `/healthz` is served. */
+  endpointsUrl?: string;
+  endpointsPort?: number;
   /** Serves new connections with another certificate and key (PEM); throws, changing nothing, when they are bad. */
   setServingCertificate(cert: string, key: string): void;
   close(): Promise<void>;
@@ -493,12 +497,15 @@ export function createProxy(o: ProxyOptions) {
   });
   // What makes the serving context (a certificate reload builds it again); the client-certificate request is the
   // server's.
-  const contextOptions = (cert: string, key: string) => ({
+  const servingOptions = (cert: string, key: string) => ({
     cert,
     key,
-    ...(o.clientCa ? { ca: o.clientCa } : {}),
     ...(o.tls.minVersion ? { minVersion: o.tls.minVersion } : {}),
     ...(o.tls.ciphers ? { ciphers: o.tls.ciphers } : {}),
+  });
+  const contextOptions = (cert: string, key: string) => ({
+    ...servingOptions(cert, key),
+    ...(o.clientCa ? { ca: o.clientCa } : {}),
   });
   const front = createFront({
     tls: {
@@ -510,26 +517,55 @@ export function createProxy(o: ProxyOptions) {
   });
   const server = front.server;
 
+  /** Listens on host:port; on failure closes what it opened and rejects with the listen error. */
+  const listenOn = (srv: NetServer, port: number, host: string): Promise<AddressInfo> =>
+    new Promise((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(port, host, () => {
+        srv.off('error', reject);
+        resolve(srv.address() as AddressInfo);
+      });
+    });
+  const urlOf = (addr: AddressInfo) =>
+    `https://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+
   return {
     server,
-    async listen(port: number, host: string): Promise<RunningProxy> {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      const addr = server.address() as AddressInfo;
-      const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    /** `endpointsPort`: also serve the proxy's own endpoints (`/healthz`) on that port of the same host. */
+    async listen(port: number, host: string, endpointsPort?: number): Promise<RunningProxy> {
+      const addr = await listenOn(server, port, host);
+      // The proxy's own endpoints: the same certificate and TLS settings without the client-certificate request
+      // (kube-rbac-proxy copies its serving options before the client CA is applied to them).
+      const endpoints =
+        endpointsPort !== undefined ? createEndpointsServer(servingOptions(o.tls.cert, o.tls.key)) : undefined;
+      let endpointsAddr: AddressInfo | undefined;
+      if (endpoints) {
+        try {
+          endpointsAddr = await listenOn(endpoints.server, endpointsPort!, host);
+        } catch (err) {
+          server.close();
+          pool.destroy();
+          throw err;
+        }
+      }
       return {
         server,
         port: addr.port,
-        url: `https://${h}:${addr.port}`,
-        setServingCertificate: (cert: string, key: string) => server.setSecureContext(contextOptions(cert, key)),
+        url: urlOf(addr),
+        ...(endpointsAddr ? { endpointsUrl: urlOf(endpointsAddr), endpointsPort: endpointsAddr.port } : {}),
+        setServingCertificate: (cert: string, key: string) => {
+          // Throws, changing nothing, on a pair that does not load; the endpoints then take the same pair.
+          server.setSecureContext(contextOptions(cert, key));
+          endpoints?.server.setSecureContext(servingOptions(cert, key));
+        },
         close: () =>
           new Promise<void>((resolve) => {
-            server.close(() => resolve());
+            let open = endpoints ? 2 : 1;
+            const closed = () => {
+              if (--open === 0) resolve();
+            };
+            server.close(closed);
+            endpoints?.close(closed);
             front.closeAllConnections();
             pool.destroy();
           }),
