@@ -59,7 +59,13 @@ export async function startProxy(o: ProxyCommandOptions): Promise<RunningProxy> 
       : {}),
     ...(o.cacheTtlMs !== undefined ? { cacheTtlMs: o.cacheTtlMs } : {}),
   });
-  const running = await proxy.listen(o.listenPort, o.listenHost, o.endpointsPort);
+  let running: RunningProxy;
+  try {
+    running = await proxy.listen(o.listenPort, o.listenHost, o.endpointsPort);
+  } catch (err) {
+    connection.close();
+    throw err;
+  }
   const stopReload = o.tlsCertFile && o.tlsPrivateKeyFile ? watchServingCertificate(o, tls, running) : () => {};
   const close = running.close;
   return {

@@ -495,8 +495,8 @@ export function createProxy(o: ProxyOptions) {
       socket.destroy();
     });
   });
-  // What makes the serving context (a certificate reload builds it again); the client-certificate request is the
-  // server's.
+  // What makes a serving context (a certificate reload builds it again): the certificate and TLS settings, and for
+  // the proxy's own port the client CA too; the client-certificate request itself is the server's.
   const servingOptions = (cert: string, key: string) => ({
     cert,
     key,
@@ -517,7 +517,7 @@ export function createProxy(o: ProxyOptions) {
   });
   const server = front.server;
 
-  /** Listens on host:port; on failure closes what it opened and rejects with the listen error. */
+  /** Listens on host:port: the address, or the listen error. */
   const listenOn = (srv: NetServer, port: number, host: string): Promise<AddressInfo> =>
     new Promise((resolve, reject) => {
       srv.once('error', reject);
