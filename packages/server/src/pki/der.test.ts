@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as der from './der.js';
+import { isIP } from 'node:net';
 import { bytesToIp, ipToBytes } from './ip.js';
 
 test('OIDs encode and decode', () => {
@@ -69,6 +70,86 @@ test('IP literals become SAN bytes', () => {
   assert.equal(ipToBytes('kubernetes'), undefined);
   assert.equal(ipToBytes('fe80::1%eth0'), undefined);
   assert.equal(ipToBytes('1.2.3'), undefined);
+});
+
+test("IP literals: the hand parser accepts exactly what node's isIP accepts, with the same bytes", () => {
+  // The edge cases by name, then random near-addresses: groups of 0–5 hex digits (an odd non-hex one), '::' at
+  // random places, a dotted quad at the end, octets with leading zeros or over 255.
+  const samples = [
+    '',
+    ':',
+    ':::',
+    '::',
+    '1::',
+    '::1',
+    '1:2:3:4:5:6:7::',
+    '::1:2:3:4:5:6:7',
+    '1:2:3:4:5:6:7:8',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7:8::',
+    '::1:2:3:4:5:6:7:8',
+    '1::2::3',
+    ':1::2',
+    '1::2:',
+    '::ffff:1.2.3.4',
+    '1:2:3:4:5:6:1.2.3.4',
+    '1:2:3:4:5:6:7:1.2.3.4',
+    '::1.2.3.4',
+    '1.2.3.4::',
+    '1.2.3.4:1::',
+    '0.0.0.0',
+    '255.255.255.255',
+    '256.1.1.1',
+    '1.2.3',
+    '1.2.3.4.5',
+    '01.2.3.4',
+    '1..2.3',
+    'fe80::1%eth0',
+    '00000::1',
+    'FFFF::',
+    '::FFFF:255.255.255.255',
+  ];
+  // xorshift32: a fixed, well-spread sequence (a float LCG's low bits repeat with a short period).
+  let seed = 0x9e3779b9 | 0;
+  const next = (n: number) => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) % n;
+  };
+  const HEX = '0123456789abcdefABCDEFg';
+  const OCTETS = ['0', '1', '9', '10', '01', '99', '199', '255', '256', '300', ''];
+  const quad = () => Array.from({ length: 3 + next(3) }, () => OCTETS[next(OCTETS.length)]).join('.');
+  const group = () =>
+    Array.from(
+      { length: next(8) === 0 ? next(6) : 1 + next(4) },
+      () => HEX[next(next(16) === 0 ? HEX.length : 16)],
+    ).join('');
+  const groups = (n: number) => Array.from({ length: n }, group);
+  for (let i = 0; i < 20_000; i++) {
+    if (next(4) === 0) {
+      samples.push(quad());
+      continue;
+    }
+    const v4 = next(3) === 0 ? [quad()] : [];
+    let text: string;
+    if (next(3) === 0) text = [...groups(5 + next(5) - v4.length), ...v4].join(':');
+    else text = `${groups(next(5)).join(':')}::${[...groups(next(5)), ...v4].join(':')}`;
+    if (next(16) === 0) text = next(2) ? `:${text}` : `${text}:`;
+    samples.push(text);
+  }
+  let valid = 0;
+  for (const text of samples) {
+    const bytes = ipToBytes(text);
+    const ok = isIP(text) !== 0 && !text.includes('%');
+    assert.equal(bytes !== undefined, ok, JSON.stringify(text));
+    if (!bytes) continue;
+    valid++;
+    // The WHATWG URL parser normalizes the same address to the same canonical text.
+    const host = new URL(`http://${bytes.length === 16 ? `[${text}]` : text}/`).hostname;
+    assert.equal(bytes.length === 16 ? `[${bytesToIp(bytes)}]` : bytesToIp(bytes), host, JSON.stringify(text));
+  }
+  assert.ok(valid > 5000, `only ${valid} valid samples`);
 });
 
 test('SAN bytes print as canonical IPs', () => {
