@@ -553,6 +553,10 @@ async function main() {
 }
 
 /** Best runs, then the two noise-robust views (median runs, CPU per request) of a compareToFloor result. */
+function detail(x) {
+  return `best ${r1(x.server.rps, 0)} vs ${r1(x.floor.rps, 0)} req/s; medians ${r1(x.ratioMedian, 2)}; CPU/req ${r1(x.cpuRatio, 2)} (${r1(x.server.cpuMicrosPerRequest, 0)} vs ${r1(x.floor.cpuMicrosPerRequest, 0)} µs)`;
+}
+
 /** The proxy figure's context: medians, the byte pipe and bare node:http proxy, the autocannon pair. */
 function proxyDetail(k) {
   const ac = k.autocannon;
@@ -561,10 +565,6 @@ function proxyDetail(k) {
     `a TLS byte pipe gets ${r1(k.rawPipeVsUpstream, 2)}, a bare node:http reverse proxy ${r1(k.bareProxyVsUpstream, 2)}`,
     ...(ac ? [`with autocannon as the load generator ${r1(ac.ratio, 2)} (medians ${r1(ac.ratioMedian, 2)})`] : []),
   ].join('; ');
-}
-
-function detail(x) {
-  return `best ${r1(x.server.rps, 0)} vs ${r1(x.floor.rps, 0)} req/s; medians ${r1(x.ratioMedian, 2)}; CPU/req ${r1(x.cpuRatio, 2)} (${r1(x.server.cpuMicrosPerRequest, 0)} vs ${r1(x.floor.cpuMicrosPerRequest, 0)} µs)`;
 }
 
 function sleep(ms) {
