@@ -77,9 +77,16 @@ function ipv6(text: string): number[] | undefined {
   return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
 }
 
-/** The address bytes, or undefined when `text` is not an IPv4/IPv6 literal (zone ids are rejected). */
+/** The address bytes of a SAN, which may be an IPv6 literal in brackets; see ipBytes. */
 export function ipToBytes(text: string): Buffer | undefined {
-  const ip = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  return ipBytes(text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text);
+}
+
+/**
+ * The address bytes (4 or 16), or undefined when `ip` is not an IPv4 or IPv6 literal as net.ParseIP reads them: no
+ * brackets, no zone id, IPv4 octets without leading zeros.
+ */
+export function ipBytes(ip: string): Buffer | undefined {
   if (!ip.includes(':')) {
     const b = ipv4(ip, 0, ip.length);
     return b ? Buffer.from(b) : undefined;

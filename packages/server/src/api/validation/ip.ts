@@ -1,22 +1,15 @@
 // IP checks as 1.33 applies them to legacy fields (StrictIPCIDRValidation is alpha, off): netutils.ParseIPSloppy,
 // which also takes IPv4 octets with leading zeros (read as decimal).
-import { isIP } from 'node:net';
+import { bytesToIp, ipBytes } from '../../pki/ip.js';
 
 /** ParseIPSloppy: the canonical string of an IP, or undefined. */
 export function parseIPSloppy(value: string): string | undefined {
-  if (isIP(value)) return value.includes(':') ? canonicalIPv6(value) : value;
+  const bytes = ipBytes(value);
+  if (bytes) return bytesToIp(bytes);
   // Leading zeros in IPv4 octets are accepted (and read as decimal) by the sloppy parser.
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(value);
   if (m && m.slice(1).every((o) => Number(o) <= 255)) return m.slice(1).map(Number).join('.');
   return undefined;
-}
-
-function canonicalIPv6(value: string): string {
-  try {
-    return new URL(`http://[${value}]/`).hostname.slice(1, -1);
-  } catch {
-    return value;
-  }
 }
 
 export const invalidIPMessage = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
