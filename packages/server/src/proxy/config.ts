@@ -18,8 +18,11 @@ const REMOVED_KLOG_FLAGS: Array<[string, 'bool' | 'string' | 'int']> = [
   ['stderrthreshold', 'string'],
 ];
 
+/** node's names of the TLS versions --tls-min-version can name. */
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
 /** Go's crypto/tls version names (k8s.io/component-base/cli/flag TLSVersion) → node's. */
-const TLS_VERSIONS: Readonly<Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'>> = {
+const TLS_VERSIONS: Readonly<Record<string, TlsVersion>> = {
   VersionTLS10: 'TLSv1',
   VersionTLS11: 'TLSv1.1',
   VersionTLS12: 'TLSv1.2',
@@ -234,7 +237,7 @@ export interface ProxyCommandOptions {
   upstreamClientKeyFile?: string;
   /** Milliseconds; undefined = the verify library's defaults. */
   cacheTtlMs?: number;
-  tlsMinVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  tlsMinVersion: TlsVersion;
   /** node's `ciphers` string; undefined: node's defaults. */
   tlsCiphers?: string;
   tlsReloadIntervalMs: number;

@@ -32,6 +32,7 @@ import {
   compileGlob,
   type AuthHeaderOptions,
   type AuthorizationConfig,
+  type TlsVersion,
   type StaticAuthorizationConfig,
 } from './config.js';
 import { createLogger } from '../server/log.js';
@@ -44,7 +45,7 @@ export interface ProxyOptions {
   /** API server used for TokenReview and SubjectAccessReview. */
   connection: KubeConnection;
   /** Serving certificate and key (PEM), the lowest TLS version and the TLS ≤ 1.2 ciphers (node's names). */
-  tls: { cert: string; key: string; minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; ciphers?: string };
+  tls: { cert: string; key: string; minVersion?: TlsVersion; ciphers?: string };
   /** Client CA bundle (PEM); enables x509 client authentication. */
   clientCa?: string;
   audiences?: string[];
@@ -291,7 +292,7 @@ export function createProxy(o: ProxyOptions) {
     const raw = req.rawHeaders;
     // Fields named in Connection (every Connection line, as Go's removeHopByHopHeaders reads them) are hop-by-hop
     // too; the usual values name none but hop-by-hop ones.
-    const connection = headerValues(raw, 'connection').join(',').toLowerCase();
+    const connection = joinedValues(raw, 'connection').toLowerCase();
     const connectionListed =
       connection && connection !== 'keep-alive' && connection !== 'close'
         ? connection.split(',').map((s) => s.trim())
@@ -593,6 +594,18 @@ function firstHeader(raw: readonly string[], lower: string): string | undefined 
     if (name.length === lower.length && name.toLowerCase() === lower) return raw[i + 1];
   }
   return undefined;
+}
+
+/** Every value of a field as one comma-separated list (RFC 9110 §5.3), '' when absent; no array per request. */
+function joinedValues(raw: readonly string[], lower: string): string {
+  let out = '';
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === lower.length && name.toLowerCase() === lower) {
+      out = out === '' ? raw[i + 1]! : `${out},${raw[i + 1]!}`;
+    }
+  }
+  return out;
 }
 
 /** Every value of a field, a line each. */
