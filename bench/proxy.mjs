@@ -391,6 +391,14 @@ function startUpstream({ cert, key }) {
   });
 }
 
+/** Calls `f` with the JSON a child process is given on stdin (the serving certificate and key). */
+function onStdinJson(f) {
+  let input = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (d) => (input += d));
+  process.stdin.on('end', () => f(JSON.parse(input)));
+}
+
 /** The bare reverse proxy, or with `raw` the byte pipe (this file run as a script), in its own process. */
 function startBareProxy({ cert, key, upstreamPort, raw = false }) {
   const child = track(
@@ -412,11 +420,7 @@ function startBareProxy({ cert, key, upstreamPort, raw = false }) {
 
 /** Bare proxy process: HTTPS in, keep-alive agent to the HTTP upstream, headers passed as they are, bodies piped. */
 function runBareProxy(upstreamPort) {
-  let input = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (d) => (input += d));
-  process.stdin.on('end', () => {
-    const { cert, key } = JSON.parse(input);
+  onStdinJson(({ cert, key }) => {
     const agent = new http.Agent({ keepAlive: true });
     const srv = https.createServer({ cert, key, keepAliveTimeout: 60_000 }, (req, res) => {
       const up = http.request(
@@ -439,11 +443,7 @@ function runBareProxy(upstreamPort) {
  * ways as they come (no HTTP at all). What any Node TLS-terminating proxy costs here at the least.
  */
 function runRawPipe(upstreamPort) {
-  let input = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (d) => (input += d));
-  process.stdin.on('end', () => {
-    const { cert, key } = JSON.parse(input);
+  onStdinJson(({ cert, key }) => {
     const srv = tlsServer({ cert, key }, (client) => {
       const up = net.connect(upstreamPort, '127.0.0.1');
       for (const s of [client, up]) {
@@ -464,11 +464,7 @@ function runRawPipe(upstreamPort) {
 
 /** Upstream process: the same fixed answer on HTTP and HTTPS, keep-alive. */
 function runUpstream() {
-  let input = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', (d) => (input += d));
-  process.stdin.on('end', async () => {
-    const { cert, key } = JSON.parse(input);
+  onStdinJson(async ({ cert, key }) => {
     let count = 0;
     const handler = (req, res) => {
       count++;
