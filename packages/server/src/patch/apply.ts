@@ -3,6 +3,7 @@
 // fields it applied before and no longer does are removed unless someone else owns them, and changing a
 // field another manager owns is a 409 conflict unless forced. For manager "kubectl" the last-applied
 // annotation of client-side apply is honoured (conflicts it explains are allowed) and kept up to date.
+import { decodeJson } from '../api/decode/json.js';
 import { errors, type StatusCause } from '../api/errors.js';
 import type { KObject, ManagedFieldsEntry } from '../api/types.js';
 import { goQuote } from '../api/field.js';
@@ -277,7 +278,7 @@ function allowedByLastApplied(typed: Typed, root: T, live: JsonObject, apiVersio
   if (typeof ann !== 'string' || ann === '') return undefined;
   let last: Json;
   try {
-    last = JSON.parse(ann) as Json;
+    last = decodeJson(ann) as Json;
   } catch {
     return undefined;
   }

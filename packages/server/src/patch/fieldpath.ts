@@ -2,6 +2,7 @@
 // FieldsV1 encoding kube-apiserver stores in metadata.managedFields: `f:<field>`, `k:{"key":...}` for list-map
 // items, `v:<json>` for set items, `i:<n>` for indices, and `.` for "the node itself is owned as well".
 // Keys are emitted in SMD's order (fields by name, then keys, values, indices), as the Go encoder does.
+import { decodeJson } from '../api/decode/json.js';
 import { goQuote } from '../api/field.js';
 import { compareStrings, goQuoteJson } from '../api/gojson.js';
 import { type Json, type JsonObject, goFloatV, goJSON, isObject, setKey } from './json.js';
@@ -139,9 +140,9 @@ export function deserializePE(s: string): PathElement | undefined {
       case 'f':
         return { field: rest };
       case 'v':
-        return { value: JSON.parse(rest) as Json };
+        return { value: decodeJson(rest) as Json };
       case 'k': {
-        const o = JSON.parse(rest) as unknown;
+        const o = decodeJson(rest);
         if (!isObject(o)) throw new FieldsV1Error(`invalid key: ${s}`);
         return {
           key: Object.keys(o)

@@ -1,63 +1,28 @@
-// Decoding of application/apply-patch+yaml bodies as k8s.io/apimachinery/pkg/util/yaml.Unmarshal does it:
-// YAML 1.1 scalars as go-yaml v2 resolves them (yes/no/on/off booleans, 0777 octal), but timestamps and
-// sexagesimal numbers stay strings, duplicate keys keep the last value, only the first document counts.
-// JSON bodies (what kubectl sends) are YAML too.
-import type YAML from 'yaml';
-import { yaml } from '../api/yaml.js';
+// Decoding of application/apply-patch+yaml bodies as k8s.io/apimachinery/pkg/util/yaml.Unmarshal does it. Requests
+// arrive as JSON (the server converts YAML with go-yaml's rules before the patch code runs); other callers may
+// still pass YAML, converted here by the same converter.
 import { errors } from '../api/errors.js';
+import { decodeJson, JsonError } from '../api/decode/json.js';
+import { YamlError, yamlToJsonSync } from '../api/decode/yaml.js';
 import { scan } from './gojson.js';
-import { type Json, type JsonObject, goJSONKind, isObject, setKey } from './json.js';
-
-const options: YAML.ParseOptions & YAML.DocumentOptions & YAML.SchemaOptions = {
-  version: '1.1',
-  uniqueKeys: false,
-  merge: true,
-  customTags: (tags) =>
-    tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME')),
-};
+import { type Json, type JsonObject, goJSONKind, isObject } from './json.js';
 
 /** Decodes an apply configuration; errors are kube-apiserver's 400 "error decoding YAML: ..." texts. */
 export function decodeApplyConfig(body: string): JsonObject {
   let v: unknown;
-  // JSON (what kubectl sends) is YAML with the same meaning; JSON.parse is much faster
-  if (/^\s*\{/.test(body) && scan(body) === undefined) v = JSON.parse(body) as Json;
-  else
-    try {
-      const docs = yaml().parseAllDocuments(body, options);
-      const doc = Array.isArray(docs) ? docs[0] : docs;
-      if (!doc) return {};
-      if (doc.errors.length > 0) throw doc.errors[0];
-      v = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      const msg = (e as Error).message.split('\n')[0];
-      throw errors.badRequest(`error decoding YAML: error converting YAML to JSON: yaml: ${msg}`);
-    }
+  try {
+    // JSON (what kubectl sends, and what the server hands over) is YAML with the same meaning.
+    v = decodeJson(scan(body) === undefined ? body : yamlToJsonSync(body));
+  } catch (e) {
+    if (e instanceof YamlError || e instanceof JsonError)
+      throw errors.badRequest(`error decoding YAML: error converting YAML to JSON: ${e.message}`);
+    throw e;
+  }
   if (v === null || v === undefined) return {};
-  const j = toJson(v);
+  const j = v as Json;
   if (!isObject(j))
     throw errors.badRequest(
       `error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goJSONKind(j)} into Go value of type map[string]interface {}`,
     );
   return j;
-}
-
-/** YAML values to JSON ones (map keys become strings, as YAMLToJSON writes them). */
-function toJson(v: unknown): Json {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (Array.isArray(v)) return v.map(toJson);
-  if (v instanceof Map) {
-    const out: JsonObject = {};
-    for (const [k, x] of v) setKey(out, String(k), toJson(x));
-    return out;
-  }
-  if (v instanceof Set) return [...v].map(toJson);
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  if (typeof v === 'object') {
-    const out: JsonObject = {};
-    for (const k of Object.keys(v)) setKey(out, k, toJson((v as Record<string, unknown>)[k]));
-    return out;
-  }
-  return String(v);
 }

@@ -1,5 +1,6 @@
 // Generic REST handlers for stored resources (kube-apiserver's generic registry + handlers): get, list,
 // create, update, patch, delete, deletecollection. Watch lives in watch.ts. Handlers throw StatusError.
+import { decodeJson } from '../api/decode/json.js';
 import { errors, type GroupResource } from '../api/errors.js';
 import type { FieldError } from '../api/field.js';
 import type { KObject } from '../api/types.js';
@@ -536,7 +537,7 @@ export function encodeContinue(rv: number, start: string): string {
 }
 export function decodeContinue(s: string): ContinueToken {
   try {
-    const t = JSON.parse(Buffer.from(s, 'base64').toString('utf8')) as ContinueToken;
+    const t = decodeJson(Buffer.from(s, 'base64').toString('utf8')) as ContinueToken;
     if (t.v !== 'meta.k8s.io/v1') throw new Error('unsupported');
     if (typeof t.rv !== 'number' || typeof t.start !== 'string' || t.start.includes('/..') || t.start.startsWith('/'))
       throw new Error('invalid');

@@ -15,6 +15,8 @@ import { requestInfo, requestInfoNoQuery, type RequestInfo } from '../request/in
 import type { Entry } from '../storage/store.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import { BodyMemo } from './bodymemo.js';
+import { YamlDecoder, YamlError } from '../api/decode/yaml.js';
+import { scan } from '../api/decode/json-syntax.js';
 import { isProtobuf } from '../api/protobuf/decode.js';
 import { negotiate, type Negotiated } from './negotiate.js';
 import { send, sendStatus, warningHeader, type AnyResponse } from './respond.js';
@@ -68,6 +70,7 @@ export class ApiServer {
   private drainWaiters: Array<() => void> = [];
   private readonly watchClosers = new Set<() => void>();
   private readonly reviewBodies = new BodyMemo();
+  private readonly yaml = new YamlDecoder();
 
   constructor(private readonly d: ApiServerDeps) {}
 
@@ -85,8 +88,23 @@ export class ApiServer {
     this.handle(req, res).catch((e: unknown) => this.fail(res, e, undefined, []));
   };
 
+  /** A YAML body as JSON bytes, converted on the decoding worker; 400 with go-yaml's text when it is refused. */
+  private async yamlToJson(body: Buffer, apply: boolean): Promise<Buffer> {
+    const text = body.toString('utf8');
+    // JSON is YAML with the same meaning (kubectl sends apply configurations as JSON): no need for the worker.
+    if (scan(text) === undefined) return body;
+    try {
+      return Buffer.from(await this.yaml.toJson(text), 'utf8');
+    } catch (e) {
+      if (!(e instanceof YamlError)) throw e;
+      const prefix = apply ? 'error decoding YAML: error converting YAML to JSON: ' : 'error converting YAML to JSON: ';
+      throw errors.badRequest(prefix + e.message);
+    }
+  }
+
   /** Ends open watches and resolves when in-flight requests have finished. */
   drain(): Promise<void> {
+    this.yaml.close();
     for (const c of this.watchClosers) c();
     if (this.inflight === 0) return Promise.resolve();
     return new Promise((r) => this.drainWaiters.push(r));
@@ -181,6 +199,14 @@ export class ApiServer {
       if (method === 'POST' || method === 'PUT' || method === 'PATCH' || (method === 'DELETE' && hasBody(req))) {
         ctx.body = await readBody(req);
         ctx.contentType = req.headers['content-type'];
+        const mt = mediaType(ctx.contentType);
+        // YAML becomes JSON before anything reads it, as kube-apiserver's serializer does, and off the event loop.
+        if (
+          mt === 'application/apply-patch+yaml' ? method === 'PATCH' : mt === 'application/yaml' && method !== 'PATCH'
+        ) {
+          ctx.body = await this.yamlToJson(ctx.body, mt === 'application/apply-patch+yaml');
+          if (mt === 'application/yaml') ctx.contentType = 'application/json';
+        }
       }
       // Reviews are answered without the async dispatcher: no promise per request when the handler needs none.
       if (def.virtualCreate && !info.subresource) {

@@ -1,12 +1,19 @@
 // Request bodies: size limit, JSON or YAML by Content-Type, and Kubernetes' messages for bad input.
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
-import { yaml } from '../api/yaml.js';
 import { errors } from '../api/errors.js';
 import { decodeKubernetesProtobuf, isProtobuf, ProtobufError } from '../api/protobuf/decode.js';
+import { maxRequestBodyBytes } from '../api/decode/limits.js';
+import { decodeJson, JsonError } from '../api/decode/json.js';
+import { YamlError, yamlToJsonSync } from '../api/decode/yaml.js';
 
 /** kube-apiserver's MaxRequestBodyBytes. */
-export const maxBodyBytes = 3 * 1024 * 1024;
+export const maxBodyBytes = maxRequestBodyBytes;
+
+/** The media types whose bodies are YAML (converted to JSON before anything else reads them). */
+export function isYaml(mt: string): boolean {
+  return mt === 'application/yaml' || mt === 'application/apply-patch+yaml';
+}
 
 export type AnyRequest = IncomingMessage | Http2ServerRequest;
 
@@ -91,30 +98,23 @@ export function decodeBody(
       throw e;
     }
   }
-  const text = utf8 ?? buf.toString('utf8');
+  let text = utf8 ?? buf.toString('utf8');
   if (mt === 'application/yaml' || mt === 'application/apply-patch+yaml') {
+    // Requests arrive here already converted (the server converts YAML off the event loop); other callers not.
     try {
-      return yaml().parse(text, { maxAliasCount: 100 });
+      text = yamlToJsonSync(text);
     } catch (e) {
-      throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
+      if (e instanceof YamlError) throw errors.badRequest(`error converting YAML to JSON: ${e.message}`);
+      throw e;
     }
-  }
-  if (mt && mt !== 'application/json' && !mt.endsWith('+json') && mt !== '*/*') {
+  } else if (mt && mt !== 'application/json' && !mt.endsWith('+json') && mt !== '*/*') {
     throw errors.unsupportedMediaType('application/json, application/yaml, application/vnd.kubernetes.protobuf');
   }
+  if (text.trim() === '') throw errors.badRequest("Object 'Kind' is missing in ''");
   try {
-    return JSON.parse(text);
+    return decodeJson(text);
   } catch (e) {
-    throw errors.badRequest(jsonSyntaxMessage(text, e as Error));
+    if (e instanceof JsonError) throw errors.badRequest(`couldn't get version/kind; json parse error: ${e.message}`);
+    throw e;
   }
-}
-
-/** Go's json decoder phrasing for the common syntax errors (kubectl shows it verbatim). */
-function jsonSyntaxMessage(text: string, e: Error): string {
-  if (text.trim() === '') return "Object 'Kind' is missing in ''";
-  const m = /position (\d+)/.exec(e.message);
-  const pos = m ? Number(m[1]) : text.length;
-  const ch = text[pos];
-  if (ch === undefined) return "couldn't get version/kind; json parse error: unexpected end of JSON input";
-  return `couldn't get version/kind; json parse error: invalid character '${ch}' looking for beginning of value`;
 }

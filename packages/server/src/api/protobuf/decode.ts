@@ -13,6 +13,7 @@
 // - non-pointer struct: always emitted (omitempty never omits structs), from an empty message if absent;
 //   a zero Time/MicroTime is null (`creationTimestamp: null`), like their MarshalJSON.
 // The result equals the JSON body kubectl <= 1.31 sends for the same command (see kubectl.test.ts).
+import { decodeJson } from '../decode/json.js';
 import { type FieldDef, type MessageDef, messageForKind, messages } from './messages.js';
 import { ProtobufError, Reader, WireType } from './wire.js';
 
@@ -344,7 +345,8 @@ function fieldsV1(buf: Uint8Array): unknown {
   fields(buf, 'FieldsV1', [WireType.bytes], (_n, r) => (raw = r.bytes()));
   if (!raw || raw.length === 0) return null;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    // The same decoder (and nesting limit) as every other JSON in a request.
+    return decodeJson(raw.toString('utf8'));
   } catch {
     throw new ProtobufError('json: error calling MarshalJSON for type *v1.FieldsV1: invalid JSON');
   }

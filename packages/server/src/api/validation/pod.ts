@@ -1,4 +1,5 @@
 // Pod validation entry points (ValidatePodCreate, ValidatePodUpdate, ValidatePodStatusUpdate) for v1 pods.
+import { decodeJson } from '../decode/json.js';
 import { type FieldError, goQuote, forbidden, invalid, required } from '../field.js';
 import type { KObject, ObjectMeta } from '../types.js';
 import { validateQualifiedName } from './common.js';
@@ -60,7 +61,7 @@ export function validatePodSpecificAnnotations(
   if (a[tolerationsAnnotationKey]) {
     let tolerations: unknown;
     try {
-      tolerations = JSON.parse(a[tolerationsAnnotationKey]!);
+      tolerations = decodeJson(a[tolerationsAnnotationKey]!);
     } catch (e) {
       errs.push(invalid(path, tolerationsAnnotationKey, (e as Error).message));
     }
