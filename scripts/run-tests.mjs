@@ -22,6 +22,12 @@ function walk(dir, out, pred) {
   return out;
 }
 const files = [];
+// `fuzz`: only the property-based targets (*.fuzz.test.js), with 100,000 cases each instead of CI's 2,000.
+if (which === 'fuzz') {
+  process.env.FUZZ_RUNS ??= '100000';
+  for (const pkg of ['packages/server/dist', 'packages/verify/dist'])
+    walk(pkg, files, (p) => p.endsWith('.fuzz.test.js'));
+}
 if (which === 'unit' || which === 'all')
   for (const pkg of ['packages/server/dist', 'packages/verify/dist']) walk(pkg, files, (p) => p.endsWith('.test.js'));
 if (which === 'e2e' || which === 'all') walk('test/e2e', files, (p) => p.endsWith('.test.mjs'));
