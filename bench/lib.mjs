@@ -78,7 +78,7 @@ export function request(port, method, p, { token, body, headers = {} } = {}) {
     const h = { accept: 'application/json', ...headers };
     if (token) h.authorization = `Bearer ${token}`;
     if (data !== undefined) {
-      h['content-type'] = 'application/json';
+      h['content-type'] ??= 'application/json';
       h['content-length'] = Buffer.byteLength(data);
     }
     const req = https.request({ host: '127.0.0.1', port, method, path: p, headers: h, agent }, (res) => {

@@ -27,6 +27,7 @@ import { rbacBench, syntheticPolicy } from './rbac.mjs';
 import { tokenRequestBench } from './tokenrequest.mjs';
 import { verifyBench } from './verify.mjs';
 import { ensureWrk } from './wrk.mjs';
+import { hostileBench } from './hostile.mjs';
 import { seedRbacObjects, seedServiceAccounts } from './seed.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -535,6 +536,38 @@ async function main() {
   log('(l) OIDC ID token TokenReview vs floor');
   F.l_oidc = await oidcBench({ durationSeconds: P.dur, connections: CONN, rounds: P.rounds });
   target('l', 'TokenReview of an OIDC ID token req/s ÷ floor', F.l_oidc.ratio, '×', '>=', 0.6, detail(F.l_oidc));
+
+  // (m) hostile bodies at the size limit, one at a time and four clients at a time
+  F.m_hostile = await hostileBench({ seconds: QUICK ? 10 : 30, log });
+  const m = F.m_hostile;
+  target(
+    'm',
+    `worst body at 3 MiB: server CPU (${m.worstCpu.kind})`,
+    m.worstCpu.cpuMs,
+    'ms',
+    '<',
+    200,
+    `${r1(m.worstCpu.timesFloor, 2)}× JSON.parse of 3 MiB (${r1(m.floorParseMs, 0)} ms)`,
+  );
+  target('m', `worst body at 3 MiB: RSS growth (${m.worstRss.kind})`, m.worstRss.rssGrowthMB, 'MB', '<', 100);
+  target(
+    'm',
+    '/healthz p99 while 4 clients send worst bodies',
+    m.underAttack.healthzP99ms,
+    'ms',
+    '<',
+    100,
+    `p50 ${r1(m.underAttack.healthzP50ms, 1)} ms, max ${r1(m.underAttack.healthzMaxMs, 0)} ms`,
+  );
+  target(
+    'm',
+    'TokenReview req/s under that load ÷ unloaded',
+    m.underAttack.tokenReviewRatio,
+    '×',
+    '>=',
+    0.5,
+    `${r1(m.underAttack.tokenReviewLoadedRps, 0)} vs ${r1(m.underAttack.tokenReviewUnloadedRps, 0)} req/s (${m.underAttack.loadTool})`,
+  );
 
   // (h) RBAC in-process
   log('(h) RBAC decisions in-process');

@@ -29,18 +29,20 @@ function ms(text) {
 }
 
 /**
- * One wrk run over HTTPS keep-alive: {port, path, headers, connections, duration (s)}. Answers what bench/load.mjs
+ * One wrk run over HTTPS keep-alive: {port, path, headers, connections, duration (s), script (a Lua file)}. Answers what bench/load.mjs
  * answers: rps (2xx only), ok, non2xx, errors, p50ms, p99ms, secs, loadUsPerReq (wrk's own CPU per request, from
  * bash's `times` for its children).
  */
-export function wrkLoad({ port, path, headers = {}, connections = 32, duration = 3 }) {
+export function wrkLoad({ port, path, headers = {}, connections = 32, duration = 3, script }) {
   const args = ['-t', '1', '-c', String(connections), '-d', `${duration}s`, '--latency'];
+  // A Lua script sets what headers cannot: the method and body of a POST.
+  if (script) args.push('-s', script);
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
   args.push(`https://127.0.0.1:${port}${path}`);
   // `times` prints the shell's own and then its children's user and system time: the second line is wrk's.
-  const script = 'wrk "$@"; s=$?; times >&2; exit $s';
+  const shell = 'wrk "$@"; s=$?; times >&2; exit $s';
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script, 'wrk', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', shell, 'wrk', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));

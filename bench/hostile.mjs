@@ -1,0 +1,253 @@
+// Hostile bodies at the size limit: what one costs the server (CPU of the whole process, worker threads included,
+// and RSS growth), and what four clients sending them nonstop cost everyone else (/healthz latency, TokenReview
+// rate against the same server unloaded, measured with wrk). Floor: JSON.parse of a 3 MiB document in this process.
+//   node bench/hostile.mjs [seconds]     (also part of npm run bench)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { cpuMicros, json, killAll, pct, request, rssMB, startServer, stopServer } from './lib.mjs';
+import { ensureWrk, wrkLoad } from './wrk.mjs';
+
+const LIMIT = 3 * 1024 * 1024;
+const fill = (unit, bytes) => {
+  const parts = [];
+  let n = 0;
+  for (let i = 0; n < bytes; i++) {
+    const u = unit(i);
+    parts.push(u);
+    n += u.length;
+  }
+  return parts.join('');
+};
+const SSR = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
+const CMS = '/api/v1/namespaces/default/configmaps';
+const ssrJson = (rest) => `{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview",${rest}}`;
+const ssrYaml = (rest) => `apiVersion: authentication.k8s.io/v1\nkind: SelfSubjectReview\n${rest}`;
+let bomb = 'a: &x0 [1,2,3,4,5,6,7,8,9,10]\n';
+for (let i = 1; i <= 30; i++)
+  bomb += `l${i}: &x${i} [${Array(9)
+    .fill(`*x${i - 1}`)
+    .join(',')}]\n`;
+
+/** The worst body of each kind, each just under the 3 MiB limit. */
+export function worstBodies() {
+  const room = LIMIT - 256;
+  return [
+    {
+      kind: 'JSON: tiny unknown keys',
+      path: SSR,
+      ct: 'application/json',
+      body: ssrJson(fill((i) => `"k${i}":1,`, room) + '"z":1'),
+    },
+    {
+      kind: 'JSON: one long list',
+      path: SSR,
+      ct: 'application/json',
+      body: ssrJson(`"x":[${fill(() => '1,', room)}1]`),
+    },
+    {
+      kind: 'JSON: nested past the limit, padded',
+      path: SSR,
+      ct: 'application/json',
+      body: '['.repeat(1001) + ' '.repeat(room - 1001),
+    },
+    {
+      kind: 'YAML: tiny keys',
+      path: SSR,
+      ct: 'application/yaml',
+      body: ssrYaml(fill((i) => `${i.toString(36)}x: v\n`, room)),
+    },
+    {
+      kind: 'YAML: flow mapping',
+      path: SSR,
+      ct: 'application/yaml',
+      body: `{apiVersion: authentication.k8s.io/v1, kind: SelfSubjectReview, ${fill((i) => `k${i}: v, `, room)}z: 1}`,
+    },
+    { kind: 'YAML: long list', path: SSR, ct: 'application/yaml', body: ssrYaml('x:\n' + fill(() => '- 1\n', room)) },
+    { kind: 'YAML: nested flow sequences', path: SSR, ct: 'application/yaml', body: '['.repeat(room) },
+    {
+      kind: 'YAML: anchors on every key',
+      path: SSR,
+      ct: 'application/yaml',
+      body: ssrYaml(fill((i) => `x${i.toString(36)}: &a${i.toString(36)} v\n`, room)),
+    },
+    { kind: 'YAML: alias bomb', path: SSR, ct: 'application/yaml', body: bomb },
+    {
+      kind: 'apply (YAML), dry run',
+      method: 'PATCH',
+      path: `${CMS}/w?dryRun=All&fieldManager=b`,
+      ct: 'application/apply-patch+yaml',
+      body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: w\ndata:\n' + fill((i) => `  k${i}: v\n`, room - 60),
+    },
+    {
+      kind: 'merge patch: long list, dry run',
+      method: 'PATCH',
+      path: `${CMS}/target?dryRun=All`,
+      ct: 'application/merge-patch+json',
+      body: `{"x":[${fill(() => '1,', room)}1]}`,
+    },
+    {
+      kind: 'protobuf: garbage',
+      path: CMS,
+      ct: 'application/vnd.kubernetes.protobuf',
+      body: 'k8s\0' + 'x'.repeat(room),
+    },
+  ];
+}
+
+/** JSON.parse of 3 MiB of tiny keys, in this process: the floor the per-body CPU is compared with. */
+function parseFloorMs() {
+  const text = `{${fill((i) => `"k${i}":1,`, LIMIT - 64)}"z":1}`;
+  JSON.parse(text);
+  const t = process.cpuUsage();
+  for (let i = 0; i < 5; i++) JSON.parse(text);
+  const u = process.cpuUsage(t);
+  return (u.user + u.system) / 1000 / 5;
+}
+
+/** The server's CPU and RSS for one body: CPU from /proc over the request, RSS sampled every 5 ms for the peak. */
+async function costOf(s, token, b) {
+  const rss0 = rssMB(s.pid);
+  let peak = rss0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMB(s.pid))), 5);
+  const cpu0 = cpuMicros(s.pid);
+  const t0 = performance.now();
+  const r = await request(s.port, b.method ?? 'POST', b.path, {
+    token,
+    body: b.body,
+    headers: { 'content-type': b.ct },
+  });
+  const wallMs = performance.now() - t0;
+  // /proc's CPU counters tick every 10 ms: wait for the tick that follows the answer.
+  await new Promise((res) => setTimeout(res, 20));
+  const cpuMs = (cpuMicros(s.pid) - cpu0) / 1000;
+  clearInterval(sampler);
+  return { kind: b.kind, status: r.status, cpuMs, wallMs, rssGrowthMB: peak - rss0 };
+}
+
+/** A child process that sends the worst bodies one after another for `seconds`. */
+function attacker(port, token, seconds, bodies) {
+  const file = path.join(os.tmpdir(), `kubeauth-hostile-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify({ port, token, seconds, bodies }));
+  const code = `
+    const { readFileSync, rmSync } = require('node:fs');
+    const https = require('node:https');
+    const cfg = JSON.parse(readFileSync(process.argv[1], 'utf8'));
+    rmSync(process.argv[1]);
+    const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: false });
+    const end = Date.now() + cfg.seconds * 1000;
+    let sent = 0;
+    const one = (b) => new Promise((res) => {
+      const req = https.request({ host: '127.0.0.1', port: cfg.port, method: b.method || 'POST', path: b.path, agent,
+        headers: { authorization: 'Bearer ' + cfg.token, 'content-type': b.ct } }, (r) => { r.resume(); r.on('end', res); });
+      req.on('error', res);
+      req.end(b.body);
+    });
+    (async () => { for (let i = 0; Date.now() < end; i++) { await one(cfg.bodies[i % cfg.bodies.length]); sent++; } console.log(sent); })();
+  `;
+  const p = spawn(process.execPath, ['-e', code, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  p.stdout.on('data', (d) => (out += d));
+  return new Promise((res) => p.on('exit', () => res(Number(out.trim()) || 0)));
+}
+
+/** /healthz latencies, one request every 20 ms until `until` resolves. */
+async function probeHealthz(port, until) {
+  const lat = [];
+  let done = false;
+  void until.then(() => (done = true));
+  while (!done) {
+    const t = performance.now();
+    await request(port, 'GET', '/healthz');
+    lat.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return lat.sort((a, b) => a - b);
+}
+
+export async function hostileBench({ seconds = 30, log = () => {} } = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeauth-bench-hostile-'));
+  const admin = 'bench-hostile-admin-token';
+  writeFileSync(path.join(dir, 'tokens.csv'), `${admin},bench-admin,uid-admin,"system:masters"\n`);
+  const s = await startServer(path.join(dir, 'data'), [`--token-auth-file=${path.join(dir, 'tokens.csv')}`]);
+  try {
+    await json(s.port, 'POST', CMS, {
+      token: admin,
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'target' } },
+    });
+    const floorMs = parseFloorMs();
+    const bodies = worstBodies();
+    log('(m) one worst-case body per kind at the 3 MiB limit');
+    const perKind = [];
+    for (const b of bodies) {
+      await costOf(s, admin, b); // warm
+      perKind.push(await costOf(s, admin, b));
+    }
+
+    // TokenReview with wrk: a ServiceAccount token, one POST body, 32 connections.
+    const sa = await json(s.port, 'POST', '/api/v1/namespaces/default/serviceaccounts/default/token', {
+      token: admin,
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+    });
+    const lua = path.join(dir, 'tokenreview.lua');
+    const trBody = JSON.stringify({
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenReview',
+      spec: { token: sa.status.token },
+    });
+    writeFileSync(
+      lua,
+      `wrk.method = "POST"\nwrk.body = '${trBody}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${admin}"\n`,
+    );
+    const hasWrk = ensureWrk(log);
+    const trSeconds = Math.max(3, Math.floor(seconds / 3));
+    const tokenReview = () =>
+      hasWrk
+        ? wrkLoad({
+            port: s.port,
+            path: '/apis/authentication.k8s.io/v1/tokenreviews',
+            script: lua,
+            duration: trSeconds,
+          })
+        : undefined;
+    log(`(m) TokenReview unloaded (${trSeconds} s)`);
+    const unloaded = await tokenReview();
+    log(`(m) 4 clients sending worst-case bodies for ${seconds} s, /healthz probed, TokenReview measured`);
+    const attackers = Promise.all([0, 1, 2, 3].map(() => attacker(s.port, admin, seconds, bodies)));
+    const healthz = probeHealthz(s.port, attackers);
+    await new Promise((r) => setTimeout(r, 2000));
+    const loaded = await tokenReview();
+    const sent = (await attackers).reduce((a, b) => a + b, 0);
+    const lat = await healthz;
+    const worstCpu = perKind.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a));
+    const worstRss = perKind.reduce((a, b) => (b.rssGrowthMB > a.rssGrowthMB ? b : a));
+    return {
+      floorParseMs: floorMs,
+      perKind,
+      worstCpu: { kind: worstCpu.kind, cpuMs: worstCpu.cpuMs, timesFloor: worstCpu.cpuMs / floorMs },
+      worstRss: { kind: worstRss.kind, rssGrowthMB: worstRss.rssGrowthMB },
+      underAttack: {
+        seconds,
+        hostileBodiesSent: sent,
+        healthzP50ms: pct(lat, 50),
+        healthzP99ms: pct(lat, 99),
+        healthzMaxMs: lat[lat.length - 1],
+        healthzSamples: lat.length,
+        tokenReviewUnloadedRps: unloaded?.rps,
+        tokenReviewLoadedRps: loaded?.rps,
+        tokenReviewRatio: unloaded && loaded ? loaded.rps / unloaded.rps : NaN,
+        loadTool: hasWrk ? 'wrk -t1 -c32 (POST body by Lua script)' : 'none (wrk missing)',
+      },
+    };
+  } finally {
+    await stopServer(s);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.on('exit', killAll);
+  const r = await hostileBench({ seconds: Number(process.argv[2] ?? 30), log: (...a) => console.error('·', ...a) });
+  console.log(JSON.stringify(r, null, 2));
+}
