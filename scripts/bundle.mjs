@@ -27,3 +27,19 @@ await build({
   // Keep the shebang from main.js only; chunks have none.
   chunkNames: 'chunks/[name]-[hash]',
 });
+
+// The body-decoding worker (api/decode/thread.js) is its own entry: the bundled code that starts it looks for it
+// beside itself, in dist/bin or dist/bin/chunks, so it is written to both.
+for (const dir of [outdir, path.join(outdir, 'chunks')])
+  await build({
+    entryPoints: { thread: path.join(root, 'packages/server/dist/api/decode/thread.js') },
+    outdir: dir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+    minifyWhitespace: true,
+    minifySyntax: true,
+  });

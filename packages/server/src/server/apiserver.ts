@@ -15,7 +15,7 @@ import { requestInfo, requestInfoNoQuery, type RequestInfo } from '../request/in
 import type { Entry } from '../storage/store.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import { BodyMemo } from './bodymemo.js';
-import { YamlDecoder, YamlError } from '../api/decode/yaml.js';
+import { BodyDecoder } from '../api/decode/decoder.js';
 import { scan } from '../api/decode/json-syntax.js';
 import { isProtobuf } from '../api/protobuf/decode.js';
 import { negotiate, type Negotiated } from './negotiate.js';
@@ -70,7 +70,7 @@ export class ApiServer {
   private drainWaiters: Array<() => void> = [];
   private readonly watchClosers = new Set<() => void>();
   private readonly reviewBodies = new BodyMemo();
-  private readonly yaml = new YamlDecoder();
+  private readonly decoder = new BodyDecoder();
 
   constructor(private readonly d: ApiServerDeps) {}
 
@@ -93,18 +93,15 @@ export class ApiServer {
     const text = body.toString('utf8');
     // JSON is YAML with the same meaning (kubectl sends apply configurations as JSON): no need for the worker.
     if (scan(text) === undefined) return body;
-    try {
-      return Buffer.from(await this.yaml.toJson(text), 'utf8');
-    } catch (e) {
-      if (!(e instanceof YamlError)) throw e;
-      const prefix = apply ? 'error decoding YAML: error converting YAML to JSON: ' : 'error converting YAML to JSON: ';
-      throw errors.badRequest(prefix + e.message);
-    }
+    const out = await this.decoder.decode({ text, yaml: true });
+    if ('json' in out) return Buffer.from(out.json, 'utf8');
+    const prefix = apply ? 'error decoding YAML: error converting YAML to JSON: ' : 'error converting YAML to JSON: ';
+    throw errors.badRequest(prefix + out.error);
   }
 
   /** Ends open watches and resolves when in-flight requests have finished. */
   drain(): Promise<void> {
-    this.yaml.close();
+    this.decoder.close();
     for (const c of this.watchClosers) c();
     if (this.inflight === 0) return Promise.resolve();
     return new Promise((r) => this.drainWaiters.push(r));

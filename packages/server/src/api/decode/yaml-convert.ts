@@ -2,9 +2,7 @@
 // off booleans, 0777 octal, 0x/0o/0b integers, `_` separators), timestamps kept as strings, duplicate keys keep
 // the last value, merge keys, only the first document. js-yaml parses (linear, with a depth limit); this walk
 // then counts alias expansion with go-yaml's rule and caps the expanded size.
-//
-// The converter is built by one self-contained function because it also runs inside a worker thread, which gets
-// it as source text (see yaml.ts): it must not refer to anything outside its own body.
+
 import type * as JsYaml from 'js-yaml';
 
 /** js-yaml 4.1+, with what its type definitions leave out (the built-in types, the depth option). */

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isStatusError } from '../errors.js';
-import { YamlDecoder, YamlError, yamlToJsonSync } from './yaml.js';
+import { YamlError, yamlToJsonSync } from './yaml.js';
+import { BodyDecoder } from './decoder.js';
 
 test('plain scalars resolve as go-yaml v2 resolves them', () => {
   const doc = [
@@ -94,15 +95,15 @@ test('refusals carry go-yaml texts', () => {
 });
 
 test('the worker converts, refuses with the same texts, and a full queue answers 429', async () => {
-  const d = new YamlDecoder();
+  const d = new BodyDecoder();
   try {
-    assert.equal(await d.toJson('a: yes'), '{"a":true}');
-    await assert.rejects(
-      d.toJson('['.repeat(5000)),
-      (e) => e instanceof YamlError && e.message === 'yaml: exceeded max depth of 1000',
-    );
+    assert.deepEqual(await d.decode({ text: 'a: yes', yaml: true }), { json: '{"a":true}' });
+    assert.deepEqual(await d.decode({ text: '['.repeat(5000), yaml: true }), {
+      error: 'yaml: exceeded max depth of 1000',
+      syntax: 'yaml',
+    });
     const many = Array.from({ length: 40 }, () =>
-      d.toJson('a: 1').then(
+      d.decode({ text: 'a: 1', yaml: true }).then(
         () => 'ok',
         (e: unknown) => e,
       ),
@@ -119,5 +120,5 @@ test('the worker converts, refuses with the same texts, and a full queue answers
   } finally {
     d.close();
   }
-  await assert.rejects(d.toJson('a: 1'), (e) => isStatusError(e) && e.status.code === 503);
+  await assert.rejects(d.decode({ text: 'a: 1', yaml: true }), (e) => isStatusError(e) && e.status.code === 503);
 });
