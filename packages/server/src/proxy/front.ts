@@ -29,7 +29,10 @@ export interface ClientResponse {
   readonly headersSent: boolean;
   readonly destroyed: boolean;
   readonly writableFinished: boolean;
-  /** Keeps the head to send it with the first body piece; `headers` is a flat [name, value, ...] list. */
+  /**
+   * Keeps the head to send it with the first body piece; `headers` is a flat [name, value, ...] list. A
+   * `Connection: close` field among them makes this the connection's last response.
+   */
   writeHead(status: number, statusMessage: string, headers: string[]): unknown;
   /** Sends the head now (a slow upstream: the client sees it without waiting for the body). */
   flushHeaders(): void;
@@ -137,6 +140,8 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
     current: FrontResponse | null = null;
     private idleSince = Date.now();
     private paused = false;
+    /** An answer said `Connection: close`: nothing more is read or served. */
+    private closing = false;
 
     constructor(readonly socket: tls.TLSSocket) {
       socket.setNoDelay(true);
@@ -148,6 +153,7 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
     }
 
     private readonly onData = (data: Buffer): void => {
+      if (this.closing) return;
       const text = data.toString('latin1');
       this.pending = this.pending.length === 0 ? text : this.pending + text;
       if (this.current !== null) {
@@ -264,6 +270,15 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
       this.next();
     }
 
+    /** The response in progress was the last: the connection ends once it is written (RFC 9112 §9.6). */
+    close(): void {
+      this.closing = true;
+      this.current = null;
+      this.pending = '';
+      // end() uncorks a socket held by writeBatched first, so the answer goes out before the FIN.
+      this.socket.end();
+    }
+
     checkTimeouts(now: number): void {
       if (this.current !== null) return;
       if (this.headSince !== 0) {
@@ -288,6 +303,8 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
     private fields: string[] = [];
     /** The head sent, its body is chunked (no length was known when it went). */
     private chunked = false;
+    /** The fields carry `Connection: close`: the connection ends with this response. */
+    private closeAfter = false;
     private onClose: (() => void) | undefined;
     private onDrain: (() => void) | undefined;
 
@@ -339,7 +356,8 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
         );
       } else if (length > 0 && !this.bodyless()) socket.write(body!);
       this.writableFinished = true;
-      this.conn.finished();
+      if (this.closeAfter) this.conn.close();
+      else this.conn.finished();
       return this;
     }
 
@@ -380,6 +398,9 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
         const name = f[i]!;
         if (name.length === 14 && name.toLowerCase() === 'content-length') hasLength = true;
         else if (name.length === 4 && name.toLowerCase() === 'date') hasDate = true;
+        else if (name.length === 10 && name.toLowerCase() === 'connection' && f[i + 1]!.toLowerCase() === 'close') {
+          this.closeAfter = true;
+        }
         fields += `${name}: ${f[i + 1]!}\r\n`;
       }
       if (!hasDate) fields += `Date: ${httpDate()}\r\n`;
@@ -390,7 +411,8 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
           fields += 'Transfer-Encoding: chunked\r\n';
         }
       }
-      return `HTTP/1.1 ${this.status} ${this.message}\r\n${fields}Connection: keep-alive\r\n${keepAliveField}\r\n`;
+      const persist = this.closeAfter ? '' : `Connection: keep-alive\r\n${keepAliveField}`;
+      return `HTTP/1.1 ${this.status} ${this.message}\r\n${fields}${persist}\r\n`;
     }
 
     /** `before` (latin1) + `chunk` + `after` as one buffer: one write, one TLS record. */

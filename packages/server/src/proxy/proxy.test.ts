@@ -7,7 +7,7 @@ import https from 'node:https';
 import http2 from 'node:http2';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
 import { X509Certificate } from 'node:crypto';
@@ -89,6 +89,10 @@ describe('kubeauth proxy', () => {
   let tokenReader: string;
   let tokenNobody: string;
   let tokenWrongAudience: string;
+  /** Allowed only the non-resource URLs `/allowed*`. */
+  let tokenAllowedOnly: string;
+  /** Every request target the upstream received, in order. */
+  const upstreamSaw: string[] = [];
   /** Resolved by the test once it saw the first bytes of /stream; the upstream waits for it before the rest. */
   let releaseStream: () => void = () => {};
   let streamFinished = false;
@@ -145,6 +149,13 @@ describe('kubeauth proxy', () => {
 
     // Heads up to 2 MiB, so the proxy's own limit is what the large-head test meets.
     upstream = http.createServer({ maxHeaderSize: 2 << 20 }, (req, res) => {
+      upstreamSaw.push(req.url ?? '');
+      if (naiveFilePath(req.url ?? '') === '/secret.txt') {
+        // A naive static file server: decodes, then resolves dot segments, as many do.
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('the secret');
+        return;
+      }
       if (req.url === '/stream') {
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': STREAM_BYTES });
         let sent = 0;
@@ -259,6 +270,16 @@ describe('kubeauth proxy', () => {
         { apiGroups: [''], resources: ['services/proxy'], resourceNames: ['my-app'], verbs: ['get'] },
       ],
     });
+    await api('POST', '/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'allowed-only' } });
+    await api('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+      metadata: { name: 'proxy-allowed-only' },
+      rules: [{ nonResourceURLs: ['/allowed*'], verbs: ['get'] }],
+    });
+    await api('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      metadata: { name: 'proxy-allowed-only' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'proxy-allowed-only' },
+      subjects: [{ kind: 'ServiceAccount', name: 'allowed-only', namespace: 'default' }],
+    });
     await api('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
       metadata: { name: 'proxy-reader' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'proxy-reader' },
@@ -267,6 +288,7 @@ describe('kubeauth proxy', () => {
     tokenReader = await mintToken('reader', 'proxy-audience');
     tokenNobody = await mintToken('nobody', 'proxy-audience');
     tokenWrongAudience = await mintToken('reader', 'someone-else');
+    tokenAllowedOnly = await mintToken('allowed-only', 'proxy-audience');
   });
 
   after(async () => {
@@ -567,6 +589,122 @@ describe('kubeauth proxy', () => {
     assert.equal((await viaProxy('/public/a/b')).status, 401, '* does not cross /');
   });
 
+  /**
+   * A request whose target is sent exactly as given (a WHATWG URL would resolve its dot segments and drop a `#`).
+   * `close`: `Connection: close`, which the front hands to node's http server (the fallback leg).
+   */
+  const rawTarget = (target: string, options: { token?: string; close?: boolean } = {}) =>
+    send(new URL(proxy.url), {
+      path: target,
+      rejectUnauthorized: false,
+      ...(options.close ? { agent: false } : {}),
+      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+    });
+
+  const UNAUTHORIZED_BODY =
+    '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}';
+
+  test('--ignore-paths match the decoded, cleaned path: encoded dot segments do not escape /public/*', async () => {
+    upstreamSaw.length = 0;
+    for (const close of [false, true]) {
+      for (const target of [
+        '/public/..%2fsecret.txt',
+        '/public/%2e%2e%2fsecret.txt',
+        '/public/%2E%2E/secret.txt',
+        '/public/.%2e/secret.txt',
+        '/public/../secret.txt',
+        '/public/x/..%2F..%2Fsecret.txt',
+      ]) {
+        const r = await rawTarget(target, { close });
+        assert.equal(r.status, 401, `${target} close=${close}: ${r.body}`);
+        assert.equal(r.body, UNAUTHORIZED_BODY);
+      }
+    }
+    // Within /public/* after cleaning: ignored, and forwarded as cleaned.
+    const inside = await rawTarget('/public/x/../y%2e%74xt?a=%2F');
+    assert.equal(inside.status, 200, inside.body);
+    assert.deepEqual(upstreamSaw, ['/public/y.txt?a=%2F']);
+  });
+
+  test('authorization sees the cleaned path: dot segments cannot climb out of an allowed prefix', async () => {
+    upstreamSaw.length = 0;
+    const forbidden = /^forbidden: User "system:serviceaccount:default:allowed-only" cannot get path "\/secret\.txt"/;
+    for (const close of [false, true]) {
+      for (const target of [
+        '/secret.txt',
+        '/allowed/../secret.txt',
+        '/allowed/..%2fsecret.txt',
+        '/allowed/%2e%2e/secret.txt',
+        '/allowed/x/../../secret.txt',
+        '/allowed/..',
+      ]) {
+        const r = await rawTarget(target, { token: tokenAllowedOnly, close });
+        if (target === '/allowed/..') {
+          assert.equal(r.status, 403, `${target}: ${r.body}`);
+          assert.match((JSON.parse(r.body) as { message: string }).message, /cannot get path "\/"/);
+          continue;
+        }
+        assert.equal(r.status, 403, `${target} close=${close}: ${r.body}`);
+        assert.match((JSON.parse(r.body) as { message: string }).message, forbidden, target);
+      }
+    }
+    assert.deepEqual(upstreamSaw, [], 'nothing reached the upstream');
+    // Allowed paths reach the upstream as they were authorized: cleaned, decoded once, encoded one way.
+    const cases: Array<[sent: string, forwarded: string]> = [
+      ['/allowed/x', '/allowed/x'],
+      ['/allowed/./x//y/', '/allowed/x/y/'],
+      ['/allowed/%7e%41%2F', '/allowed/~A/'],
+      ['/allowed/a%252fb?q=%252f', '/allowed/a%252fb?q=%252f'],
+      ['/allowed/sp%20ace', '/allowed/sp%20ace'],
+      ['/allowed/x/..', '/allowed'],
+    ];
+    for (const [sent, forwarded] of cases) {
+      const r = await rawTarget(sent, { token: tokenAllowedOnly });
+      assert.equal(r.status, 200, `${sent}: ${r.body}`);
+      assert.equal((JSON.parse(r.body) as { url: string }).url, forwarded, sent);
+    }
+    assert.deepEqual(
+      upstreamSaw,
+      cases.map(([, forwarded]) => forwarded),
+    );
+  });
+
+  test("a '#' or a malformed escape in the request target is Go's 400 Bad Request, on both server legs", async () => {
+    upstreamSaw.length = 0;
+    for (const close of [false, true]) {
+      for (const [target, token] of [
+        ['/healthz#/../secret', undefined],
+        ['/healthz#', undefined],
+        ['/allowed/x#y', tokenAllowedOnly],
+        ['/healthz?x#y', undefined],
+        ['/allowed/%ZZ', tokenAllowedOnly],
+        ['/healthz%', undefined],
+        ['/allowed/%00', tokenAllowedOnly],
+        ['/allowed/%C0%AF', tokenAllowedOnly],
+        ['/allowed\\..\\secret.txt', tokenAllowedOnly],
+        ['/allowed/..%5csecret.txt', tokenAllowedOnly],
+      ] as const) {
+        const r = await rawTarget(target, { token, close });
+        assert.equal(r.status, 400, `${target} close=${close}: ${r.body}`);
+        assert.equal(r.body, '400 Bad Request');
+        assert.equal(r.headers['content-type'], 'text/plain; charset=utf-8');
+        assert.equal(r.headers.connection, 'close');
+      }
+    }
+    assert.deepEqual(upstreamSaw, [], 'nothing reached the upstream');
+    // An Upgrade with such a target is refused the same way, before the upstream is asked.
+    const socket = tls.connect({ port: proxy.port, host: '127.0.0.1', rejectUnauthorized: false });
+    await once(socket, 'secureConnect');
+    socket.write('GET /healthz#/../ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n');
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    await once(socket, 'end');
+    socket.destroy();
+    assert.match(text, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.ok(text.endsWith('\r\n\r\n400 Bad Request'), text);
+    assert.deepEqual(upstreamSaw, []);
+  });
+
   test('client certificates verified against --client-ca-file authenticate as CN / O', async () => {
     const r = await viaProxy('/anything', { cert: admin.cert, key: admin.key });
     assert.equal(r.status, 200, r.body);
@@ -791,6 +929,15 @@ describe('kubeauth proxy', () => {
     assert.equal(r.status, 401);
   });
 });
+
+/** The file a naive static server would serve for a target: decoded, then dot segments resolved. */
+function naiveFilePath(target: string): string | undefined {
+  try {
+    return posix.normalize(decodeURIComponent(target.split(/[?#]/)[0]!));
+  } catch {
+    return undefined;
+  }
+}
 
 describe('proxy flags and config', () => {
   test('TLS flags with component-base names and errors; klog flags accepted, the removed ones listed', () => {

@@ -36,6 +36,7 @@ import {
   type StaticAuthorizationConfig,
 } from './config.js';
 import { createLogger } from '../server/log.js';
+import { BadRequestTarget, canonicalTarget, type CanonicalTarget } from './canonical-path.js';
 import { createEndpointsServer } from './endpoints.js';
 import { createFront, type ClientResponse, type FrontRequest } from './front.js';
 import { HOP_BY_HOP_FIELDS, UpstreamPool, type ResponseHandler, type UpstreamExchange } from './upstream.js';
@@ -98,20 +99,34 @@ class LazyAbort {
   }
 }
 
-/** Let through (user undefined on an ignored path), or answered by the proxy itself. */
-type Decision = { ok: true; user: UserInfo | undefined } | { ok: false; response: Answer };
+/**
+ * Let through (user undefined on an ignored path) to `target`, the request target that was decided on and the only
+ * one the upstream may be sent; or answered by the proxy itself.
+ */
+type Decision = { ok: true; user: UserInfo | undefined; target: CanonicalTarget } | { ok: false; response: Answer };
 
 /** A complete answer the proxy sends itself instead of the upstream's. */
 interface Answer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** The connection closes after it. */
+  readonly close?: boolean;
 }
 
 const NOT_FOUND: Answer = {
   status: 404,
   headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
   body: '404 page not found\n',
+};
+
+// What Go's net/http server answers a request whose target it cannot parse (server.go, before any handler runs),
+// and then closes the connection.
+const BAD_REQUEST: Answer = {
+  status: 400,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body: '400 Bad Request',
+  close: true,
 };
 
 // What Go's httputil.ReverseProxy (kube-rbac-proxy) answers when the upstream cannot be reached: 502, empty body.
@@ -157,8 +172,8 @@ export function createProxy(o: ProxyOptions) {
    * with `rewrites` one resource per query parameter / header value (`{{ .Value }}` substituted); no value → none,
    * which denies (as kube-rbac-proxy).
    */
-  function attributesFor(req: FrontRequest, method: string, path: string): AccessAttributes[] {
-    if (!resource) return [nonResourceAttributesFor({ method, path })];
+  function attributesFor(req: FrontRequest, method: string, target: CanonicalTarget): AccessAttributes[] {
+    if (!resource) return [nonResourceAttributesFor({ method, path: target.path })];
     const build = (value: string | undefined): AccessAttributes => {
       const t = (field: string | undefined) =>
         field === undefined || value === undefined ? field : field.replace(/\{\{\s*\.Value\s*\}\}/g, value);
@@ -180,7 +195,7 @@ export function createProxy(o: ProxyOptions) {
     if (!rewrites) return [build(undefined)];
     const values: string[] = [];
     if (rewrites.byQueryParameter) {
-      values.push(...new URL(req.url, 'http://x').searchParams.getAll(rewrites.byQueryParameter));
+      values.push(...new URLSearchParams(target.query ?? '').getAll(rewrites.byQueryParameter));
     } else if (rewrites.byHttpHeader) {
       values.push(...headerValues(req.rawHeaders, rewrites.byHttpHeader.toLowerCase()));
     }
@@ -196,18 +211,19 @@ export function createProxy(o: ProxyOptions) {
    * (no promise and no turn of the microtask queue on the hot path); a review that has to ask the API server makes it
    * a promise.
    */
-  function decide(req: FrontRequest, path: string, signal: LazyAbort): Decision | Promise<Decision> {
+  function decide(req: FrontRequest, target: CanonicalTarget, signal: LazyAbort): Decision | Promise<Decision> {
     const method = req.method.toUpperCase();
+    const path = target.path;
     // 1. x509 client certificate (verified against --client-ca-file), as kube-apiserver's x509 authenticator.
     const certified = o.clientCa ? certificateUser(req.socket as TLSSocket) : undefined;
-    if (certified) return authorize(req, method, path, certified, signal);
+    if (certified) return authorize(req, method, target, certified, signal);
     // 2. Bearer token → TokenReview.
     const credentials = parseAuthorization(firstHeader(req.rawHeaders, 'authorization'));
     if (credentials.kind === 'none') return { ok: false, response: unauthorizedResponse('kubernetes', false) };
     if (credentials.kind === 'invalid') return { ok: false, response: unauthorizedResponse('kubernetes', true) };
     const authenticated = (result: TokenReviewResult): Decision | Promise<Decision> =>
       result.authenticated
-        ? authorize(req, method, path, result.user, signal)
+        ? authorize(req, method, target, result.user, signal)
         : { ok: false, response: unauthorizedResponse('kubernetes', true) };
     const hit = tokens.cached(credentials.token);
     if (hit !== undefined) return authenticated(hit);
@@ -220,11 +236,12 @@ export function createProxy(o: ProxyOptions) {
   function authorize(
     req: FrontRequest,
     method: string,
-    path: string,
+    target: CanonicalTarget,
     user: UserInfo,
     signal: LazyAbort,
   ): Decision | Promise<Decision> {
-    const all = attributesFor(req, method, path);
+    const path = target.path;
+    const all = attributesFor(req, method, target);
     if (all.length === 0) {
       // A rewrite without values: nothing can be allowed (kube-rbac-proxy's message).
       const message = forbiddenMessage(
@@ -254,7 +271,7 @@ export function createProxy(o: ProxyOptions) {
         }
         if (!hit.allowed) return denied(attrs, hit);
       }
-      return { ok: true, user };
+      return { ok: true, user, target };
     }
 
     function denied(attrs: AccessAttributes, result: AccessReviewResult): Decision {
@@ -275,12 +292,22 @@ export function createProxy(o: ProxyOptions) {
     return err instanceof ReviewError ? unavailableResponse() : internalErrorResponse();
   }
 
-  /** Routing and auth shared by plain requests and upgrades; undefined user = ignored path. */
+  /**
+   * Routing and auth shared by plain requests and upgrades; undefined user = ignored path. Everything from here on
+   * reads the canonical target (./canonical-path.ts), never the raw one: the globs, the reviews and the upstream.
+   */
   function admit(req: FrontRequest, signal: LazyAbort): Decision | Promise<Decision> {
-    const path = pathOf(req.url);
+    let target: CanonicalTarget;
+    try {
+      target = canonicalTarget(req.url);
+    } catch (err) {
+      if (err instanceof BadRequestTarget) return { ok: false, response: BAD_REQUEST };
+      throw err;
+    }
+    const path = target.path;
     if (allow.length && !allow.some((re) => re.test(path))) return { ok: false, response: NOT_FOUND };
-    if (ignore.some((re) => re.test(path))) return { ok: true, user: undefined };
-    return decide(req, path, signal);
+    if (ignore.some((re) => re.test(path))) return { ok: true, user: undefined, target };
+    return decide(req, target, signal);
   }
 
   /**
@@ -339,20 +366,19 @@ export function createProxy(o: ProxyOptions) {
     return fields;
   }
 
-  /** The request target at the upstream: --upstream's path prefix joined with the client's. */
-  function upstreamTarget(req: FrontRequest): string {
-    const target = req.url;
-    return target.startsWith('/') ? upstreamBase + target : upstreamBase + '/';
+  /** The request target at the upstream: --upstream's path prefix joined with the one that was decided on. */
+  function upstreamTarget(target: CanonicalTarget): string {
+    return upstreamBase + target.target;
   }
 
   /** An Upgrade request: on a connection of its own (an upgraded socket leaves any pool). */
-  function upgradeRequest(req: FrontRequest, headers: string[]): http.ClientRequest {
+  function upgradeRequest(req: FrontRequest, target: CanonicalTarget, headers: string[]): http.ClientRequest {
     const options: http.RequestOptions = {
       protocol: o.upstream.protocol,
       hostname: upstreamHost,
       port: o.upstream.port || (isUpstreamTls ? 443 : 80),
       method: req.method,
-      path: upstreamTarget(req),
+      path: upstreamTarget(target),
       headers, // a flat [name, value, ...] list, as rawHeaders
       agent: false,
       // The upstream's TLS identity comes from --upstream, not from the client's Host header (which is forwarded).
@@ -438,7 +464,10 @@ export function createProxy(o: ProxyOptions) {
         : body?.headers['transfer-encoding'] !== undefined
           ? { body }
           : {};
-    relay.exchange = pool.request({ method: req.method, target: upstreamTarget(req), headers, ...framing }, relay);
+    relay.exchange = pool.request(
+      { method: req.method, target: upstreamTarget(admitted.target), headers, ...framing },
+      relay,
+    );
   }
 
   async function onUpgrade(req: FrontRequest, socket: Duplex, head: Buffer): Promise<void> {
@@ -447,7 +476,7 @@ export function createProxy(o: ProxyOptions) {
     socket.on('close', () => abort.abort());
     const admitted = await admit(req, abort);
     if (!admitted.ok) return writeRawError(socket, admitted.response);
-    const up = upgradeRequest(req, upstreamHeaders(req, admitted.user, true));
+    const up = upgradeRequest(req, admitted.target, upstreamHeaders(req, admitted.user, true));
     up.on('upgrade', (upRes, upSocket, upHead) => {
       upSocket.on('error', () => socket.destroy());
       socket.on('error', () => upSocket.destroy());
@@ -465,7 +494,7 @@ export function createProxy(o: ProxyOptions) {
       upRes.pipe(socket);
     });
     up.on('error', (err) => {
-      onError(err, `upstream upgrade ${pathOf(req.url)} failed`);
+      onError(err, `upstream upgrade ${admitted.target.path} failed`);
       writeRawError(socket, BAD_GATEWAY);
     });
     up.end();
@@ -578,6 +607,7 @@ export function createProxy(o: ProxyOptions) {
 function sendError(res: ClientResponse, response: Answer): void {
   const fields: string[] = [];
   for (const name in response.headers) fields.push(name, response.headers[name]!);
+  if (response.close) fields.push('Connection', 'close');
   res.writeHead(response.status, http.STATUS_CODES[response.status] ?? '', fields);
   res.end(response.body);
 }
