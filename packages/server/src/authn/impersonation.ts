@@ -1,6 +1,7 @@
 // Impersonation headers (kubectl --as, --as-group, --as-uid), checked with the authorizer exactly like
 // k8s.io/apiserver/pkg/endpoints/filters/impersonation.go: one `impersonate` check per requested value.
 import { errors, type StatusError } from '../api/errors.js';
+import { setKey } from '../api/ownkeys.js';
 import type { UserInfo } from '../api/types.js';
 import type { Attributes, AuthorizerResult } from '../authz/authorizer.js';
 
@@ -33,7 +34,11 @@ export function impersonate(headers: Headers, requester: UserInfo, deps: Imperso
     const v = headers[k];
     if (v === undefined) continue;
     const key = decodeURIComponent(k.slice('impersonate-extra-'.length)).toLowerCase();
-    extra[key] = (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',').map((s) => s.trim()));
+    setKey(
+      extra,
+      key,
+      (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',').map((s) => s.trim())),
+    );
   }
   if (username === undefined) {
     if (groups.length || uid !== undefined || Object.keys(extra).length)
