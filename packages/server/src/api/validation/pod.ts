@@ -1,5 +1,6 @@
 // Pod validation entry points (ValidatePodCreate, ValidatePodUpdate, ValidatePodStatusUpdate) for v1 pods.
 import { type FieldError, goQuote, forbidden, invalid, required } from '../field.js';
+import { getKey, hasKey } from '../ownkeys.js';
 import type { KObject, ObjectMeta } from '../types.js';
 import { validateQualifiedName } from './common.js';
 import { type PodValidationOptions, defaultPodValidationOptions, validateContainerOnlyForPod } from './containers.js';
@@ -181,14 +182,14 @@ function validatePodSpecificAnnotationUpdates(
   const na = pod.metadata.annotations ?? {};
   const oa = old.metadata.annotations ?? {};
   for (const [k, ov] of Object.entries(oa)) {
-    if (k in na && na[k] === ov) continue;
+    if (hasKey(na, k) && na[k] === ov) continue;
     if (k.startsWith(appArmorContainerAnnotationKeyPrefix))
       errs.push(forbidden(`${path}[${k}]`, 'may not remove or update AppArmor annotations'));
     if (k === mirrorPodAnnotationKey)
       errs.push(forbidden(`${path}[${k}]`, 'may not remove or update mirror pod annotation'));
   }
   for (const k of Object.keys(na)) {
-    if (k in oa) continue;
+    if (hasKey(oa, k)) continue;
     if (k.startsWith(appArmorContainerAnnotationKeyPrefix))
       errs.push(forbidden(`${path}[${k}]`, 'may not add AppArmor annotations'));
     if (k === mirrorPodAnnotationKey) errs.push(forbidden(`${path}[${k}]`, 'may not add mirror pod annotation'));
@@ -332,7 +333,7 @@ export function validatePodUpdate(
     const ns = rec(munged.nodeSelector) ?? {};
     const ons = rec(oldSpec.nodeSelector) ?? {};
     if (!semanticEqual(munged.nodeSelector, oldSpec.nodeSelector)) {
-      if (Object.entries(ons).some(([k, v]) => ns[k] !== v))
+      if (Object.entries(ons).some(([k, v]) => getKey(ns, k) !== v))
         errs.push(
           invalid(
             'spec.nodeSelector',
