@@ -112,6 +112,38 @@ test('a namespace and a ServiceAccount named constructor get a token, and RBAC w
   });
   assert.equal(r.status, 201, r.body);
   const token = r.json.status.token;
+  // The request's labels are echoed as given, keys named after prototype members included.
+  r = await post(
+    '/api/v1/namespaces/constructor/serviceaccounts/constructor/token',
+    '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","metadata":{"labels":{"__proto__":"p","constructor":"c"}},"spec":{}}',
+  );
+  assert.equal(r.status, 201, r.body);
+  assert.deepEqual(ownEntries(r.json.metadata.labels), [
+    ['__proto__', 'p'],
+    ['constructor', 'c'],
+  ]);
+  // A Pod running as that ServiceAccount, with node selector keys named after prototype members: no warnings.
+  r = await post('/api/v1/namespaces/constructor/pods', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'constructor' },
+    spec: {
+      serviceAccountName: 'constructor',
+      nodeSelector: { constructor: 'x', toString: 'y' },
+      containers: [{ name: 'c', image: 'busybox', resources: { limits: { cpu: '1' } } }],
+    },
+  });
+  assert.equal(r.status, 201, r.body);
+  assert.equal(r.headers.warning, undefined);
+  assert.deepEqual(ownEntries(r.json.spec.nodeSelector), [
+    ['constructor', 'x'],
+    ['toString', 'y'],
+  ]);
+  assert.deepEqual(r.json.spec.containers[0].resources, { limits: { cpu: '1' }, requests: { cpu: '1' } });
+  assert.ok(
+    r.json.spec.volumes.some((v) => v.name.startsWith('kube-api-access-')),
+    r.body,
+  );
   r = await post('/apis/authentication.k8s.io/v1/tokenreviews', {
     apiVersion: 'authentication.k8s.io/v1',
     kind: 'TokenReview',
@@ -422,8 +454,18 @@ test('label selectors on keys named constructor and toString', async () => {
   assert.deepEqual(await names('toString'), []);
   assert.deepEqual(await names('!toString'), ['sel-ctor', 'sel-none', 'sel-other']);
   assert.deepEqual(await names('plain,!constructor'), ['sel-none']);
+  // A `__proto__` member in metadata is an unknown field, not a prototype lending the object labels.
+  let r = await post(
+    `${cmPath}`,
+    '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"sel-meta-proto","__proto__":{"labels":{"constructor":"x"}}}}',
+  );
+  assert.equal(r.status, 201, r.body);
+  assert.equal(r.headers.warning, '299 - "unknown field \\"metadata.__proto__\\""');
+  assert.equal(r.json.metadata.labels, undefined);
+  assert.deepEqual(await names('constructor=x'), ['sel-ctor']);
+  assert.deepEqual(await names('!constructor'), ['sel-meta-proto', 'sel-none']);
   // Field selectors on a name that is a prototype member.
-  const r = await call(s, `/api/v1/namespaces?fieldSelector=${encodeURIComponent('metadata.name=constructor')}`);
+  r = await call(s, `/api/v1/namespaces?fieldSelector=${encodeURIComponent('metadata.name=constructor')}`);
   assert.equal(r.status, 200, r.body);
   assert.deepEqual(
     r.json.items.map((i) => i.metadata.name),
