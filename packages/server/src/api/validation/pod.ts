@@ -50,7 +50,7 @@ export function validatePodSpecificAnnotations(
 ): FieldError[] {
   const errs: FieldError[] = [];
   const a = annotations ?? {};
-  if (mirrorPodAnnotationKey in a && !str(spec.nodeName))
+  if (hasKey(a, mirrorPodAnnotationKey) && !str(spec.nodeName))
     errs.push(
       invalid(
         `${path}[${mirrorPodAnnotationKey}]`,
@@ -68,9 +68,9 @@ export function validatePodSpecificAnnotations(
     if (Array.isArray(tolerations) && tolerations.length)
       errs.push(...validateTolerations(tolerations, `${path}.${tolerationsAnnotationKey}`));
   }
-  if (!opts.allowInvalidPodDeletionCost && podDeletionCostKey in a && !validDeletionCost(a[podDeletionCostKey]!))
+  if (!opts.allowInvalidPodDeletionCost && hasKey(a, podDeletionCostKey) && !validDeletionCost(a[podDeletionCostKey]!))
     errs.push(invalid(`${path}[${podDeletionCostKey}]`, a[podDeletionCostKey], 'must be a 32bit integer'));
-  if (seccompPodAnnotationKey in a)
+  if (hasKey(a, seccompPodAnnotationKey))
     errs.push(...validateSeccompProfileAnnotation(a[seccompPodAnnotationKey]!, `${path}.${seccompPodAnnotationKey}`));
   for (const [k, v] of Object.entries(a))
     if (k.startsWith(seccompContainerAnnotationKeyPrefix))
@@ -145,7 +145,7 @@ export function validatePodCreate(
     errs.push(forbidden('spec.nodeName', 'cannot be set until all schedulingGates have been cleared'));
   const annotations = pod.metadata.annotations ?? {};
   const podProfile = rec(rec(spec.securityContext)?.seccompProfile);
-  if (podProfile && seccompPodAnnotationKey in annotations) {
+  if (podProfile && hasKey(annotations, seccompPodAnnotationKey)) {
     const e = seccompMatch(annotations[seccompPodAnnotationKey]!, podProfile, 'spec.securityContext.seccompProfile');
     if (e) errs.push(e);
   }
@@ -153,7 +153,7 @@ export function validatePodCreate(
     recs(list).forEach((c, i) => {
       const profile = rec(rec(c.securityContext)?.seccompProfile);
       const key = seccompContainerAnnotationKeyPrefix + str(c.name);
-      if (!profile || !(key in annotations)) return;
+      if (!profile || !hasKey(annotations, key)) return;
       const e = seccompMatch(annotations[key]!, profile, `${base}[${i}].securityContext.seccompProfile`);
       if (e) errs.push(e);
     });
