@@ -295,6 +295,24 @@ test('impersonating __proto__ with extras named __proto__ and constructor', asyn
   assert.deepEqual(Object.keys(r.json.status.userInfo.extra), ['__proto__', 'constructor', 'tostring']);
 });
 
+test('Impersonate-Extra- keys are unescaped after lowercasing, a malformed escape kept as is', async () => {
+  const r = await whoami({
+    headers: {
+      ...json,
+      'Impersonate-User': 'u',
+      'Impersonate-Extra-Example.com%2FKey%41': 'a',
+      'Impersonate-Extra-%zz': 'b',
+      'Impersonate-Extra-%5F%5Fproto%5F%5F': 'c',
+    },
+  });
+  assert.equal(r.status, 201, r.body);
+  assert.deepEqual(ownEntries(r.json.status.userInfo.extra), [
+    ['%zz', ['b']],
+    ['__proto__', ['c']],
+    ['example.com/keyA', ['a']],
+  ]);
+});
+
 test('SubjectAccessReview with extra keys __proto__ and constructor', async () => {
   const body = `{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"user":"__proto__","groups":["constructor"],"extra":{"__proto__":["x"],"constructor":["y"]},"resourceAttributes":{"namespace":"default","verb":"list","resource":"secrets"}}}`;
   const r = await post('/apis/authorization.k8s.io/v1/subjectaccessreviews', body);

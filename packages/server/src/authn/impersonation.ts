@@ -15,6 +15,23 @@ function all(h: Headers, name: string): string[] {
 
 const saPrefix = 'system:serviceaccount:';
 
+/**
+ * unescapeExtraKey (impersonation.go): url.PathUnescape of the lowercased key; a malformed escape keeps the key as
+ * it is (decodeURIComponent would throw, and a 500 is no answer to a header).
+ */
+function unescapeExtraKey(key: string): string {
+  if (!key.includes('%')) return key;
+  if (/%(?![0-9A-Fa-f]{2})/.test(key)) return key;
+  const bytes: number[] = [];
+  for (let i = 0; i < key.length; i++) {
+    if (key[i] === '%') {
+      bytes.push(parseInt(key.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(key.charCodeAt(i)); // header names are ASCII tokens
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
 export interface ImpersonationDeps {
   authorize(a: Attributes): AuthorizerResult;
   forbidden(a: Attributes, reason: string): StatusError;
@@ -33,7 +50,8 @@ export function impersonate(headers: Headers, requester: UserInfo, deps: Imperso
     if (!k.startsWith('impersonate-extra-')) continue;
     const v = headers[k];
     if (v === undefined) continue;
-    const key = decodeURIComponent(k.slice('impersonate-extra-'.length)).toLowerCase();
+    // Node has lowercased the header name; the escapes are decoded after that, as kube does.
+    const key = unescapeExtraKey(k.slice('impersonate-extra-'.length));
     setKey(
       extra,
       key,
