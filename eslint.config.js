@@ -33,6 +33,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-control-regex': 'off',
+      // `k in obj` also finds inherited members (constructor, toString, __proto__...), and keys here often come
+      // from requests (labels, data keys, user names). Only a literal on the left is allowed (a discriminated
+      // union check such as `'error' in r`); anything else uses hasKey from api/ownkeys.ts (Object.hasOwn).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator='in'][left.type!='Literal']",
+          message: '`in` also finds inherited members such as `constructor`: use hasKey (api/ownkeys.ts).',
+        },
+      ],
     },
   },
 );

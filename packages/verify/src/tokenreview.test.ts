@@ -72,6 +72,24 @@ describe('TokenReviewer', () => {
     assert.ok(Object.isFrozen(result) && Object.isFrozen(result.user.groups), 'cached results are immutable');
   });
 
+  it('keeps user extra keys named __proto__ and constructor as keys', async () => {
+    // JSON.parse: a `__proto__` member of an object literal would set the prototype instead.
+    const extra = JSON.parse('{"__proto__":["p"],"constructor":["c"]}') as Record<string, string[]>;
+    api.tokens.set('tok-x', { user: { ...saUser('team-a', 'builder'), extra }, audiences: ['aud-x'] });
+    const reviewer = new TokenReviewer({ connection: conn, audiences: ['aud-x'] });
+    const result = await reviewer.review('tok-x');
+    assert.equal(result.authenticated, true);
+    const got = result.user.extra;
+    assert.equal(Object.getPrototypeOf(got), Object.prototype);
+    assert.deepEqual(
+      Object.entries(got).sort(([a], [b]) => (a < b ? -1 : 1)),
+      [
+        ['__proto__', ['p']],
+        ['constructor', ['c']],
+      ],
+    );
+  });
+
   it('answers unauthenticated with the API error for a bad token', async () => {
     const reviewer = new TokenReviewer({ connection: conn, audiences: ['my-audience'] });
     const result = await reviewer.review('nope');

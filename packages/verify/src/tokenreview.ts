@@ -225,10 +225,10 @@ function toResult(answer: unknown, requested: readonly string[], server: string)
 
 function toUser(v: unknown): UserInfo {
   const u = isObject(v) ? v : {};
-  const extra: Record<string, readonly string[]> = {};
-  if (isObject(u.extra)) {
-    for (const [k, vals] of Object.entries(u.extra)) extra[k] = Object.freeze(strings(vals));
-  }
+  // fromEntries defines own properties: an extra key "__proto__" stays a key instead of replacing the prototype.
+  const extra: Record<string, readonly string[]> = isObject(u.extra)
+    ? Object.fromEntries(Object.entries(u.extra).map(([k, vals]) => [k, Object.freeze(strings(vals))]))
+    : {};
   return Object.freeze({
     username: typeof u.username === 'string' ? u.username : '',
     uid: typeof u.uid === 'string' ? u.uid : '',

@@ -1,6 +1,7 @@
 // Impersonation headers (kubectl --as, --as-group, --as-uid), checked with the authorizer exactly like
 // k8s.io/apiserver/pkg/endpoints/filters/impersonation.go: one `impersonate` check per requested value.
 import { errors, type StatusError } from '../api/errors.js';
+import { setKey } from '../api/ownkeys.js';
 import type { UserInfo } from '../api/types.js';
 import type { Attributes, AuthorizerResult } from '../authz/authorizer.js';
 
@@ -13,6 +14,23 @@ function all(h: Headers, name: string): string[] {
 }
 
 const saPrefix = 'system:serviceaccount:';
+
+/**
+ * unescapeExtraKey (impersonation.go): url.PathUnescape of the lowercased key; a malformed escape keeps the key as
+ * it is (decodeURIComponent would throw, and a 500 is no answer to a header).
+ */
+function unescapeExtraKey(key: string): string {
+  if (!key.includes('%')) return key;
+  if (/%(?![0-9A-Fa-f]{2})/.test(key)) return key;
+  const bytes: number[] = [];
+  for (let i = 0; i < key.length; i++) {
+    if (key[i] === '%') {
+      bytes.push(parseInt(key.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(key.charCodeAt(i)); // header names are ASCII tokens
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
 
 export interface ImpersonationDeps {
   authorize(a: Attributes): AuthorizerResult;
@@ -32,8 +50,13 @@ export function impersonate(headers: Headers, requester: UserInfo, deps: Imperso
     if (!k.startsWith('impersonate-extra-')) continue;
     const v = headers[k];
     if (v === undefined) continue;
-    const key = decodeURIComponent(k.slice('impersonate-extra-'.length)).toLowerCase();
-    extra[key] = (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',').map((s) => s.trim()));
+    // Node has lowercased the header name; the escapes are decoded after that, as kube does.
+    const key = unescapeExtraKey(k.slice('impersonate-extra-'.length));
+    setKey(
+      extra,
+      key,
+      (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(',').map((s) => s.trim())),
+    );
   }
   if (username === undefined) {
     if (groups.length || uid !== undefined || Object.keys(extra).length)

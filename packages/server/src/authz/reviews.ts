@@ -3,6 +3,7 @@
 // or throws the StatusError kube-apiserver would send.
 import { keptUtf8 } from '../api/bytes.js';
 import { errors } from '../api/errors.js';
+import { setKey } from '../api/ownkeys.js';
 import { freezeUser } from '../authn/types.js';
 import { type FieldError, forbidden, invalid, required } from '../api/field.js';
 import type { ObjectMeta, UserInfo } from '../api/types.js';
@@ -105,7 +106,7 @@ function decodeSpec(v: unknown): ReviewSpec {
   const extra = rec(r.extra);
   if (extra && Object.keys(extra).length) {
     spec.extra = {};
-    for (const k of Object.keys(extra).sort()) spec.extra[k] = strs(extra[k]) ?? null;
+    for (const k of Object.keys(extra).sort()) setKey(spec.extra, k, strs(extra[k]) ?? null);
   }
   if (str(r.uid)) spec.uid = str(r.uid);
   return spec;

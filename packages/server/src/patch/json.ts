@@ -1,7 +1,10 @@
 // Plain-JSON helpers shared by the patch engines. Patch bodies are untrusted input, so every object write
 // goes through setKey (a "__proto__" key must stay data, never become a prototype) and every read through
-// getKey (own properties only).
+// getKey (own properties only); both live in api/ownkeys.ts for the other layers too.
 import { compareStrings, goQuoteJson } from '../api/gojson.js';
+import { getKey, hasKey, setKey } from '../api/ownkeys.js';
+
+export { getKey, hasKey, setKey };
 
 export type Json = null | boolean | number | string | Json[] | JsonObject;
 export interface JsonObject {
@@ -10,20 +13,6 @@ export interface JsonObject {
 
 export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function hasKey(o: object, k: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, k);
-}
-
-export function getKey(o: JsonObject, k: string): Json | undefined {
-  return hasKey(o, k) ? o[k] : undefined;
-}
-
-export function setKey(o: JsonObject, k: string, v: Json): void {
-  if (k === '__proto__')
-    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else o[k] = v;
 }
 
 /** Deep copy of a JSON value (own enumerable keys only). */

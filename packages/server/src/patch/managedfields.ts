@@ -6,7 +6,7 @@
 import type { KObject, ManagedFieldsEntry } from '../api/types.js';
 import { FieldSet, type Path, serializePE } from './fieldpath.js';
 import { compareStrings, goQuoteJson } from '../api/gojson.js';
-import { hasKey, isObject, setKey, type Json, type JsonObject, clone } from './json.js';
+import { getKey, hasKey, isObject, setKey, type Json, type JsonObject, clone } from './json.js';
 import { Typed, type T } from './typed.js';
 import type { SchemaResolver } from '../api/schema/types.js';
 import { type TypeRef, TypeView } from './typeview.js';
@@ -187,7 +187,8 @@ export function withZeroFields(view: TypeView, v: Json, t: TypeRef, top = true, 
     if (!s) return v;
     if (s.properties) {
       for (const k of Object.keys(v)) {
-        const p = s.properties[k];
+        // The object's keys are the request's: `constructor` must not find Object.prototype's member.
+        const p = getKey(s.properties, k);
         if (p) v[k] = withZeroFields(view, v[k]!, p, false, depth + 1);
       }
       const fill = [...(s.required ?? []), ...(top ? ['metadata', 'spec', 'status'] : [])];

@@ -1,5 +1,6 @@
 // Object-metadata bookkeeping done by the generic registry (BeforeCreate/BeforeUpdate in kube-apiserver).
 import { randomInt, randomUUID } from 'node:crypto';
+import { setKey } from '../api/ownkeys.js';
 import type { KObject } from '../api/types.js';
 
 /** RFC 3339 with second precision, as metav1.Time marshals. */
@@ -57,6 +58,7 @@ function orderMeta(m: KObject['metadata']): KObject['metadata'] {
   const out: Record<string, unknown> = {};
   const src = m as Record<string, unknown>;
   for (const k of metaOrder) if (src[k] !== undefined && !emptyOmitted(k, src[k])) out[k] = src[k];
-  for (const k of Object.keys(src)) if (!metaOrder.includes(k) && src[k] !== undefined) out[k] = src[k];
+  // The rest are unknown members of the request's metadata: setKey, so `__proto__` cannot become a prototype.
+  for (const k of Object.keys(src)) if (!metaOrder.includes(k) && src[k] !== undefined) setKey(out, k, src[k]);
   return out as KObject['metadata'];
 }

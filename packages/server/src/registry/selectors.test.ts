@@ -18,6 +18,22 @@ test('label selectors', () => {
   for (const [s, labels, want] of cases) assert.equal(matchesLabels(parseLabelSelector(s), labels), want, s);
 });
 
+test('label selectors on keys named after Object.prototype members see own labels only', () => {
+  const proto = JSON.parse('{"__proto__":"p"}') as Record<string, string>;
+  const cases: Array<[string, Record<string, string>, boolean]> = [
+    ['constructor', {}, false],
+    ['!constructor', {}, true],
+    ['toString in (x)', {}, false],
+    ['valueOf notin (x)', {}, true],
+    ['constructor=x', { constructor: 'x' }, true],
+    ['__proto__', {}, false],
+    ['!__proto__', {}, true],
+    ['__proto__=p', proto, true],
+    ['!__proto__', proto, false],
+  ];
+  for (const [s, labels, want] of cases) assert.equal(matchesLabels(parseLabelSelector(s), labels), want, s);
+});
+
 test('bad label selectors are 400', () => {
   for (const s of ['a b', 'a in x', 'a in (x', '=b']) {
     assert.throws(

@@ -1,6 +1,7 @@
 // Label and field selectors (k8s.io/apimachinery/pkg/labels and fields): parsing with Kubernetes' error
 // texts, and matching against objects.
 import { errors } from '../api/errors.js';
+import { getKey } from '../api/ownkeys.js';
 import type { KObject } from '../api/types.js';
 
 type Op = '=' | '!=' | 'in' | 'notin' | 'exists' | '!';
@@ -84,7 +85,8 @@ export function parseLabelSelector(s: string): LabelSelector {
 
 export function matchesLabels(sel: LabelSelector, labels: Record<string, string> | undefined): boolean {
   for (const r of sel) {
-    const v = labels?.[r.key];
+    // Own labels only: a key such as `constructor` must not find Object.prototype's member.
+    const v = labels ? getKey(labels, r.key) : undefined;
     switch (r.op) {
       case '=':
         if (v !== r.values[0]) return false;

@@ -1,5 +1,6 @@
 // Structured logs as JSON lines on stderr (stdout carries only the ready line and command output).
 import type { Logger } from './apiserver.js';
+import { hasKey } from '../api/ownkeys.js';
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type Level = keyof typeof levels;
@@ -11,7 +12,7 @@ export function createLogger(
   warn(msg: string, f?: Record<string, unknown>): void;
   debug(msg: string, f?: Record<string, unknown>): void;
 } {
-  const min = levels[(level as Level) in levels ? (level as Level) : 'info'];
+  const min = levels[hasKey(levels, level) ? (level as Level) : 'info'];
   const write = (l: Level, msg: string, f?: Record<string, unknown>) => {
     if (levels[l] < min) return;
     out.write(JSON.stringify({ level: l, time: new Date().toISOString(), msg, ...f }) + '\n');

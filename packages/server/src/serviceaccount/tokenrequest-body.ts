@@ -1,6 +1,7 @@
 // Reading a TokenRequest body (authentication.k8s.io/v1) with the strictness of kube's JSON decoder: spec
 // members are not omitempty, so `null` is fine; a mistyped member is a 400 worded like Go's decoder error.
 import { errors, type StatusError } from '../api/errors.js';
+import { setKey } from '../api/ownkeys.js';
 import { jsonKind } from './gojson.js';
 
 export interface BoundObjectRef {
@@ -56,7 +57,7 @@ function stringMap(o: Record<string, unknown>, key: string): Record<string, stri
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(m)) {
     if (typeof v !== 'string' && v !== null) throw decodeError(v, 'ObjectMeta', `metadata.${key}`, 'string');
-    out[k] = v ?? '';
+    setKey(out, k, v ?? '');
   }
   return out;
 }

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '../api/errors.js';
 import { goQuote, invalid, type FieldError } from '../api/field.js';
+import { setKey } from '../api/ownkeys.js';
 import type { KObject } from '../api/types.js';
 import type { ObjectLookup } from '../storage/lookup.js';
 import { boundClaims, expirationExtensionSeconds, warnOnlyBoundTokenExpirationSeconds } from './claims.js';
@@ -218,7 +219,7 @@ interface Outcome {
 /** Go serializes maps with sorted keys. */
 function sortedMap(m: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k of Object.keys(m).sort()) out[k] = m[k]!;
+  for (const k of Object.keys(m).sort()) setKey(out, k, m[k]!);
   return out;
 }
 

@@ -14,6 +14,7 @@
 //   a zero Time/MicroTime is null (`creationTimestamp: null`), like their MarshalJSON.
 // The result equals the JSON body kubectl <= 1.31 sends for the same command (see kubectl.test.ts).
 import { decodeJson } from '../decode/json.js';
+import { setKey } from '../ownkeys.js';
 import { type FieldDef, type MessageDef, messageForKind, messages } from './messages.js';
 import { ProtobufError, Reader, WireType } from './wire.js';
 
@@ -104,13 +105,6 @@ function wrongWire(wire: number, field: string): ProtobufError {
 
 const concat = (chunks: Buffer[]): Buffer =>
   chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks as readonly Uint8Array[]);
-
-/** Sets a key even when it is `__proto__` (JSON.parse makes it an own property; plain assignment would not). */
-function put(o: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-  else o[key] = value;
-}
 
 // What one decode pass collected per field: scalar values as read (last wins), single messages as raw chunks
 // (repeated occurrences merge, as in protobuf), repeated fields as arrays, maps as objects.
@@ -222,7 +216,7 @@ function readMapEntry(r: Reader, f: FieldDef, wire: number, seen: Seen, depth: n
     val = f.kind === 'scalar' ? zeroScalar(f.type, true) : value(Buffer.alloc(0), f.type, depth + 1);
   const map = (seen.get(f) as Record<string, unknown> | undefined) ?? {};
   seen.set(f, map);
-  put(map, key, val);
+  setKey(map, key, val);
 }
 
 /** A message or builtin value from its bytes. */

@@ -1,6 +1,7 @@
 // Container validation (pkg/apis/core/validation: validateContainers, validateInitContainers,
 // validateContainerCommon and the checks they call), with kube-apiserver's messages and paths.
 import { type FieldError, goQuote, forbidden, invalid, notFound, notSupported, required, tooLong } from '../field.js';
+import { hasKey } from '../ownkeys.js';
 import { duplicate, validateDNS1123Label } from './common.js';
 import {
   isConfigMapKey,
@@ -382,7 +383,7 @@ export function validateResourceRequirements(
     errs.push(...validateContainerResourceName(name, p));
     errs.push(...validateResourceQuantityValue(name, value, p));
     const q = parseQuantity(typeof value === 'number' ? value : str(value));
-    if (name in limits) {
+    if (hasKey(limits, name)) {
       const lim = parseQuantity(typeof limits[name] === 'number' ? (limits[name] as number) : str(limits[name]));
       if (q && lim) {
         if (compareQuantity(q, lim) !== 0 && !isOvercommitAllowed(name))

@@ -1,6 +1,7 @@
 // ObjectMeta validation: k8s.io/apimachinery/pkg/api/validation/objectmeta.go (the generic checks every stored
 // object gets) plus pkg/apis/core/validation's wrapper (finalizer names), with kube-apiserver's messages.
 import { type FieldError, forbidden, invalid, required, tooLong } from '../field.js';
+import { getKey } from '../ownkeys.js';
 import type { ManagedFieldsEntry, ObjectMeta, OwnerReference } from '../types.js';
 import { type NameFn, byteLength, isQualifiedName, isValidLabelValue, nameIsDNSLabel } from './names.js';
 import { goOwnerReference, goOwnerReferences, goTime, invalidRaw, pathKey } from './values.js';
@@ -278,7 +279,8 @@ export function semanticEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
   const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => semanticEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  // getKey: a key of `a` that `b` lacks must not find an inherited member such as `constructor` in `b`.
+  return ka.every((k) => semanticEqual((a as Record<string, unknown>)[k], getKey(b as Record<string, unknown>, k)));
 }
 
 export { pathKey };

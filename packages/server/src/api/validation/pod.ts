@@ -1,6 +1,7 @@
 // Pod validation entry points (ValidatePodCreate, ValidatePodUpdate, ValidatePodStatusUpdate) for v1 pods.
 import { decodeJson } from '../decode/json.js';
 import { type FieldError, goQuote, forbidden, invalid, required } from '../field.js';
+import { getKey, hasKey } from '../ownkeys.js';
 import type { KObject, ObjectMeta } from '../types.js';
 import { validateQualifiedName } from './common.js';
 import { type PodValidationOptions, defaultPodValidationOptions, validateContainerOnlyForPod } from './containers.js';
@@ -50,7 +51,7 @@ export function validatePodSpecificAnnotations(
 ): FieldError[] {
   const errs: FieldError[] = [];
   const a = annotations ?? {};
-  if (mirrorPodAnnotationKey in a && !str(spec.nodeName))
+  if (hasKey(a, mirrorPodAnnotationKey) && !str(spec.nodeName))
     errs.push(
       invalid(
         `${path}[${mirrorPodAnnotationKey}]`,
@@ -68,9 +69,9 @@ export function validatePodSpecificAnnotations(
     if (Array.isArray(tolerations) && tolerations.length)
       errs.push(...validateTolerations(tolerations, `${path}.${tolerationsAnnotationKey}`));
   }
-  if (!opts.allowInvalidPodDeletionCost && podDeletionCostKey in a && !validDeletionCost(a[podDeletionCostKey]!))
+  if (!opts.allowInvalidPodDeletionCost && hasKey(a, podDeletionCostKey) && !validDeletionCost(a[podDeletionCostKey]!))
     errs.push(invalid(`${path}[${podDeletionCostKey}]`, a[podDeletionCostKey], 'must be a 32bit integer'));
-  if (seccompPodAnnotationKey in a)
+  if (hasKey(a, seccompPodAnnotationKey))
     errs.push(...validateSeccompProfileAnnotation(a[seccompPodAnnotationKey]!, `${path}.${seccompPodAnnotationKey}`));
   for (const [k, v] of Object.entries(a))
     if (k.startsWith(seccompContainerAnnotationKeyPrefix))
@@ -145,7 +146,7 @@ export function validatePodCreate(
     errs.push(forbidden('spec.nodeName', 'cannot be set until all schedulingGates have been cleared'));
   const annotations = pod.metadata.annotations ?? {};
   const podProfile = rec(rec(spec.securityContext)?.seccompProfile);
-  if (podProfile && seccompPodAnnotationKey in annotations) {
+  if (podProfile && hasKey(annotations, seccompPodAnnotationKey)) {
     const e = seccompMatch(annotations[seccompPodAnnotationKey]!, podProfile, 'spec.securityContext.seccompProfile');
     if (e) errs.push(e);
   }
@@ -153,7 +154,7 @@ export function validatePodCreate(
     recs(list).forEach((c, i) => {
       const profile = rec(rec(c.securityContext)?.seccompProfile);
       const key = seccompContainerAnnotationKeyPrefix + str(c.name);
-      if (!profile || !(key in annotations)) return;
+      if (!profile || !hasKey(annotations, key)) return;
       const e = seccompMatch(annotations[key]!, profile, `${base}[${i}].securityContext.seccompProfile`);
       if (e) errs.push(e);
     });
@@ -182,14 +183,14 @@ function validatePodSpecificAnnotationUpdates(
   const na = pod.metadata.annotations ?? {};
   const oa = old.metadata.annotations ?? {};
   for (const [k, ov] of Object.entries(oa)) {
-    if (k in na && na[k] === ov) continue;
+    if (hasKey(na, k) && na[k] === ov) continue;
     if (k.startsWith(appArmorContainerAnnotationKeyPrefix))
       errs.push(forbidden(`${path}[${k}]`, 'may not remove or update AppArmor annotations'));
     if (k === mirrorPodAnnotationKey)
       errs.push(forbidden(`${path}[${k}]`, 'may not remove or update mirror pod annotation'));
   }
   for (const k of Object.keys(na)) {
-    if (k in oa) continue;
+    if (hasKey(oa, k)) continue;
     if (k.startsWith(appArmorContainerAnnotationKeyPrefix))
       errs.push(forbidden(`${path}[${k}]`, 'may not add AppArmor annotations'));
     if (k === mirrorPodAnnotationKey) errs.push(forbidden(`${path}[${k}]`, 'may not add mirror pod annotation'));
@@ -333,7 +334,7 @@ export function validatePodUpdate(
     const ns = rec(munged.nodeSelector) ?? {};
     const ons = rec(oldSpec.nodeSelector) ?? {};
     if (!semanticEqual(munged.nodeSelector, oldSpec.nodeSelector)) {
-      if (Object.entries(ons).some(([k, v]) => ns[k] !== v))
+      if (Object.entries(ons).some(([k, v]) => getKey(ns, k) !== v))
         errs.push(
           invalid(
             'spec.nodeSelector',

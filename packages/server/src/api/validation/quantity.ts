@@ -1,5 +1,6 @@
 // k8s.io/apimachinery/pkg/api/resource.Quantity, enough of it to compare quantities (QoS, requests <= limits)
 // and to write them back in canonical form as kube-apiserver does (`0.5` -> `500m`, `1024Mi` -> `1Gi`).
+import { hasKey } from '../ownkeys.js';
 
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
@@ -35,8 +36,8 @@ export function parseQuantity(input: string | number): Quantity | undefined {
   let base: 2 | 10;
   let exponent: number;
   let format: QuantityFormat;
-  if (suffix in decSuffixes) [base, exponent, format] = [10, decSuffixes[suffix]!, 'DecimalSI'];
-  else if (suffix in binSuffixes) [base, exponent, format] = [2, binSuffixes[suffix]!, 'BinarySI'];
+  if (hasKey(decSuffixes, suffix)) [base, exponent, format] = [10, decSuffixes[suffix]!, 'DecimalSI'];
+  else if (hasKey(binSuffixes, suffix)) [base, exponent, format] = [2, binSuffixes[suffix]!, 'BinarySI'];
   else if (suffix.length > 1 && (suffix[0] === 'e' || suffix[0] === 'E') && /^[-+]?[0-9]+$/.test(suffix.slice(1)))
     [base, exponent, format] = [10, Number(suffix.slice(1)), 'DecimalExponent'];
   else return undefined;

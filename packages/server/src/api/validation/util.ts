@@ -1,6 +1,8 @@
 // Loose accessors for decoded JSON: registry objects are plain records whose shape the schema layer checks;
 // validation reads them defensively, treating a wrong type as absent (Go's zero value).
 
+import { setKey } from '../ownkeys.js';
+
 export type Rec = Record<string, unknown>;
 
 export function rec(v: unknown): Rec | undefined {
@@ -27,7 +29,7 @@ export function strMap(v: unknown): Record<string, string> | undefined {
   const r = rec(v);
   if (!r) return undefined;
   const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(r)) out[k] = typeof x === 'string' ? x : String(x ?? '');
+  for (const [k, x] of Object.entries(r)) setKey(out, k, typeof x === 'string' ? x : String(x ?? ''));
   return out;
 }
 

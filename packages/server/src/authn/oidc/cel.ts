@@ -78,6 +78,23 @@ export function compile(
   return { expression, ast: parsed.ast, run: (vars) => parsed(vars) };
 }
 
+const celInputs = new WeakMap<object, unknown>();
+
+/**
+ * A decoded JSON value as CEL input: objects become Maps. cel-js tells a map from other objects by reading
+ * `value.constructor`, so a claim or extra key named `constructor` would make it fail ("Unsupported type"),
+ * while in a Map any key is data, as in cel-go's map(string, dyn). Converted once per value.
+ */
+export function celInput(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  let out = celInputs.get(v);
+  if (out === undefined) {
+    out = Array.isArray(v) ? v.map(celInput) : new Map(Object.entries(v).map(([k, x]) => [k, celInput(x)]));
+    celInputs.set(v, out);
+  }
+  return out;
+}
+
 /** Evaluates; errors read like cel-go's (`no such key: foo`). */
 export function evaluate(c: CompiledExpression, vars: Record<string, unknown>): { value: unknown } | { error: string } {
   try {

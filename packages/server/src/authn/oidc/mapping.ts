@@ -1,8 +1,9 @@
 // Verified claims → user.Info, in kube-apiserver's jwtAuthenticator.AuthenticateToken order: username
 // (with the email_verified rule), groups, uid, extra (credential id from jti, then CEL), required claims,
 // claim validation rules, user validation rules. Messages from plugin/pkg/authenticator/token/oidc/oidc.go.
+import { setKey } from '../../api/ownkeys.js';
 import type { UserInfo } from '../../api/types.js';
-import { type CompiledExpression, celKind, evaluate, isOptional, toStringList } from './cel.js';
+import { type CompiledExpression, celInput, celKind, evaluate, isOptional, toStringList } from './cel.js';
 import { asGoBool, asGoString, goJsonKind, goUnmarshalError } from './gofmt.js';
 import type { JwtAuthenticatorConfig } from './types.js';
 import type { CelMapper } from './validation.js';
@@ -24,7 +25,7 @@ function stringOrArray(v: unknown): Result<string[]> {
 }
 
 function evalMapping(c: CompiledExpression, claims: Claims): Result<unknown> {
-  const r = evaluate(c, { claims });
+  const r = evaluate(c, { claims: celInput(claims) });
   if ('error' in r) return { error: `expression '${c.expression}' resulted in error: ${r.error}` };
   return r;
 }
@@ -99,7 +100,7 @@ function extra(m: CelMapper, claims: Claims): Result<Record<string, string[]>> {
     const list = toStringList(results[i]);
     if ('error' in list)
       return { error: `oidc: error evaluating extra claim expression: ${e.compiled.expression}: ${list.error}` };
-    if (list.value.length) out[e.key] = list.value;
+    if (list.value.length) setKey(out, e.key, list.value);
   }
   return { value: out };
 }
@@ -178,12 +179,16 @@ export function mapClaims(cfg: JwtAuthenticatorConfig, m: CelMapper, claims: Cla
       };
   }
   if (m.claimValidationRules) {
-    const err = checkRules(m.claimValidationRules, { claims }, 'error evaluating claim validation expression');
+    const err = checkRules(
+      m.claimValidationRules,
+      { claims: celInput(claims) },
+      'error evaluating claim validation expression',
+    );
     if (err) return { error: err };
   }
   if (m.userValidationRules) {
     const vars = {
-      user: { username: user.username, uid: user.uid ?? '', groups: user.groups, extra: user.extra ?? {} },
+      user: { username: user.username, uid: user.uid ?? '', groups: user.groups, extra: celInput(user.extra ?? {}) },
     };
     const err = checkRules(m.userValidationRules, vars, 'error evaluating user info validation rule');
     if (err) return { error: err };

@@ -1,6 +1,7 @@
 // metav1.LabelSelector: matching (LabelSelectorAsSelector semantics) and validation
 // (apimachinery/pkg/apis/meta/v1/validation ValidateLabelSelector) with Kubernetes' messages.
 import { type FieldError, forbidden, invalid, required } from '../../api/field.js';
+import { getKey, hasKey } from '../../api/ownkeys.js';
 import { validateLabelName, validateLabels } from '../../api/validation/objectmeta.js';
 import { isValidLabelValue } from '../../api/validation/names.js';
 import type { LabelSelector, LabelSelectorRequirement } from './types.js';
@@ -13,14 +14,14 @@ export class LabelSelectorError extends Error {}
  */
 export function selectorMatches(sel: LabelSelector, labels: Record<string, string> | undefined): boolean {
   const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (getKey(l, k) !== v) return false;
   for (const expr of sel.matchExpressions ?? []) if (!requirementMatches(expr, l)) return false;
   return true;
 }
 
 function requirementMatches(r: LabelSelectorRequirement, labels: Record<string, string>): boolean {
   const values = r.values ?? [];
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = hasKey(labels, r.key);
   switch (r.operator) {
     case 'In':
       if (values.length === 0) throw new LabelSelectorError("for 'in', 'notin' operators, values set can't be empty");

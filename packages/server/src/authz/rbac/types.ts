@@ -1,5 +1,6 @@
 // rbac.authorization.k8s.io/v1 shapes as the authorizer sees them, and tolerant readers that turn stored
 // objects (plain JSON, possibly with missing or null fields) into them.
+import { getKey } from '../../api/ownkeys.js';
 import type { KObject } from '../../api/types.js';
 
 export const rbacGroup = 'rbac.authorization.k8s.io';
@@ -116,7 +117,12 @@ export function semanticEqual(a: unknown, b: unknown): boolean {
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
   const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
-  for (const k of keys) if (!semanticEqual(ra[k], rb[k]) && !(isZero(ra[k]) && isZero(rb[k]))) return false;
+  for (const k of keys) {
+    // Own members only: a key one side lacks reads as absent, never as an inherited `constructor`.
+    const va = getKey(ra, k);
+    const vb = getKey(rb, k);
+    if (!semanticEqual(va, vb) && !(isZero(va) && isZero(vb))) return false;
+  }
   return true;
 }
 

@@ -1,4 +1,5 @@
 // What every core strategy shares: the generic registry's bookkeeping around a kind's own rules.
+import { setKey } from '../../api/ownkeys.js';
 import type { KObject } from '../../api/types.js';
 import { type Rec, rec } from '../../api/validation/util.js';
 
@@ -20,6 +21,6 @@ export function ensure(obj: Rec, key: string): Rec {
 /** Go serializes map keys in sorted order; rebuilding a map keeps that order in our JSON too. */
 export function sortKeys<T>(m: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
-  for (const k of Object.keys(m).sort()) out[k] = m[k]!;
+  for (const k of Object.keys(m).sort()) setKey(out, k, m[k]!);
   return out;
 }

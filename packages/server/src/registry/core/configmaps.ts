@@ -1,6 +1,7 @@
 // ConfigMaps (ValidateConfigMap/ValidateConfigMapUpdate): config-key names, no key in both data and
 // binaryData, 1 MiB in total, and `immutable: true` freezing data and binaryData.
 import { type FieldError, forbidden, invalid, tooLong } from '../../api/field.js';
+import { hasKey } from '../../api/ownkeys.js';
 import type { KObject } from '../../api/types.js';
 import { createErrors, updateErrors } from '../../api/validation/generic.js';
 import { byteLength, isConfigMapKey, nameIsDNSSubdomain } from '../../api/validation/names.js';
@@ -21,7 +22,7 @@ export function validateConfigMap(obj: KObject): FieldError[] {
   let total = 0;
   for (const [key, value] of Object.entries(d)) {
     for (const m of isConfigMapKey(key)) errs.push(invalid(pathKey('data', key), key, m));
-    if (key in bd) errs.push(invalid(pathKey('data', key), key, 'duplicate of key present in binaryData'));
+    if (hasKey(bd, key)) errs.push(invalid(pathKey('data', key), key, 'duplicate of key present in binaryData'));
     total += byteLength(str(value));
   }
   for (const [key, value] of Object.entries(bd)) {

@@ -1,5 +1,6 @@
 // Scheme defaulting of v1 Pods (pkg/apis/core/v1 defaults.go + zz_generated.defaults.go, 1.33): what a pod
 // gains between the request body and storage before any admission plugin runs.
+import { hasKey, setKey } from '../../api/ownkeys.js';
 import { canonicalQuantity } from '../../api/validation/quantity.js';
 import { type Rec, rec, recs } from '../../api/validation/util.js';
 import { volumeSourceKeys } from '../../api/validation/volumes.js';
@@ -124,7 +125,7 @@ function defaultRequestsFromLimits(containers: Rec[]): void {
     const limits = rec(resources?.limits);
     if (!resources || !limits) continue;
     const requests = rec(resources.requests) ?? (resources.requests = {});
-    for (const [k, v] of Object.entries(limits)) if (!(k in (requests as Rec))) (requests as Rec)[k] = v;
+    for (const [k, v] of Object.entries(limits)) if (!hasKey(requests as Rec, k)) setKey(requests as Rec, k, v);
   }
 }
 

@@ -1,5 +1,6 @@
 // Pods (pkg/registry/core/pod/strategy.go and the pod printer). kubeauth stores pods but runs none: created pods
 // stay Pending with the QoS class the API server computes.
+import { hasKey } from '../../api/ownkeys.js';
 import type { KObject } from '../../api/types.js';
 import { createErrors, updateErrors } from '../../api/validation/generic.js';
 import { isDNS1123Label } from '../../api/validation/names.js';
@@ -71,7 +72,7 @@ function podWarnings(pod: KObject): string[] {
     'beta.kubernetes.io/instance-type': 'deprecated since v1.17; use "node.kubernetes.io/instance-type" instead',
   };
   for (const k of Object.keys(nodeSelector))
-    if (deprecatedLabels[k]) warnings.push(`spec.nodeSelector[${k}]: ${deprecatedLabels[k]}`);
+    if (hasKey(deprecatedLabels, k)) warnings.push(`spec.nodeSelector[${k}]: ${deprecatedLabels[k]}`);
   if (typeof spec.terminationGracePeriodSeconds === 'number' && spec.terminationGracePeriodSeconds < 0)
     warnings.push(
       'spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will be treated as 1',

@@ -1,6 +1,7 @@
 // Secrets (pkg/registry/core/secret/strategy.go, ValidateSecret/ValidateSecretUpdate): stringData folded into
 // data before anything else, per-type required keys, 1 MiB of data, immutable type and `immutable: true`.
 import { type FieldError, forbidden, invalid, required, tooLong } from '../../api/field.js';
+import { hasKey, setKey } from '../../api/ownkeys.js';
 import type { KObject } from '../../api/types.js';
 import { createErrors, updateErrors } from '../../api/validation/generic.js';
 import { goJSONMapError } from '../../api/validation/gojson.js';
@@ -53,7 +54,7 @@ function foldStringData(obj: KObject): void {
   const stringData = rec(obj.stringData);
   if (stringData && Object.keys(stringData).length) {
     const merged: Record<string, unknown> = { ...data(obj) };
-    for (const [k, v] of Object.entries(stringData)) merged[k] = Buffer.from(str(v), 'utf8').toString('base64');
+    for (const [k, v] of Object.entries(stringData)) setKey(merged, k, Buffer.from(str(v), 'utf8').toString('base64'));
     obj.data = merged;
   }
   delete obj.stringData;
@@ -70,7 +71,7 @@ export function validateSecret(obj: KObject): FieldError[] {
     total += dataBytes(value).length;
   }
   if (total > maxSecretSize) errs.push(tooLong('data', '', maxSecretSize));
-  const has = (k: string) => k in d;
+  const has = (k: string) => hasKey(d, k);
   switch (str(obj.type)) {
     case secretTypes.serviceAccountToken:
       // Only the service account's name is required; the token controller adds the rest.

@@ -1,5 +1,6 @@
 // ServiceAccounts (pkg/registry/core/serviceaccount/strategy.go): metadata-only validation; secret references
 // keep only their names; a warning for the deprecated enforce-mountable-secrets annotation.
+import { hasKey } from '../../api/ownkeys.js';
 import type { KObject } from '../../api/types.js';
 import { createErrors, updateErrors } from '../../api/validation/generic.js';
 import { nameIsDNSSubdomain } from '../../api/validation/names.js';
@@ -25,8 +26,8 @@ function validateServiceAccount(obj: KObject) {
 
 /** Warns only when a request newly sets the deprecated annotation. */
 export function warningsOnUpdate(obj: KObject, old: KObject | undefined): string[] {
-  if (old && enforceMountableSecretsAnnotation in (old.metadata.annotations ?? {})) return [];
-  if (!(enforceMountableSecretsAnnotation in (obj.metadata.annotations ?? {}))) return [];
+  if (old && hasKey(old.metadata.annotations ?? {}, enforceMountableSecretsAnnotation)) return [];
+  if (!hasKey(obj.metadata.annotations ?? {}, enforceMountableSecretsAnnotation)) return [];
   return [
     `metadata.annotations[${enforceMountableSecretsAnnotation}]: deprecated in v1.32+; prefer separate namespaces to isolate access to mounted secrets`,
   ];
