@@ -226,6 +226,42 @@ test('server-side apply refuses an unknown field (typed conversion) and changes 
   await assertUnchanged(cmPath('apply-unknown'), old);
 });
 
+test('server-side apply: duplicate keys warn (Warn) or fail (Strict) after the apply, as go-yaml reports them', async () => {
+  const yamlBody = (name) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  a: "1"\n  a: "2"\nimmutable: false\nimmutable: true\n`;
+  const warn = await call(s, withQ(cmPath('apply-dups'), 'fieldManager=m'), {
+    method: 'PATCH',
+    headers: { 'Content-Type': APPLY },
+    body: yamlBody('apply-dups'),
+  });
+  assert.equal(warn.status, 201, warn.body);
+  assert.deepEqual(warnings(warn), [
+    'line 7: key "a" already set in map',
+    'line 9: key "immutable" already set in map',
+  ]);
+  assert.deepEqual(warn.json.data, { a: '2' });
+
+  const ignore = await call(s, withQ(cmPath('apply-dups-ignore'), 'fieldManager=m', 'fieldValidation=Ignore'), {
+    method: 'PATCH',
+    headers: { 'Content-Type': APPLY },
+    body: yamlBody('apply-dups-ignore'),
+  });
+  assert.equal(ignore.status, 201);
+  assert.deepEqual(warnings(ignore), []);
+
+  const strict = await call(s, withQ(cmPath('apply-dups-strict'), 'fieldManager=m', 'fieldValidation=Strict'), {
+    method: 'PATCH',
+    headers: { 'Content-Type': APPLY },
+    body: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"apply-dups-strict"},"data":{"a":"1","a":"2"}}',
+  });
+  assert.equal(strict.status, 400);
+  assert.equal(
+    strict.json.message,
+    'error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  line 1: key "a" already set in map',
+  );
+  assert.equal((await call(s, cmPath('apply-dups-strict'))).status, 404);
+});
+
 test('status subresources drop unknown fields', async () => {
   const ns = await call(s, '/api/v1/namespaces', {
     method: 'POST',

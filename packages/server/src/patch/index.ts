@@ -12,6 +12,7 @@ import { mergePatch } from './mergepatch.js';
 import { restfulUnsupportedMediaType } from './status.js';
 import { strategicMergePatch } from './strategic.js';
 import { decodeApplyConfig } from './yaml.js';
+export { applyStrictErrors } from './yaml.js';
 
 export { applyPatch, type ApplyOptions, type ApplyResult, conflictError } from './apply.js';
 export {

@@ -5,6 +5,7 @@
 import type YAML from 'yaml';
 import { yaml } from '../api/yaml.js';
 import { errors } from '../api/errors.js';
+import { findDuplicateFields } from '../api/schema/fields.js';
 import { scan } from './gojson.js';
 import { type Json, type JsonObject, goJSONKind, isObject, setKey } from './json.js';
 
@@ -60,4 +61,47 @@ function toJson(v: unknown): Json {
     return out;
   }
   return String(v);
+}
+
+/**
+ * The errors yaml.UnmarshalStrict reports for an apply configuration (handlers/patch.go checks them after the
+ * apply in Warn and Strict mode): go-yaml v2's `line N: key "k" already set in map`, in decoding order (a
+ * value's own duplicates before its key's), N being the line where the repeated key's value starts.
+ */
+export function applyStrictErrors(body: string): string[] {
+  // JSON without a repeated key (what kubectl sends) has nothing to report: skip the YAML parse
+  if (/^\s*\{/.test(body) && scan(body) === undefined && findDuplicateFields(body).length === 0) return [];
+  const Y = yaml();
+  const lines = new Y.LineCounter();
+  let doc: YAML.Document.Parsed;
+  try {
+    const docs = Y.parseAllDocuments(body, { ...options, lineCounter: lines });
+    const first = Array.isArray(docs) ? docs[0] : undefined;
+    if (!first || first.errors.length) return [];
+    doc = first;
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Y.isSeq(n)) for (const item of n.items) walk(item);
+    if (!Y.isMap(n)) return;
+    const seen = new Set<string>();
+    for (const pair of n.items) {
+      const k = Y.isScalar(pair.key) ? pair.key.value : undefined;
+      walk(pair.value);
+      // merge keys and complex keys are not plain map entries
+      if (k === '<<' || k === undefined || (typeof k === 'object' && k !== null)) continue;
+      const id = `${typeof k}:${String(k)}`;
+      if (!seen.has(id)) {
+        seen.add(id);
+        continue;
+      }
+      const node = (Y.isNode(pair.value) ? pair.value : pair.key) as YAML.Node;
+      const line = node.range ? lines.linePos(node.range[0]).line : 0;
+      out.push(`line ${line}: key ${typeof k === 'string' ? JSON.stringify(k) : String(k)} already set in map`);
+    }
+  };
+  walk(doc.contents);
+  return out;
 }

@@ -7,6 +7,7 @@ import { pathSegmentNameErrors } from '../request/info.js';
 import { StorageError, resourcePrefix, storageKey, type Entry, type Store } from '../storage/store.js';
 import { canonical, clone, generateName, newUid, rfc3339 } from './meta.js';
 import { gvString, type HandlerContext, type ResourceDef } from './resource.js';
+import { applyStrictErrors } from '../patch/index.js';
 import { patchErrorValue, reportPatchFields } from './patchfields.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 
@@ -231,6 +232,19 @@ export class RestStorage {
     reportPatchFields(mode, type, body, unknown, value, ctx.warnings);
   }
 
+  /** handlers/patch.go applyPatcher: after a successful apply, the configuration is decoded strictly once more. */
+  private checkApplyConfig(ctx: HandlerContext): void {
+    const mode = fieldValidation(ctx);
+    if (mode === 'Ignore') return;
+    const errs = applyStrictErrors(ctx.body?.toString('utf8') ?? '');
+    if (!errs.length) return;
+    if (mode === 'Warn') ctx.warnings.push(...errs);
+    else
+      throw errors.badRequest(
+        `error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  ${errs.join('\n  ')}`,
+      );
+  }
+
   private namespaceCheck(def: ResourceDef, ctx: HandlerContext, obj: KObject): void {
     const ns = obj.metadata.namespace;
     if (def.namespaced) {
@@ -415,6 +429,7 @@ export class RestStorage {
         this.now(),
         (obj, type, body) => this.decodePatched(def, ctx, obj, type, body),
       );
+      if (isApply) this.checkApplyConfig(ctx);
       const raw = JSON.stringify(patched);
       const obj = this.decodeObject(def, ctx, patched, raw);
       if (obj.metadata.name && obj.metadata.name !== ctx.info.name)

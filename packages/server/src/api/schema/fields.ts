@@ -318,6 +318,8 @@ function duplicateSegments(text: string): (string | number)[][] {
       frames.push(0);
       path.push(0);
     } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
+      // an empty object leaves expectKey set: the next string may be an array element, not a key
+      expectKey = false;
       const f = frames.pop();
       if (f === undefined) break; // unbalanced: not JSON (e.g. YAML text), no duplicates to report
       if (ch === 0x5d || (f as Keys).size) path.pop(); // the array index or the last key
