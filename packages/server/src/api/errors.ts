@@ -111,7 +111,8 @@ export const errors = {
     const d: StatusDetails = {};
     if (name) d.name = name;
     if (kind.group) d.group = kind.group;
-    d.kind = kind.kind;
+    // Go omits an empty kind (handlers/patch.go answers with an empty GroupKind)
+    if (kind.kind) d.kind = kind.kind;
     d.causes = errs.map((e) => {
       const c: StatusCause = { reason: e.type, message: errorBody(e) };
       if (e.field) c.field = e.field;

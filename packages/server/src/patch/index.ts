@@ -12,6 +12,7 @@ import { mergePatch } from './mergepatch.js';
 import { restfulUnsupportedMediaType } from './status.js';
 import { strategicMergePatch } from './strategic.js';
 import { decodeApplyConfig } from './yaml.js';
+export { applyStrictErrors } from './yaml.js';
 
 export { applyPatch, type ApplyOptions, type ApplyResult, conflictError } from './apply.js';
 export {
@@ -51,6 +52,12 @@ export interface PatchContext extends Ownership {
   now?: Date;
   /** Patch types the resource accepts (default PATCH_TYPES). */
   patchTypes?: readonly string[];
+  /**
+   * Decodes the result of a json/merge/strategic patch into the kind (drops unknown fields, reports them per
+   * fieldValidation), before managed fields are computed: kube-apiserver decodes the patched JSON into the
+   * Go type first (handlers/patch.go applyPatchToCurrentObject).
+   */
+  decodePatched?: (patched: KObject, patchType: string, body: string) => void;
 }
 
 export interface PatchResult {
@@ -186,6 +193,7 @@ function patchRequest(
   // decoding into the typed object drops null members
   dropNulls(patched);
   if (!isObject(patched.metadata)) patched.metadata = {};
+  ctx.decodePatched?.(patched as unknown as KObject, type, body);
   const r = updateManagedFields({
     ...ctx,
     old: live,

@@ -26,3 +26,5 @@ export function decodeApplyConfig(body: string): JsonObject {
     );
   return j;
 }
+
+export { applyStrictErrors } from '../api/decode/yaml-duplicates.js';

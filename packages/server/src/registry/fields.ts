@@ -11,7 +11,8 @@ import { TypeView, applyPatchRequest, updateManagedFields } from '../patch/index
 export function createBodyChecker(): BodyChecker {
   return {
     check(def: ResourceDef, obj: KObject, raw: string | undefined) {
-      const r = checkFields(obj, def.schemaName, raw);
+      // Unknown fields are dropped whatever the fieldValidation mode: kube-apiserver decodes into Go structs.
+      const r = checkFields(obj, def.schemaName, raw, true);
       const typeErrors = r.typeErrors.map((d) => decodeError(def.kind, def.version, d));
       // kube-apiserver lists unknown and duplicate fields together; duplicates read `duplicate field "x"`.
       const unknown = [...r.unknown, ...(r.duplicates ?? []).map((d) => `duplicate field "${d}"`)];
@@ -43,7 +44,7 @@ export function createFieldManager(): FieldManager {
       if (r.managedFields) obj.metadata.managedFields = r.managedFields;
       else delete obj.metadata.managedFields;
     },
-    patch(def, live, ctx, fieldManager, userAgent, now) {
+    patch(def, live, ctx, fieldManager, userAgent, now, decodePatched) {
       const force = ctx.query.get('force');
       const r = applyPatchRequest(ctx.contentType, live, ctx.body ?? Buffer.alloc(0), {
         ...ownership(def, ctx.info.subresource),
@@ -56,6 +57,7 @@ export function createFieldManager(): FieldManager {
         force: force === null ? undefined : force === 'true',
         subresource: ctx.info.subresource || undefined,
         now: new Date(now),
+        decodePatched,
       });
       return r.object;
     },

@@ -59,6 +59,8 @@ export interface HandlerContext {
   contentType?: string;
   /** Audit annotations (key → value). */
   annotations: Record<string, string>;
+  /** An apply configuration's repeated keys, as go-yaml's strict decoding reports them (found while decoding). */
+  applyDuplicates?: string[];
 }
 
 export function gvString(r: { group: string; version: string }): string {

@@ -8,6 +8,8 @@ import { pathSegmentNameErrors } from '../request/info.js';
 import { StorageError, resourcePrefix, storageKey, type Entry, type Store } from '../storage/store.js';
 import { canonical, clone, generateName, newUid, rfc3339 } from './meta.js';
 import { gvString, type HandlerContext, type ResourceDef } from './resource.js';
+import { applyStrictErrors } from '../patch/index.js';
+import { patchErrorValue, reportPatchFields } from './patchfields.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 
 export interface Admission {
@@ -24,7 +26,11 @@ export interface Admission {
 export interface FieldManager {
   /** Records an Update operation by `manager` in managedFields (server-side apply bookkeeping). */
   update(old: KObject | undefined, obj: KObject, manager: string, def: ResourceDef, now: number): void;
-  /** Applies a patch request body (json/merge/strategic/apply) to `live` (undefined = create via apply). */
+  /**
+   * Applies a patch request body (json/merge/strategic/apply) to `live` (undefined = create via apply).
+   * `decodePatched` sees the result of a json/merge/strategic patch before managed fields are computed: it
+   * drops unknown fields (and reports them per fieldValidation), as kube-apiserver's decode of the result does.
+   */
   patch(
     def: ResourceDef,
     live: KObject | undefined,
@@ -32,6 +38,7 @@ export interface FieldManager {
     fieldManager: string,
     userAgent: string | undefined,
     now: number,
+    decodePatched?: (patched: KObject, patchType: string, body: string) => void,
   ): KObject;
 }
 
@@ -88,7 +95,10 @@ function fieldValidation(ctx: HandlerContext): 'Strict' | 'Warn' | 'Ignore' {
 }
 
 export interface BodyChecker {
-  /** Unknown-field paths and type errors of `obj` against the kind's schema. */
+  /**
+   * Unknown-field paths (and duplicate fields of `raw`) and type errors of `obj` against the kind's schema.
+   * Unknown fields are deleted from `obj`: they are never stored nor returned.
+   */
   check(def: ResourceDef, obj: KObject, raw: string | undefined): { unknown: string[]; typeErrors: string[] };
 }
 
@@ -213,6 +223,29 @@ export class RestStorage {
     return obj;
   }
 
+  /** The patched object decoded into the kind (handlers/patch.go): unknown fields dropped, then reported. */
+  private decodePatched(def: ResourceDef, ctx: HandlerContext, obj: KObject, type: string, body: string): void {
+    const mode = fieldValidation(ctx);
+    const value = mode === 'Strict' ? patchErrorValue(type, obj, body) : '';
+    const { unknown, typeErrors } = this.deps.bodies.check(def, obj, undefined);
+    // A result that does not decode is rejected by decodeObject with the decoder's error.
+    if (typeErrors.length) return;
+    reportPatchFields(mode, type, body, unknown, value, ctx.warnings);
+  }
+
+  /** handlers/patch.go applyPatcher: after a successful apply, the configuration is decoded strictly once more. */
+  private checkApplyConfig(ctx: HandlerContext): void {
+    const mode = fieldValidation(ctx);
+    if (mode === 'Ignore') return;
+    const errs = ctx.applyDuplicates ?? applyStrictErrors(ctx.body?.toString('utf8') ?? '');
+    if (!errs.length) return;
+    if (mode === 'Warn') ctx.warnings.push(...errs);
+    else
+      throw errors.badRequest(
+        `error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  ${errs.join('\n  ')}`,
+      );
+  }
+
   private namespaceCheck(def: ResourceDef, ctx: HandlerContext, obj: KObject): void {
     const ns = obj.metadata.namespace;
     if (def.namespaced) {
@@ -312,10 +345,12 @@ export class RestStorage {
     this.namespaceCheck(def, ctx, obj);
     const key = keyFor(def, ctx.info.namespace, ctx.info.name);
     const cur = this.deps.store.get(key);
-    if (!cur) {
-      if (!def.allowCreateOnUpdate) throw errors.notFound(gr(def), ctx.info.name);
-      return { entry: await this.createObject(def, ctx, obj, { dryRun, manager }), created: true };
-    }
+    if (!cur && !def.allowCreateOnUpdate) throw errors.notFound(gr(def), ctx.info.name);
+    // A uid in the body is a precondition on the stored object, checked before anything else is
+    // (rest.defaultUpdatedObjectInfo.Preconditions, storage.Preconditions.Check in GuaranteedUpdate).
+    const uid = obj.metadata.uid;
+    if (uid && uid !== (cur?.object.metadata.uid ?? '')) throw uidPreconditionFailed(def, ctx, uid, cur);
+    if (!cur) return { entry: await this.createObject(def, ctx, obj, { dryRun, manager }), created: true };
     const rv = obj.metadata.resourceVersion;
     if (rv && rv !== String(cur.rev))
       throw errors.conflict(
@@ -338,8 +373,9 @@ export class RestStorage {
     const old = cur.object;
     def.strategy?.defaults?.(obj);
     const meta = obj.metadata;
-    // System fields are not the client's to change; kube-apiserver silently restores them.
-    meta.uid = old.metadata.uid;
+    // System fields are not the client's to change; kube-apiserver silently restores them (rest.BeforeUpdate),
+    // except a uid that is set: a changed one fails validation.
+    if (!meta.uid) meta.uid = old.metadata.uid;
     meta.creationTimestamp = old.metadata.creationTimestamp;
     meta.deletionTimestamp = old.metadata.deletionTimestamp;
     meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
@@ -351,6 +387,7 @@ export class RestStorage {
     if (!o.skipManaged) this.deps.fields.update(old, obj, o.manager, def, now);
     this.deps.admission.admit('UPDATE', def, obj, old, ctx);
     def.strategy?.prepareForUpdate?.(obj, old, { user: ctx.user, now });
+    // A changed uid is reported by the strategies' common metadata update checks (api/validation/generic.ts).
     const errs = def.strategy?.validateUpdate(obj, old) ?? [];
     if (errs.length) this.invalid(def, meta.name ?? '', errs);
     const canon = canonical(obj, gvString(def), def.kind);
@@ -384,7 +421,16 @@ export class RestStorage {
     for (let attempt = 0; ; attempt++) {
       const cur = this.deps.store.get(key);
       if (!cur && !isApply) throw errors.notFound(gr(def), ctx.info.name);
-      const patched = this.deps.fields.patch(def, cur ? clone(cur.object) : undefined, ctx, manager, ua, this.now());
+      const patched = this.deps.fields.patch(
+        def,
+        cur ? clone(cur.object) : undefined,
+        ctx,
+        manager,
+        ua,
+        this.now(),
+        (obj, type, body) => this.decodePatched(def, ctx, obj, type, body),
+      );
+      if (isApply) this.checkApplyConfig(ctx);
       const raw = JSON.stringify(patched);
       const obj = this.decodeObject(def, ctx, patched, raw);
       if (obj.metadata.name && obj.metadata.name !== ctx.info.name)
@@ -495,6 +541,23 @@ export class RestStorage {
     }
     return out;
   }
+}
+
+/**
+ * The 409 a PUT gets when the body's uid is not the stored object's: the storage layer's InvalidObjError
+ * (storage/errors.go) wrapped by InterpretUpdateError into a Conflict. The key is the etcd key under the
+ * default --etcd-prefix; nodes keep their historic `minions` prefix there.
+ */
+function uidPreconditionFailed(def: ResourceDef, ctx: HandlerContext, uid: string, cur: Entry | undefined) {
+  const prefix = def.group === '' && def.resource === 'nodes' ? 'minions' : def.resource;
+  const ns = def.namespaced ? `${ctx.info.namespace}/` : '';
+  const key = `/registry/${prefix}/${ns}${ctx.info.name}`;
+  return errors.conflict(
+    gr(def),
+    ctx.info.name,
+    `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: ` +
+      `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${cur?.object.metadata.uid ?? ''}`,
+  );
 }
 
 export interface DeleteOptions {

@@ -17,6 +17,7 @@ import { decodeBody, mediaType, readBody } from './body.js';
 import { BodyMemo } from './bodymemo.js';
 import { BodyDecoder } from '../api/decode/decoder.js';
 import { scan } from '../api/decode/json-syntax.js';
+import { jsonWithoutDuplicates } from '../api/decode/yaml-duplicates.js';
 import { isProtobuf } from '../api/protobuf/decode.js';
 import { negotiate, type Negotiated } from './negotiate.js';
 import { send, sendStatus, warningHeader, type AnyResponse } from './respond.js';
@@ -88,13 +89,24 @@ export class ApiServer {
     this.handle(req, res).catch((e: unknown) => this.fail(res, e, undefined, []));
   };
 
-  /** A YAML body as JSON bytes, converted on the decoding worker; 400 with go-yaml's text when it is refused. */
-  private async yamlToJson(body: Buffer, apply: boolean): Promise<Buffer> {
+  /**
+   * A YAML body as JSON bytes, converted on the decoding worker; 400 with go-yaml's text when it is refused. For
+   * an apply configuration the worker also finds repeated keys, unless fieldValidation=Ignore.
+   */
+  private async yamlToJson(ctx: HandlerContext, apply: boolean): Promise<Buffer> {
+    const body = ctx.body!;
     const text = body.toString('utf8');
+    const duplicates = apply && ctx.query.get('fieldValidation') !== 'Ignore';
     // JSON is YAML with the same meaning (kubectl sends apply configurations as JSON): no need for the worker.
-    if (scan(text) === undefined) return body;
-    const out = await this.decoder.decode({ text, yaml: true });
-    if ('json' in out) return Buffer.from(out.json, 'utf8');
+    if (scan(text) === undefined && (!duplicates || jsonWithoutDuplicates(text))) {
+      if (duplicates) ctx.applyDuplicates = [];
+      return body;
+    }
+    const out = await this.decoder.decode({ text, yaml: true, duplicates });
+    if ('json' in out) {
+      if (out.duplicates) ctx.applyDuplicates = out.duplicates;
+      return Buffer.from(out.json, 'utf8');
+    }
     const prefix = apply ? 'error decoding YAML: error converting YAML to JSON: ' : 'error converting YAML to JSON: ';
     throw errors.badRequest(prefix + out.error);
   }
@@ -182,6 +194,7 @@ export class ApiServer {
       body: undefined,
       contentType: undefined,
       annotations: {},
+      applyDuplicates: undefined,
     };
     let neg: Negotiated | undefined;
     try {
@@ -201,7 +214,7 @@ export class ApiServer {
         if (
           mt === 'application/apply-patch+yaml' ? method === 'PATCH' : mt === 'application/yaml' && method !== 'PATCH'
         ) {
-          ctx.body = await this.yamlToJson(ctx.body, mt === 'application/apply-patch+yaml');
+          ctx.body = await this.yamlToJson(ctx, mt === 'application/apply-patch+yaml');
           if (mt === 'application/yaml') ctx.contentType = 'application/json';
         }
       }

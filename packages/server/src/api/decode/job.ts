@@ -4,14 +4,17 @@
 // requests parses only what the Go types would have kept.
 import { scan } from './json-syntax.js';
 import type { YamlResult } from './yaml-convert.js';
+import { applyStrictErrors } from './yaml-duplicates.js';
 
 export interface DecodeJob {
   text: string;
   /** The body is YAML (or JSON sent as YAML). */
   yaml: boolean;
+  /** Also report repeated keys as go-yaml's strict decoding does (apply configurations). */
+  duplicates?: boolean;
 }
 
-export type DecodeOutcome = { json: string } | { error: string; syntax: 'yaml' | 'json' };
+export type DecodeOutcome = { json: string; duplicates?: string[] } | { error: string; syntax: 'yaml' | 'json' };
 
 export function runJob(job: DecodeJob, convertYaml: (text: string) => YamlResult): DecodeOutcome {
   let text = job.text;
@@ -22,5 +25,5 @@ export function runJob(job: DecodeJob, convertYaml: (text: string) => YamlResult
     text = r.json;
   }
   // The converter's output is valid JSON within the nesting limit; a JSON body is checked where it is parsed.
-  return { json: text };
+  return job.duplicates ? { json: text, duplicates: applyStrictErrors(job.text) } : { json: text };
 }

@@ -200,3 +200,8 @@ test('checkFields is linear: a large list decodes quickly', () => {
   assert.deepEqual(r, { unknown: [], typeErrors: [] });
   assert.ok(ms < 2000, `took ${ms} ms for ${raw.length} bytes`);
 });
+
+test('duplicate scan: a string after an empty object inside an array is an element, not a key', () => {
+  assert.deepEqual(findDuplicateFields('[{},[""]]'), []);
+  assert.deepEqual(findDuplicateFields('{"a":[{},"x",{"b":1,"b":2}],"a":1}'), ['a[2].b', 'a']);
+});

@@ -117,6 +117,8 @@ class Abort extends Error {}
 
 interface Ctx {
   unknown: string[];
+  /** Delete unknown fields from the object as they are found (the decoder drops them). */
+  prune: boolean;
   typeErrors: string[];
   /** The current path: keys and indexes. */
   path: (string | number)[];
@@ -160,6 +162,7 @@ function walk(v: unknown, n: Node, c: Ctx): void {
         const p = prop(n, key);
         if (!p) {
           if (c.unknown.length < maxStrictErrors) c.unknown.push(formatPath([...c.path, key]));
+          if (c.prune) delete (v as Record<string, unknown>)[key];
           continue;
         }
         c.path.push(key);
@@ -242,10 +245,12 @@ function fitsInt(v: number, bits: number): boolean {
 
 /**
  * Checks a decoded JSON body against a component schema (e.g. `io.k8s.api.core.v1.Pod`). Pass the raw text
- * to also get duplicate fields (those kube-apiserver reports: not inside unknown or opaque fields).
+ * to also get duplicate fields (those kube-apiserver reports: not inside unknown or opaque fields). With
+ * `prune`, unknown fields are deleted from `obj`, as decoding into the Go types drops them (until a type
+ * error ends decoding: the body is then rejected anyway).
  */
-export function checkFields(obj: unknown, schemaName: string, raw?: string): FieldCheck {
-  const c: Ctx = { unknown: [], typeErrors: [], path: [], structs: [] };
+export function checkFields(obj: unknown, schemaName: string, raw?: string, prune = false): FieldCheck {
+  const c: Ctx = { unknown: [], prune, typeErrors: [], path: [], structs: [] };
   const root = byComponent.get(schemaName) ?? component(schemaName);
   try {
     walk(obj, root, c);
@@ -313,6 +318,8 @@ function duplicateSegments(text: string): (string | number)[][] {
       frames.push(0);
       path.push(0);
     } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
+      // an empty object leaves expectKey set: the next string may be an array element, not a key
+      expectKey = false;
       const f = frames.pop();
       if (f === undefined) break; // unbalanced: not JSON (e.g. YAML text), no duplicates to report
       if (ch === 0x5d || (f as Keys).size) path.pop(); // the array index or the last key
