@@ -1,6 +1,6 @@
 // Field-level request machinery the generic registry delegates to: strict/warn field validation of bodies
 // against the kind's schema, and managed fields + patch application (server-side apply).
-import { checkFields, decodeError } from '../api/schema/fields.js';
+import { checkFields, decodeError, type FieldCheck } from '../api/schema/fields.js';
 import type { KObject } from '../api/types.js';
 import type { ResourceDef } from './resource.js';
 import type { BodyChecker, FieldManager } from './rest.js';
@@ -12,7 +12,9 @@ export function createBodyChecker(): BodyChecker {
   return {
     check(def: ResourceDef, obj: KObject, raw: string | undefined) {
       // Unknown fields are dropped whatever the fieldValidation mode: kube-apiserver decodes into Go structs.
-      const r = checkFields(obj, def.schemaName, raw, true);
+      return this.fromReport(def, checkFields(obj, def.schemaName, raw, true));
+    },
+    fromReport(def: ResourceDef, r: FieldCheck) {
       const typeErrors = r.typeErrors.map((d) => decodeError(def.kind, def.version, d));
       // kube-apiserver lists unknown and duplicate fields together; duplicates read `duplicate field "x"`.
       const unknown = [...r.unknown, ...(r.duplicates ?? []).map((d) => `duplicate field "${d}"`)];

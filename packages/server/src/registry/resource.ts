@@ -1,4 +1,5 @@
 // A resource is described once, here; routing, discovery, OpenAPI, tables and RBAC names all come from it.
+import type { FieldCheck } from '../api/schema/fields.js';
 import type { KObject, UserInfo } from '../api/types.js';
 import type { RequestInfo } from '../request/info.js';
 import type { ResourceStrategy, TablePrinter } from './types.js';
@@ -61,6 +62,8 @@ export interface HandlerContext {
   annotations: Record<string, string>;
   /** An apply configuration's repeated keys, as go-yaml's strict decoding reports them (found while decoding). */
   applyDuplicates?: string[];
+  /** The decoding worker's field report for a large POST or PUT body (which it already pruned). */
+  bodyFields?: FieldCheck;
 }
 
 export function gvString(r: { group: string; version: string }): string {

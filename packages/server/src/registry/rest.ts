@@ -1,5 +1,6 @@
 // Generic REST handlers for stored resources (kube-apiserver's generic registry + handlers): get, list,
 // create, update, patch, delete, deletecollection. Watch lives in watch.ts. Handlers throw StatusError.
+import type { FieldCheck } from '../api/schema/fields.js';
 import { decodeJson } from '../api/decode/json.js';
 import { errors, type GroupResource } from '../api/errors.js';
 import type { FieldError } from '../api/field.js';
@@ -100,6 +101,8 @@ export interface BodyChecker {
    * Unknown fields are deleted from `obj`: they are never stored nor returned.
    */
   check(def: ResourceDef, obj: KObject, raw: string | undefined): { unknown: string[]; typeErrors: string[] };
+  /** The same answer from a report the decoding worker made (the body is already pruned). */
+  fromReport(def: ResourceDef, r: FieldCheck): { unknown: string[]; typeErrors: string[] };
 }
 
 export class RestStorage {
@@ -213,7 +216,9 @@ export class RestStorage {
         `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: json: cannot unmarshal ${typeof obj.metadata} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`,
       );
     const mode = fieldValidation(ctx);
-    const { unknown, typeErrors } = this.deps.bodies.check(def, obj, mode === 'Ignore' ? undefined : raw);
+    const { unknown, typeErrors } = ctx.bodyFields
+      ? this.deps.bodies.fromReport(def, ctx.bodyFields)
+      : this.deps.bodies.check(def, obj, mode === 'Ignore' ? undefined : raw);
     if (typeErrors.length) throw errors.badRequest(typeErrors[0]!);
     if (unknown.length && mode !== 'Ignore') {
       const msgs = unknown.map((u) => (u.startsWith('duplicate field') ? u : `unknown field "${u}"`));

@@ -24,6 +24,12 @@ import { send, sendStatus, warningHeader, type AnyResponse } from './respond.js'
 import type { Tables } from './tables.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
+
+/**
+ * JSON bodies from this size on are decoded on the worker too: parsing, the field check and the duplicate scan
+ * of 3 MiB of tiny keys take the better part of a second, and below this they take well under a millisecond.
+ */
+const offThreadBytes = 128 * 1024;
 type Res = ServerResponse | Http2ServerResponse;
 
 export interface Logger {
@@ -111,6 +117,27 @@ export class ApiServer {
     throw errors.badRequest(prefix + out.error);
   }
 
+  /** A POST or PUT of a whole object whose body is YAML or large JSON: decoded and field-checked on the worker. */
+  private checkOffThread(def: ResourceDef, ctx: HandlerContext, mt: string, method: string): boolean {
+    if ((method !== 'POST' && method !== 'PUT') || ctx.info.subresource || !def.schemaName) return false;
+    if (mt === 'application/yaml') return true;
+    const json = mt === '' || mt === 'application/json';
+    return json && ctx.body!.length >= offThreadBytes;
+  }
+
+  private async decodeOffThread(def: ResourceDef, ctx: HandlerContext, mt: string): Promise<void> {
+    const yaml = mt === 'application/yaml';
+    const raw = ctx.query.get('fieldValidation') !== 'Ignore';
+    const out = await this.decoder.decode({ text: ctx.body!.toString('utf8'), yaml, schema: def.schemaName, raw });
+    if ('error' in out) {
+      if (out.syntax === 'yaml') throw errors.badRequest(`error converting YAML to JSON: ${out.error}`);
+      throw errors.badRequest(`couldn't get version/kind; json parse error: ${out.error}`);
+    }
+    ctx.body = Buffer.from(out.json, 'utf8');
+    ctx.contentType = 'application/json';
+    ctx.bodyFields = out.fields;
+  }
+
   /** Ends open watches and resolves when in-flight requests have finished. */
   drain(): Promise<void> {
     this.decoder.close();
@@ -195,6 +222,7 @@ export class ApiServer {
       contentType: undefined,
       annotations: {},
       applyDuplicates: undefined,
+      bodyFields: undefined,
     };
     let neg: Negotiated | undefined;
     try {
@@ -210,8 +238,9 @@ export class ApiServer {
         ctx.body = await readBody(req);
         ctx.contentType = req.headers['content-type'];
         const mt = mediaType(ctx.contentType);
+        if (this.checkOffThread(def, ctx, mt, method)) await this.decodeOffThread(def, ctx, mt);
         // YAML becomes JSON before anything reads it, as kube-apiserver's serializer does, and off the event loop.
-        if (
+        else if (
           mt === 'application/apply-patch+yaml' ? method === 'PATCH' : mt === 'application/yaml' && method !== 'PATCH'
         ) {
           ctx.body = await this.yamlToJson(ctx, mt === 'application/apply-patch+yaml');
@@ -250,7 +279,8 @@ export class ApiServer {
       return this.d.rest.decodeObject(def, c, value, raw);
     };
     const mt = mediaType(ctx.contentType);
-    if ((mt !== 'application/json' && mt !== '') || ctx.query.has('fieldValidation') || !ctx.body) return decode(ctx);
+    if ((mt !== 'application/json' && mt !== '') || ctx.query.has('fieldValidation') || !ctx.body || ctx.bodyFields)
+      return decode(ctx);
     const text = ctx.body.toString('utf8');
     // Decoded into a context of its own, so that the warnings are kept with the body.
     const { obj, warnings } = this.reviewBodies.get(def, text, (w) => decode({ ...ctx, warnings: w }, text));
