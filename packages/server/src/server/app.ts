@@ -1,7 +1,7 @@
 // Assembles kubeauth from its seams and starts it: PKI and keys, storage, registry, authentication,
 // authorization, controllers, then the HTTPS (h2 + HTTP/1.1) listener.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import type { Http2SecureServer } from 'node:http2';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { resolveAuthentication, type ServeOptions } from '../cli/options.js';
@@ -15,6 +15,7 @@ import { Authenticator } from '../authn/chain.js';
 import { TokenFileAuthenticator } from '../authn/tokenfile.js';
 import type { TokenAuthenticator } from '../authn/types.js';
 import { ApiServer } from './apiserver.js';
+import { createListener } from './listener.js';
 import { createTables } from './tables.js';
 import { nonResourceHandlers, gvPath, type HealthCheck } from './nonresource.js';
 import { createLogger } from './log.js';
@@ -229,23 +230,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   tokens.start();
   await bootstrapNamespaces(client);
 
-  const server: Http2SecureServer = createSecureServer(
-    {
-      allowHTTP1: true,
-      settings: { maxHeaderListSize: 1 << 20 },
-      cert: servingCert,
-      key: servingKey,
-      ca: clientCa,
-      requestCert: true,
-      rejectUnauthorized: false,
-    },
+  const server: Http2SecureServer = createListener(
+    { cert: servingCert, key: servingKey, ca: clientCa, readHeaderTimeoutMs: o.readHeaderTimeoutMs },
     api.listener,
   );
-  // Go's http.DefaultMaxHeaderBytes (1 MiB): large bearer tokens get a 401, not a 431. The HTTP/1.1
-  // fallback's parser reads maxHeaderSize from the server object.
-  (server as unknown as { maxHeaderSize: number }).maxHeaderSize = 1 << 20;
-  server.on('sessionError', () => undefined);
-  server.on('tlsClientError', () => undefined);
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(o.securePort, o.bindAddress, () => {
