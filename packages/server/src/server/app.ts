@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { resolveAuthentication, type ServeOptions } from '../cli/options.js';
 import { ensurePki } from '../pki/datadir.js';
+import { lockDataDir, type DataDirLock } from '../pki/datadir-lock.js';
 import { renderKubeconfig, writeKubeconfig } from '../pki/kubeconfig.js';
 import { Store } from '../storage/store.js';
 import { SqliteBackend } from '../storage/sqlite.js';
@@ -62,6 +63,23 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const authentication = await resolveAuthentication(o);
   const dataDir = resolve(o.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Before anything in the data dir is read or written: a second server on it must change nothing.
+  const lock = lockDataDir(dataDir);
+  try {
+    return await startLocked(o, dataDir, lock, log, authentication);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function startLocked(
+  o: ServeOptions,
+  dataDir: string,
+  lock: DataDirLock,
+  log: ReturnType<typeof createLogger>,
+  authentication: Awaited<ReturnType<typeof resolveAuthentication>>,
+): Promise<RunningServer> {
   const pki = await ensurePki(dataDir, { extraSans: o.tlsSans });
   const servingCert = o.tlsCertFile ? readFileSync(o.tlsCertFile, 'utf8') : pki.servingCertPem;
   const servingKey = o.tlsPrivateKeyFile ? readFileSync(o.tlsPrivateKeyFile, 'utf8') : pki.servingKeyPem;
@@ -242,6 +260,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     });
   });
   port = (server.address() as AddressInfo).port;
+  lock.setPort(port);
   const host = o.bindAddress.includes(':')
     ? `[${o.bindAddress}]`
     : o.bindAddress === '0.0.0.0'
@@ -285,6 +304,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         // A first start's key generation finishes writing before the process exits.
         await pki.saKeyWritten?.catch(() => undefined);
         await store.close();
+        lock.release();
       })()),
   };
 }
