@@ -15,22 +15,6 @@ function all(h: Headers, name: string): string[] {
 
 const saPrefix = 'system:serviceaccount:';
 
-/**
- * unescapeExtraKey (impersonation.go): url.PathUnescape of the lowercased key; a malformed escape keeps the key as
- * it is (decodeURIComponent would throw, and a 500 is no answer to a header).
- */
-function unescapeExtraKey(key: string): string {
-  if (!key.includes('%')) return key;
-  if (/%(?![0-9A-Fa-f]{2})/.test(key)) return key;
-  const bytes: number[] = [];
-  for (let i = 0; i < key.length; i++) {
-    if (key[i] === '%') {
-      bytes.push(parseInt(key.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(key.charCodeAt(i)); // header names are ASCII tokens
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
 
 export interface ImpersonationDeps {
   authorize(a: Attributes): AuthorizerResult;
@@ -102,6 +86,39 @@ export function impersonate(headers: Headers, requester: UserInfo, deps: Imperso
   if (uid !== undefined) u.uid = uid;
   if (Object.keys(extra).length) u.extra = extra;
   return u;
+}
+
+/**
+ * kube's unescapeExtraKey (filters/impersonation.go): url.PathUnescape, and on a malformed escape the key as
+ * sent — an extra key is always recorded, a bad escape is never an error. Go keeps undecodable bytes; a JS
+ * string cannot, so bytes that are not UTF-8 become U+FFFD (what Go's JSON encoder shows for them too).
+ */
+export function unescapeExtraKey(encoded: string): string {
+  if (!encoded.includes('%')) return encoded;
+  const bytes: number[] = [];
+  for (let i = 0; i < encoded.length;) {
+    const c = encoded.charCodeAt(i);
+    if (c === 37 /* % */) {
+      const hi = hexValue(encoded.charCodeAt(i + 1));
+      const lo = hexValue(encoded.charCodeAt(i + 2));
+      if (hi < 0 || lo < 0) return encoded;
+      bytes.push(hi * 16 + lo);
+      i += 3;
+      continue;
+    }
+    // Header names are ASCII tokens; anything else is kept as its UTF-8 bytes all the same.
+    if (c < 0x80) bytes.push(c);
+    else for (const b of Buffer.from(encoded[i]!, 'utf8')) bytes.push(b);
+    i++;
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
 /** Go's %v of the []ObjectReference kube-apiserver builds for the request (Kind, Namespace, Name, UID...). */

@@ -24,9 +24,6 @@ async function serve(argv: string[]): Promise<void> {
   const { startServer } = await import('../server/app.js');
   const s = await startServer(opts);
   const ms = Math.round(performance.now() - started);
-  process.stdout.write(
-    `kubeauth ready on ${s.url} in ${ms} ms — export KUBECONFIG=${s.kubeconfigPath} && kubectl get sa -A\n`,
-  );
   let stopping = false;
   const stop = (sig: string) => {
     if (stopping) return;
@@ -41,8 +38,12 @@ async function serve(argv: string[]): Promise<void> {
       () => process.exit(1),
     );
   };
+  // Handlers first: whoever reads the ready line may signal at once, and a clean stop releases the data dir.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.stdout.write(
+    `kubeauth ready on ${s.url} in ${ms} ms — export KUBECONFIG=${s.kubeconfigPath} && kubectl get sa -A\n`,
+  );
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -32,6 +32,8 @@ export interface ServeOptions {
   /** The --oidc-* / --authentication-config values as given, resolved lazily (the CEL engine is heavy). */
   authenticationFlags: Map<string, unknown>;
   anonymousAuthExplicit: boolean;
+  /** Internal (no flag): the TLS-handshake and request-header deadline, kube's 32 s unless a test shortens it. */
+  readHeaderTimeoutMs?: number;
 }
 
 export const serveFlags: FlagSpec[] = [

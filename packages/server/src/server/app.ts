@@ -1,11 +1,12 @@
 // Assembles kubeauth from its seams and starts it: PKI and keys, storage, registry, authentication,
 // authorization, controllers, then the HTTPS (h2 + HTTP/1.1) listener.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import type { Http2SecureServer } from 'node:http2';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { resolveAuthentication, type ServeOptions } from '../cli/options.js';
 import { ensurePki } from '../pki/datadir.js';
+import { lockDataDir, type DataDirLock } from '../pki/datadir-lock.js';
 import { renderKubeconfig, writeKubeconfig } from '../pki/kubeconfig.js';
 import { Store } from '../storage/store.js';
 import { SqliteBackend } from '../storage/sqlite.js';
@@ -15,6 +16,7 @@ import { Authenticator } from '../authn/chain.js';
 import { TokenFileAuthenticator } from '../authn/tokenfile.js';
 import type { TokenAuthenticator } from '../authn/types.js';
 import { ApiServer } from './apiserver.js';
+import { createListener } from './listener.js';
 import { createTables } from './tables.js';
 import { nonResourceHandlers, gvPath, type HealthCheck } from './nonresource.js';
 import { createLogger } from './log.js';
@@ -61,6 +63,23 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const authentication = await resolveAuthentication(o);
   const dataDir = resolve(o.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Before anything in the data dir is read or written: a second server on it must change nothing.
+  const lock = lockDataDir(dataDir);
+  try {
+    return await startLocked(o, dataDir, lock, log, authentication);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function startLocked(
+  o: ServeOptions,
+  dataDir: string,
+  lock: DataDirLock,
+  log: ReturnType<typeof createLogger>,
+  authentication: Awaited<ReturnType<typeof resolveAuthentication>>,
+): Promise<RunningServer> {
   const pki = await ensurePki(dataDir, { extraSans: o.tlsSans });
   const servingCert = o.tlsCertFile ? readFileSync(o.tlsCertFile, 'utf8') : pki.servingCertPem;
   const servingKey = o.tlsPrivateKeyFile ? readFileSync(o.tlsPrivateKeyFile, 'utf8') : pki.servingKeyPem;
@@ -229,23 +248,10 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   tokens.start();
   await bootstrapNamespaces(client);
 
-  const server: Http2SecureServer = createSecureServer(
-    {
-      allowHTTP1: true,
-      settings: { maxHeaderListSize: 1 << 20 },
-      cert: servingCert,
-      key: servingKey,
-      ca: clientCa,
-      requestCert: true,
-      rejectUnauthorized: false,
-    },
+  const server: Http2SecureServer = createListener(
+    { cert: servingCert, key: servingKey, ca: clientCa, readHeaderTimeoutMs: o.readHeaderTimeoutMs },
     api.listener,
   );
-  // Go's http.DefaultMaxHeaderBytes (1 MiB): large bearer tokens get a 401, not a 431. The HTTP/1.1
-  // fallback's parser reads maxHeaderSize from the server object.
-  (server as unknown as { maxHeaderSize: number }).maxHeaderSize = 1 << 20;
-  server.on('sessionError', () => undefined);
-  server.on('tlsClientError', () => undefined);
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(o.securePort, o.bindAddress, () => {
@@ -254,6 +260,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     });
   });
   port = (server.address() as AddressInfo).port;
+  lock.setPort(port);
   const host = o.bindAddress.includes(':')
     ? `[${o.bindAddress}]`
     : o.bindAddress === '0.0.0.0'
@@ -297,6 +304,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         // A first start's key generation finishes writing before the process exits.
         await pki.saKeyWritten?.catch(() => undefined);
         await store.close();
+        lock.release();
       })()),
   };
 }
