@@ -143,7 +143,10 @@ test('exact messages', async () => {
     headers: json,
     body: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"},"dta":{}}',
   });
-  assert.equal(r.json.message, 'strict decoding error: unknown field "dta"');
+  assert.equal(
+    r.json.message,
+    'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "dta"',
+  );
   r = await call(s, '/api/v1/namespaces/missing/configmaps', {
     method: 'POST',
     headers: json,

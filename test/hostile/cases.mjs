@@ -594,6 +594,115 @@ export const cases = [
     status: 401,
     reason: 'Unauthorized',
   },
+  // Header tricks.
+  {
+    name: 'an invalid escape in an Impersonate-Extra key, anonymously, on /version',
+    method: 'GET',
+    path: '/version',
+    anonymous: true,
+    headers: { 'Impersonate-Extra-%ZZ': 'v' },
+    status: 400,
+    reason: 'BadRequest',
+    message: 'requested [{UserExtra  v  authentication.k8s.io/v1  %zz}] without impersonating a user',
+  },
+  {
+    name: 'an invalid escape in an Impersonate-Extra key with a user',
+    method: 'GET',
+    path: '/api/v1/namespaces/hostile/configmaps/target',
+    headers: { 'Impersonate-User': 'nobody', 'Impersonate-Extra-%ZZ': 'v' },
+    status: 403,
+    reason: 'Forbidden',
+  },
+  {
+    name: 'a bearer token after two spaces is ignored with a warning',
+    method: 'GET',
+    path: '/api/v1/namespaces',
+    anonymous: true,
+    headers: { Authorization: 'Bearer  whatever' },
+    status: 403,
+    reason: 'Forbidden',
+    check: (r) => {
+      if (!String(r.headers.warning).includes('extra space before the bearer token'))
+        throw new Error(`no warning: ${r.headers.warning}`);
+    },
+  },
+  // Object content.
+  {
+    name: 'unknown fields are dropped, never stored',
+    path: cms,
+    body: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"unknown1","bogus":1},"x":{"y":2},"data":{"a":"b"}}',
+    headers: J,
+    status: 201,
+    writes: true,
+    check: (r) => {
+      if ('x' in r.json || 'bogus' in r.json.metadata) throw new Error(`unknown fields returned: ${r.body}`);
+      // The Warning header quotes its text: `299 - "unknown field \\"x\\""`.
+      if (!String(r.headers.warning).includes('unknown field \\"x\\"'))
+        throw new Error(`no warning: ${r.headers.warning}`);
+    },
+  },
+  {
+    name: 'unknown field with fieldValidation=Strict',
+    path: `${cms}?fieldValidation=Strict`,
+    body: cm('strict1', ',"x":1'),
+    headers: J,
+    status: 400,
+    reason: 'BadRequest',
+    message: 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "x"',
+  },
+  {
+    name: 'unknown fields in a large body are dropped on the decoding worker',
+    path: `${cms}?fieldValidation=Strict`,
+    body: () => cm('strict2', `,"x":"${'a'.repeat(200_000)}"`),
+    headers: J,
+    status: 400,
+    reason: 'BadRequest',
+    message: 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "x"',
+  },
+  {
+    name: 'ConfigMap keys named after Object.prototype members',
+    path: cms,
+    body: cm('proto1', ',"data":{"constructor":"1","toString":"2","__proto__":"3","hasOwnProperty":"4"}'),
+    headers: J,
+    status: 201,
+    writes: true,
+    check: (r) => {
+      const want = '{"constructor":"1","toString":"2","__proto__":"3","hasOwnProperty":"4"}';
+      if (JSON.stringify(r.json.data) !== want) throw new Error(r.body);
+    },
+  },
+  {
+    name: "metadata.__proto__ does not become the metadata's prototype",
+    path: cms,
+    body: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"proto2","__proto__":{"labels":{"evil":"1"}}}}',
+    headers: J,
+    status: 201,
+    writes: true,
+    check: (r) => {
+      if (r.json.metadata.labels) throw new Error(r.body);
+    },
+  },
+  {
+    name: 'a PUT that changes metadata.uid',
+    method: 'PUT',
+    path: target,
+    body: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"target","uid":"00000000-0000-0000-0000-000000000000"},"data":{"a":"b"}}',
+    headers: J,
+    status: 409,
+    reason: 'Conflict',
+    message:
+      /Precondition failed: UID in precondition: 00000000-0000-0000-0000-000000000000, UID in object meta: [0-9a-f-]{36}$/,
+  },
+  {
+    name: 'a merge patch that changes metadata.uid',
+    method: 'PATCH',
+    path: target,
+    body: '{"metadata":{"uid":"other"}}',
+    headers: MERGE,
+    status: 422,
+    reason: 'Invalid',
+    message: 'ConfigMap "target" is invalid: metadata.uid: Invalid value: "other": field is immutable',
+  },
   // Last: it stores a large object (values count toward the 1 MiB limit, keys do not), which slows later lists.
   {
     name: 'apply configuration: YAML 3 MiB of keys',

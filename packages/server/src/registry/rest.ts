@@ -1,6 +1,6 @@
 // Generic REST handlers for stored resources (kube-apiserver's generic registry + handlers): get, list,
 // create, update, patch, delete, deletecollection. Watch lives in watch.ts. Handlers throw StatusError.
-import type { FieldCheck } from '../api/schema/fields.js';
+import { decodeError, type FieldCheck } from '../api/schema/fields.js';
 import { decodeJson } from '../api/decode/json.js';
 import { errors, type GroupResource } from '../api/errors.js';
 import type { FieldError } from '../api/field.js';
@@ -222,7 +222,9 @@ export class RestStorage {
     if (typeErrors.length) throw errors.badRequest(typeErrors[0]!);
     if (unknown.length && mode !== 'Ignore') {
       const msgs = unknown.map((u) => (u.startsWith('duplicate field') ? u : `unknown field "${u}"`));
-      if (mode === 'Strict') throw errors.badRequest(`strict decoding error: ${msgs.join(', ')}`);
+      // transformDecodeError (handlers/rest.go) names the kind and version before the strict decoding error.
+      if (mode === 'Strict')
+        throw errors.badRequest(decodeError(def.kind, def.version, `strict decoding error: ${msgs.join(', ')}`));
       ctx.warnings.push(...msgs);
     }
     return obj;
