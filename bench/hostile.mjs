@@ -126,10 +126,10 @@ async function costOf(s, token, b) {
   return { kind: b.kind, status: r.status, cpuMs, wallMs, rssGrowthMB: peak - rss0 };
 }
 
-/** A child process that sends the worst bodies one after another for `seconds`. */
-function attacker(port, token, seconds, bodies) {
+/** A child process that sends the worst bodies one after another for `seconds`, from the `offset`th on. */
+function attacker(port, token, seconds, bodies, offset) {
   const file = path.join(os.tmpdir(), `kubeauth-hostile-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify({ port, token, seconds, bodies }));
+  writeFileSync(file, JSON.stringify({ port, token, seconds, bodies, offset }));
   const code = `
     const { readFileSync, rmSync } = require('node:fs');
     const https = require('node:https');
@@ -144,7 +144,7 @@ function attacker(port, token, seconds, bodies) {
       req.on('error', res);
       req.end(b.body);
     });
-    (async () => { for (let i = 0; Date.now() < end; i++) { await one(cfg.bodies[i % cfg.bodies.length]); sent++; } console.log(sent); })();
+    (async () => { for (let i = cfg.offset; Date.now() < end; i++) { await one(cfg.bodies[i % cfg.bodies.length]); sent++; } console.log(sent); })();
   `;
   const p = spawn(process.execPath, ['-e', code, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -152,18 +152,47 @@ function attacker(port, token, seconds, bodies) {
   return new Promise((res) => p.on('exit', () => res(Number(out.trim()) || 0)));
 }
 
-/** /healthz latencies, one request every 20 ms until `until` resolves. */
+/**
+ * /healthz latencies: one request started every 20 ms whatever the earlier ones are doing (a stall delays every
+ * probe that falls into it, as it delays every client), until `until` resolves.
+ */
 async function probeHealthz(port, until) {
   const lat = [];
+  const pending = [];
   let done = false;
   void until.then(() => (done = true));
   while (!done) {
     const t = performance.now();
-    await request(port, 'GET', '/healthz');
-    lat.push(performance.now() - t);
+    pending.push(request(port, 'GET', '/healthz').then(() => lat.push(performance.now() - t)));
     await new Promise((r) => setTimeout(r, 20));
   }
+  await Promise.all(pending);
   return lat.sort((a, b) => a - b);
+}
+
+/** Four clients sending `bodies` round-robin for `seconds`, with /healthz probed and TokenReview measured. */
+async function underAttack(s, admin, seconds, bodies, tokenReview, unloaded) {
+  // Each client starts at a different kind and goes round all of them, so every kind is in the mix.
+  const attackers = Promise.all(
+    [0, 1, 2, 3].map((i) => attacker(s.port, admin, seconds, bodies, (i * bodies.length) >> 2)),
+  );
+  const healthz = probeHealthz(s.port, attackers);
+  await new Promise((r) => setTimeout(r, 2000));
+  const loaded = await tokenReview();
+  const sent = (await attackers).reduce((a, b) => a + b, 0);
+  const lat = await healthz;
+  return {
+    seconds,
+    kinds: bodies.map((b) => b.kind),
+    hostileBodiesSent: sent,
+    healthzP50ms: pct(lat, 50),
+    healthzP99ms: pct(lat, 99),
+    healthzMaxMs: lat[lat.length - 1],
+    healthzSamples: lat.length,
+    tokenReviewUnloadedRps: unloaded?.rps,
+    tokenReviewLoadedRps: loaded?.rps,
+    tokenReviewRatio: unloaded && loaded ? loaded.rps / unloaded.rps : NaN,
+  };
 }
 
 export async function hostileBench({ seconds = 30, log = () => {} } = {}) {
@@ -213,13 +242,13 @@ export async function hostileBench({ seconds = 30, log = () => {} } = {}) {
         : undefined;
     log(`(m) TokenReview unloaded (${trSeconds} s)`);
     const unloaded = await tokenReview();
-    log(`(m) 4 clients sending worst-case bodies for ${seconds} s, /healthz probed, TokenReview measured`);
-    const attackers = Promise.all([0, 1, 2, 3].map(() => attacker(s.port, admin, seconds, bodies)));
-    const healthz = probeHealthz(s.port, attackers);
-    await new Promise((r) => setTimeout(r, 2000));
-    const loaded = await tokenReview();
-    const sent = (await attackers).reduce((a, b) => a + b, 0);
-    const lat = await healthz;
+    // What anyone may send (a SelfSubjectReview needs no grant beyond authentication), then everything,
+    // including a writer's valid but huge objects, which are applied on the serving thread.
+    const anyone = bodies.filter((b) => b.path === SSR);
+    log(`(m) 4 clients sending the worst bodies anyone may send for ${seconds} s`);
+    const byAnyone = await underAttack(s, admin, seconds, anyone, tokenReview, unloaded);
+    log(`(m) 4 clients sending every kind of worst body for ${seconds} s`);
+    const byWriters = await underAttack(s, admin, seconds, bodies, tokenReview, unloaded);
     const worstCpu = perKind.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a));
     const worstRss = perKind.reduce((a, b) => (b.rssGrowthMB > a.rssGrowthMB ? b : a));
     return {
@@ -227,18 +256,9 @@ export async function hostileBench({ seconds = 30, log = () => {} } = {}) {
       perKind,
       worstCpu: { kind: worstCpu.kind, cpuMs: worstCpu.cpuMs, timesFloor: worstCpu.cpuMs / floorMs },
       worstRss: { kind: worstRss.kind, rssGrowthMB: worstRss.rssGrowthMB },
-      underAttack: {
-        seconds,
-        hostileBodiesSent: sent,
-        healthzP50ms: pct(lat, 50),
-        healthzP99ms: pct(lat, 99),
-        healthzMaxMs: lat[lat.length - 1],
-        healthzSamples: lat.length,
-        tokenReviewUnloadedRps: unloaded?.rps,
-        tokenReviewLoadedRps: loaded?.rps,
-        tokenReviewRatio: unloaded && loaded ? loaded.rps / unloaded.rps : NaN,
-        loadTool: hasWrk ? 'wrk -t1 -c32 (POST body by Lua script)' : 'none (wrk missing)',
-      },
+      loadTool: hasWrk ? 'wrk -t1 -c32 (POST body by Lua script)' : 'none (wrk missing)',
+      underAttack: byAnyone,
+      underAttackWithWriters: byWriters,
     };
   } finally {
     await stopServer(s);
