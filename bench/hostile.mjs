@@ -2,6 +2,7 @@
 // and RSS growth), and what four clients sending them nonstop cost everyone else (/healthz latency, TokenReview
 // rate against the same server unloaded, measured with wrk). Floor: JSON.parse of a 3 MiB document in this process.
 //   node bench/hostile.mjs [seconds]     (also part of npm run bench)
+import { aliasBomb, fill } from '../test/hostile/bodies.mjs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,25 +11,11 @@ import { cpuMicros, json, killAll, pct, request, rssMB, startServer, stopServer 
 import { ensureWrk, wrkLoad } from './wrk.mjs';
 
 const LIMIT = 3 * 1024 * 1024;
-const fill = (unit, bytes) => {
-  const parts = [];
-  let n = 0;
-  for (let i = 0; n < bytes; i++) {
-    const u = unit(i);
-    parts.push(u);
-    n += u.length;
-  }
-  return parts.join('');
-};
 const SSR = '/apis/authentication.k8s.io/v1/selfsubjectreviews';
 const CMS = '/api/v1/namespaces/default/configmaps';
 const ssrJson = (rest) => `{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview",${rest}}`;
 const ssrYaml = (rest) => `apiVersion: authentication.k8s.io/v1\nkind: SelfSubjectReview\n${rest}`;
-let bomb = 'a: &x0 [1,2,3,4,5,6,7,8,9,10]\n';
-for (let i = 1; i <= 30; i++)
-  bomb += `l${i}: &x${i} [${Array(9)
-    .fill(`*x${i - 1}`)
-    .join(',')}]\n`;
+const bomb = aliasBomb();
 
 /** The worst body of each kind, each just under the 3 MiB limit. */
 export function worstBodies() {

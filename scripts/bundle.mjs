@@ -11,19 +11,23 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'packages/server/dist/bin');
 rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { kubeauth: path.join(root, 'packages/server/dist/cli/main.js') },
-  outdir,
+// What every bundle here shares: ESM for node 20, dependencies resolved from node_modules as usual. Less to parse
+// at start; no keepNames: its __name() wrappers run on every closure creation, in hot paths too.
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
   packages: 'external',
   logLevel: 'warning',
-  // Less to parse at start; no keepNames: its __name() wrappers run on every closure creation, in hot paths too.
   minifyWhitespace: true,
   minifySyntax: true,
+};
+await build({
+  ...common,
+  entryPoints: { kubeauth: path.join(root, 'packages/server/dist/cli/main.js') },
+  outdir,
+  splitting: true,
   // Keep the shebang from main.js only; chunks have none.
   chunkNames: 'chunks/[name]-[hash]',
 });
@@ -32,14 +36,7 @@ await build({
 // beside itself, in dist/bin or dist/bin/chunks, so it is written to both.
 for (const dir of [outdir, path.join(outdir, 'chunks')])
   await build({
+    ...common,
     entryPoints: { thread: path.join(root, 'packages/server/dist/api/decode/thread.js') },
     outdir: dir,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-    minifyWhitespace: true,
-    minifySyntax: true,
   });

@@ -1,5 +1,6 @@
 // The hostile-input table: what an attacker sends, and exactly what kube-apiserver's answer is (kubeauth's where it
 // deliberately does better: the nesting limit is 1,000, not 10,000, see docs/architecture.md).
+import { aliasBomb, fill } from './bodies.mjs';
 const J = { 'Content-Type': 'application/json' };
 const Y = { 'Content-Type': 'application/yaml' };
 const APPLY = { 'Content-Type': 'application/apply-patch+yaml' };
@@ -21,21 +22,7 @@ const arrays = (n) => '['.repeat(n) + ']'.repeat(n);
 const objects = (n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
 const cm = (name, extra = '') => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"}${extra}}`;
 const ssrYaml = (lines) => `apiVersion: authentication.k8s.io/v1\nkind: SelfSubjectReview\n${lines}`;
-const fill = (unit, bytes) => {
-  const parts = [];
-  let n = 0;
-  for (let i = 0; n < bytes; i++) {
-    const u = unit(i);
-    parts.push(u);
-    n += u.length;
-  }
-  return parts.join('');
-};
-let bomb = 'a: &x0 [1,2,3,4,5,6,7,8,9,10]\n';
-for (let i = 1; i <= 30; i++)
-  bomb += `l${i}: &x${i} [${Array(9)
-    .fill(`*x${i - 1}`)
-    .join(',')}]\n`;
+const bomb = aliasBomb();
 
 /** @type {Array<{name: string, method?: string, path: string, body?: string | (() => string), headers?: object, anonymous?: boolean, token?: string, status: number, reason?: string, message?: string | RegExp, writes?: boolean, check?: (r: any) => void}>} */
 export const cases = [
