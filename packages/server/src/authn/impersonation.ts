@@ -15,7 +15,6 @@ function all(h: Headers, name: string): string[] {
 
 const saPrefix = 'system:serviceaccount:';
 
-
 export interface ImpersonationDeps {
   authorize(a: Attributes): AuthorizerResult;
   forbidden(a: Attributes, reason: string): StatusError;

@@ -4,10 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { BadRequestTarget, canonicalTarget } from './canonical-path.js';
-
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
-/** CPU a single case may take (µs, user + system). */
-const CASE_CPU_LIMIT_US = 200_000;
+import { fuzzRuns as RUNS, withinCaseBudget } from '../testing/fuzz.js';
 
 // Pieces that make path tricks likely: dots and slashes in every spelling, escapes good and bad, '?', '#'.
 const PIECES = [
@@ -78,10 +75,7 @@ const ESCAPED_PATH = /^(?:\/|[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-F]{2})*$/;
 
 /** Runs `body` and fails if it took more CPU than a case may. */
 function withinCpuBudget(input: string, body: () => void): void {
-  const before = process.cpuUsage();
-  body();
-  const used = process.cpuUsage(before);
-  assert.ok(used.user + used.system < CASE_CPU_LIMIT_US, `${JSON.stringify(input)} took ${used.user + used.system} µs`);
+  withinCaseBudget(body, JSON.stringify(input));
 }
 
 test('a canonical target is a fixed point with no dot segment and no #; anything else is BadRequestTarget', () => {
