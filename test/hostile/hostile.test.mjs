@@ -1,6 +1,7 @@
 // Hostile input against a started server: each case gets its exact status and reason (and message where kube's
 // text is known), the server answers a concurrent /healthz quickly while it is handled, and nothing is written.
 import { test, before, after } from 'node:test';
+import tls from 'node:tls';
 import assert from 'node:assert/strict';
 import { startKubeauth } from '../e2e/harness.mjs';
 import { call } from '../e2e/http.mjs';
@@ -32,6 +33,16 @@ async function state() {
   return r.json.metadata.resourceVersion;
 }
 
+function send(c) {
+  return call(s, c.path, {
+    method: c.method ?? 'POST',
+    body: typeof c.body === 'function' ? c.body() : c.body,
+    headers: c.headers ?? {},
+    anonymous: c.anonymous,
+    token: c.token,
+  });
+}
+
 /** /healthz latency while `pending` runs: the worst of requests sent one after another until it settles. */
 async function healthzDuring(pending) {
   let settled = false;
@@ -55,14 +66,7 @@ test('at least 60 hostile cases', () => {
 for (const c of cases) {
   test(`hostile: ${c.name}`, async () => {
     const before = c.writes ? undefined : await state();
-    const body = typeof c.body === 'function' ? c.body() : c.body;
-    const pending = call(s, c.path, {
-      method: c.method ?? 'POST',
-      body,
-      headers: c.headers ?? {},
-      anonymous: c.anonymous,
-      token: c.token,
-    });
+    const pending = send(c);
     const worst = await healthzDuring(pending);
     const r = await pending;
     assert.equal(r.status, c.status, `${c.name}: ${r.status} ${r.body.slice(0, 300)}`);
@@ -70,11 +74,34 @@ for (const c of cases) {
     if (c.message instanceof RegExp) assert.match(r.json?.message ?? '', c.message);
     else if (c.message !== undefined) assert.equal(r.json?.message, c.message);
     c.check?.(r);
-    // A generous bound on a host whose speed varies 2x: a decoder that blocked the event loop takes seconds.
-    assert.ok(worst < 200, `/healthz took ${worst.toFixed(0)} ms during ${c.name}`);
+    // A generous bound on a host whose speed varies 2x: a decoder that blocked the event loop takes seconds. A
+    // slow probe is measured once more with the same request, so that one noisy moment (other test files share
+    // the two cores) is not taken for a stall; a real stall is there both times.
+    if (worst >= 200) {
+      const again = await healthzDuring(send(c));
+      assert.ok(again < 200, `/healthz took ${worst.toFixed(0)} and then ${again.toFixed(0)} ms during ${c.name}`);
+    }
     if (!c.writes) assert.equal(await state(), before, `${c.name} changed stored state`);
   });
 }
+
+test('request headers over 1 MiB answer 431 and close the connection, as Go does', async () => {
+  const u = new URL(s.url);
+  const sock = tls.connect({
+    host: u.hostname,
+    port: Number(u.port),
+    rejectUnauthorized: false,
+    ALPNProtocols: ['http/1.1'],
+  });
+  let got = '';
+  sock.on('data', (d) => (got += d));
+  sock.on('error', () => undefined); // the server closes while the client is still writing: a reset here
+  sock.once('secureConnect', () =>
+    sock.write(`GET /version HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(2 << 20)}\r\n\r\n`),
+  );
+  await new Promise((r) => sock.once('close', r));
+  assert.match(got, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+});
 
 test('the server still serves after every hostile case and logged no panic', async () => {
   const r = await call(s, '/api/v1/namespaces/hostile/configmaps/target');
