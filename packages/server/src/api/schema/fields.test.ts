@@ -205,3 +205,9 @@ test('duplicate scan: a string after an empty object inside an array is an eleme
   assert.deepEqual(findDuplicateFields('[{},[""]]'), []);
   assert.deepEqual(findDuplicateFields('{"a":[{},"x",{"b":1,"b":2}],"a":1}'), ['a[2].b', 'a']);
 });
+
+test('the duplicate scan stops quietly on text that is not JSON', () => {
+  // Found by fuzzing: a key where an array element belongs used to throw a TypeError (a 500).
+  assert.deepEqual(findDuplicateFields('{["'), []);
+  assert.deepEqual(findDuplicateFields('{["a","a"]'), []);
+});

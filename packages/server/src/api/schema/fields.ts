@@ -306,7 +306,8 @@ function duplicateSegments(text: string): (string | number)[][] {
       if (!expectKey) continue;
       let key = text.slice(start, i);
       if (key.includes('\\')) key = JSON.parse(text.slice(start - 1, i + 1)) as string;
-      const seen = frames[frames.length - 1] as Keys;
+      const seen = frames[frames.length - 1];
+      if (!(seen instanceof Keys)) break; // a key outside an object: not JSON, nothing to report
       if (seen.has(key)) out.push([...path, key]);
       else seen.add(key);
       path.push(key);
