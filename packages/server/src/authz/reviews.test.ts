@@ -117,9 +117,9 @@ test('SubjectAccessReview validation (422)', () => {
     neither.status.message,
     '.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
   );
+  // The internal object's Kind is empty, and Go omits it from the details.
   assert.deepEqual(neither.status.details, {
     group: 'authorization.k8s.io',
-    kind: 'SubjectAccessReview',
     causes: [
       {
         reason: 'FieldValueInvalid',
