@@ -42,8 +42,6 @@ export class StatusError extends Error {
   readonly status: Status;
   /** Extra response headers (Retry-After, Warning...). */
   headers?: Record<string, string>;
-  /** A plain-text body instead of the Status (go-restful's own 404/405/415 answers). */
-  rawBody?: string;
   constructor(status: Status) {
     super(status.message ?? status.reason ?? 'error');
     this.status = status;
@@ -139,11 +137,12 @@ export const errors = {
       grDetails(gr, ''),
     );
   },
-  /** go-restful's answer for a verb the resource has no route for (`kubectl get tokenreviews`). */
+  /**
+   * go-restful's 405 for a path with routes but none for the method (`kubectl get tokenreviews`): its service error
+   * handler (apiserver/pkg/server/handler.go) writes NewGenericServerResponse(405), empty details included.
+   */
   restfulMethodNotAllowed(): StatusError {
-    const e = failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
-    e.rawBody = '405: Method Not Allowed';
-    return e;
+    return failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
   },
   /** 404 for a path that names no resource (kube-apiserver answers these with a bare NotFound). */
   pathNotFound(): StatusError {

@@ -110,16 +110,16 @@ test('SubjectAccessReview validation (422)', () => {
   assert.equal(both.code, 422);
   assert.equal(
     both.status.message,
-    'SubjectAccessReview.authorization.k8s.io "" is invalid: spec.nonResourceAttributes: Invalid value: authorization.NonResourceAttributes{Path:"/api", Verb:"get"}: cannot be specified in combination with resourceAttributes',
+    '.authorization.k8s.io "" is invalid: spec.nonResourceAttributes: Invalid value: authorization.NonResourceAttributes{Path:"/api", Verb:"get"}: cannot be specified in combination with resourceAttributes',
   );
   const neither = thrown(() => subjectAccessReview(sar({ user: 'x' }), authz));
   assert.equal(
     neither.status.message,
-    'SubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+    '.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
   );
+  // The internal object's Kind is empty, and Go omits it from the details.
   assert.deepEqual(neither.status.details, {
     group: 'authorization.k8s.io',
-    kind: 'SubjectAccessReview',
     causes: [
       {
         reason: 'FieldValueInvalid',
@@ -131,12 +131,12 @@ test('SubjectAccessReview validation (422)', () => {
   const nobody = thrown(() => subjectAccessReview(sar({ resourceAttributes: { verb: 'get' } }), authz));
   assert.equal(
     nobody.status.message,
-    'SubjectAccessReview.authorization.k8s.io "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified',
+    '.authorization.k8s.io "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified',
   );
   const named = thrown(() => subjectAccessReview(sar({ resourceAttributes: {}, user: 'x' }, { name: 'n' }), authz));
   assert.match(
     named.status.message!,
-    /^SubjectAccessReview.authorization.k8s.io "" is invalid: metadata: Invalid value: v1.ObjectMeta\{Name:"n", GenerateName:"", .*\}: must be empty$/,
+    /^\.authorization\.k8s\.io "" is invalid: metadata: Invalid value: v1.ObjectMeta\{Name:"n", GenerateName:"", .*\}: must be empty$/,
   );
   // A namespace on the cluster-scoped object is dropped by the create handler, not an error.
   assert.equal(
@@ -172,7 +172,7 @@ test('SelfSubjectAccessReview uses the requesting user', () => {
   );
   assert.equal(
     both.status.message,
-    'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.nonResourceAttributes: Invalid value: authorization.NonResourceAttributes{Path:"/x", Verb:"get"}: cannot be specified in combination with resourceAttributes',
+    '.authorization.k8s.io "" is invalid: spec.nonResourceAttributes: Invalid value: authorization.NonResourceAttributes{Path:"/x", Verb:"get"}: cannot be specified in combination with resourceAttributes',
   );
   const neither = thrown(() => selfSubjectAccessReview({ spec: {} }, jane, authz));
   assert.match(neither.status.message!, /spec.resourceAttributes: Invalid value: "null": exactly one of/);
@@ -200,7 +200,7 @@ test('selector attributes: validation and evaluationError', () => {
   );
   assert.equal(
     bad.status.message,
-    'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes.fieldSelector.requirements: Required value: when spec.resourceAttributes.fieldSelector is specified, requirements or rawSelector is required',
+    '.authorization.k8s.io "" is invalid: spec.resourceAttributes.fieldSelector.requirements: Required value: when spec.resourceAttributes.fieldSelector is specified, requirements or rawSelector is required',
   );
   const res = selfSubjectAccessReview(
     {
@@ -250,7 +250,7 @@ test('LocalSubjectAccessReview', () => {
   );
   assert.equal(
     mismatch.status.message,
-    'LocalSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes.namespace: Invalid value: "prod": must match metadata.namespace',
+    '.authorization.k8s.io "" is invalid: spec.resourceAttributes.namespace: Invalid value: "prod": must match metadata.namespace',
   );
   const nonres = thrown(() =>
     localSubjectAccessReview(
@@ -261,7 +261,7 @@ test('LocalSubjectAccessReview', () => {
   );
   assert.equal(
     nonres.status.message,
-    'LocalSubjectAccessReview.authorization.k8s.io "" is invalid: spec.nonResourceAttributes: Invalid value: authorization.NonResourceAttributes{Path:"/x", Verb:"get"}: disallowed on this kind of request',
+    '.authorization.k8s.io "" is invalid: spec.nonResourceAttributes: Invalid value: authorization.NonResourceAttributes{Path:"/x", Verb:"get"}: disallowed on this kind of request',
   );
   const other = thrown(() =>
     localSubjectAccessReview(

@@ -197,8 +197,12 @@ function validateSubjectAccessReviewSpec(spec: ReviewSpec): FieldError[] {
   return errs;
 }
 
-function invalidReview(kind: string, errs: FieldError[]) {
-  return errors.invalid({ group: authorizationGroup, kind }, '', errs);
+/**
+ * The access reviews' rest.go build the qualified kind from the decoded internal object, whose Kind conversion leaves
+ * empty: the message reads `.authorization.k8s.io "" is invalid: …` and the details carry no kind.
+ */
+function invalidReview(errs: FieldError[]) {
+  return errors.invalid({ group: authorizationGroup, kind: '' }, '', errs);
 }
 
 // --- evaluation -------------------------------------------------------------------------------------------------
@@ -390,7 +394,7 @@ function prepareSubjectAccessReview(body: unknown): Prepared {
   const spec = decodeSpec(obj.spec);
   const errs = validateSubjectAccessReviewSpec(spec);
   if (!metaIsEmpty(meta, false)) errs.push(invalidRaw('metadata', goObjectMeta(meta), 'must be empty'));
-  if (errs.length) throw invalidReview('SubjectAccessReview', errs);
+  if (errs.length) throw invalidReview(errs);
   return prepared('SubjectAccessReview', encodeMeta(meta), spec, encodeSpec(spec, false), subjectOf(spec));
 }
 
@@ -404,7 +408,7 @@ function prepareSelfSubjectAccessReview(body: unknown): Prepared {
   if (spec.nonResourceAttributes) selfSpec.nonResourceAttributes = spec.nonResourceAttributes;
   const errs = [...validateAttributesChoice(selfSpec), ...validateResourceAttributes(selfSpec.resourceAttributes)];
   if (!metaIsEmpty(meta, false)) errs.push(invalidRaw('metadata', goObjectMeta(meta), 'must be empty'));
-  if (errs.length) throw invalidReview('SelfSubjectAccessReview', errs);
+  if (errs.length) throw invalidReview(errs);
   return prepared('SelfSubjectAccessReview', encodeMeta(meta), selfSpec, encodeSpec(selfSpec, true));
 }
 
@@ -435,7 +439,7 @@ function prepareLocalSubjectAccessReview(body: unknown, urlNamespace: string): P
         'disallowed on this kind of request',
       ),
     );
-  if (errs.length) throw invalidReview('LocalSubjectAccessReview', errs);
+  if (errs.length) throw invalidReview(errs);
   if (!urlNamespace) throw errors.badRequest(`namespace is required on this type: ${urlNamespace}`);
   if (urlNamespace !== meta.namespace)
     throw errors.badRequest(`spec.resourceAttributes.namespace must match namespace: ${urlNamespace}`);

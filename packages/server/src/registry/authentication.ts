@@ -59,7 +59,8 @@ export function tokenReviewResource(authn: Authenticator): ResourceDef {
     schemaPackage: `${pkg}.v1`,
     create: (_ctx, body: KObject) => {
       const spec = (body.spec ?? {}) as { token?: string; audiences?: string[] | null };
-      if (!spec.token) throw errors.badRequest(`token is required for TokenReview in ${group}`);
+      // tokenreview/storage.go writes the package name, not the group name.
+      if (!spec.token) throw errors.badRequest('token is required for TokenReview in authentication');
       const audiences = spec.audiences ?? [];
       const r = authn.reviewToken(spec.token, audiences);
       if ('error' in r) return [201, `${echoJson(body, spec.token)}${JSON.stringify({ user: {}, error: r.error })}}`];

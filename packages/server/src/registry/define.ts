@@ -16,6 +16,7 @@ export interface StoredSpec {
   subresources?: SubresourceDef[];
   schemaPackage: string;
   fieldSelectors?: string[];
+  selectableFields?: ResourceDef['selectableFields'];
   strategy: ResourceStrategy;
   table?: TablePrinter;
   allowCreateOnUpdate?: boolean;
@@ -38,6 +39,7 @@ export function stored(s: StoredSpec): ResourceDef {
     subresources: s.subresources ?? [],
     schemaName: `${s.schemaPackage}.${s.kind}`,
     fieldSelectors: s.fieldSelectors ?? [],
+    selectableFields: s.selectableFields,
     strategy: s.strategy,
     table: s.table,
     allowCreateOnUpdate: s.allowCreateOnUpdate ?? false,

@@ -34,6 +34,11 @@ export interface ResourceDef {
   schemaName: string;
   /** Field selector labels beyond metadata.name/metadata.namespace. */
   fieldSelectors: string[];
+  /**
+   * Labels whose selectable value is not the field read as a string (the strategies' ToSelectableFields): an unset
+   * boolean is "false", say. The other labels read their dotted path, '' when absent.
+   */
+  selectableFields?: SelectableFields;
   /** Core v1 uses `field label not supported`; other groups name the known fields. */
   strategy?: ResourceStrategy;
   table?: TablePrinter;
@@ -65,6 +70,8 @@ export interface HandlerContext {
   /** The decoding worker's field report for a large POST or PUT body (which it already pruned). */
   bodyFields?: FieldCheck;
 }
+
+export type SelectableFields = Readonly<Record<string, (obj: KObject) => string>>;
 
 export function gvString(r: { group: string; version: string }): string {
   return r.group ? `${r.group}/${r.version}` : r.version;

@@ -59,6 +59,7 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
         'source',
         'type',
       ],
+      selectableFields: events.selectableFields,
       strategy: events.strategy,
       table: events.table,
     }),
@@ -83,6 +84,7 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
       namespaced: false,
       shortNames: ['no'],
       fieldSelectors: ['spec.unschedulable'],
+      selectableFields: nodes.selectableFields,
       subresources: [
         { name: 'status', kind: 'Node', verbs: ['get', 'patch', 'update'], strategy: nodes.statusStrategy },
       ],
@@ -106,6 +108,7 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
         'status.podIPs',
         'status.nominatedNodeName',
       ],
+      selectableFields: pods.selectableFields,
       subresources: [{ name: 'status', kind: 'Pod', verbs: ['get', 'patch', 'update'], strategy: pods.statusStrategy }],
       strategy: pods.strategy,
       table: pods.table,

@@ -171,7 +171,7 @@ export class RestStorage {
     for (; i < all.length; i++) {
       const e = all[i]!;
       if (labelSel && !matchesLabels(labelSel, e.object.metadata.labels)) continue;
-      if (fieldSel && !matchesFields(fieldSel, e.object)) continue;
+      if (fieldSel && !matchesFields(fieldSel, e.object, def.selectableFields)) continue;
       if (limit > 0 && items.length === limit) {
         const last = items[items.length - 1]!.key.slice(prefix.length);
         const filtered = !!(labelSel || fieldSel);

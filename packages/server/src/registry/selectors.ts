@@ -3,6 +3,7 @@
 import { errors } from '../api/errors.js';
 import { getKey } from '../api/ownkeys.js';
 import type { KObject } from '../api/types.js';
+import type { SelectableFields } from './resource.js';
 
 type Op = '=' | '!=' | 'in' | 'notin' | 'exists' | '!';
 interface Requirement {
@@ -160,9 +161,10 @@ export function fieldValue(obj: KObject, path: string): string {
   return String(cur);
 }
 
-export function matchesFields(sel: FieldSelector, obj: KObject): boolean {
+export function matchesFields(sel: FieldSelector, obj: KObject, selectable?: SelectableFields): boolean {
   for (const t of sel) {
-    const v = fieldValue(obj, t.field);
+    const read = selectable ? getKey(selectable, t.field) : undefined;
+    const v = read ? read(obj) : fieldValue(obj, t.field);
     if (t.neg ? v === t.value : v !== t.value) return false;
   }
   return true;

@@ -38,7 +38,9 @@ export function serveWatch(
   const bookmarks = q.get('allowWatchBookmarks') === 'true';
 
   const matches = (o: KObject | undefined): boolean =>
-    !!o && (!labelSel || matchesLabels(labelSel, o.metadata.labels)) && (!fieldSel || matchesFields(fieldSel, o));
+    !!o &&
+    (!labelSel || matchesLabels(labelSel, o.metadata.labels)) &&
+    (!fieldSel || matchesFields(fieldSel, o, def.selectableFields));
 
   let prefix = resourcePrefix(def.group, def.resource);
   if (def.namespaced && ctx.info.namespace) prefix += `${ctx.info.namespace}/`;

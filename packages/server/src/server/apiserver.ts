@@ -20,6 +20,7 @@ import { scan } from '../api/decode/json-syntax.js';
 import { jsonWithoutDuplicates } from '../api/decode/yaml-duplicates.js';
 import { isProtobuf } from '../api/protobuf/decode.js';
 import { negotiate, type Negotiated } from './negotiate.js';
+import { createOnlyRouteError } from './routes.js';
 import { send, sendStatus, warningHeader, type AnyResponse } from './respond.js';
 import type { Tables } from './tables.js';
 
@@ -232,6 +233,10 @@ export class ApiServer {
       // A name taken from a list/watch `fieldSelector=metadata.name=…` is not a path segment (cluster-wide lists are fine).
       if (!info.namespace && def.namespaced && info.name && info.verb !== 'list' && info.verb !== 'watch')
         throw errors.pathNotFound();
+      if (def.virtualCreate) {
+        const routeError = createOnlyRouteError(def, info, method);
+        if (routeError) throw routeError;
+      }
       const tableable = !!def.strategy && !info.subresource;
       neg = negotiate(req.headers['accept'], tableable, pretty);
       if (method === 'POST' || method === 'PUT' || method === 'PATCH' || (method === 'DELETE' && hasBody(req))) {
@@ -259,11 +264,7 @@ export class ApiServer {
 
   /** POST to a review resource (TokenReview, the access reviews, SelfSubjectReview): a promise only if its handler is async. */
   private review(res: Res, def: ResourceDef, ctx: HandlerContext, neg: Negotiated): void | Promise<void> {
-    const { info } = ctx;
-    if (info.verb !== 'create')
-      throw errors.methodNotSupported({ group: def.group, resource: def.resource }, info.verb);
-    if (info.namespace && !def.namespaced)
-      throw errors.badRequest(`namespace is not allowed on this type: ${info.namespace}`);
+    // createOnlyRouteError let only a POST to the collection path through.
     const out = def.virtualCreate!(ctx, this.decodeReview(def, ctx));
     if (out instanceof Promise) return out.then(([code, body]) => this.respond(res, code, body, neg, ctx));
     this.respond(res, out[0], out[1], neg, ctx);
@@ -315,8 +316,8 @@ export class ApiServer {
     if (info.subresource) {
       const sub = def.subresources.find((s) => s.name === info.subresource);
       if (!sub || (!sub.handle && !sub.strategy)) throw errors.pathNotFound();
-      if (!sub.verbs.includes(info.verb))
-        throw errors.methodNotSupported({ group: def.group, resource: `${def.resource}/${sub.name}` }, info.verb);
+      // The subresource path has routes for its verbs only: go-restful's 405 for any other method (installer.go).
+      if (!sub.verbs.includes(info.verb)) throw errors.restfulMethodNotAllowed();
       if (sub.strategy) return this.storedSubresource(req, res, { ...def, strategy: sub.strategy }, ctx, neg);
       const [code, body] = await sub.handle!(ctx, def);
       return this.respond(res, code, body, neg, ctx);

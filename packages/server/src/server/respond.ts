@@ -56,14 +56,6 @@ export function sendStatus(
       ? neg
       : { kind: 'json' as const, contentType: 'application/json', pretty: neg?.pretty ?? false };
   if (res.headersSent) return void res.end();
-  if (err.rawBody !== undefined) {
-    (res as ServerResponse).writeHead(err.code, {
-      ...headers,
-      'Content-Type': 'text/plain; charset=utf-8',
-      'Content-Length': Buffer.byteLength(err.rawBody),
-    });
-    return void res.end(err.rawBody);
-  }
   send(res, err.code, err.status, n, headers);
 }
 

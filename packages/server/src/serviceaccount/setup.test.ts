@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
@@ -28,7 +28,7 @@ test('default keys: the signing key plus retired keys verify', async () => {
   }
 });
 
-test('explicit key files are the whole verification set; a bad signing key fails with kube wording', () => {
+test('explicit key files verify, and so does the signing key they lack; a bad signing key fails with kube wording', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sa-setup-'));
   try {
     const signing = join(dir, 'signing.key');
@@ -43,7 +43,7 @@ test('explicit key files are the whole verification set; a bad signing key fails
     );
     assert.deepEqual(
       keys.verify.all().map((k) => k.kid),
-      [keyId(other)],
+      [keyId(other), loadSigningKey(readFileSync(signing, 'utf8')).kid],
     );
     writeFileSync(signing, 'nope');
     assert.throws(
@@ -89,6 +89,47 @@ test('a first start: the key being generated signs once written and joins the ve
       Promise.reject(new Error('no entropy')),
     );
     await assert.rejects(failed.signer, /no entropy/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('key files without a signing key file: the generated key still verifies, once, after the files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sa-setup-'));
+  try {
+    const pub = join(dir, 'other.pub');
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    writeFileSync(pub, other.export({ type: 'spki', format: 'pem' }));
+    const generated = join(dir, 'sa.key');
+    writeFileSync(generated, generateRsaKeyPem());
+    const keys = loadServiceAccountKeys({ serviceAccountKeyFiles: [pub] }, generated, dir);
+    const kid = (await keys.signer).kid;
+    assert.deepEqual(
+      keys.verify.all().map((k) => k.kid),
+      [keyId(other), kid],
+    );
+    // Listed among the key files too: not added twice.
+    const both = loadServiceAccountKeys({ serviceAccountKeyFiles: [pub, generated] }, generated, dir);
+    assert.deepEqual(
+      both.verify.all().map((k) => k.kid),
+      [keyId(other), kid],
+    );
+    // A first start: the key joins the set when it is written.
+    const fresh = join(dir, 'fresh.key');
+    let written!: () => void;
+    const keyWritten = new Promise<void>((r) => (written = r));
+    const first = loadServiceAccountKeys({ serviceAccountKeyFiles: [pub] }, fresh, dir, keyWritten);
+    assert.deepEqual(
+      first.verify.all().map((k) => k.kid),
+      [keyId(other)],
+    );
+    writeFileSync(fresh, generateRsaKeyPem());
+    written();
+    const signer = await first.signer;
+    assert.deepEqual(
+      first.verify.all().map((k) => k.kid),
+      [keyId(other), signer.kid],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 // Loads the service-account keys at startup: the signing key (--service-account-signing-key-file, else the
-// generated pki/sa.key) and the verification set (--service-account-key-file values; without them, the
-// signing key plus keys retired by `kubeauth keys rotate` under pki/sa-old/, so rotation needs no flags).
+// generated pki/sa.key) and the verification set (--service-account-key-file values; without them, keys retired
+// by `kubeauth keys rotate` under pki/sa-old/, so rotation needs no flags). The signing key always verifies and is
+// published, whichever flags are given: a token kubeauth issues is one its TokenReview accepts.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -51,7 +52,6 @@ export function loadServiceAccountKeys(
   const current = pending ? undefined : load();
   const entries: PublicKeyEntry[] = [];
   if (o.serviceAccountKeyFiles.length) {
-    // Explicit key files are the whole verification set, exactly as in kube-apiserver.
     for (const f of o.serviceAccountKeyFiles) entries.push(...loadKeysFromPem(readFileSync(f, 'utf8'), f));
   } else {
     if (current) entries.push(publicEntryOf(current));
@@ -63,11 +63,17 @@ export function loadServiceAccountKeys(
       }
   }
   const verify = new KeySet(entries);
+  // kube-apiserver verifies with the key files alone, but it has no generated key to sign with; here a signing key
+  // missing from the files (the generated one, typically) is added, once: a kid names one public key.
+  const addSigner = (k: SigningKey) => {
+    if (!verify.get(k.kid).length) verify.add(publicEntryOf(k));
+  };
+  if (current) addSigner(current);
   const signer = current
     ? Promise.resolve(current)
     : defaultKeyWritten!.then(() => {
         const k = load();
-        if (!o.serviceAccountKeyFiles.length) verify.add(publicEntryOf(k));
+        addSigner(k);
         return k;
       });
   signer.catch(() => undefined); // surfaced to whoever awaits it (a TokenRequest gets a 500)

@@ -177,3 +177,14 @@ test('reconcile adds a missing aggregation selector and drops an unexpected one'
   };
   assert.equal(reconcile(withAgg, plain)!.aggregationRule, undefined);
 });
+
+test('reconcile rewrites a binding stored with an empty subject apiGroup, and leaves a clean one alone', () => {
+  const desired = find(bootstrapClusterRoleBindings(), 'system:controller:namespace-controller');
+  assert.deepEqual(desired.subjects, [
+    { kind: 'ServiceAccount', name: 'namespace-controller', namespace: 'kube-system' },
+  ]);
+  assert.equal(reconcileOperation(structuredClone(desired), desired).operation, 'none');
+  const old = structuredClone(desired);
+  (old.subjects as Array<Record<string, string>>)[0]!.apiGroup = '';
+  assert.equal(reconcileOperation(old, desired).operation, 'update');
+});

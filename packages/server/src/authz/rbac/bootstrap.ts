@@ -194,7 +194,17 @@ function reconcileBinding(existing: KObject, expected: KObject): ReconcileResult
     result.subjects = [...(Array.isArray(existing.subjects) ? existing.subjects : []), ...missing];
     changed = true;
   }
+  // Stored by an older kubeauth with empty omitempty members (`"apiGroup":""`): the update's defaulting drops them.
+  if (hasEmptySubjectMembers(existing)) changed = true;
   return changed ? { operation: 'update', object: result, protected: false } : { operation: 'none', protected: false };
+}
+
+function hasEmptySubjectMembers(binding: KObject): boolean {
+  if (!Array.isArray(binding.subjects)) return false;
+  return (binding.subjects as unknown[]).some((s) => {
+    const r = s as { apiGroup?: unknown; namespace?: unknown } | null;
+    return !!r && typeof r === 'object' && (r.apiGroup === '' || r.namespace === '');
+  });
 }
 
 function sameSubject(

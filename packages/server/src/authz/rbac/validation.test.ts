@@ -149,6 +149,7 @@ test('defaults', () => {
       { kind: 'User', name: 'u' },
       { kind: 'Group', name: 'g' },
       { kind: 'ServiceAccount', name: 's' },
+      { kind: 'ServiceAccount', name: 't', namespace: '', apiGroup: '' },
     ],
   };
   rbacStrategies.RoleBinding.defaults!(rb);
@@ -156,7 +157,9 @@ test('defaults', () => {
   assert.deepEqual(rb.subjects, [
     { kind: 'User', name: 'u', apiGroup: 'rbac.authorization.k8s.io' },
     { kind: 'Group', name: 'g', apiGroup: 'rbac.authorization.k8s.io' },
-    { kind: 'ServiceAccount', name: 's', apiGroup: '' },
+    // Subject.APIGroup and Namespace are omitempty: Go never writes them empty (pkg/apis/rbac/v1/defaults.go).
+    { kind: 'ServiceAccount', name: 's' },
+    { kind: 'ServiceAccount', name: 't' },
   ]);
   const role1 = role('n', 'r', []);
   setDefaults(role1);

@@ -23,7 +23,11 @@ import {
 
 // --- defaults ---------------------------------------------------------------------------------------------------
 
-/** SetDefaults: roleRef.apiGroup and subject apiGroup (RBAC group for User/Group, "" for ServiceAccount). */
+/**
+ * SetDefaults: roleRef.apiGroup and subject apiGroup (RBAC group for User/Group). A ServiceAccount's is "", which
+ * Subject's `apiGroup,omitempty` never serializes: it is left out, as are an empty apiGroup or namespace a client
+ * sends (decoding into the Go type and encoding again drops them).
+ */
 export function setDefaults(obj: KObject): void {
   if (obj.kind !== 'RoleBinding' && obj.kind !== 'ClusterRoleBinding') return;
   if (obj.roleRef && typeof obj.roleRef === 'object') {
@@ -32,9 +36,11 @@ export function setDefaults(obj: KObject): void {
   }
   if (Array.isArray(obj.subjects))
     for (const s of obj.subjects as Array<Record<string, unknown>>) {
-      if (!s || typeof s !== 'object' || s.apiGroup) continue;
+      if (!s || typeof s !== 'object') continue;
+      if (s.namespace === '') delete s.namespace;
+      if (s.apiGroup) continue;
       if (s.kind === 'User' || s.kind === 'Group') s.apiGroup = rbacGroup;
-      else if (s.kind === 'ServiceAccount') s.apiGroup = '';
+      else if (s.apiGroup === '') delete s.apiGroup;
     }
 }
 

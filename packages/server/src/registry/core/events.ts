@@ -2,6 +2,7 @@
 // the v1 API get only the legacy checks (namespace agreement and, for new-style events, the reporting fields).
 import { type FieldError, invalid, required } from '../../api/field.js';
 import type { KObject } from '../../api/types.js';
+import type { SelectableFields } from '../resource.js';
 import { createErrors, updateErrors } from '../../api/validation/generic.js';
 import { isDNS1123Subdomain, isQualifiedName } from '../../api/validation/names.js';
 import { type Rec, rec, str } from '../../api/validation/util.js';
@@ -132,4 +133,9 @@ export const table: TablePrinter = {
     { name: 'Name', type: 'string', format: 'name', description: objectMetaName, priority: 1 },
   ],
   row: eventRow,
+};
+
+/** ToSelectableFields (pkg/registry/core/event/strategy.go): `source` is source.component, else reportingComponent. */
+export const selectableFields: SelectableFields = {
+  source: (obj) => str(rec(obj.source)?.component) || str(obj.reportingComponent),
 };

@@ -2,6 +2,7 @@
 // scoped; status is writable on create (kubelets register that way) and only through /status afterwards.
 import { type FieldError, goQuote, forbidden, invalid, notSupported, required } from '../../api/field.js';
 import type { KObject } from '../../api/types.js';
+import type { SelectableFields } from '../resource.js';
 import { duplicate } from '../../api/validation/common.js';
 import { createErrors, updateErrors } from '../../api/validation/generic.js';
 import { cidrErrors, isIPv6 } from '../../api/validation/ip.js';
@@ -258,4 +259,9 @@ export const table: TablePrinter = {
     },
   ],
   row: nodeRow,
+};
+
+/** NodeToSelectableFields (pkg/registry/core/node/strategy.go): fmt.Sprint of the bool, so unset is "false". */
+export const selectableFields: SelectableFields = {
+  'spec.unschedulable': (obj) => String(rec(obj.spec)?.unschedulable === true),
 };

@@ -2,6 +2,7 @@
 // stay Pending with the QoS class the API server computes.
 import { hasKey } from '../../api/ownkeys.js';
 import type { KObject } from '../../api/types.js';
+import type { SelectableFields } from '../resource.js';
 import { createErrors, updateErrors } from '../../api/validation/generic.js';
 import { isDNS1123Label } from '../../api/validation/names.js';
 import { semanticEqual } from '../../api/validation/objectmeta.js';
@@ -301,4 +302,14 @@ export const table: ConditionalTablePrinter = {
     if (phase === 'Failed') return podFailedConditions;
     return undefined;
   },
+};
+
+/**
+ * ToSelectableFields (pkg/registry/core/pod/strategy.go): hostNetwork is FormatBool (unset is "false"), podIP is
+ * podIPs[0], and status.podIPs, though its label converts, is not in the set, so it is always "".
+ */
+export const selectableFields: SelectableFields = {
+  'spec.hostNetwork': (obj) => String(rec(obj.spec)?.hostNetwork === true),
+  'status.podIP': (obj) => str(recs(rec(obj.status)?.podIPs)[0]?.ip),
+  'status.podIPs': () => '',
 };
