@@ -187,8 +187,7 @@ const responses: Body = (w, v) => {
   vendor(w, 2, v);
 };
 // SecurityRequirement { repeated NamedStringArray additional_properties = 1; }, StringArray { repeated string value = 1; }
-const securityRequirement: Body = (w, v) =>
-  named((m, no, x) => m.message(no, (a) => strs(a, 1, x)))(w, 1, v);
+const securityRequirement: Body = (w, v) => named((m, no, x) => m.message(no, (a) => strs(a, 1, x)))(w, 1, v);
 
 const operation = struct(
   'Operation',

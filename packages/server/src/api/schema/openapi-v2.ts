@@ -91,7 +91,12 @@ function operationV2(op: Json): Json {
   const parameters: Json[] = [];
   const bodySchema = firstSchema(body?.content);
   if (bodySchema)
-    parameters.push({ name: 'body', in: 'body', ...(body!.required ? { required: true } : {}), schema: schemaV2(bodySchema) });
+    parameters.push({
+      name: 'body',
+      in: 'body',
+      ...(body!.required ? { required: true } : {}),
+      schema: schemaV2(bodySchema),
+    });
   for (const p of (op.parameters ?? []) as Json[]) parameters.push(parameterV2(p));
   const res: Json = {};
   for (const [code, r] of Object.entries(responses)) {

@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  openapiHash,
-  openapiV3Document,
-  openapiV3Path,
-  openapiV3Root,
-  type OpenAPIResource,
-} from './openapi.js';
+import { openapiHash, openapiV3Document, openapiV3Path, openapiV3Root, type OpenAPIResource } from './openapi.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const crud = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
