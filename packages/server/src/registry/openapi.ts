@@ -1,5 +1,6 @@
-// /openapi/v3 (and the minimal /openapi/v2 kubectl wants) generated from the catalog's resource definitions.
+// /openapi/v3 and /openapi/v2 generated from the catalog's resource definitions (v2 from the v3 documents).
 import { openapiHash, openapiV3Document as buildDocument, openapiV3Root } from '../api/schema/openapi.js';
+import { type OpenAPIV3Doc, openapiV2Document } from '../api/schema/openapi-v2.js';
 import type { Catalog, GroupVersionDef } from './catalog.js';
 import { gvString } from './resource.js';
 
@@ -24,4 +25,12 @@ export function openapiRoot(catalog: Catalog): unknown {
 
 export function openapiDocument(gv: GroupVersionDef): unknown {
   return cached(gv).doc;
+}
+
+/** The Swagger 2.0 document of every served group version (built on each call: callers cache it). */
+export function openapiV2(catalog: Catalog, serverVersion: string): Record<string, unknown> {
+  return openapiV2Document(
+    catalog.groups.map((g) => cached(g).doc as OpenAPIV3Doc),
+    serverVersion,
+  );
 }

@@ -16,6 +16,7 @@ import * as events from './core/events.js';
 import { stored } from './define.js';
 import { selfSubjectReviewResources, tokenReviewResource } from './authentication.js';
 import { authorizationResources, rbacResources } from './authorization.js';
+import { apiextensionsResources } from './apiextensions.js';
 import type { ResourceDef } from './resource.js';
 
 export interface ResourceDeps {
@@ -163,6 +164,8 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
     ...selfSubjectReviewResources(),
     ...authorizationResources(d.authz),
     ...rbacResources(d.authz),
+    // After rbac: kube-apiserver's group priority order puts apiextensions.k8s.io there.
+    ...apiextensionsResources(),
   ];
   return defs;
 }

@@ -18,7 +18,7 @@ import type { TokenAuthenticator } from '../authn/types.js';
 import { ApiServer } from './apiserver.js';
 import { createListener } from './listener.js';
 import { createTables } from './tables.js';
-import { nonResourceHandlers, gvPath, type HealthCheck } from './nonresource.js';
+import { nonResourceHandlers, gvPath, kubernetesVersion, type HealthCheck } from './nonresource.js';
 import { createLogger } from './log.js';
 import { buildResources } from '../registry/resources.js';
 import { Catalog } from '../registry/catalog.js';
@@ -32,7 +32,7 @@ import { NamespaceController } from '../controllers/namespace.js';
 import { GarbageCollector } from '../controllers/gc.js';
 import { bootstrapNamespaces } from '../controllers/bootstrap.js';
 import { createFieldManager, createBodyChecker } from '../registry/fields.js';
-import { openapiRoot, openapiDocument } from '../registry/openapi.js';
+import { openapiRoot, openapiDocument, openapiV2 } from '../registry/openapi.js';
 import { loadServiceAccountKeys, type ServiceAccountKeys } from '../serviceaccount/setup.js';
 import { ServiceAccountTokenAuthenticator } from '../serviceaccount/authenticator.js';
 import { discoveryDocument, jwksDocument, isDiscoveryEnabled } from '../serviceaccount/openid.js';
@@ -203,6 +203,7 @@ async function startLocked(
         if (!doc) openapiDocs.set(p, (doc = openapiDocument(gv)));
         return doc;
       },
+      v2: () => openapiV2(catalog, kubernetesVersion.gitVersion),
     },
     oidc: isDiscoveryEnabled(issuer)
       ? {

@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { createHash } from 'node:crypto';
 import { errors } from '../api/errors.js';
-import { openapiV2ContentType, openapiV2Protobuf } from '../api/schema/openapi.js';
 import {
   aggregatedDiscovery,
   apiGroup,
@@ -15,6 +14,7 @@ import {
 import type { Catalog } from '../registry/catalog.js';
 import { gvString } from '../registry/resource.js';
 import type { NonResourceHandler } from './apiserver.js';
+import { openapiV2Handler } from './openapi-v2.js';
 import { send } from './respond.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
@@ -60,6 +60,8 @@ export interface NonResourceDeps {
   openapi: {
     root: () => unknown;
     document: (gv: string) => unknown | undefined;
+    /** The Swagger 2.0 document (built on the first /openapi/v2 request). */
+    v2: () => Record<string, unknown>;
   };
   oidc?: { discovery: () => string | Promise<string>; jwks: () => string | Promise<string> };
 }
@@ -120,13 +122,7 @@ export function nonResourceHandlers(d: NonResourceDeps): {
   for (const g of d.catalog.namedGroups()) exact.set(`/apis/${g}`, (_q, res) => json(res, apiGroup(d.catalog, g)));
 
   exact.set('/openapi/v3', (_q, res) => json(res, d.openapi.root()));
-  // kubectl validates review kinds (no PATCH operation) client-side against v2: an empty protobuf document
-  // makes it defer to the server's fieldValidation instead of failing.
-  const v2 = Buffer.from(openapiV2Protobuf(kubernetesVersion.gitVersion));
-  exact.set('/openapi/v2', (_q, res) => {
-    (res as ServerResponse).writeHead(200, { 'Content-Type': openapiV2ContentType, 'Content-Length': v2.length });
-    res.end(v2);
-  });
+  exact.set('/openapi/v2', openapiV2Handler(d.openapi.v2));
   const prefixes: Array<[string, NonResourceHandler]> = [
     [
       '/openapi/v3/',

@@ -1,6 +1,7 @@
 // The component schemas of every kind kubeauth serves (OpenAPI v3, Kubernetes' names and extensions), and
 // lookups by name and by group/version/kind. Used for unknown-field checks, patch semantics and /openapi/v3.
 import { buildComponents, schemaRefPrefix } from './dsl.js';
+import { apiextensions, untyped } from './defs/apiextensions.js';
 import { authn, authnAlpha, authnBeta } from './defs/authn.js';
 import { authz } from './defs/authz.js';
 import { core } from './defs/core.js';
@@ -10,14 +11,14 @@ import type { Schema, SchemaResolver } from './types.js';
 
 export type { Schema, SchemaResolver } from './types.js';
 
-const packages = { meta, core, authn, authnBeta, authnAlpha, authz, rbac };
+const packages = { meta, core, authn, authnBeta, authnAlpha, authz, rbac, apiextensions };
 
 /** Every group/version kubeauth has types for, core first. */
 export const groupVersions: { group: string; version: string }[] = Object.values(packages)
   .filter((p) => p.version && p !== meta)
   .map((p) => ({ group: p.group ?? '', version: p.version! }));
 
-export const components: Record<string, Schema> = { ...buildComponents(packages), ...apimachinery };
+export const components: Record<string, Schema> = { ...buildComponents(packages), ...apimachinery, ...untyped };
 
 // DeleteOptions and WatchEvent are registered in every group version.
 for (const kind of ['DeleteOptions', 'WatchEvent'])

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  openapiHash,
-  openapiV2Protobuf,
-  openapiV3Document,
-  openapiV3Path,
-  openapiV3Root,
-  type OpenAPIResource,
-} from './openapi.js';
+import { openapiHash, openapiV3Document, openapiV3Path, openapiV3Root, type OpenAPIResource } from './openapi.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const crud = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -229,14 +222,4 @@ test('the /openapi/v3 index lists each group version with its hash', () => {
   assert.match(root.paths['api/v1']!.serverRelativeURL, /^\/openapi\/v3\/api\/v1\?hash=[0-9A-F]{128}$/);
   assert.equal(openapiV3Path('apis/x/v1'), 'apis/x/v1');
   assert.equal(openapiV3Path('authorization.k8s.io/v1'), 'apis/authorization.k8s.io/v1');
-});
-
-test('/openapi/v2 is a protobuf gnostic Document (swagger 2.0, info) without definitions', () => {
-  const b = Buffer.from(openapiV2Protobuf('v1.33.2'));
-  // field 1 (swagger, length-delimited) "2.0"; field 2 (info) { 1: title, 2: version }
-  assert.deepEqual([...b.subarray(0, 7)], [0x0a, 3, 0x32, 0x2e, 0x30, 0x12, b.length - 7]);
-  assert.deepEqual([...b.subarray(7, 9)], [0x0a, 10]);
-  assert.equal(b.subarray(9, 19).toString(), 'Kubernetes');
-  assert.deepEqual([...b.subarray(19, 21)], [0x12, 7]);
-  assert.equal(b.subarray(21).toString(), 'v1.33.2');
 });

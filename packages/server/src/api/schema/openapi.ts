@@ -46,26 +46,6 @@ export function openapiV3Root(groupVersions: string[], hashOf: (gv: string) => s
   return { paths };
 }
 
-/** Content type kube-apiserver gives `/openapi/v2` protobuf (Go's mime parser rejects the `@` form clients ask for). */
-export const openapiV2ContentType = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
-
-/**
- * `GET /openapi/v2` (kubectl asks for gnostic protobuf): a document without definitions. kubectl validates kinds
- * whose v3 document has no PATCH operation (TokenReview, the access reviews) against v2 on the client, and
- * fails without it; with no definitions it skips that check and relies on `fieldValidation=Strict` here.
- */
-export function openapiV2Protobuf(serverVersion = 'v1.33.0'): Uint8Array {
-  const field = (no: number, bytes: Uint8Array) => [(no << 3) | 2, ...varint(bytes.length), ...bytes];
-  const text = (s: string) => new TextEncoder().encode(s);
-  const info = [...field(1, text('Kubernetes')), ...field(2, text(serverVersion))];
-  return new Uint8Array([...field(1, text('2.0')), ...field(2, new Uint8Array(info))]);
-}
-function varint(n: number): number[] {
-  const out: number[] = [];
-  for (; n > 0x7f; n >>>= 7) out.push((n & 0x7f) | 0x80);
-  return [...out, n];
-}
-
 const str = { type: 'string', uniqueItems: true };
 const int = { type: 'integer', uniqueItems: true };
 const bool = { type: 'boolean', uniqueItems: true };
