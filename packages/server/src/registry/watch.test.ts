@@ -226,13 +226,19 @@ test('a bookmark 2 s before timeoutSeconds, then the end of the stream', async (
 });
 
 test('a revision older than the window is a 410 Expired ERROR event on a 200 stream', async () => {
-  const s = await Store.open(new MemoryBackend(), { historyMs: 0, minHistoryEvents: 1 });
-  for (const n of ['a', 'b', 'c']) await s.create(key(n), cm(n));
+  // A clock of our own: each write is 10 s after the last, and the window keeps 1 s.
+  let t = 0;
+  const s = await Store.open(new MemoryBackend(), { historyMs: 1000, minHistoryEvents: 1, now: () => t });
+  for (const n of ['a', 'b', 'c']) {
+    t += 10_000;
+    await s.create(key(n), cm(n));
+  }
   const { res } = watch(s, 'watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&resourceVersion=1');
   await res.done();
   assert.equal(res.status, 200);
   assert.equal(res.events[0]!.type, 'ERROR');
   assert.equal(res.events[0]!.object.code, 410);
+  assert.equal(res.events[0]!.object.message, 'too old resource version: 1 (2)');
   await s.close();
 });
 
@@ -252,6 +258,7 @@ test('nextBookmarkAt: an interval ahead, capped 2 s before the deadline, none af
   assert.equal(nextBookmarkAt(0, 60_000, 600_000), 60_000);
   assert.equal(nextBookmarkAt(0, 60_000, 30_000), 28_000);
   assert.equal(nextBookmarkAt(29_000, 60_000, 30_000), undefined);
+  assert.equal(nextBookmarkAt(28_000, 60_000, 30_000), undefined);
   assert.deepEqual(bookmarkObject('Role', 'rbac.authorization.k8s.io/v1', 12, false), {
     kind: 'Role',
     apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -24,11 +24,12 @@ export function bookmarkObject(kind: string, apiVersion: string, rev: number, in
 
 /**
  * When the next bookmark is due: an interval from now, but no later than 2 s before the deadline; none once
- * that moment has passed (cache_watcher.go nextBookmarkTime).
+ * that moment has come (cache_watcher.go nextBookmarkTime).
  */
 export function nextBookmarkAt(now: number, intervalMs: number, deadline: number): number | undefined {
   const at = Math.min(now + intervalMs, deadline - preDeadlineBookmarkMs);
-  return at < now ? undefined : at;
+  // Not `now` itself: the timer of the bookmark just sent fires at its moment, which must not recur.
+  return at <= now ? undefined : at;
 }
 
 /**
