@@ -181,6 +181,13 @@ export const errors = {
   timeout(message: string, retryAfterSeconds = 0): StatusError {
     return failure(504, 'Timeout', message, { retryAfterSeconds });
   },
+  /** storage.NewTooLargeResourceVersionError: apierrors.NewTimeoutError ("Timeout: " prefix) with a cause. */
+  tooLargeResourceVersion(minimum: number, current: number, retryAfterSeconds: number): StatusError {
+    return failure(504, 'Timeout', `Timeout: Too large resource version: ${minimum}, current: ${current}`, {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds,
+    });
+  },
 };
 
 export function isStatusError(e: unknown): e is StatusError {

@@ -34,6 +34,8 @@ export interface ServeOptions {
   anonymousAuthExplicit: boolean;
   /** Internal (no flag): the TLS-handshake and request-header deadline, kube's 32 s unless a test shortens it. */
   readHeaderTimeoutMs?: number;
+  /** Internal (no flag): how often watches get a bookmark, kube's minute unless a test shortens it. */
+  watchBookmarkIntervalMs?: number;
 }
 
 export const serveFlags: FlagSpec[] = [

@@ -11,6 +11,7 @@ import { canonical, clone, generateName, newUid, rfc3339 } from './meta.js';
 import { gvString, type HandlerContext, type ResourceDef } from './resource.js';
 import { applyStrictErrors } from '../patch/index.js';
 import { patchErrorValue, reportPatchFields } from './patchfields.js';
+import { listOptions } from './listoptions.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 
 export interface Admission {
@@ -138,6 +139,8 @@ export class RestStorage {
   ): { items: Entry[]; resourceVersion: string; continue?: string; remainingItemCount?: number } {
     const q = ctx.query;
     const labelSel = q.get('labelSelector') ? parseLabelSelector(q.get('labelSelector')!) : undefined;
+    // ValidateListOptions runs after the codec has parsed the label selector and before field labels are checked.
+    listOptions(q);
     const fieldSel = q.get('fieldSelector')
       ? parseFieldSelector(q.get('fieldSelector')!, this.fieldLabels(def))
       : undefined;

@@ -57,6 +57,8 @@ export interface ApiServerDeps {
   /** Prefix handlers tried in order when no exact path matched (/openapi/v3/, /apis/<g>/...). */
   nonResourcePrefixes: Array<[string, NonResourceHandler]>;
   logger: Logger;
+  /** Internal: how often watches get a bookmark (kube's minute unless a test shortens it). */
+  watchBookmarkIntervalMs?: number;
 }
 
 /**
@@ -352,7 +354,10 @@ export class ApiServer {
           neg.kind === 'yaml' ? 'application/json' : neg.contentType,
           {
             render,
+            // A bookmark has no table row: Table watches get the object itself.
+            renderBookmark: neg.kind === 'partial' ? (o) => this.d.tables.partial(o, neg.metaVersion) : undefined,
             fieldLabels: rest.fieldLabels(def),
+            bookmarkIntervalMs: this.d.watchBookmarkIntervalMs,
           },
           (close) => {
             this.watchClosers.add(close);

@@ -229,6 +229,7 @@ async function startLocked(
     nonResource: nr.exact,
     nonResourcePrefixes: nr.prefixes,
     logger: log,
+    watchBookmarkIntervalMs: o.watchBookmarkIntervalMs,
   });
 
   // Controllers.
