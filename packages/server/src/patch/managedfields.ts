@@ -135,15 +135,29 @@ export function rfc3339(d: Date): string {
 /** Removes the reset paths (e.g. status on the main resource) and everything under them. */
 export function excludePaths(s: FieldSet, reset: readonly Path[] | undefined): FieldSet {
   if (!reset || reset.length === 0) return s;
-  const out = s.copy();
-  for (const p of reset) {
-    let node: FieldSet | undefined = out;
-    for (const pe of p.slice(0, -1)) node = node?.children.get(serializePE(pe))?.set;
-    const last = p[p.length - 1];
-    if (!node || !last) continue;
-    node.members.delete(serializePE(last));
-    node.children.delete(serializePE(last));
+  let out = s;
+  for (const p of reset) out = without(out, p, 0);
+  return out;
+}
+
+/** `s` without the path p[i…] and what is under it: the nodes along the path are copied, the rest is shared. */
+function without(s: FieldSet, p: Path, i: number): FieldSet {
+  const pe = p[i];
+  if (!pe) return s;
+  const id = serializePE(pe);
+  if (i === p.length - 1) {
+    if (!s.members.has(id) && !s.children.has(id)) return s;
+    const out = s.shallowCopy();
+    out.members.delete(id);
+    out.children.delete(id);
+    return out;
   }
+  const c = s.children.get(id);
+  if (!c) return s;
+  const sub = without(c.set, p, i + 1);
+  if (sub === c.set) return s;
+  const out = s.shallowCopy();
+  out.children.set(id, { pe: c.pe, set: sub });
   return out;
 }
 

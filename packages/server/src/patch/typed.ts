@@ -37,6 +37,16 @@ export class Typed {
     return f === UNDECLARED ? NONE : f;
   }
 
+  /**
+   * The scalar kind of a type that is a scalar and nothing else (a map of strings' items): every walk treats
+   * a value of it as a leaf, whatever the value, so the walks handle it in place without recursing.
+   */
+  private scalarOnly(t: T): Atom['scalar'] {
+    if (t === NONE) return undefined;
+    const a = this.view.atom(t);
+    return a.map || a.list ? undefined : a.scalar;
+  }
+
   /** listItemToPathElement. */
   itemPE(list: ListInfo, item: Json): PathElement {
     if (list.keys.length > 0) {
@@ -85,8 +95,15 @@ export class Typed {
     if (a.map) {
       if (a.map.atomic) return set.insert(path);
       if (!isObject(v)) return;
+      let here: FieldSet | undefined;
       for (const k of Object.keys(v)) {
         const child = v[k]!;
+        // A scalar is owned as itself, once (what the recursion and the lines below would both insert).
+        if (this.scalarOnly(this.fieldType(a.map, k))) {
+          const pe = { field: k };
+          (here ??= set.node(path)).members.set(serializePE(pe), pe);
+          continue;
+        }
         const p = [...path, { field: k }];
         this.fs(child, this.fieldType(a.map, k), p, set);
         if (child === null || (isObject(child) && Object.keys(child).length === 0)) set.insert(p);
@@ -162,10 +179,28 @@ export class Typed {
     if (a.map) {
       const lm = isObject(l) ? l : undefined;
       const rm = isObject(r) ? r : undefined;
-      if (a.map.atomic || (isEmptyMap(lm) && isEmptyMap(rm))) return leaf();
+      if (a.map.atomic) return leaf();
+      const lk = lm ? Object.keys(lm) : [];
+      const rk = rm ? Object.keys(rm) : [];
+      if (lk.length === 0 && rk.length === 0) return leaf();
       if (!lm && !rm) return;
-      for (const k of zipKeys(lm, rm))
-        this.cmp(lm && getKey(lm, k), rm && getKey(rm, k), this.fieldType(a.map, k), [...path, { field: k }], c);
+      // Nodes of the three sets at this path, found when a scalar member is first inserted there.
+      const at: (FieldSet | undefined)[] = [];
+      const sets = [c.added, c.removed, c.modified];
+      for (const k of zipKeys(lm, rm, lk, rk)) {
+        const l1 = lm && getKey(lm, k);
+        const r1 = rm && getKey(rm, k);
+        const ft = this.fieldType(a.map, k);
+        if (this.scalarOnly(ft)) {
+          // cmp's leaf, in place: added, removed or modified
+          const which = l1 === undefined ? 0 : r1 === undefined ? 1 : deepEqual(l1, r1) ? -1 : 2;
+          if (which < 0) continue;
+          const pe = { field: k };
+          (at[which] ??= sets[which]!.node(path)).members.set(serializePE(pe), pe);
+          continue;
+        }
+        this.cmp(l1, r1, ft, [...path, { field: k }], c);
+      }
     } else if (a.scalar) leaf();
     else if (a.list) {
       const ll = Array.isArray(l) ? l : undefined;
@@ -232,17 +267,25 @@ export class Typed {
     if (use.map) {
       const lm = isObject(l) ? l : undefined;
       const rm = isObject(r) ? r : undefined;
-      if (use.map.atomic || (isEmptyMap(lm) && isEmptyMap(rm))) return leaf();
+      if (use.map.atomic) return leaf();
+      const lk = lm ? Object.keys(lm) : [];
+      const rk = rm ? Object.keys(rm) : [];
+      if (lk.length === 0 && rk.length === 0) return leaf();
       if (!lm && !rm) return undefined;
       const out: JsonObject = {};
-      for (const k of zipKeys(lm, rm)) {
-        const v = this.mrg(lm && getKey(lm, k), rm && getKey(rm, k), this.fieldType(use.map, k), [
-          ...path,
-          { field: k },
-        ]);
-        if (v !== undefined) setKey(out, k, v);
+      let n = 0;
+      for (const k of zipKeys(lm, rm, lk, rk)) {
+        const l1 = lm && getKey(lm, k);
+        const r1 = rm && getKey(rm, k);
+        const ft = this.fieldType(use.map, k);
+        // a scalar's merge is its leaf: the right-hand side wins
+        const v = this.scalarOnly(ft) ? (r1 !== undefined ? r1 : l1) : this.mrg(l1, r1, ft, [...path, { field: k }]);
+        if (v !== undefined) {
+          setKey(out, k, v);
+          n++;
+        }
       }
-      return Object.keys(out).length > 0 ? out : undefined;
+      return n > 0 ? out : undefined;
     }
     if (use.scalar) return leaf();
     if (use.list) {
@@ -396,6 +439,13 @@ export class Typed {
           errs.push({ path: at() + peString({ field: k }), message: 'field not declared in schema' });
           return;
         }
+        const sc = this.scalarOnly(ft);
+        if (sc) {
+          // val of a scalar, in place: the path is only built for an error
+          const msg = scalarError(sc, v[k]!);
+          if (msg) errs.push({ path: pathString([...path, { field: k }]), message: msg });
+          continue;
+        }
         this.val(v[k]!, ft, [...path, { field: k }], errs);
       }
     } else if (a.scalar) {
@@ -434,14 +484,12 @@ function sameAtom(a: Atom, b: Atom): boolean {
   return a.map === b.map && a.list === b.list && a.scalar === b.scalar;
 }
 
-function isEmptyMap(m: JsonObject | undefined): boolean {
-  return !m || Object.keys(m).length === 0;
-}
-
-/** Keys of both maps: the left one's order, then keys only on the right. */
-function zipKeys(l: JsonObject | undefined, r: JsonObject | undefined): string[] {
-  const keys = l ? Object.keys(l) : [];
-  if (r) for (const k of Object.keys(r)) if (!l || !hasKey(l, k)) keys.push(k);
+/** Keys of both maps (`lk`, `rk`: their own keys): the left one's order, then keys only on the right. */
+function zipKeys(l: JsonObject | undefined, r: JsonObject | undefined, lk: string[], rk: string[]): string[] {
+  if (!l || lk.length === 0) return rk;
+  if (!r) return lk;
+  const keys = lk;
+  for (const k of rk) if (!hasKey(l, k)) keys.push(k);
   return keys;
 }
 
