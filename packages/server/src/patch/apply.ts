@@ -110,7 +110,8 @@ function gvk(apiVersion: unknown, kind: unknown): string {
 
 /** Applies `config` on behalf of `manager`. Throws StatusErrors with kube-apiserver's texts. */
 export function applyPatch(o: ApplyOptions): ApplyResult {
-  const cfg = clone(o.config);
+  // Never changed here (the merge shares its subtrees, and the result is a copy): no need to copy it.
+  const cfg = o.config;
   const meta = isObject(cfg.metadata) ? cfg.metadata : {};
   const live = (
     o.live
@@ -209,8 +210,8 @@ function applyOnce(
   stripMeta(managed, id);
   const changed = !deepEqual(live, next);
   if (changed) managed.times.set(id, rfc3339(o.now));
-  // the merge shares subtrees with live and the configuration: copy before cleaning
-  const object = dropNulls(clone(changed ? next : live)) as JsonObject;
+  // the merge shares subtrees with live and the configuration: copy before cleaning (one pass for both)
+  const object = cloneWithoutNulls(changed ? next : live) as JsonObject;
   return { object, managed, changed };
 }
 
@@ -306,6 +307,20 @@ function updateLastApplied(object: JsonObject, cfg: JsonObject): void {
     if (k !== LAST_APPLIED_ANNOTATION) size += Buffer.byteLength(k) + Buffer.byteLength(String(v));
   if (size > MAX_ANNOTATIONS_BYTES) delete anns[LAST_APPLIED_ANNOTATION];
   else anns[LAST_APPLIED_ANNOTATION] = value;
+}
+
+/** dropNulls(clone(v)) in one pass: a copy without the null members of maps. */
+function cloneWithoutNulls(v: Json): Json {
+  if (Array.isArray(v)) return v.map(cloneWithoutNulls);
+  if (isObject(v)) {
+    const out: JsonObject = {};
+    for (const k of Object.keys(v)) {
+      const x = v[k]!;
+      if (x !== null) setKey(out, k, cloneWithoutNulls(x));
+    }
+    return out;
+  }
+  return v;
 }
 
 /** Map members that are null would decode to Go zero values and vanish; drop them as the typed round trip does. */
