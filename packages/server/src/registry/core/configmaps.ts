@@ -15,15 +15,22 @@ import { ageColumn, nameColumn } from '../printers/default.js';
 import { keepGeneration } from './common.js';
 import { dataBytes, maxSecretSize } from './secrets.js';
 
+// A key of config-key characters, at most 253 of them, not starting with '.': isConfigMapKey has nothing to say
+// about it (its length, character and '.'/'..' checks all pass), and one regex test is cheaper than its arrays.
+const plainConfigMapKey = /^[-_a-zA-Z0-9][-._a-zA-Z0-9]{0,252}$/;
+
 export function validateConfigMap(obj: KObject): FieldError[] {
   const errs = validateObjectMeta(obj.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain });
   const d = rec(obj.data) ?? {};
   const bd = rec(obj.binaryData) ?? {};
   let total = 0;
-  for (const [key, value] of Object.entries(d)) {
-    for (const m of isConfigMapKey(key)) errs.push(invalid(pathKey('data', key), key, m));
-    if (hasKey(bd, key)) errs.push(invalid(pathKey('data', key), key, 'duplicate of key present in binaryData'));
-    total += byteLength(str(value));
+  const noBinary = Object.keys(bd).length === 0;
+  for (const key of Object.keys(d)) {
+    if (!plainConfigMapKey.test(key))
+      for (const m of isConfigMapKey(key)) errs.push(invalid(pathKey('data', key), key, m));
+    if (!noBinary && hasKey(bd, key))
+      errs.push(invalid(pathKey('data', key), key, 'duplicate of key present in binaryData'));
+    total += byteLength(str(d[key]));
   }
   for (const [key, value] of Object.entries(bd)) {
     for (const m of isConfigMapKey(key)) errs.push(invalid(pathKey('binaryData', key), key, m));
