@@ -325,7 +325,15 @@ function cloneWithoutNulls(v: Json): Json {
 
 /** Map members that are null would decode to Go zero values and vanish; drop them as the typed round trip does. */
 export function dropNulls(v: Json): Json {
-  if (Array.isArray(v)) return v.map(dropNulls);
+  if (Array.isArray(v)) {
+    // a copy, as map() made it, with only the containers visited (no call per number of a long list)
+    const out = v.slice();
+    for (let i = 0; i < out.length; i++) {
+      const x = out[i]!;
+      if (x !== null && typeof x === 'object') out[i] = dropNulls(x);
+    }
+    return out;
+  }
   if (isObject(v)) {
     for (const k of Object.keys(v)) {
       if (v[k] === null) delete v[k];
