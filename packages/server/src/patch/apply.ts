@@ -201,7 +201,9 @@ function applyOnce(
       o.now,
     );
 
-  const merged = typed.merge(live, cfg, root) ?? {};
+  // maps the merge built without nulls: the result below uses them as they are
+  const clean = new WeakSet<object>();
+  const merged = typed.merge(live, cfg, root, clean) ?? {};
   const lastSet = managed.fields.get(id);
   const set = excludePaths(typed.toFieldSet(cfg, root), o.resetFields);
   managed.fields.set(id, { set, apiVersion: o.apiVersion, applied: true });
@@ -211,7 +213,7 @@ function applyOnce(
   const changed = !deepEqual(live, next);
   if (changed) managed.times.set(id, rfc3339(o.now));
   // the merge shares subtrees with live and the configuration: copy before cleaning (one pass for both)
-  const object = cloneWithoutNulls(changed ? next : live) as JsonObject;
+  const object = cloneWithoutNulls(changed ? next : live, clean) as JsonObject;
   return { object, managed, changed };
 }
 
@@ -309,14 +311,18 @@ function updateLastApplied(object: JsonObject, cfg: JsonObject): void {
   else anns[LAST_APPLIED_ANNOTATION] = value;
 }
 
-/** dropNulls(clone(v)) in one pass: a copy without the null members of maps. */
-function cloneWithoutNulls(v: Json): Json {
-  if (Array.isArray(v)) return v.map(cloneWithoutNulls);
+/**
+ * dropNulls(clone(v)) in one pass: a copy without the null members of maps. Maps in `clean` (built by the merge,
+ * held by nothing else, holding no null) are taken as they are.
+ */
+function cloneWithoutNulls(v: Json, clean: WeakSet<object>): Json {
+  if (Array.isArray(v)) return v.map((x) => cloneWithoutNulls(x, clean));
   if (isObject(v)) {
+    if (clean.has(v)) return v;
     const out: JsonObject = {};
     for (const k of Object.keys(v)) {
       const x = v[k]!;
-      if (x !== null) setKey(out, k, cloneWithoutNulls(x));
+      if (x !== null) setKey(out, k, cloneWithoutNulls(x, clean));
     }
     return out;
   }

@@ -255,9 +255,20 @@ export class Typed {
 
   // ---- Merge (apply: the right-hand side wins at leaves) ------------------------------------------------
 
-  merge(lhs: Json | undefined, rhs: Json | undefined, t: T): Json | undefined {
-    return this.mrg(lhs, rhs, t, []);
+  /**
+   * With `clean`: the maps the merge builds that hold no null and only such maps or scalars are added to it
+   * (they need no copy to be cleaned of nulls: nothing else refers to them).
+   */
+  merge(lhs: Json | undefined, rhs: Json | undefined, t: T, clean?: WeakSet<object>): Json | undefined {
+    this.clean = clean;
+    try {
+      return this.mrg(lhs, rhs, t, []);
+    } finally {
+      this.clean = undefined;
+    }
   }
+
+  private clean: WeakSet<object> | undefined;
 
   private mrg(l: Json | undefined, r: Json | undefined, t: T, path: PathElement[]): Json | undefined {
     const a = this.atom(t);
@@ -274,6 +285,7 @@ export class Typed {
       if (!lm && !rm) return undefined;
       const out: JsonObject = {};
       let n = 0;
+      let clean = true;
       for (const k of zipKeys(lm, rm, lk, rk)) {
         const l1 = lm && getKey(lm, k);
         const r1 = rm && getKey(rm, k);
@@ -283,8 +295,10 @@ export class Typed {
         if (v !== undefined) {
           setKey(out, k, v);
           n++;
+          if (v === null || (typeof v === 'object' && !this.clean?.has(v))) clean = false;
         }
       }
+      if (n > 0 && clean) this.clean?.add(out);
       return n > 0 ? out : undefined;
     }
     if (use.scalar) return leaf();
