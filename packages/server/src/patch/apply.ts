@@ -247,6 +247,11 @@ function update(
   force: boolean,
   o: ApplyOptions,
 ): void {
+  // What changed matters only to the other managers: with none, the comparison (a walk of the whole object) is
+  // skipped.
+  let others = false;
+  for (const m of managed.fields.keys()) if (m !== id) others = true;
+  if (!others) return;
   const c = typed.compare(live, next, root);
   const changed = excludePaths(c.modified.union(c.added), o.resetFields);
   const removed = excludePaths(c.removed, o.resetFields);
