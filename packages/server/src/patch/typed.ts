@@ -47,6 +47,16 @@ export class Typed {
     return a.map || a.list ? undefined : a.scalar;
   }
 
+  /**
+   * A map that declares no properties gives every key the same type (its items'): that type and its scalarOnly,
+   * found once for all the keys of a map; undefined for a struct, whose keys are looked up one by one.
+   */
+  private keyType(m: MapInfo): { t: T; scalar: Atom['scalar'] } | undefined {
+    if (m.schema?.properties) return undefined;
+    const t = this.fieldType(m, '');
+    return { t, scalar: this.scalarOnly(t) };
+  }
+
   /** listItemToPathElement. */
   itemPE(list: ListInfo, item: Json): PathElement {
     if (list.keys.length > 0) {
@@ -96,10 +106,11 @@ export class Typed {
       if (a.map.atomic) return set.insert(path);
       if (!isObject(v)) return;
       let here: FieldSet | undefined;
+      const kt = this.keyType(a.map);
       for (const k of Object.keys(v)) {
         const child = v[k]!;
         // A scalar is owned as itself, once (what the recursion and the lines below would both insert).
-        if (this.scalarOnly(this.fieldType(a.map, k))) {
+        if (kt ? kt.scalar : this.scalarOnly(this.fieldType(a.map, k))) {
           const pe = { field: k };
           (here ??= set.node(path)).members.set(serializePE(pe), pe);
           continue;
@@ -187,11 +198,12 @@ export class Typed {
       // Nodes of the three sets at this path, found when a scalar member is first inserted there.
       const at: (FieldSet | undefined)[] = [];
       const sets = [c.added, c.removed, c.modified];
+      const kt = this.keyType(a.map);
       for (const k of zipKeys(lm, rm, lk, rk)) {
         const l1 = lm && getKey(lm, k);
         const r1 = rm && getKey(rm, k);
-        const ft = this.fieldType(a.map, k);
-        if (this.scalarOnly(ft)) {
+        const ft = kt ? kt.t : this.fieldType(a.map, k);
+        if (kt ? kt.scalar : this.scalarOnly(ft)) {
           // cmp's leaf, in place: added, removed or modified
           const which = l1 === undefined ? 0 : r1 === undefined ? 1 : deepEqual(l1, r1) ? -1 : 2;
           if (which < 0) continue;
@@ -286,12 +298,17 @@ export class Typed {
       const out: JsonObject = {};
       let n = 0;
       let clean = true;
+      const kt = this.keyType(use.map);
       for (const k of zipKeys(lm, rm, lk, rk)) {
         const l1 = lm && getKey(lm, k);
         const r1 = rm && getKey(rm, k);
-        const ft = this.fieldType(use.map, k);
+        const ft = kt ? kt.t : this.fieldType(use.map, k);
         // a scalar's merge is its leaf: the right-hand side wins
-        const v = this.scalarOnly(ft) ? (r1 !== undefined ? r1 : l1) : this.mrg(l1, r1, ft, [...path, { field: k }]);
+        const v = (kt ? kt.scalar : this.scalarOnly(ft))
+          ? r1 !== undefined
+            ? r1
+            : l1
+          : this.mrg(l1, r1, ft, [...path, { field: k }]);
         if (v !== undefined) {
           setKey(out, k, v);
           n++;
@@ -447,13 +464,14 @@ export class Typed {
     if (a.map) {
       if (v === null) return;
       if (!isObject(v)) return void errs.push({ path: at(), message: `expected map, got &{${goV(v)}}` });
+      const kt = this.keyType(a.map);
       for (const k of Object.keys(v)) {
-        const ft = this.view.field(a.map, k);
+        const ft = kt ? kt.t : this.view.field(a.map, k);
         if (ft === UNDECLARED) {
           errs.push({ path: at() + peString({ field: k }), message: 'field not declared in schema' });
           return;
         }
-        const sc = this.scalarOnly(ft);
+        const sc = kt ? kt.scalar : this.scalarOnly(ft);
         if (sc) {
           // val of a scalar, in place: the path is only built for an error
           const msg = scalarError(sc, v[k]!);
