@@ -163,6 +163,13 @@ export function deserializePE(s: string): PathElement | undefined {
   }
 }
 
+/**
+ * The `{}` of every owned leaf in FieldsV1: one frozen object for all of them (a huge map owned key by key had one
+ * allocation per key). Objects with managed fields are not changed in place once built (stored objects are
+ * copied before any change), and frozen, a change would fail loudly instead of reaching every leaf.
+ */
+const LEAF: JsonObject = Object.freeze({}) as JsonObject;
+
 interface Child {
   pe: PathElement;
   set: FieldSet;
@@ -303,7 +310,7 @@ export class FieldSet {
       for (const id of this.children.keys()) if (!this.members.has(id)) ids.push(id);
       for (const id of sortStrings(ids)) {
         const child = this.children.get(id)?.set;
-        setKey(out, id, child ? child.toFieldsV1(this.members.has(id)) : {});
+        setKey(out, id, child ? child.toFieldsV1(this.members.has(id)) : LEAF);
       }
       return out;
     }
@@ -312,7 +319,7 @@ export class FieldSet {
     for (const [id, c] of this.children)
       if (!this.members.has(id)) entries.push({ pe: c.pe, id, member: false, child: c.set });
     entries.sort((a, b) => comparePE(a.pe, b.pe));
-    for (const e of entries) setKey(out, e.id, e.child ? e.child.toFieldsV1(e.member) : {});
+    for (const e of entries) setKey(out, e.id, e.child ? e.child.toFieldsV1(e.member) : LEAF);
     return out;
   }
 
