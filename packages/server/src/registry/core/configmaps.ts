@@ -23,21 +23,30 @@ export function validateConfigMap(obj: KObject): FieldError[] {
   const errs = validateObjectMeta(obj.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain });
   const d = rec(obj.data) ?? {};
   const bd = rec(obj.binaryData) ?? {};
-  let total = 0;
   const noBinary = Object.keys(bd).length === 0;
-  for (const key of Object.keys(d)) {
+  const keys = Object.keys(d);
+  let units = 0;
+  for (const key of keys) {
     if (!plainConfigMapKey.test(key))
       for (const m of isConfigMapKey(key)) errs.push(invalid(pathKey('data', key), key, m));
     if (!noBinary && hasKey(bd, key))
       errs.push(invalid(pathKey('data', key), key, 'duplicate of key present in binaryData'));
-    total += byteLength(str(d[key]));
+    units += str(d[key]).length;
   }
+  let binary = 0;
   for (const [key, value] of Object.entries(bd)) {
     for (const m of isConfigMapKey(key)) errs.push(invalid(pathKey('binaryData', key), key, m));
-    total += dataBytes(value).length;
+    binary += dataBytes(value).length;
   }
+  // The data's UTF-8 takes 1 to 3 bytes per UTF-16 unit: its bytes are counted only when those bounds do not
+  // settle the question.
+  const over =
+    binary + 3 * units <= maxSecretSize
+      ? false
+      : binary + units > maxSecretSize ||
+        binary + keys.reduce((n, key) => n + byteLength(str(d[key])), 0) > maxSecretSize;
   // The path is empty: the error is about the whole object.
-  if (total > maxSecretSize) errs.push(tooLong('', '', maxSecretSize));
+  if (over) errs.push(tooLong('', '', maxSecretSize));
   return errs;
 }
 
