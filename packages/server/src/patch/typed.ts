@@ -200,8 +200,9 @@ export class Typed {
       const sets = [c.added, c.removed, c.modified];
       const kt = this.keyType(a.map);
       for (const k of zipKeys(lm, rm, lk, rk)) {
-        const l1 = lm && getKey(lm, k);
-        const r1 = rm && getKey(rm, k);
+        // with one side only, the keys are its own: a plain read (no own-property check)
+        const l1 = lm && (rm ? getKey(lm, k) : lm[k]);
+        const r1 = rm && (lm ? getKey(rm, k) : rm[k]);
         const ft = kt ? kt.t : this.fieldType(a.map, k);
         if (kt ? kt.scalar : this.scalarOnly(ft)) {
           // cmp's leaf, in place: added, removed or modified
@@ -300,8 +301,9 @@ export class Typed {
       let clean = true;
       const kt = this.keyType(use.map);
       for (const k of zipKeys(lm, rm, lk, rk)) {
-        const l1 = lm && getKey(lm, k);
-        const r1 = rm && getKey(rm, k);
+        // with one side only, the keys are its own: a plain read (no own-property check)
+        const l1 = lm && (rm ? getKey(lm, k) : lm[k]);
+        const r1 = rm && (lm ? getKey(rm, k) : rm[k]);
         const ft = kt ? kt.t : this.fieldType(use.map, k);
         // a scalar's merge is its leaf: the right-hand side wins
         const v = (kt ? kt.scalar : this.scalarOnly(ft))
