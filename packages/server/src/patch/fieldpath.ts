@@ -349,7 +349,7 @@ function allFields(m: Map<string, unknown>): boolean {
  * string holds a surrogate or a unit from U+E000: only then is the slower code point comparison needed.
  */
 export function sortStrings(a: string[]): string[] {
-  for (const s of a) if (/[\uD800-\uFFFF]/.test(s)) return a.sort(compareStrings);
+  if (/[\uD800-\uFFFF]/.test(a.join(''))) return a.sort(compareStrings); // one scan, not a call per string
   return a.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 }
 

@@ -108,13 +108,13 @@ export class Typed {
       let here: FieldSet | undefined;
       const kt = this.keyType(a.map);
       for (const k of Object.keys(v)) {
-        const child = v[k]!;
         // A scalar is owned as itself, once (what the recursion and the lines below would both insert).
         if (kt ? kt.scalar : this.scalarOnly(this.fieldType(a.map, k))) {
           const pe = { field: k };
           (here ??= set.node(path)).members.set(serializePE(pe), pe);
           continue;
         }
+        const child = v[k]!;
         const p = [...path, { field: k }];
         this.fs(child, this.fieldType(a.map, k), p, set);
         if (child === null || (isObject(child) && Object.keys(child).length === 0)) set.insert(p);
