@@ -110,7 +110,8 @@ function gvk(apiVersion: unknown, kind: unknown): string {
 
 /** Applies `config` on behalf of `manager`. Throws StatusErrors with kube-apiserver's texts. */
 export function applyPatch(o: ApplyOptions): ApplyResult {
-  const cfg = clone(o.config);
+  // Never changed here (the merge shares its subtrees, and the result is a copy): no need to copy it.
+  const cfg = o.config;
   const meta = isObject(cfg.metadata) ? cfg.metadata : {};
   const live = (
     o.live
@@ -200,7 +201,9 @@ function applyOnce(
       o.now,
     );
 
-  const merged = typed.merge(live, cfg, root) ?? {};
+  // maps the merge built without nulls: the result below uses them as they are
+  const clean = new WeakSet<object>();
+  const merged = typed.merge(live, cfg, root, clean) ?? {};
   const lastSet = managed.fields.get(id);
   const set = excludePaths(typed.toFieldSet(cfg, root), o.resetFields);
   managed.fields.set(id, { set, apiVersion: o.apiVersion, applied: true });
@@ -209,8 +212,8 @@ function applyOnce(
   stripMeta(managed, id);
   const changed = !deepEqual(live, next);
   if (changed) managed.times.set(id, rfc3339(o.now));
-  // the merge shares subtrees with live and the configuration: copy before cleaning
-  const object = dropNulls(clone(changed ? next : live)) as JsonObject;
+  // the merge shares subtrees with live and the configuration: copy before cleaning (one pass for both)
+  const object = cloneWithoutNulls(changed ? next : live, clean) as JsonObject;
   return { object, managed, changed };
 }
 
@@ -244,6 +247,11 @@ function update(
   force: boolean,
   o: ApplyOptions,
 ): void {
+  // What changed matters only to the other managers: with none, the comparison (a walk of the whole object) is
+  // skipped.
+  let others = false;
+  for (const m of managed.fields.keys()) if (m !== id) others = true;
+  if (!others) return;
   const c = typed.compare(live, next, root);
   const changed = excludePaths(c.modified.union(c.added), o.resetFields);
   const removed = excludePaths(c.removed, o.resetFields);
@@ -308,9 +316,35 @@ function updateLastApplied(object: JsonObject, cfg: JsonObject): void {
   else anns[LAST_APPLIED_ANNOTATION] = value;
 }
 
+/**
+ * dropNulls(clone(v)) in one pass: a copy without the null members of maps. Maps in `clean` (built by the merge,
+ * held by nothing else, holding no null) are taken as they are.
+ */
+function cloneWithoutNulls(v: Json, clean: WeakSet<object>): Json {
+  if (Array.isArray(v)) return v.map((x) => cloneWithoutNulls(x, clean));
+  if (isObject(v)) {
+    if (clean.has(v)) return v;
+    const out: JsonObject = {};
+    for (const k of Object.keys(v)) {
+      const x = v[k]!;
+      if (x !== null) setKey(out, k, cloneWithoutNulls(x, clean));
+    }
+    return out;
+  }
+  return v;
+}
+
 /** Map members that are null would decode to Go zero values and vanish; drop them as the typed round trip does. */
 export function dropNulls(v: Json): Json {
-  if (Array.isArray(v)) return v.map(dropNulls);
+  if (Array.isArray(v)) {
+    // a copy, as map() made it, with only the containers visited (no call per number of a long list)
+    const out = v.slice();
+    for (let i = 0; i < out.length; i++) {
+      const x = out[i]!;
+      if (x !== null && typeof x === 'object') out[i] = dropNulls(x);
+    }
+    return out;
+  }
   if (isObject(v)) {
     for (const k of Object.keys(v)) {
       if (v[k] === null) delete v[k];

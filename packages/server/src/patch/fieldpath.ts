@@ -163,12 +163,22 @@ export function deserializePE(s: string): PathElement | undefined {
   }
 }
 
+/**
+ * The `{}` of every owned leaf in FieldsV1: one frozen object for all of them (a huge map owned key by key had one
+ * allocation per key). Objects with managed fields are not changed in place once built (stored objects are
+ * copied before any change), and frozen, a change would fail loudly instead of reaching every leaf.
+ */
+const LEAF: JsonObject = Object.freeze({}) as JsonObject;
+
 interface Child {
   pe: PathElement;
   set: FieldSet;
 }
 
-/** A set of field paths: members are owned leaves, children lead to deeper paths. */
+/**
+ * A set of field paths: members are owned leaves, children lead to deeper paths. A set is filled when it is built
+ * (insert, decoding) and never changed after: set operations share the subtrees they leave as they are.
+ */
 export class FieldSet {
   readonly members = new Map<string, PathElement>();
   readonly children = new Map<string, Child>();
@@ -181,9 +191,16 @@ export class FieldSet {
 
   insert(p: Path): void {
     if (p.length === 0) return; // nobody owns the whole object
-    const parent = p.slice(0, -1).reduce<FieldSet>((s, pe) => s.descend(pe), this);
+    const parent = this.node(p, p.length - 1);
     const last = p[p.length - 1]!;
     parent.members.set(serializePE(last), last);
+  }
+
+  /** The node of the paths below p[0…end), created when missing (only to insert into it). */
+  node(p: Path, end = p.length): FieldSet {
+    let n: FieldSet | undefined;
+    for (let i = 0; i < end; i++) n = (n ?? this).descend(p[i]!);
+    return n ?? this;
   }
 
   private descend(pe: PathElement): FieldSet {
@@ -195,8 +212,12 @@ export class FieldSet {
 
   has(p: Path): boolean {
     if (p.length === 0) return false;
-    const parent = p.slice(0, -1).reduce<FieldSet | undefined>((s, pe) => s?.children.get(serializePE(pe))?.set, this);
-    return !!parent && parent.members.has(serializePE(p[p.length - 1]!));
+    let parent: FieldSet | undefined;
+    for (let i = 0; i < p.length - 1; i++) {
+      parent = (parent ?? this).children.get(serializePE(p[i]!))?.set;
+      if (!parent) return false;
+    }
+    return (parent ?? this).members.has(serializePE(p[p.length - 1]!));
   }
 
   empty(): boolean {
@@ -211,11 +232,14 @@ export class FieldSet {
   }
 
   union(o: FieldSet): FieldSet {
-    const out = this.copy();
-    for (const [id, pe] of o.members) out.members.set(id, pe);
+    // Subtrees on one side only are shared, not copied (sets are not changed once built).
+    const out = new FieldSet();
+    copyInto(out.members, this.members);
+    copyInto(out.members, o.members);
+    copyInto(out.children, this.children);
     for (const [id, c] of o.children) {
-      const mine = out.children.get(id);
-      out.children.set(id, { pe: c.pe, set: mine ? mine.set.union(c.set) : c.set.copy() });
+      const mine = this.children.get(id);
+      out.children.set(id, mine ? { pe: c.pe, set: mine.set.union(c.set) } : c);
     }
     return out;
   }
@@ -235,15 +259,24 @@ export class FieldSet {
   /** Members of `o` are removed; children are subtracted recursively (o's members do not prune children). */
   difference(o: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [id, pe] of this.members) if (!o.members.has(id)) out.members.set(id, pe);
+    if (o.members.size === 0) copyInto(out.members, this.members);
+    else for (const [id, pe] of this.members) if (!o.members.has(id)) out.members.set(id, pe);
     for (const [id, c] of this.children) {
       const theirs = o.children.get(id);
-      if (!theirs) out.children.set(id, { pe: c.pe, set: c.set.copy() });
+      if (!theirs) out.children.set(id, c);
       else {
         const d = c.set.difference(theirs.set);
         if (!d.empty()) out.children.set(id, { pe: c.pe, set: d });
       }
     }
+    return out;
+  }
+
+  /** A new top node over the same subtrees. */
+  shallowCopy(): FieldSet {
+    const out = new FieldSet();
+    copyInto(out.members, this.members);
+    copyInto(out.children, this.children);
     return out;
   }
 
@@ -271,12 +304,22 @@ export class FieldSet {
   toFieldsV1(includeSelf = false): JsonObject {
     const out: JsonObject = {};
     if (includeSelf && !(this.members.size === 0 && this.children.size === 0)) out['.'] = {};
+    // Fields only (the common case, and every map of data): their ids sort as the names do.
+    if (allFields(this.members) && allFields(this.children)) {
+      const ids = [...this.members.keys()];
+      for (const id of this.children.keys()) if (!this.members.has(id)) ids.push(id);
+      for (const id of sortStrings(ids)) {
+        const child = this.children.get(id)?.set;
+        setKey(out, id, child ? child.toFieldsV1(this.members.has(id)) : LEAF);
+      }
+      return out;
+    }
     const entries: { pe: PathElement; id: string; member: boolean; child?: FieldSet }[] = [];
     for (const [id, pe] of this.members) entries.push({ pe, id, member: true, child: this.children.get(id)?.set });
     for (const [id, c] of this.children)
       if (!this.members.has(id)) entries.push({ pe: c.pe, id, member: false, child: c.set });
     entries.sort((a, b) => comparePE(a.pe, b.pe));
-    for (const e of entries) setKey(out, e.id, e.child ? e.child.toFieldsV1(e.member) : {});
+    for (const e of entries) setKey(out, e.id, e.child ? e.child.toFieldsV1(e.member) : LEAF);
     return out;
   }
 
@@ -288,6 +331,26 @@ export class FieldSet {
   toString(): string {
     return this.paths().map(pathString).join('\n');
   }
+}
+
+/** Adds the entries of `from` to `to`. */
+function copyInto<V>(to: Map<string, V>, from: Map<string, V>): void {
+  for (const [k, v] of from) to.set(k, v);
+}
+
+/** Whether every id is a field's (`f:` …): such ids compare as their names do. */
+function allFields(m: Map<string, unknown>): boolean {
+  for (const id of m.keys()) if (id.charCodeAt(0) !== 0x66 /* f */) return false;
+  return true;
+}
+
+/**
+ * Strings in Go's order (UTF-8 bytes, i.e. code points). JS's `<` compares UTF-16 units, which agrees unless a
+ * string holds a surrogate or a unit from U+E000: only then is the slower code point comparison needed.
+ */
+export function sortStrings(a: string[]): string[] {
+  if (/[\uD800-\uFFFF]/.test(a.join(''))) return a.sort(compareStrings); // one scan, not a call per string
+  return a.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 }
 
 function sortPEs(pes: PathElement[]): PathElement[] {

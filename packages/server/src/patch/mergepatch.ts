@@ -24,7 +24,10 @@ export function mergePatch(doc: JsonObject, body: string): JsonObject {
     ]);
   }
   if (!isObject(patch)) throw errors.badRequest('Invalid JSON Patch');
-  return applyMergePatch(doc, patch);
+  // The patch was just decoded: nobody else holds it, so its values move into the result uncopied.
+  const out = clone(doc);
+  mergeDocs(out, patch);
+  return out;
 }
 
 /** Merges an already decoded patch object into a copy of `doc`. */
@@ -56,7 +59,8 @@ function merge(cur: Json, patch: Json): Json {
 
 function pruneNulls(v: Json): Json {
   if (Array.isArray(v)) {
-    for (const x of v) if (x !== null) pruneNulls(x);
+    // only containers hold nulls to prune (no call per number of a long list)
+    for (const x of v) if (x !== null && typeof x === 'object') pruneNulls(x);
   } else if (isObject(v)) {
     for (const k of Object.keys(v)) {
       if (v[k] === null) delete v[k];

@@ -37,6 +37,26 @@ export class Typed {
     return f === UNDECLARED ? NONE : f;
   }
 
+  /**
+   * The scalar kind of a type that is a scalar and nothing else (a map of strings' items): every walk treats
+   * a value of it as a leaf, whatever the value, so the walks handle it in place without recursing.
+   */
+  private scalarOnly(t: T): Atom['scalar'] {
+    if (t === NONE) return undefined;
+    const a = this.view.atom(t);
+    return a.map || a.list ? undefined : a.scalar;
+  }
+
+  /**
+   * A map that declares no properties gives every key the same type (its items'): that type and its scalarOnly,
+   * found once for all the keys of a map; undefined for a struct, whose keys are looked up one by one.
+   */
+  private keyType(m: MapInfo): { t: T; scalar: Atom['scalar'] } | undefined {
+    if (m.schema?.properties) return undefined;
+    const t = this.fieldType(m, '');
+    return { t, scalar: this.scalarOnly(t) };
+  }
+
   /** listItemToPathElement. */
   itemPE(list: ListInfo, item: Json): PathElement {
     if (list.keys.length > 0) {
@@ -85,7 +105,15 @@ export class Typed {
     if (a.map) {
       if (a.map.atomic) return set.insert(path);
       if (!isObject(v)) return;
+      let here: FieldSet | undefined;
+      const kt = this.keyType(a.map);
       for (const k of Object.keys(v)) {
+        // A scalar is owned as itself, once (what the recursion and the lines below would both insert).
+        if (kt ? kt.scalar : this.scalarOnly(this.fieldType(a.map, k))) {
+          const pe = { field: k };
+          (here ??= set.node(path)).members.set(serializePE(pe), pe);
+          continue;
+        }
         const child = v[k]!;
         const p = [...path, { field: k }];
         this.fs(child, this.fieldType(a.map, k), p, set);
@@ -162,10 +190,30 @@ export class Typed {
     if (a.map) {
       const lm = isObject(l) ? l : undefined;
       const rm = isObject(r) ? r : undefined;
-      if (a.map.atomic || (isEmptyMap(lm) && isEmptyMap(rm))) return leaf();
+      if (a.map.atomic) return leaf();
+      const lk = lm ? Object.keys(lm) : [];
+      const rk = rm ? Object.keys(rm) : [];
+      if (lk.length === 0 && rk.length === 0) return leaf();
       if (!lm && !rm) return;
-      for (const k of zipKeys(lm, rm))
-        this.cmp(lm && getKey(lm, k), rm && getKey(rm, k), this.fieldType(a.map, k), [...path, { field: k }], c);
+      // Nodes of the three sets at this path, found when a scalar member is first inserted there.
+      const at: (FieldSet | undefined)[] = [];
+      const sets = [c.added, c.removed, c.modified];
+      const kt = this.keyType(a.map);
+      for (const k of zipKeys(lm, rm, lk, rk)) {
+        // with one side only, the keys are its own: a plain read (no own-property check)
+        const l1 = lm && (rm ? getKey(lm, k) : lm[k]);
+        const r1 = rm && (lm ? getKey(rm, k) : rm[k]);
+        const ft = kt ? kt.t : this.fieldType(a.map, k);
+        if (kt ? kt.scalar : this.scalarOnly(ft)) {
+          // cmp's leaf, in place: added, removed or modified
+          const which = l1 === undefined ? 0 : r1 === undefined ? 1 : deepEqual(l1, r1) ? -1 : 2;
+          if (which < 0) continue;
+          const pe = { field: k };
+          (at[which] ??= sets[which]!.node(path)).members.set(serializePE(pe), pe);
+          continue;
+        }
+        this.cmp(l1, r1, ft, [...path, { field: k }], c);
+      }
     } else if (a.scalar) leaf();
     else if (a.list) {
       const ll = Array.isArray(l) ? l : undefined;
@@ -220,9 +268,20 @@ export class Typed {
 
   // ---- Merge (apply: the right-hand side wins at leaves) ------------------------------------------------
 
-  merge(lhs: Json | undefined, rhs: Json | undefined, t: T): Json | undefined {
-    return this.mrg(lhs, rhs, t, []);
+  /**
+   * With `clean`: the maps the merge builds that hold no null and only such maps or scalars are added to it
+   * (they need no copy to be cleaned of nulls: nothing else refers to them).
+   */
+  merge(lhs: Json | undefined, rhs: Json | undefined, t: T, clean?: WeakSet<object>): Json | undefined {
+    this.clean = clean;
+    try {
+      return this.mrg(lhs, rhs, t, []);
+    } finally {
+      this.clean = undefined;
+    }
   }
+
+  private clean: WeakSet<object> | undefined;
 
   private mrg(l: Json | undefined, r: Json | undefined, t: T, path: PathElement[]): Json | undefined {
     const a = this.atom(t);
@@ -232,17 +291,34 @@ export class Typed {
     if (use.map) {
       const lm = isObject(l) ? l : undefined;
       const rm = isObject(r) ? r : undefined;
-      if (use.map.atomic || (isEmptyMap(lm) && isEmptyMap(rm))) return leaf();
+      if (use.map.atomic) return leaf();
+      const lk = lm ? Object.keys(lm) : [];
+      const rk = rm ? Object.keys(rm) : [];
+      if (lk.length === 0 && rk.length === 0) return leaf();
       if (!lm && !rm) return undefined;
       const out: JsonObject = {};
-      for (const k of zipKeys(lm, rm)) {
-        const v = this.mrg(lm && getKey(lm, k), rm && getKey(rm, k), this.fieldType(use.map, k), [
-          ...path,
-          { field: k },
-        ]);
-        if (v !== undefined) setKey(out, k, v);
+      let n = 0;
+      let clean = true;
+      const kt = this.keyType(use.map);
+      for (const k of zipKeys(lm, rm, lk, rk)) {
+        // with one side only, the keys are its own: a plain read (no own-property check)
+        const l1 = lm && (rm ? getKey(lm, k) : lm[k]);
+        const r1 = rm && (lm ? getKey(rm, k) : rm[k]);
+        const ft = kt ? kt.t : this.fieldType(use.map, k);
+        // a scalar's merge is its leaf: the right-hand side wins
+        const v = (kt ? kt.scalar : this.scalarOnly(ft))
+          ? r1 !== undefined
+            ? r1
+            : l1
+          : this.mrg(l1, r1, ft, [...path, { field: k }]);
+        if (v !== undefined) {
+          setKey(out, k, v);
+          n++;
+          if (v === null || (typeof v === 'object' && !this.clean?.has(v))) clean = false;
+        }
       }
-      return Object.keys(out).length > 0 ? out : undefined;
+      if (n > 0 && clean) this.clean?.add(out);
+      return n > 0 ? out : undefined;
     }
     if (use.scalar) return leaf();
     if (use.list) {
@@ -390,11 +466,19 @@ export class Typed {
     if (a.map) {
       if (v === null) return;
       if (!isObject(v)) return void errs.push({ path: at(), message: `expected map, got &{${goV(v)}}` });
+      const kt = this.keyType(a.map);
       for (const k of Object.keys(v)) {
-        const ft = this.view.field(a.map, k);
+        const ft = kt ? kt.t : this.view.field(a.map, k);
         if (ft === UNDECLARED) {
           errs.push({ path: at() + peString({ field: k }), message: 'field not declared in schema' });
           return;
+        }
+        const sc = kt ? kt.scalar : this.scalarOnly(ft);
+        if (sc) {
+          // val of a scalar, in place: the path is only built for an error
+          const msg = scalarError(sc, v[k]!);
+          if (msg) errs.push({ path: pathString([...path, { field: k }]), message: msg });
+          continue;
         }
         this.val(v[k]!, ft, [...path, { field: k }], errs);
       }
@@ -434,14 +518,12 @@ function sameAtom(a: Atom, b: Atom): boolean {
   return a.map === b.map && a.list === b.list && a.scalar === b.scalar;
 }
 
-function isEmptyMap(m: JsonObject | undefined): boolean {
-  return !m || Object.keys(m).length === 0;
-}
-
-/** Keys of both maps: the left one's order, then keys only on the right. */
-function zipKeys(l: JsonObject | undefined, r: JsonObject | undefined): string[] {
-  const keys = l ? Object.keys(l) : [];
-  if (r) for (const k of Object.keys(r)) if (!l || !hasKey(l, k)) keys.push(k);
+/** Keys of both maps (`lk`, `rk`: their own keys): the left one's order, then keys only on the right. */
+function zipKeys(l: JsonObject | undefined, r: JsonObject | undefined, lk: string[], rk: string[]): string[] {
+  if (!l || lk.length === 0) return rk;
+  if (!r) return lk;
+  const keys = lk;
+  for (const k of rk) if (!hasKey(l, k)) keys.push(k);
   return keys;
 }
 

@@ -40,6 +40,8 @@ const EXTENSIONS = [
 
 export class TypeView {
   private readonly derefCache = new WeakMap<Schema, Schema>();
+  /** Atoms by schema node: the walks ask for one per value (per key of a map), and never change them. */
+  private readonly atomCache = new WeakMap<Schema, Atom>();
   constructor(private readonly resolver: SchemaResolver) {}
 
   /** The schema named by a components name or `#/components/schemas/<name>` ref. */
@@ -76,6 +78,12 @@ export class TypeView {
   /** SMD atom for a node (kube-openapi schemaconv rules). */
   atom(t: TypeRef): Atom {
     if (!t) return DEDUCED;
+    let a = this.atomCache.get(t);
+    if (!a) this.atomCache.set(t, (a = this.classify(t)));
+    return a;
+  }
+
+  private classify(t: Schema): Atom {
     const s = this.deref(t);
     const type = s.type ?? (s.properties || s.additionalProperties ? 'object' : s.items ? 'array' : undefined);
     if (s['x-kubernetes-int-or-string']) return { scalar: 'untyped' };

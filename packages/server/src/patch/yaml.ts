@@ -4,7 +4,7 @@
 import { errors } from '../api/errors.js';
 import { decodeJson, JsonError } from '../api/decode/json.js';
 import { YamlError, yamlToJsonSync } from '../api/decode/yaml.js';
-import { scan } from './gojson.js';
+import { parseValidJSON, scan } from './gojson.js';
 import { type Json, type JsonObject, goJSONKind, isObject } from './json.js';
 
 /** Decodes an apply configuration; errors are kube-apiserver's 400 "error decoding YAML: ..." texts. */
@@ -12,7 +12,9 @@ export function decodeApplyConfig(body: string): JsonObject {
   let v: unknown;
   try {
     // JSON (what kubectl sends, and what the server hands over) is YAML with the same meaning.
-    v = decodeJson(scan(body) === undefined ? body : yamlToJsonSync(body));
+    // (JSON is parsed at once; only other text is scanned and converted)
+    const json = parseValidJSON(body);
+    v = json !== undefined ? json : decodeJson(scan(body) === undefined ? body : yamlToJsonSync(body));
   } catch (e) {
     if (e instanceof YamlError || e instanceof JsonError)
       throw errors.badRequest(`error decoding YAML: error converting YAML to JSON: ${e.message}`);

@@ -441,8 +441,10 @@ export class RestStorage {
         (obj, type, body) => this.decodePatched(def, ctx, obj, type, body),
       );
       if (isApply) this.checkApplyConfig(ctx);
-      const raw = JSON.stringify(patched);
-      const obj = this.decodeObject(def, ctx, patched, raw);
+      // The text only names a result that is no object, and a serialization holds no duplicate keys to report:
+      // an object is checked without it (serializing and scanning 3 MiB cost ~10% of an apply).
+      const isObj = patched !== null && typeof patched === 'object' && !Array.isArray(patched);
+      const obj = this.decodeObject(def, ctx, patched, isObj ? undefined : JSON.stringify(patched));
       if (obj.metadata.name && obj.metadata.name !== ctx.info.name)
         throw errors.badRequest(
           `the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.info.name})`,

@@ -83,3 +83,25 @@ test('sqlite: state and history survive reopen', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a write's entry carries the serialization of its object; the stored bytes have no resourceVersion", async () => {
+  const written: string[] = [];
+  const backend = new MemoryBackend();
+  const append = backend.append.bind(backend);
+  backend.append = (ws) => {
+    written.push(...ws.map((w) => w.value));
+    return append(ws);
+  };
+  const s = await Store.open(backend);
+  const data = { __proto__: 'p', 'k"1': 'v\u2028', nested: undefined };
+  const c = await s.create('/core/configmaps/ns/a', obj('a', { data, x: undefined }));
+  assert.equal(c.json, JSON.stringify(c.object));
+  assert.equal(s.get('/core/configmaps/ns/a')?.json, undefined, 'the stored entry is serialized when read');
+  const withRv = obj('a', { data: { y: '2' } });
+  withRv.metadata = { ...withRv.metadata, resourceVersion: String(c.rev) } as typeof withRv.metadata;
+  const u = await s.update('/core/configmaps/ns/a', withRv, c.rev);
+  assert.equal(u.json, JSON.stringify(u.object));
+  assert.ok(u.json!.includes(`"resourceVersion":"${u.rev}"`));
+  for (const w of written) assert.ok(!w.includes('resourceVersion'), w);
+  assert.equal(written[0], JSON.stringify({ ...obj('a', { data }), metadata: obj('a').metadata }));
+});

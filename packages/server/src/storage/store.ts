@@ -36,6 +36,48 @@ export class StorageError extends Error {
 export const conflictMessage =
   'the object has been modified; please apply your changes to the latest version and try again';
 
+/**
+ * JSON.stringify of an object's members and of its metadata's, each once: the stored text (without a
+ * resourceVersion) and the one served after the write (with it) are joined from them, so a huge object is
+ * serialized once per write, not twice.
+ */
+interface MemberTexts {
+  top: Map<string, string | undefined>;
+  meta: Map<string, string | undefined>;
+}
+
+function memberTexts(o: KObject): MemberTexts | undefined {
+  const md: unknown = o.metadata;
+  if (md === null || typeof md !== 'object' || Array.isArray(md)) return undefined;
+  const top = new Map<string, string | undefined>();
+  const meta = new Map<string, string | undefined>();
+  const rec = o as unknown as Record<string, unknown>;
+  for (const k of Object.keys(rec)) if (k !== 'metadata') top.set(k, JSON.stringify(rec[k]));
+  const m = o.metadata as unknown as Record<string, unknown>;
+  for (const k of Object.keys(m)) meta.set(k, JSON.stringify(m[k]));
+  return { top, meta };
+}
+
+/** JSON.stringify(o), from the texts of its members (members not among them are serialized here). */
+function joinTexts(o: KObject, t: MemberTexts): string {
+  const rec = o as unknown as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const k of Object.keys(rec)) {
+    let v: string | undefined;
+    if (k === 'metadata' && rec[k] !== null && typeof rec[k] === 'object' && !Array.isArray(rec[k])) {
+      const m = rec[k] as Record<string, unknown>;
+      const mp: string[] = [];
+      for (const mk of Object.keys(m)) {
+        const mv = t.meta.has(mk) ? t.meta.get(mk) : JSON.stringify(m[mk]);
+        if (mv !== undefined) mp.push(`${JSON.stringify(mk)}:${mv}`);
+      }
+      v = `{${mp.join(',')}}`;
+    } else v = t.top.has(k) ? t.top.get(k) : JSON.stringify(rec[k]);
+    if (v !== undefined) parts.push(`${JSON.stringify(k)}:${v}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
 /** `/<group or core>/<resource>/<namespace>/<name>` or `/<group>/<resource>/<name>`. */
 export function storageKey(group: string, resource: string, namespace: string, name: string): string {
   const g = group || 'core';
@@ -279,11 +321,14 @@ export class Store {
     while (this.batch.length) {
       const batch = this.batch.splice(0);
       // The stored bytes never carry a resourceVersion: the revision is the row id.
+      const texts: (MemberTexts | undefined)[] = [];
       const writes = batch.map((w) => {
         const meta = w.object.metadata;
         const saved = meta.resourceVersion;
         delete meta.resourceVersion;
-        const value = JSON.stringify(w.object);
+        const t = w.type === 'DELETED' ? undefined : memberTexts(w.object);
+        texts.push(t);
+        const value = t ? joinTexts(w.object, t) : JSON.stringify(w.object);
         if (saved !== undefined) meta.resourceVersion = saved;
         return { key: w.key, type: w.type, value };
       });
@@ -304,7 +349,11 @@ export class Store {
         if (w.type === 'DELETED')
           object = { ...object, metadata: { ...object.metadata, resourceVersion: String(rev) } };
         else object.metadata.resourceVersion = String(rev);
-        w.resolve(this.apply(w.type, w.key, rev, object, w.prev));
+        const entry = this.apply(w.type, w.key, rev, object, w.prev);
+        // The writer's copy of the entry carries the response's serialization, joined from the texts the stored
+        // bytes were made of (the stored entry gets one only when it is read, as before).
+        const t = texts[i];
+        w.resolve(t ? { ...entry, json: joinTexts(object, t) } : entry);
       });
     }
     this.flushing = false;

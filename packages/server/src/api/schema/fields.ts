@@ -174,6 +174,19 @@ function walk(v: unknown, n: Node, c: Ctx): void {
       return;
     case 'map':
       if (typeof v !== 'object' || Array.isArray(v)) return void c.typeErrors.push(typeError(c, jsonKind(v), n.go));
+      if (n.item!.kind === 'string') {
+        // map[string]string (ConfigMap data, labels): the string case below, without a call and path per key
+        for (const key in v as object) {
+          const x = (v as Record<string, unknown>)[key];
+          if (x === null || x === undefined || typeof x === 'string') continue;
+          c.path.push(key);
+          c.structs.push('');
+          c.typeErrors.push(typeError(c, jsonKind(x), n.item!.go));
+          c.path.pop();
+          c.structs.pop();
+        }
+        return;
+      }
       for (const key in v as object) {
         c.path.push(key);
         c.structs.push('');

@@ -15,22 +15,48 @@ import { ageColumn, nameColumn } from '../printers/default.js';
 import { keepGeneration } from './common.js';
 import { dataBytes, maxSecretSize } from './secrets.js';
 
+// A key of config-key characters, at most 253 of them, not starting with '.': isConfigMapKey has nothing to say
+// about it (its length, character and '.'/'..' checks all pass), and one regex test is cheaper than its arrays.
+const plainConfigMapKey = /^[-_a-zA-Z0-9][-._a-zA-Z0-9]{0,252}$/;
+
+/**
+ * Whether every key is plain (plainConfigMapKey), by one regex scan of them all joined by newlines (a newline is
+ * no key character): no character outside the set, no key that is empty or starts with '.'; lengths and newlines key by key.
+ */
+function allPlainKeys(keys: string[]): boolean {
+  for (const k of keys) if (k.length > 253 || k.includes('\n')) return false; // a newline would split a key
+  return keys.length === 0 || !/[^-._a-zA-Z0-9\n]|(?:^|\n)(?:[.\n]|$)/.test(keys.join('\n'));
+}
+
 export function validateConfigMap(obj: KObject): FieldError[] {
   const errs = validateObjectMeta(obj.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain });
   const d = rec(obj.data) ?? {};
   const bd = rec(obj.binaryData) ?? {};
-  let total = 0;
-  for (const [key, value] of Object.entries(d)) {
-    for (const m of isConfigMapKey(key)) errs.push(invalid(pathKey('data', key), key, m));
-    if (hasKey(bd, key)) errs.push(invalid(pathKey('data', key), key, 'duplicate of key present in binaryData'));
-    total += byteLength(str(value));
+  const noBinary = Object.keys(bd).length === 0;
+  const keys = Object.keys(d);
+  const plain = allPlainKeys(keys);
+  let units = 0;
+  for (const key of keys) {
+    if (!plain && !plainConfigMapKey.test(key))
+      for (const m of isConfigMapKey(key)) errs.push(invalid(pathKey('data', key), key, m));
+    if (!noBinary && hasKey(bd, key))
+      errs.push(invalid(pathKey('data', key), key, 'duplicate of key present in binaryData'));
+    units += str(d[key]).length;
   }
+  let binary = 0;
   for (const [key, value] of Object.entries(bd)) {
     for (const m of isConfigMapKey(key)) errs.push(invalid(pathKey('binaryData', key), key, m));
-    total += dataBytes(value).length;
+    binary += dataBytes(value).length;
   }
+  // The data's UTF-8 takes 1 to 3 bytes per UTF-16 unit: its bytes are counted only when those bounds do not
+  // settle the question.
+  const over =
+    binary + 3 * units <= maxSecretSize
+      ? false
+      : binary + units > maxSecretSize ||
+        binary + keys.reduce((n, key) => n + byteLength(str(d[key])), 0) > maxSecretSize;
   // The path is empty: the error is about the whole object.
-  if (total > maxSecretSize) errs.push(tooLong('', '', maxSecretSize));
+  if (over) errs.push(tooLong('', '', maxSecretSize));
   return errs;
 }
 
