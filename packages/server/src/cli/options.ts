@@ -2,6 +2,7 @@
 // with kube-apiserver's messages.
 import { FlagError, parseFlags, type FlagSpec } from './flags.js';
 import { oidcFlagSpecs } from '../authn/oidc/flag-specs.js';
+import { opsFlagSpecs, parseOpsOptions, type OpsOptions } from './ops-flags.js';
 import type { AuthenticationFromFlags } from '../authn/oidc/options.js';
 
 export interface ServeOptions {
@@ -27,6 +28,8 @@ export interface ServeOptions {
   storageBackend: 'sqlite' | 'memory';
   externalHostname?: string;
   logLevel: string;
+  /** Metrics, audit and request-log flags (cli/ops-flags.ts). */
+  ops?: OpsOptions;
   /** External JWT/OIDC issuers from --oidc-* or --authentication-config (see resolveAuthentication). */
   authentication?: AuthenticationFromFlags;
   /** The --oidc-* / --authentication-config values as given, resolved lazily (the CEL engine is heavy). */
@@ -165,6 +168,7 @@ export const serveFlags: FlagSpec[] = [
   },
   { name: 'log-level', type: 'string', default: 'info', usage: 'Log level: debug, info, warn, error.' },
   ...oidcFlagSpecs,
+  ...opsFlagSpecs,
 ];
 
 const maxExpiration = 2 ** 32;
@@ -199,6 +203,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     anonymousAuthExplicit: explicit.has('anonymous-auth'),
   };
   validate(o);
+  o.ops = parseOpsOptions(v);
   if (o.apiAudiences.length === 0) o.apiAudiences = [...o.serviceAccountIssuers];
   return o;
 }

@@ -23,6 +23,7 @@ import { negotiate, type Negotiated } from './negotiate.js';
 import { createOnlyRouteError } from './routes.js';
 import { send, sendStatus, warningHeader, type AnyResponse } from './respond.js';
 import type { Tables } from './tables.js';
+import type { RequestObserver } from '../observe/observer.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
 
@@ -59,6 +60,8 @@ export interface ApiServerDeps {
   logger: Logger;
   /** Internal: how often watches get a bookmark (kube's minute unless a test shortens it). */
   watchBookmarkIntervalMs?: number;
+  /** Metrics, audit and request logs (observe/observer.ts). */
+  observer?: RequestObserver;
 }
 
 /**
@@ -152,6 +155,7 @@ export class ApiServer {
   private fail(res: AnyResponse, e: unknown, neg: Negotiated | undefined, warnings: string[]): void {
     if (isStatusError(e)) return sendStatus(res, e, neg, warnings);
     this.d.logger.error('panic in handler', { err: (e as Error)?.stack ?? String(e) });
+    this.d.observer?.panicked(res);
     sendStatus(res, errors.internal(String((e as Error)?.message ?? e)), neg, warnings);
   }
 
@@ -171,9 +175,11 @@ export class ApiServer {
     const method = req.method ?? 'GET';
     const info = q < 0 ? requestInfoNoQuery(method, path) : requestInfo(method, path, query);
     const pretty = query.get('pretty') === 'true' || query.get('pretty') === '1';
+    const trace = this.d.observer?.begin(req, res, info, q < 0 ? '' : rawUrl.slice(q + 1), query);
 
     // Authentication.
     const authn = this.d.authenticator.authenticateRequest(req.headers, req.socket, path);
+    trace?.authenticated(authn);
     if ('error' in authn || 'none' in authn) {
       if ('error' in authn) this.d.logger.info('Unable to authenticate the request', { err: authn.error, path });
       return sendStatus(
@@ -189,7 +195,7 @@ export class ApiServer {
       authorize: (a) => this.d.authorizer.authorize(a),
       forbidden: this.d.forbidden,
     });
-    if (imp) user = imp;
+    if (imp) trace?.impersonating((user = imp));
 
     // Authorization.
     const attrs: Attributes = {
@@ -205,6 +211,7 @@ export class ApiServer {
       name: info.name,
     };
     const decision = this.d.authorizer.authorize(attrs);
+    trace?.authorized(decision);
     if (decision.decision !== 'Allow') {
       return sendStatus(
         res,
@@ -227,6 +234,7 @@ export class ApiServer {
       applyDuplicates: undefined,
       bodyFields: undefined,
     };
+    trace?.handling(ctx);
     let neg: Negotiated | undefined;
     try {
       const def = this.d.catalog.find(info.apiGroup, info.apiVersion, info.resource);

@@ -38,6 +38,7 @@ import { ServiceAccountTokenAuthenticator } from '../serviceaccount/authenticato
 import { discoveryDocument, jwksDocument, isDiscoveryEnabled } from '../serviceaccount/openid.js';
 import { createAuthorization, type Authorization } from '../authz/setup.js';
 import { TokensController } from '../controllers/tokens.js';
+import { setupObservability, storageObjectCounts } from '../observe/setup.js';
 
 const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
 
@@ -95,7 +96,12 @@ async function startLocked(
   store.startCompaction();
   const lookup = new StoreLookup(store);
   // The authenticator is built before the registry the system client writes through.
-  const late: { client?: SystemClient } = {};
+  const late: { client?: SystemClient; catalog?: Catalog } = {};
+  const obs = setupObservability(o.ops, {
+    storageObjects: () => storageObjectCounts(store, late.catalog?.groups ?? []),
+    kindOf: (g, v, r) => late.catalog?.find(g, v, r)?.kind,
+    checks: { healthz: () => healthChecks(), livez: () => healthChecks(), readyz: () => readyChecks() },
+  });
 
   // Authentication: token file, then service-account tokens (legacy + bound) — kube-apiserver's order.
   const tokenAuthenticators: TokenAuthenticator[] = [];
@@ -106,6 +112,7 @@ async function startLocked(
     keys: keys.verify,
     lookup,
     lookupLegacy: o.serviceAccountLookup,
+    onAccepted: (kind) => obs.metrics[`${kind}Tokens`].inc(),
     // Legacy-token use is recorded on the Secret's last-used label, off the request path.
     onLegacyUse: (p) =>
       void late.client
@@ -166,7 +173,7 @@ async function startLocked(
     issuer,
     options: o,
   });
-  const catalog = new Catalog(defs);
+  const catalog = (late.catalog = new Catalog(defs));
   const rest = new RestStorage({
     store,
     admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
@@ -219,6 +226,7 @@ async function startLocked(
         }
       : undefined,
   });
+  for (const [p, h] of obs.handlers) nr.exact.set(p, h);
   const api = new ApiServer({
     catalog,
     rest,
@@ -230,6 +238,7 @@ async function startLocked(
     nonResourcePrefixes: nr.prefixes,
     logger: log,
     watchBookmarkIntervalMs: o.watchBookmarkIntervalMs,
+    observer: obs.observer,
   });
 
   // Controllers.
@@ -297,6 +306,7 @@ async function startLocked(
       (closing ??= (async () => {
         server.close();
         await api.drain();
+        obs.close();
         nsController.stop();
         gc.stop();
         tokens.stop();
