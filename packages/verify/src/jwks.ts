@@ -21,7 +21,7 @@ import { parseJsonAnswer, type KubeConnection } from './connection.js';
 import { ConfigError, ReviewError, TokenVerificationError } from './errors.js';
 import { HttpClient, type HttpResponse } from './http.js';
 import { SUPPORTED_ALGORITHMS, VerificationKey, isSupportedAlgorithm, type JwsAlgorithm } from './jws.js';
-import { goQuoteList } from './jwt.js';
+import { goQuoteList } from './goquote.js';
 import { DEFAULT_MAX_TOKEN_BYTES } from './tokenreview.js';
 import { EMPTY_USER, type AuthenticateOptions, type AuthenticationResult, type Authenticator } from './types.js';
 

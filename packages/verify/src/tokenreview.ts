@@ -17,7 +17,8 @@
 import { SecretKeyHasher, SingleFlight, FrontedLruCache, raceSignal } from './cache.js';
 import type { KubeConnection } from './connection.js';
 import { ReviewError } from './errors.js';
-import { goQuoteList, peekJwtExpiry } from './jwt.js';
+import { goQuoteList } from './goquote.js';
+import { peekJwtExpiry } from './jwt.js';
 import {
   EMPTY_USER,
   type AuthenticateOptions,
