@@ -55,7 +55,7 @@ export interface JwksVerifierOptions {
    */
   readonly issuer?: string | readonly string[];
   /**
-   * API server to discover from, with its CA and credentials (like seed 002's go-oidc client): discovery at
+   * API server to discover from, with its CA and credentials (as a go-oidc client does): discovery at
    * `<server>/.well-known/openid-configuration`; keys at the document's `jwks_uri` when it is on the same origin,
    * else at `<server>/openid/v1/jwks` (kube-apiserver always serves its keys there, whatever
    * `--service-account-jwks-uri` advertises) — so credentials never leave the API server's origin.

@@ -211,7 +211,7 @@ function toResult(answer: unknown, requested: readonly string[], server: string)
     });
   }
   if (requested.length > 0 && !audiences.some((a) => requested.includes(a))) {
-    // Seed 002's check: an audience-unaware answer must not pass for one of our audiences.
+    // An audience-unaware answer must not pass for one of our audiences.
     return failure(
       `TokenReview status.audiences ${goQuoteList(audiences)} does not intersect the requested audiences ${goQuoteList(requested)}`,
     );
