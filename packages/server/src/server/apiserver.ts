@@ -16,7 +16,6 @@ import type { Entry } from '../storage/store.js';
 import { decodeBody, mediaType, readBody } from './body.js';
 import { BodyMemo } from './bodymemo.js';
 import { BodyDecoder } from '../api/decode/decoder.js';
-import { scan } from '../api/decode/json-syntax.js';
 import { jsonWithoutDuplicates } from '../api/decode/yaml-duplicates.js';
 import { isProtobuf } from '../api/protobuf/decode.js';
 import { negotiate, type Negotiated } from './negotiate.js';
@@ -24,11 +23,12 @@ import { createOnlyRouteError } from './routes.js';
 import { send, sendStatus, warningHeader, type AnyResponse } from './respond.js';
 import type { Tables } from './tables.js';
 import type { RequestObserver } from '../observe/observer.js';
+import { jsonSyntaxError } from '../api/decode/json.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
 
 /**
- * JSON bodies from this size on are decoded on the worker too: parsing, the field check and the duplicate scan
+ * JSON bodies from this size on are decoded on the worker too: parsing, the field check and the duplicate jsonSyntaxError
  * of 3 MiB of tiny keys take the better part of a second, and below this they take well under a millisecond.
  */
 const offThreadBytes = 128 * 1024;
@@ -65,7 +65,7 @@ export interface ApiServerDeps {
 }
 
 /**
- * The request body decoded as `def`'s kind (JSON, YAML or protobuf), with its text for the duplicate-field scan
+ * The request body decoded as `def`'s kind (JSON, YAML or protobuf), with its text for the duplicate-field jsonSyntaxError
  * (none for protobuf, which is not text). The body is decoded to text once, for both.
  */
 function decodeRequest(
@@ -110,7 +110,7 @@ export class ApiServer {
     const text = body.toString('utf8');
     const duplicates = apply && ctx.query.get('fieldValidation') !== 'Ignore';
     // JSON is YAML with the same meaning (kubectl sends apply configurations as JSON): no need for the worker.
-    if (scan(text) === undefined && (!duplicates || jsonWithoutDuplicates(text))) {
+    if (jsonSyntaxError(text) === undefined && (!duplicates || jsonWithoutDuplicates(text))) {
       if (duplicates) ctx.applyDuplicates = [];
       return body;
     }

@@ -20,6 +20,7 @@ import { createListener } from './listener.js';
 import { createTables } from './tables.js';
 import { nonResourceHandlers, gvPath, kubernetesVersion, type HealthCheck } from './nonresource.js';
 import { createLogger } from './log.js';
+import { logCheck, storageCheck } from './health.js';
 import { buildResources } from '../registry/resources.js';
 import { Catalog } from '../registry/catalog.js';
 import { RestStorage } from '../registry/rest.js';
@@ -185,8 +186,8 @@ async function startLocked(
   let ready = false;
   const healthChecks = (): HealthCheck[] => [
     { name: 'ping', check: () => undefined },
-    { name: 'log', check: () => undefined },
-    { name: 'storage', check: () => undefined },
+    logCheck(log),
+    storageCheck(store),
   ];
   const readyChecks = (): HealthCheck[] => [
     ...healthChecks(),

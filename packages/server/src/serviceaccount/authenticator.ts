@@ -5,7 +5,6 @@
 // Only the pure part (issuer pre-check, parse, signature, claim decoding) is cached, keyed by the token
 // string: keys never change while the process runs. Times, audiences and the object lookups run every call.
 import { aggregate } from '../api/errors.js';
-import { goQuote } from '../api/field.js';
 import type { UserInfo } from '../api/types.js';
 import { freezeUser, type TokenAuthenticator } from '../authn/types.js';
 import type { ObjectLookup } from '../storage/lookup.js';
@@ -24,6 +23,7 @@ import type { KeySet } from './keys.js';
 import { validateLegacyToken, type LastUsedPatch } from './legacy-validator.js';
 import { LruCache } from './lru.js';
 import { userInfoFor } from './user.js';
+import { goQuote } from '../gocompat/quote.js';
 
 export interface ServiceAccountAuthenticatorOptions {
   issuers: readonly string[];

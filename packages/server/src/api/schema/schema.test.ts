@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -183,7 +182,8 @@ test('every $ref resolves and a $ref never has siblings (they would need allOf)'
   assert.ok(Object.keys(components).length > 200);
 });
 
-test('the folder stays small and its module graph loads fast', async () => {
+// How fast the module graph loads is measured by the bench (bench/schema.mjs), not here.
+test('the folder stays small', async () => {
   const dir = dirname(fileURLToPath(import.meta.url));
   const src = join(dir, '../../../src/api/schema');
   let bytes = 0;
@@ -196,9 +196,4 @@ test('the folder stays small and its module graph loads fast', async () => {
   };
   walk(src);
   assert.ok(bytes < 200_000, `source is ${bytes} bytes`);
-  // A fresh process: module loading plus building every component, as at server start.
-  const script = `const t=performance.now();await import(${JSON.stringify(join(dir, 'index.js'))});await import(${JSON.stringify(join(dir, 'fields.js'))});console.log(performance.now()-t)`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-  const ms = Number(out.trim());
-  assert.ok(ms < 150, `loading took ${ms} ms`);
 });
