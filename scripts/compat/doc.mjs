@@ -3,13 +3,13 @@ import { kubectlRows } from './kubectl-rows.mjs';
 import { helmRows } from './helm-rows.mjs';
 import { clientNodeRows } from './client-node-rows.mjs';
 
-const quote = (a) => (/^[\w@%+=:,./{}-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+const quote = (a) => (/^[\w@%+=:,./{}$-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
-/** The commands a row runs, as shell lines (the column's namespace shown as <ns>, its suffix as <t>). */
+/** The commands a row runs, as shell lines (the column's namespace shown as $NS, its suffix as $T). */
 function commands(table, row) {
   if (table === '@kubernetes/client-node') return [`(${row.title}) — see scripts/compat/client-node-rows.mjs`];
   const bin = table === 'Helm' ? 'helm' : 'kubectl';
-  return row.steps('<ns>', '<t>').map((s) => {
+  return row.steps('$NS', '$T').map((s) => {
     if (s.scenario) return `${bin} ${s.show}`;
     const env = s.env ? `${Object.entries(s.env).map(([k, v]) => `${k}=${quote(v)}`)[0]} ` : '';
     return `${env}${bin} ${s.argv.map(quote).join(' ')}${s.input !== undefined ? ' < manifest' : ''}`.replace(
@@ -73,8 +73,8 @@ export function render(tables, clients) {
   if (failures.length) out.push('## First error of each failing cell', '', ...failures, '');
   out.push('## Commands', '');
   out.push(
-    'Each row runs these in order in its own namespace (`<ns>`; cluster-scoped names end in the column',
-    'suffix `<t>`); a cell passes when each exits as expected and prints what it must (exact strings or',
+    "Each row runs these in order in its column's own namespace (`$NS`; cluster-scoped names end in the",
+    "column's suffix `$T`); a cell passes when each exits as expected and prints what it must (exact strings or",
     'patterns, see scripts/compat/).',
     '',
   );
