@@ -32,6 +32,9 @@ import { SystemClient } from '../controllers/client.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { GarbageCollector } from '../controllers/gc.js';
 import { bootstrapNamespaces } from '../controllers/bootstrap.js';
+import { KubernetesServiceController } from '../controllers/kubernetes-service.js';
+import { ServiceAllocator } from '../registry/services/allocator.js';
+import { firstAddress, parseServiceRange } from '../registry/services/cidr.js';
 import { createFieldManager, createBodyChecker } from '../registry/fields.js';
 import { openapiRoot, openapiDocument, openapiV2 } from '../registry/openapi.js';
 import { loadServiceAccountKeys, type ServiceAccountKeys } from '../serviceaccount/setup.js';
@@ -166,6 +169,7 @@ async function startLocked(
   const issuer = o.serviceAccountIssuers[0]!;
   const jwksUri = () => o.serviceAccountJwksUri ?? `https://${o.externalHostname ?? serverAddress()}/openid/v1/jwks`;
 
+  const serviceRange = parseServiceRange(o.serviceClusterIPRange);
   const defs = buildResources({
     authenticator,
     authz,
@@ -173,6 +177,7 @@ async function startLocked(
     keys,
     issuer,
     options: o,
+    services: new ServiceAllocator({ store, range: serviceRange }),
   });
   const catalog = (late.catalog = new Catalog(defs));
   const rest = new RestStorage({
@@ -273,6 +278,17 @@ async function startLocked(
   });
   port = (server.address() as AddressInfo).port;
   lock.setPort(port);
+  // The kubernetes Service needs the secure port, known once listening (--secure-port=0 picks one).
+  const kubernetesService = new KubernetesServiceController({
+    store,
+    client,
+    address: o.advertiseAddress ?? (/^0\.0\.0\.0$|:/.test(o.bindAddress) ? '127.0.0.1' : o.bindAddress),
+    port,
+    clusterIP: firstAddress(serviceRange),
+    log: log.info,
+  });
+  kubernetesService.start();
+  await kubernetesService.idle();
   const host = o.bindAddress.includes(':')
     ? `[${o.bindAddress}]`
     : o.bindAddress === '0.0.0.0'
@@ -301,7 +317,8 @@ async function startLocked(
     keys,
     listener: api.listener,
     settle: async () => {
-      for (let i = 0; i < 3; i++) await Promise.all([nsController.idle(), gc.idle(), tokens.idle()]);
+      for (let i = 0; i < 3; i++)
+        await Promise.all([nsController.idle(), gc.idle(), tokens.idle(), kubernetesService.idle()]);
     },
     close: () =>
       (closing ??= (async () => {
@@ -309,6 +326,7 @@ async function startLocked(
         await api.drain();
         obs.close();
         nsController.stop();
+        kubernetesService.stop();
         gc.stop();
         tokens.stop();
         authz.stop();

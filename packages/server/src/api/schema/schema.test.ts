@@ -120,7 +120,11 @@ test('scalars: Time, int-or-string, quantities, enums, bytes', () => {
     enum: ['Always', 'Never', 'OnFailure'],
   });
   assert.deepEqual((prop(`${core}.Secret`, 'data').additionalProperties as Schema).format, 'byte');
-  assert.deepEqual(prop(`${core}.ContainerPort`, 'containerPort'), { type: 'integer', format: 'int32' });
+  // required scalars carry their Go zero value as default, and `+default=` markers theirs (kube-openapi)
+  assert.deepEqual(prop(`${core}.ContainerPort`, 'containerPort'), { type: 'integer', format: 'int32', default: 0 });
+  assert.equal(prop(`${core}.ContainerPort`, 'protocol').default, 'TCP');
+  assert.equal(prop(`${core}.EnvVar`, 'name').default, '');
+  assert.equal(prop(`${core}.ContainerPort`, 'hostPort').default, undefined);
 });
 
 test('the full 1.33 PodSpec, volume sources and probes are present', () => {
