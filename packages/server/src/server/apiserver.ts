@@ -28,7 +28,7 @@ import { jsonSyntaxError } from '../api/decode/json.js';
 type Req = IncomingMessage | Http2ServerRequest;
 
 /**
- * JSON bodies from this size on are decoded on the worker too: parsing, the field check and the duplicate jsonSyntaxError
+ * JSON bodies from this size on are decoded on the worker too: parsing, the field check and the duplicate check
  * of 3 MiB of tiny keys take the better part of a second, and below this they take well under a millisecond.
  */
 const offThreadBytes = 128 * 1024;
@@ -65,7 +65,7 @@ export interface ApiServerDeps {
 }
 
 /**
- * The request body decoded as `def`'s kind (JSON, YAML or protobuf), with its text for the duplicate-field jsonSyntaxError
+ * The request body decoded as `def`'s kind (JSON, YAML or protobuf), with its text for the duplicate-field check
  * (none for protobuf, which is not text). The body is decoded to text once, for both.
  */
 function decodeRequest(

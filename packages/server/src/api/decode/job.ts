@@ -16,7 +16,7 @@ export interface DecodeJob {
   duplicates?: boolean;
   /** Check the value against this component schema and prune unknown fields (a POST or PUT body). */
   schema?: string;
-  /** With `schema`: also jsonSyntaxError the JSON text for duplicate fields (fieldValidation is not Ignore). */
+  /** With `schema`: also check the JSON text for duplicate fields (fieldValidation is not Ignore). */
   raw?: boolean;
 }
 
