@@ -265,7 +265,7 @@ function compact(o: Record<string, string | undefined>): Record<string, string> 
 function toResult(answer: unknown, server: string): AccessReviewResult {
   const status = (answer as { status?: unknown } | null)?.status;
   if (!answer || typeof answer !== 'object' || !status || typeof status !== 'object' || Array.isArray(status)) {
-    throw new ReviewError('bad-response', `SubjectAccessReview: ${server} answered without a status`);
+    throw new ReviewError('bad-response', 'SubjectAccessReview: the API server answered without a status', { server });
   }
   const s = status as Record<string, unknown>;
   const result: { -readonly [K in keyof AccessReviewResult]: AccessReviewResult[K] } = { allowed: s.allowed === true };

@@ -137,6 +137,8 @@ export function createProxy(o: ProxyOptions) {
   const tokens = new TokenReviewer({
     connection: o.connection,
     audiences: o.audiences ?? [],
+    // kube-rbac-proxy without --auth-token-audiences accepts tokens for the API server's own audiences.
+    skipAudienceCheck: (o.audiences ?? []).length === 0,
     ...(ttl !== undefined ? { successTtlMs: ttl, failureTtlMs: Math.min(ttl, 10_000) } : {}),
   });
   const access = new AccessReviewer({
