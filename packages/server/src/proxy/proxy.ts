@@ -9,17 +9,19 @@ import { isIP, type AddressInfo, type Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import {
-  AccessReviewer,
-  ReviewError,
-  TokenReviewer,
   forbiddenMessage,
   forbiddenResponse,
   internalErrorResponse,
   nonResourceAttributesFor,
-  parseAuthorization,
   pathOf,
   unauthorizedResponse,
   unavailableResponse,
+} from '@kubeauth/verify/internal';
+import {
+  AccessReviewer,
+  ReviewError,
+  TokenReviewer,
+  parseAuthorization,
   verbForMethod,
   type AccessAttributes,
   type AccessReviewResult,
