@@ -3,6 +3,7 @@
 import { FlagError, parseFlags, type FlagSpec } from './flags.js';
 import { oidcFlagSpecs } from '../authn/oidc/flag-specs.js';
 import type { AuthenticationFromFlags } from '../authn/oidc/options.js';
+import type { Clock } from '../clock/clock.js';
 
 export interface ServeOptions {
   securePort: number;
@@ -34,6 +35,8 @@ export interface ServeOptions {
   anonymousAuthExplicit: boolean;
   /** Internal (no flag): the TLS-handshake and request-header deadline, kube's 32 s unless a test shortens it. */
   readHeaderTimeoutMs?: number;
+  /** Internal (no flag): the time source for tokens, caches and timestamps (the testing API's manual clock). */
+  clock?: Clock;
   /** Internal (no flag): how often watches get a bookmark, kube's minute unless a test shortens it. */
   watchBookmarkIntervalMs?: number;
 }
@@ -206,7 +209,8 @@ export function parseServeOptions(argv: string[]): ServeOptions {
 function validate(o: ServeOptions): void {
   const errs: string[] = [];
   if (o.securePort < 0 || o.securePort > 65535)
-    errs.push(`--secure-port ${o.securePort} must be between 0 and 65535, inclusive. 0 for turning off secure port`);
+    // kube-apiserver's text up to the full stop; its "0 for turning off secure port" is not true here.
+    errs.push(`--secure-port ${o.securePort} must be between 0 and 65535, inclusive. 0 picks a free port`);
   if (!/^[0-9.]+$|:/.test(o.bindAddress)) errs.push(`--bind-address ${o.bindAddress} is not a valid IP address`);
   if (!!o.tlsCertFile !== !!o.tlsPrivateKeyFile)
     errs.push('--tls-cert-file and --tls-private-key-file must be specified together');
@@ -244,6 +248,8 @@ function validate(o: ServeOptions): void {
       );
   if (new Set(o.authorizationModes).size !== o.authorizationModes.length)
     errs.push(`authorization-mode ${o.authorizationModes.join(',')} has mode specified more than once`);
+  if (!['debug', 'info', 'warn', 'error'].includes(o.logLevel))
+    errs.push(`--log-level ${JSON.stringify(o.logLevel)} is not supported: use debug, info, warn or error`);
   if (o.storageBackend !== 'sqlite' && o.storageBackend !== 'memory')
     errs.push(`--storage-backend ${JSON.stringify(o.storageBackend)} is not supported: use sqlite or memory`);
   if (errs.length) throw new FlagError(errs.join('\n'));
