@@ -27,7 +27,7 @@ const olderThanFlag: FlagSpec = {
   name: 'older-than',
   type: 'duration',
   default: 366 * 24 * 3600,
-  usage: 'Remove retired keys retired longer ago than this (keep them for the longest token lifetime you issue).',
+  usage: 'Remove keys retired longer ago than this (keep them for the longest token lifetime you issue).',
 };
 const algorithmFlag: FlagSpec = {
   name: 'algorithm',
