@@ -30,7 +30,7 @@ test('kubeauth --help lists every command; each command and subcommand has help'
   assert.equal((await kubeauth(['help', 'keys'])).stdout, keys.stdout);
   assert.equal((await kubeauth(['keys'])).stdout, keys.stdout);
   const rotate = await kubeauth(['keys', 'rotate', '--help']);
-  assert.match(rotate.stdout, /^Usage:\n  kubeauth keys rotate \[flags\]$/m);
+  assert.match(rotate.stdout, /^Usage:\n {2}kubeauth keys rotate \[flags\]$/m);
   assert.match(
     rotate.stdout,
     /--algorithm string +Algorithm of the new signing key: RS256, ES256, ES384 or ES512\. \(default "RS256"\)/,
@@ -39,7 +39,7 @@ test('kubeauth --help lists every command; each command and subcommand has help'
   assert.match((await kubeauth(['keys', 'list', '--help'])).stdout, /kubeauth keys list \[flags\]/);
   const token = await kubeauth(['token', '--help']);
   assert.equal(token.code, 0);
-  assert.match(token.stdout, /^  inspect +Print a token's header and claims/m);
+  assert.match(token.stdout, /^ {2}inspect +Print a token's header and claims/m);
   assert.match((await kubeauth(['token', 'inspect', '--help'])).stdout, /kubeauth token inspect TOKEN/);
   assert.match((await kubeauth(['serve', '--help'])).stdout, /--secure-port int +The port on which to serve HTTPS/);
   assert.match((await kubeauth(['proxy', '--help'])).stdout, /kubeauth proxy --upstream URL \[flags\]/);
