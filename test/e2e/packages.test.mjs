@@ -93,6 +93,13 @@ test('runtime dependencies are exactly the packages shipped code imports', () =>
   assert.deepEqual(Object.keys(verify.dependencies ?? {}), ['jose']);
 });
 
+test('the bin is a file in the repository, so npm ci links it before any build', async () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'packages/server/package.json'), 'utf8'));
+  assert.equal(pkg.bin.kubeauth, 'bin/kubeauth.js');
+  const tracked = await run('git', ['ls-files', '-s', 'packages/server/bin/kubeauth.js'], { cwd: root });
+  assert.match(tracked.stdout, /^100755 /, 'tracked and executable');
+});
+
 test('npx kubeauth --version and version in the installed project', async () => {
   const project = join(dir, 'app');
   const v = await run('npx', ['--no-install', 'kubeauth', '--version'], { cwd: project });
