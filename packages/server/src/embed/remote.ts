@@ -31,9 +31,17 @@ export async function startRemote(s: ControlStart): Promise<Control> {
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
+    idle();
     if (m.ok) p.res(m.value);
     else p.rej(new Error(m.error));
   });
+  // The channel keeps the test process alive only while a call waits for its answer: a test that never calls
+  // close() (a failed hook) must not hang its runner; the child exits when the test process does.
+  const idle = () => {
+    if (pending.size === 0) child.channel?.unref();
+  };
+  child.unref();
+  idle();
   child.once('exit', () => {
     exited = true;
     for (const p of pending.values()) p.rej(new Error('kubeauth child process exited'));
@@ -44,6 +52,7 @@ export async function startRemote(s: ControlStart): Promise<Control> {
     const id = next++;
     return new Promise<T>((res, rej) => {
       pending.set(id, { res: res as (v: unknown) => void, rej });
+      child.channel?.ref();
       child.send({ ...c, id });
     });
   };
@@ -57,6 +66,7 @@ export async function startRemote(s: ControlStart): Promise<Control> {
     close: async () => {
       if (exited) return;
       const gone = new Promise((r) => child.once('exit', r));
+      child.ref(); // close() resolves once the child is gone, even when nothing else keeps the process alive
       await call<void>({ op: 'close' });
       await gone;
     },
