@@ -20,6 +20,7 @@ import { createListener } from './listener.js';
 import { createTables } from './tables.js';
 import { nonResourceHandlers, gvPath, kubernetesVersion, type HealthCheck } from './nonresource.js';
 import { createLogger } from './log.js';
+import { logCheck, storageCheck } from './health.js';
 import { buildResources } from '../registry/resources.js';
 import { Catalog } from '../registry/catalog.js';
 import { RestStorage } from '../registry/rest.js';
@@ -31,6 +32,9 @@ import { SystemClient } from '../controllers/client.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { GarbageCollector } from '../controllers/gc.js';
 import { bootstrapNamespaces } from '../controllers/bootstrap.js';
+import { KubernetesServiceController } from '../controllers/kubernetes-service.js';
+import { ServiceAllocator } from '../registry/services/allocator.js';
+import { firstAddress, parseServiceRange } from '../registry/services/cidr.js';
 import { createFieldManager, createBodyChecker } from '../registry/fields.js';
 import { openapiRoot, openapiDocument, openapiV2 } from '../registry/openapi.js';
 import { loadServiceAccountKeys, type ServiceAccountKeys } from '../serviceaccount/setup.js';
@@ -39,6 +43,7 @@ import { discoveryDocument, jwksDocument, isDiscoveryEnabled } from '../servicea
 import { createAuthorization, type Authorization } from '../authz/setup.js';
 import { TokensController } from '../controllers/tokens.js';
 import { wallClock } from '../clock/clock.js';
+import { setupObservability, storageObjectCounts } from '../observe/setup.js';
 
 const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
 
@@ -97,7 +102,12 @@ async function startLocked(
   store.startCompaction();
   const lookup = new StoreLookup(store);
   // The authenticator is built before the registry the system client writes through.
-  const late: { client?: SystemClient } = {};
+  const late: { client?: SystemClient; catalog?: Catalog } = {};
+  const obs = setupObservability(o.ops, {
+    storageObjects: () => storageObjectCounts(store, late.catalog?.groups ?? []),
+    kindOf: (g, v, r) => late.catalog?.find(g, v, r)?.kind,
+    checks: { healthz: () => healthChecks(), livez: () => healthChecks(), readyz: () => readyChecks() },
+  });
 
   // Authentication: token file, then service-account tokens (legacy + bound) — kube-apiserver's order.
   const tokenAuthenticators: TokenAuthenticator[] = [];
@@ -109,6 +119,7 @@ async function startLocked(
     lookup,
     now: clock.now,
     lookupLegacy: o.serviceAccountLookup,
+    onAccepted: (kind) => obs.metrics[`${kind}Tokens`].inc(),
     // Legacy-token use is recorded on the Secret's last-used label, off the request path.
     onLegacyUse: (p) =>
       void late.client
@@ -163,6 +174,7 @@ async function startLocked(
   const issuer = o.serviceAccountIssuers[0]!;
   const jwksUri = () => o.serviceAccountJwksUri ?? `https://${o.externalHostname ?? serverAddress()}/openid/v1/jwks`;
 
+  const serviceRange = parseServiceRange(o.serviceClusterIPRange);
   const defs = buildResources({
     authenticator,
     authz,
@@ -170,8 +182,9 @@ async function startLocked(
     keys,
     issuer,
     options: o,
+    services: new ServiceAllocator({ store, range: serviceRange }),
   });
-  const catalog = new Catalog(defs);
+  const catalog = (late.catalog = new Catalog(defs));
   const rest = new RestStorage({
     store,
     admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
@@ -184,8 +197,8 @@ async function startLocked(
   let ready = false;
   const healthChecks = (): HealthCheck[] => [
     { name: 'ping', check: () => undefined },
-    { name: 'log', check: () => undefined },
-    { name: 'storage', check: () => undefined },
+    logCheck(log),
+    storageCheck(store),
   ];
   const readyChecks = (): HealthCheck[] => [
     ...healthChecks(),
@@ -225,6 +238,7 @@ async function startLocked(
         }
       : undefined,
   });
+  for (const [p, h] of obs.handlers) nr.exact.set(p, h);
   const api = new ApiServer({
     catalog,
     rest,
@@ -236,6 +250,7 @@ async function startLocked(
     nonResourcePrefixes: nr.prefixes,
     logger: log,
     watchBookmarkIntervalMs: o.watchBookmarkIntervalMs,
+    observer: obs.observer,
   });
 
   // Controllers.
@@ -269,6 +284,17 @@ async function startLocked(
   });
   port = (server.address() as AddressInfo).port;
   lock.setPort(port);
+  // The kubernetes Service needs the secure port, known once listening (--secure-port=0 picks one).
+  const kubernetesService = new KubernetesServiceController({
+    store,
+    client,
+    address: o.advertiseAddress ?? (/^0\.0\.0\.0$|:/.test(o.bindAddress) ? '127.0.0.1' : o.bindAddress),
+    port,
+    clusterIP: firstAddress(serviceRange),
+    log: log.info,
+  });
+  kubernetesService.start();
+  await kubernetesService.idle();
   const host = o.bindAddress.includes(':')
     ? `[${o.bindAddress}]`
     : o.bindAddress === '0.0.0.0'
@@ -297,13 +323,16 @@ async function startLocked(
     keys,
     listener: api.listener,
     settle: async () => {
-      for (let i = 0; i < 3; i++) await Promise.all([nsController.idle(), gc.idle(), tokens.idle()]);
+      for (let i = 0; i < 3; i++)
+        await Promise.all([nsController.idle(), gc.idle(), tokens.idle(), kubernetesService.idle()]);
     },
     close: () =>
       (closing ??= (async () => {
         server.close();
         await api.drain();
+        obs.close();
         nsController.stop();
+        kubernetesService.stop();
         gc.stop();
         tokens.stop();
         authz.stop();
