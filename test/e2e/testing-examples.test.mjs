@@ -49,7 +49,12 @@ test('examples/testing/vitest (Vitest)', async () => {
 
 test('examples/testing/jest (Jest, native ESM, child process)', async () => {
   const r = await run(
-    [process.execPath, join(root, 'node_modules/jest/bin/jest.js'), '--rootDir', 'examples/testing/jest'],
+    [
+      process.execPath,
+      join(root, 'node_modules/jest/bin/jest.js'),
+      '--config',
+      'examples/testing/jest/jest.config.mjs',
+    ],
     { NODE_OPTIONS: '--experimental-vm-modules' },
   );
   assert.equal(r.code, 0, r.out);

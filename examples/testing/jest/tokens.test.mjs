@@ -1,6 +1,6 @@
 // kubeauth/testing with Jest (native ESM: run with NODE_OPTIONS=--experimental-vm-modules). The server runs in a
 // child process (`process: 'child'`): Jest's module sandbox then never loads the server's native SQLite
-// binding, and the API is the same. Run: NODE_OPTIONS=--experimental-vm-modules npx jest --rootDir examples/testing/jest
+// binding, and the API is the same. Run: NODE_OPTIONS=--experimental-vm-modules npx jest --config examples/testing/jest/jest.config.mjs
 import { afterAll, beforeAll, beforeEach, expect, test } from '@jest/globals';
 import { startKubeauth } from 'kubeauth/testing';
 
