@@ -5,6 +5,7 @@ import { ipv4ToNumber, parseServiceRange } from '../registry/services/cidr.js';
 import { oidcFlagSpecs } from '../authn/oidc/flag-specs.js';
 import { opsFlagSpecs, parseOpsOptions, type OpsOptions } from './ops-flags.js';
 import type { AuthenticationFromFlags } from '../authn/oidc/options.js';
+import type { Clock } from '../clock/clock.js';
 
 export interface ServeOptions {
   securePort: number;
@@ -42,6 +43,8 @@ export interface ServeOptions {
   anonymousAuthExplicit: boolean;
   /** Internal (no flag): the TLS-handshake and request-header deadline, kube's 32 s unless a test shortens it. */
   readHeaderTimeoutMs?: number;
+  /** Internal (no flag): the time source for tokens, caches and timestamps (the testing API's manual clock). */
+  clock?: Clock;
   /** Internal (no flag): how often watches get a bookmark, kube's minute unless a test shortens it. */
   watchBookmarkIntervalMs?: number;
 }
@@ -231,7 +234,8 @@ export function parseServeOptions(argv: string[]): ServeOptions {
 function validate(o: ServeOptions): void {
   const errs: string[] = [];
   if (o.securePort < 0 || o.securePort > 65535)
-    errs.push(`--secure-port ${o.securePort} must be between 0 and 65535, inclusive. 0 for turning off secure port`);
+    // kube-apiserver's text up to the full stop; its "0 for turning off secure port" is not true here.
+    errs.push(`--secure-port ${o.securePort} must be between 0 and 65535, inclusive. 0 picks a free port`);
   if (!/^[0-9.]+$|:/.test(o.bindAddress)) errs.push(`--bind-address ${o.bindAddress} is not a valid IP address`);
   try {
     parseServiceRange(o.serviceClusterIPRange);

@@ -42,6 +42,7 @@ import { ServiceAccountTokenAuthenticator } from '../serviceaccount/authenticato
 import { discoveryDocument, jwksDocument, isDiscoveryEnabled } from '../serviceaccount/openid.js';
 import { createAuthorization, type Authorization } from '../authz/setup.js';
 import { TokensController } from '../controllers/tokens.js';
+import { wallClock } from '../clock/clock.js';
 import { setupObservability, storageObjectCounts } from '../observe/setup.js';
 
 const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
@@ -86,6 +87,7 @@ async function startLocked(
   authentication: Awaited<ReturnType<typeof resolveAuthentication>>,
 ): Promise<RunningServer> {
   const pki = await ensurePki(dataDir, { extraSans: o.tlsSans });
+  const clock = o.clock ?? wallClock;
   const servingCert = o.tlsCertFile ? readFileSync(o.tlsCertFile, 'utf8') : pki.servingCertPem;
   const servingKey = o.tlsPrivateKeyFile ? readFileSync(o.tlsPrivateKeyFile, 'utf8') : pki.servingKeyPem;
   const clientCa = o.clientCaFile ? readFileSync(o.clientCaFile, 'utf8') : pki.caCertPem;
@@ -115,6 +117,7 @@ async function startLocked(
     apiAudiences: o.apiAudiences,
     keys: keys.verify,
     lookup,
+    now: clock.now,
     lookupLegacy: o.serviceAccountLookup,
     onAccepted: (kind) => obs.metrics[`${kind}Tokens`].inc(),
     // Legacy-token use is recorded on the Secret's last-used label, off the request path.
@@ -137,6 +140,8 @@ async function startLocked(
       apiAudiences: o.apiAudiences,
       log,
       disallowedIssuers: o.serviceAccountIssuers,
+      // Only a test's clock is passed: with none, Go-compatible messages print the real clock's reading.
+      ...(clock === wallClock ? {} : { now: clock.now }),
     });
     jwt.start();
     tokenAuthenticators.push(jwt);
@@ -185,6 +190,7 @@ async function startLocked(
     admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
     fields: createFieldManager(),
     bodies: createBodyChecker(),
+    now: clock.now,
   });
   const client = (late.client = new SystemClient(rest, catalog));
 
@@ -239,7 +245,7 @@ async function startLocked(
     authenticator,
     authorizer: authz.authorizer,
     forbidden: authz.forbidden,
-    tables: createTables(),
+    tables: createTables(clock.now),
     nonResource: nr.exact,
     nonResourcePrefixes: nr.prefixes,
     logger: log,

@@ -201,6 +201,16 @@ export class Store {
     return out;
   }
 
+  /** Every live entry, unordered (the testing API's snapshots hold these; objects are never mutated). */
+  all(): Entry[] {
+    return [...this.entries.values()];
+  }
+
+  /** Resolves when every accepted write is durable and applied (nothing pending). */
+  async quiesce(): Promise<void> {
+    while (this.pendingKeys.size) await this.flushed();
+  }
+
   count(prefix: string): number {
     return this.byResource.get(prefix)?.size ?? 0;
   }
