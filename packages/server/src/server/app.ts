@@ -38,6 +38,8 @@ import { ServiceAccountTokenAuthenticator } from '../serviceaccount/authenticato
 import { discoveryDocument, jwksDocument, isDiscoveryEnabled } from '../serviceaccount/openid.js';
 import { createAuthorization, type Authorization } from '../authz/setup.js';
 import { TokensController } from '../controllers/tokens.js';
+import { openEtcdStore, type EtcdStore } from '../storage/etcd/open.js';
+import { startReplication, type Replication } from './replication.js';
 
 const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
 
@@ -90,9 +92,28 @@ async function startLocked(
     log.warn('generating the service-account signing key failed', { err: String(e) }),
   );
 
-  const backend = o.storageBackend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
-  const store = await Store.open(backend);
-  store.startCompaction();
+  let etcd: EtcdStore | undefined;
+  let store: Store;
+  if (o.storageBackend === 'etcd3') {
+    etcd = await openEtcdStore(
+      {
+        servers: o.etcd.servers,
+        caFile: o.etcd.caFile,
+        certFile: o.etcd.certFile,
+        keyFile: o.etcd.keyFile,
+        prefix: o.etcd.prefix,
+        compactionIntervalSec: o.etcd.compactionInterval,
+        healthcheckTimeoutSec: o.etcd.healthcheckTimeout,
+      },
+      log,
+    );
+    store = etcd.store;
+  } else {
+    const backend =
+      o.storageBackend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
+    store = await Store.open(backend);
+    store.startCompaction();
+  }
   const lookup = new StoreLookup(store);
   // The authenticator is built before the registry the system client writes through.
   const late: { client?: SystemClient } = {};
@@ -180,6 +201,7 @@ async function startLocked(
     { name: 'ping', check: () => undefined },
     { name: 'log', check: () => undefined },
     { name: 'storage', check: () => undefined },
+    ...(etcd ? [{ name: 'etcd', check: () => etcd.health() }] : []),
   ];
   const readyChecks = (): HealthCheck[] => [
     ...healthChecks(),
@@ -232,23 +254,43 @@ async function startLocked(
     watchBookmarkIntervalMs: o.watchBookmarkIntervalMs,
   });
 
-  // Controllers.
-  const nsController = new NamespaceController({ store, client, catalog, caPem: pki.caCertPem, log: log.info });
-  const gc = new GarbageCollector(store, client, catalog, log.info);
-  const tokens = new TokensController({
-    store,
-    client,
-    caPem: pki.caCertPem,
-    signer: keys.legacySigner,
-    autoCreate: o.legacyServiceAccountTokenSecrets,
-    log: log.info,
-  });
-  gc.index(store.list('/core/').concat());
-  await authz.start(client);
-  nsController.start();
-  gc.start();
-  tokens.start();
-  await bootstrapNamespaces(client);
+  // Controllers (built afresh each time this replica becomes the leader).
+  const makeControllers = () => {
+    const nsController = new NamespaceController({ store, client, catalog, caPem: pki.caCertPem, log: log.info });
+    const gc = new GarbageCollector(store, client, catalog, log.info);
+    const tokens = new TokensController({
+      store,
+      client,
+      caPem: pki.caCertPem,
+      signer: keys.legacySigner,
+      autoCreate: o.legacyServiceAccountTokenSecrets,
+      log: log.info,
+    });
+    gc.index(store.list('/core/').concat());
+    return {
+      start: () => (nsController.start(), gc.start(), tokens.start()),
+      stop: () => (nsController.stop(), gc.stop(), tokens.stop()),
+      idle: () => Promise.all([nsController.idle(), gc.idle(), tokens.idle()]),
+    };
+  };
+  let replication: Replication | undefined;
+  let controllers: ReturnType<typeof makeControllers> | undefined;
+  if (etcd) {
+    replication = await startReplication({
+      store,
+      client,
+      authz,
+      keys,
+      issuers: o.serviceAccountIssuers,
+      log,
+      makeControllers,
+    });
+  } else {
+    await authz.start(client);
+    controllers = makeControllers();
+    controllers.start();
+    await bootstrapNamespaces(client);
+  }
 
   const server: Http2SecureServer = createListener(
     { cert: servingCert, key: servingKey, ca: clientCa, readHeaderTimeoutMs: o.readHeaderTimeoutMs },
@@ -291,21 +333,21 @@ async function startLocked(
     keys,
     listener: api.listener,
     settle: async () => {
-      for (let i = 0; i < 3; i++) await Promise.all([nsController.idle(), gc.idle(), tokens.idle()]);
+      for (let i = 0; i < 3; i++) await (replication?.controllers() ?? controllers)?.idle();
     },
     close: () =>
       (closing ??= (async () => {
         server.close();
         await api.drain();
-        nsController.stop();
-        gc.stop();
-        tokens.stop();
+        controllers?.stop();
+        replication?.stop();
         authz.stop();
         configWatch?.close();
         oidc?.stop();
         // A first start's key generation finishes writing before the process exits.
         await pki.saKeyWritten?.catch(() => undefined);
         await store.close();
+        etcd?.stop();
         lock.release();
       })()),
   };
