@@ -35,12 +35,12 @@ async function healthy(url, timeoutMs) {
 }
 
 /** Starts `members` etcd members as one cluster; resolves when it has a leader. */
-export async function startEtcd({ members = 1 } = {}) {
+export async function startEtcd({ members = 1, clientPort } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kubeauth-etcd-'));
   const token = `t${process.pid}${Date.now()}`;
   const nodes = [];
   for (let i = 0; i < members; i++)
-    nodes.push({ name: `m${i}`, client: await freePort(), peer: await freePort(), dataDir: join(dir, `m${i}`) });
+    nodes.push({ name: `m${i}`, client: (i === 0 && clientPort) || (await freePort()), peer: await freePort(), dataDir: join(dir, `m${i}`) });
   const initialCluster = nodes.map((n) => `${n.name}=http://127.0.0.1:${n.peer}`).join(',');
   const procs = new Array(members);
   const startMember = (i, state = 'new') => {

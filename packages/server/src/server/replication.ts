@@ -76,13 +76,11 @@ export async function startReplication(o: ReplicationOptions): Promise<Replicati
     );
 
   // Verify with every replica's keys (the JWKS is then the same everywhere), and publish ours.
-  const known = new Set(o.keys.verify.all().map((k) => k.kid));
   const adopt = (k: PublishedKey) => {
-    if (known.has(k.metadata.name!) || k.issuer !== issuer) return;
+    if (k.issuer !== issuer || o.keys.verify.get(k.metadata.name!).length) return;
     const key = createPublicKey(k.publicKeyPem);
     const alg = algorithmFor(key);
-    if (!alg) return;
-    known.add(k.metadata.name!);
+    if (!alg || o.keys.verify.get(keyId(key)).length) return;
     o.keys.verify.add({ kid: keyId(key), alg, key } as PublicKeyEntry);
   };
   const prefix = resourcePrefix(keysGroup, keysResource);
