@@ -129,31 +129,58 @@ test('3 etcd members: 1 stopped, writes continue; 2 stopped, writes fail without
 
 test('an unreachable --etcd-servers at start is retried with a message; the server is ready once etcd is up', async () => {
   const { createServer } = await import('node:net');
+  const { spawn } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { mainJs } = await import('./harness.mjs');
   const port = await new Promise((r) => {
     const srv = createServer().listen(0, '127.0.0.1', () => {
       const p = srv.address().port;
       srv.close(() => r(p));
     });
   });
+  const dir = mkdtempSync(join(tmpdir(), 'kubeauth-e2e-'));
+  const child = spawn(
+    process.execPath,
+    [
+      mainJs,
+      'serve',
+      '--secure-port=0',
+      `--data-dir=${dir}`,
+      '--log-level=warn',
+      '--storage-backend=etcd3',
+      `--etcd-servers=http://127.0.0.1:${port}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  let stdout = '';
+  const waitFor = (get, re) =>
+    new Promise((resolve, reject) => {
+      const check = () => re.test(get()) && resolve();
+      child.stderr.on('data', check);
+      child.stdout.on('data', check);
+      child.once('exit', (c) => reject(new Error(`kubeauth exited ${c}: ${stderr}`)));
+    });
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d) => (stdout += d));
   let etcd;
-  const starting = startKubeauth([
-    '--storage-backend=etcd3',
-    `--etcd-servers=http://127.0.0.1:${port}`,
-    '--log-level=warn',
-  ]);
-  // The start waits; the first retry message comes before etcd exists.
-  const { setTimeout: sleep } = await import('node:timers/promises');
-  let s;
   try {
-    await sleep(1500); // give the server time to try and log; then bring etcd up on that port
+    // The start waits, saying so, while nothing listens; nothing is served yet.
+    await waitFor(() => stderr, /"msg":"waiting for etcd at http:\/\/127\.0\.0\.1:\d+"/);
+    assert.equal(stdout, '');
     etcd = await startEtcd({ clientPort: port });
-    s = await starting;
-    assert.match(s.stderr(), /"msg":"waiting for etcd at http:\/\/127\.0\.0\.1:\d+"/);
-    const ready = await call(s, '/readyz?verbose');
+    await waitFor(() => stdout, /ready on https:\/\/\S+/);
+    const url = /ready on (https:\/\/\S+)/.exec(stdout)[1];
+    const ready = await call({ url, kubeconfig: join(dir, 'admin.kubeconfig') }, '/readyz?verbose');
     assert.equal(ready.status, 200);
     assert.match(ready.body, /\[\+\]etcd ok/);
   } finally {
-    await s?.stop();
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
     await etcd?.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -3,7 +3,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,8 +22,24 @@ export function kubectlPath(version) {
   return existsSync(p) ? p : undefined;
 }
 
+// KUBEAUTH_TEST_STORAGE=etcd3 runs every server of a test file on one etcd started for that file, each data dir
+// with a prefix of its own (a restart on the same data dir finds its state again).
+let sharedEtcd;
+async function storageArgs(args, dir) {
+  if (process.env.KUBEAUTH_TEST_STORAGE !== 'etcd3' || args.some((a) => a.startsWith('--storage-backend')))
+    return [];
+  if (!sharedEtcd) {
+    const { startEtcd } = await import('../etcd/etcd.mjs');
+    sharedEtcd = startEtcd();
+    sharedEtcd.then((e) => process.once('exit', () => e.killNow()));
+  }
+  const etcd = await sharedEtcd;
+  return ['--storage-backend=etcd3', `--etcd-servers=${etcd.endpoints}`, `--etcd-prefix=/e2e/${basename(dir)}`];
+}
+
 export async function startKubeauth(args = [], { dataDir } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'kubeauth-e2e-'));
+  args = [...(await storageArgs(args, dir)), ...args];
   const child = spawn(
     process.execPath,
     [mainJs, 'serve', '--secure-port=0', `--data-dir=${dir}`, '--log-level=warn', ...args],

@@ -89,6 +89,11 @@ export async function startEtcd({ members = 1, clientPort } = {}) {
       startMember(i, 'existing');
       await healthy(urls[i], 20_000).catch(() => undefined);
     },
+    /** Synchronous kill, for process-exit hooks (a test process's shared etcd). */
+    killNow() {
+      for (const c of procs) if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
     async stop() {
       await Promise.all(nodes.map((_, i) => stopMember(i)));
       rmSync(dir, { recursive: true, force: true });
