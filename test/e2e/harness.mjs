@@ -26,12 +26,14 @@ export function kubectlPath(version) {
 // with a prefix of its own (a restart on the same data dir finds its state again).
 let sharedEtcd;
 async function storageArgs(args, dir) {
-  if (process.env.KUBEAUTH_TEST_STORAGE !== 'etcd3' || args.some((a) => a.startsWith('--storage-backend')))
-    return [];
+  if (process.env.KUBEAUTH_TEST_STORAGE !== 'etcd3' || args.some((a) => a.startsWith('--storage-backend'))) return [];
   if (!sharedEtcd) {
     const { startEtcd } = await import('../etcd/etcd.mjs');
     sharedEtcd = startEtcd();
-    sharedEtcd.then((e) => process.once('exit', () => e.killNow()));
+    sharedEtcd.then((e) => {
+      e.unref();
+      process.once('exit', () => e.killNow());
+    });
   }
   const etcd = await sharedEtcd;
   return ['--storage-backend=etcd3', `--etcd-servers=${etcd.endpoints}`, `--etcd-prefix=/e2e/${basename(dir)}`];

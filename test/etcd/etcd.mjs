@@ -40,7 +40,12 @@ export async function startEtcd({ members = 1, clientPort } = {}) {
   const token = `t${process.pid}${Date.now()}`;
   const nodes = [];
   for (let i = 0; i < members; i++)
-    nodes.push({ name: `m${i}`, client: (i === 0 && clientPort) || (await freePort()), peer: await freePort(), dataDir: join(dir, `m${i}`) });
+    nodes.push({
+      name: `m${i}`,
+      client: (i === 0 && clientPort) || (await freePort()),
+      peer: await freePort(),
+      dataDir: join(dir, `m${i}`),
+    });
   const initialCluster = nodes.map((n) => `${n.name}=http://127.0.0.1:${n.peer}`).join(',');
   const procs = new Array(members);
   const startMember = (i, state = 'new') => {
@@ -88,6 +93,13 @@ export async function startEtcd({ members = 1, clientPort } = {}) {
     async restartMember(i) {
       startMember(i, 'existing');
       await healthy(urls[i], 20_000).catch(() => undefined);
+    },
+    /** Lets the test process exit while the members run (they are killed by an exit hook). */
+    unref() {
+      for (const c of procs) {
+        c?.unref();
+        c?.stderr?.unref?.();
+      }
     },
     /** Synchronous kill, for process-exit hooks (a test process's shared etcd). */
     killNow() {

@@ -31,9 +31,30 @@ export class EtcdShared implements SharedStorage {
   }
 
   async list() {
-    const res = await this.client.getAll().prefix(this.keys.root).exec();
+    // In pages at one revision, as kube's reflector lists (a single response is capped by gRPC's 4 MiB).
+    const root = Buffer.from(this.keys.root);
+    const end = Buffer.from(root);
+    end[end.length - 1]! += 1;
     const items: Array<{ key: string; rev: number; value: string }> = [];
-    for (const kv of res.kvs) {
+    let start = root;
+    let rev: string | undefined;
+    for (;;) {
+      const res = await this.client.kv.range({
+        key: start,
+        range_end: end,
+        limit: 500,
+        ...(rev ? { revision: rev } : {}),
+      });
+      rev ??= res.header.revision;
+      this.collect(res.kvs, items);
+      if (!res.more || !res.kvs.length) break;
+      start = Buffer.concat([res.kvs[res.kvs.length - 1]!.key, Buffer.from([0])]);
+    }
+    return { rev: Number(rev), items };
+  }
+
+  private collect(kvs: IKeyValue[], items: Array<{ key: string; rev: number; value: string }>): void {
+    for (const kv of kvs) {
       const ek = kv.key.toString('utf8');
       const key = this.keys.fromEtcd(ek);
       const why = key === undefined ? 'not a kube key' : foreignReason(kv.value);
@@ -43,7 +64,6 @@ export class EtcdShared implements SharedStorage {
         );
       items.push({ key: key!, rev: Number(kv.mod_revision), value: kv.value.toString('utf8') });
     }
-    return { rev: Number(res.header.revision), items };
   }
 
   watch(fromRev: number, on: FeedHandlers): () => void {
