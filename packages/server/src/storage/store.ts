@@ -275,10 +275,11 @@ export class Store {
     if (!this.shared) return undefined;
     if (!this.syncing) return (this.syncing = this.syncOnce());
     // A request already in flight may predate this call: queue behind it for the next one.
-    return (this.syncNext ??= this.syncing.then(() => {
+    const next = () => {
       this.syncNext = undefined;
-      return (this.syncing = this.syncOnce());
-    }));
+      return (this.syncing ??= this.syncOnce());
+    };
+    return (this.syncNext ??= this.syncing.then(next, next));
   }
 
   private async syncOnce(): Promise<void> {
