@@ -18,7 +18,7 @@ export interface AuthnOptions {
 }
 
 export type AuthnResult =
-  | { user: UserInfo; warnings: string[]; anonymous?: boolean }
+  | { user: UserInfo; warnings: string[]; anonymous?: boolean; annotations?: Record<string, string> }
   | { error: string; warnings?: string[] }
   | { none: true; warnings?: string[] };
 
@@ -94,7 +94,7 @@ export class Authenticator {
       if (token) {
         sawCredential = true;
         const r = this.authenticateToken(token, this.o.apiAudiences);
-        if ('user' in r) return { user: r.user, warnings: r.warnings ?? [] };
+        if ('user' in r) return { user: r.user, warnings: r.warnings ?? [], annotations: r.annotations };
         errs.push(r.error);
       } else if (extraSpaceBeforeToken(authz)) warnings = [extraSpaceBeforeTokenWarning];
     }
@@ -103,7 +103,8 @@ export class Authenticator {
       const token = websocketToken(Array.isArray(proto) ? proto.join(',') : proto);
       if (token) {
         const r = this.authenticateToken(token, this.o.apiAudiences);
-        if ('user' in r) return { user: r.user, warnings: [...warnings, ...(r.warnings ?? [])] };
+        if ('user' in r)
+          return { user: r.user, warnings: [...warnings, ...(r.warnings ?? [])], annotations: r.annotations };
         errs.push(r.error);
       }
     }

@@ -18,6 +18,8 @@ import { selfSubjectReviewResources, tokenReviewResource } from './authenticatio
 import { authorizationResources, rbacResources } from './authorization.js';
 import { apiextensionsResources } from './apiextensions.js';
 import type { ResourceDef } from './resource.js';
+import type { ServiceAllocator } from './services/allocator.js';
+import { endpointSlicesResource, endpointsResource, leasesResource, servicesResource } from './services/resources.js';
 
 export interface ResourceDeps {
   authenticator: Authenticator;
@@ -26,6 +28,7 @@ export interface ResourceDeps {
   keys: ServiceAccountKeys;
   issuer: string;
   options: ServeOptions;
+  services: ServiceAllocator;
 }
 
 const corePkg = 'io.k8s.api.core.v1';
@@ -42,6 +45,7 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
       strategy: configmaps.strategy,
       table: configmaps.table,
     }),
+    endpointsResource(),
     core({
       resource: 'events',
       kind: 'Event',
@@ -160,12 +164,16 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
       strategy: serviceaccounts.strategy,
       table: serviceaccounts.table,
     }),
+    servicesResource(d.services),
     tokenReviewResource(d.authenticator),
     ...selfSubjectReviewResources(),
     ...authorizationResources(d.authz),
     ...rbacResources(d.authz),
     // After rbac: kube-apiserver's group priority order puts apiextensions.k8s.io there.
     ...apiextensionsResources(),
+    // kube-apiserver's group priorities: coordination.k8s.io (16500), then discovery.k8s.io (16200)
+    leasesResource(),
+    endpointSlicesResource(),
   ];
   return defs;
 }

@@ -20,6 +20,7 @@ import { createListener } from './listener.js';
 import { createTables } from './tables.js';
 import { nonResourceHandlers, gvPath, kubernetesVersion, type HealthCheck } from './nonresource.js';
 import { createLogger } from './log.js';
+import { logCheck, storageCheck } from './health.js';
 import { buildResources } from '../registry/resources.js';
 import { Catalog } from '../registry/catalog.js';
 import { RestStorage } from '../registry/rest.js';
@@ -31,6 +32,9 @@ import { SystemClient } from '../controllers/client.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { GarbageCollector } from '../controllers/gc.js';
 import { bootstrapNamespaces } from '../controllers/bootstrap.js';
+import { KubernetesServiceController } from '../controllers/kubernetes-service.js';
+import { ServiceAllocator } from '../registry/services/allocator.js';
+import { firstAddress, parseServiceRange } from '../registry/services/cidr.js';
 import { createFieldManager, createBodyChecker } from '../registry/fields.js';
 import { openapiRoot, openapiDocument, openapiV2 } from '../registry/openapi.js';
 import { loadServiceAccountKeys, type ServiceAccountKeys } from '../serviceaccount/setup.js';
@@ -40,6 +44,7 @@ import { createAuthorization, type Authorization } from '../authz/setup.js';
 import { TokensController } from '../controllers/tokens.js';
 import { openEtcdStore, type EtcdStore } from '../storage/etcd/open.js';
 import { startReplication, type Replication } from './replication.js';
+import { setupObservability, storageObjectCounts } from '../observe/setup.js';
 
 const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
 
@@ -116,7 +121,12 @@ async function startLocked(
   }
   const lookup = new StoreLookup(store);
   // The authenticator is built before the registry the system client writes through.
-  const late: { client?: SystemClient } = {};
+  const late: { client?: SystemClient; catalog?: Catalog } = {};
+  const obs = setupObservability(o.ops, {
+    storageObjects: () => storageObjectCounts(store, late.catalog?.groups ?? []),
+    kindOf: (g, v, r) => late.catalog?.find(g, v, r)?.kind,
+    checks: { healthz: () => healthChecks(), livez: () => healthChecks(), readyz: () => readyChecks() },
+  });
 
   // Authentication: token file, then service-account tokens (legacy + bound) — kube-apiserver's order.
   const tokenAuthenticators: TokenAuthenticator[] = [];
@@ -127,6 +137,7 @@ async function startLocked(
     keys: keys.verify,
     lookup,
     lookupLegacy: o.serviceAccountLookup,
+    onAccepted: (kind) => obs.metrics[`${kind}Tokens`].inc(),
     // Legacy-token use is recorded on the Secret's last-used label, off the request path.
     onLegacyUse: (p) =>
       void late.client
@@ -179,6 +190,7 @@ async function startLocked(
   const issuer = o.serviceAccountIssuers[0]!;
   const jwksUri = () => o.serviceAccountJwksUri ?? `https://${o.externalHostname ?? serverAddress()}/openid/v1/jwks`;
 
+  const serviceRange = parseServiceRange(o.serviceClusterIPRange);
   const defs = buildResources({
     authenticator,
     authz,
@@ -186,8 +198,9 @@ async function startLocked(
     keys,
     issuer,
     options: o,
+    services: new ServiceAllocator({ store, range: serviceRange }),
   });
-  const catalog = new Catalog(defs);
+  const catalog = (late.catalog = new Catalog(defs));
   const rest = new RestStorage({
     store,
     admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
@@ -199,8 +212,8 @@ async function startLocked(
   let ready = false;
   const healthChecks = (): HealthCheck[] => [
     { name: 'ping', check: () => undefined },
-    { name: 'log', check: () => undefined },
-    { name: 'storage', check: () => undefined },
+    logCheck(log),
+    storageCheck(store),
     ...(etcd ? [{ name: 'etcd', check: () => etcd.health() }] : []),
   ];
   const readyChecks = (): HealthCheck[] => [
@@ -241,6 +254,7 @@ async function startLocked(
         }
       : undefined,
   });
+  for (const [p, h] of obs.handlers) nr.exact.set(p, h);
   const api = new ApiServer({
     catalog,
     rest,
@@ -252,6 +266,7 @@ async function startLocked(
     nonResourcePrefixes: nr.prefixes,
     logger: log,
     watchBookmarkIntervalMs: o.watchBookmarkIntervalMs,
+    observer: obs.observer,
   });
 
   // Controllers (built afresh each time this replica becomes the leader).
@@ -305,6 +320,17 @@ async function startLocked(
   });
   port = (server.address() as AddressInfo).port;
   lock.setPort(port);
+  // The kubernetes Service needs the secure port, known once listening (--secure-port=0 picks one).
+  const kubernetesService = new KubernetesServiceController({
+    store,
+    client,
+    address: o.advertiseAddress ?? (/^0\.0\.0\.0$|:/.test(o.bindAddress) ? '127.0.0.1' : o.bindAddress),
+    port,
+    clusterIP: firstAddress(serviceRange),
+    log: log.info,
+  });
+  kubernetesService.start();
+  await kubernetesService.idle();
   const host = o.bindAddress.includes(':')
     ? `[${o.bindAddress}]`
     : o.bindAddress === '0.0.0.0'
@@ -333,14 +359,17 @@ async function startLocked(
     keys,
     listener: api.listener,
     settle: async () => {
-      for (let i = 0; i < 3; i++) await (replication?.controllers() ?? controllers)?.idle();
+      for (let i = 0; i < 3; i++)
+        await Promise.all([(replication?.controllers() ?? controllers)?.idle(), kubernetesService.idle()]);
     },
     close: () =>
       (closing ??= (async () => {
         server.close();
         await api.drain();
+        obs.close();
         controllers?.stop();
         replication?.stop();
+        kubernetesService.stop();
         authz.stop();
         configWatch?.close();
         oidc?.stop();

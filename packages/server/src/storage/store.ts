@@ -419,6 +419,12 @@ export class Store {
     return () => this.listeners.delete(fn);
   }
 
+  /** Whether the backend still answers a read (rejects when it does not). */
+  ping(): Promise<void> {
+    if (this.shared) return this.shared.currentRevision().then(() => undefined);
+    return this.backend!.ping();
+  }
+
   async close(): Promise<void> {
     if (this.compactTimer) clearInterval(this.compactTimer);
     this.stopFeed?.();
