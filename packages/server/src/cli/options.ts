@@ -3,6 +3,7 @@
 import { FlagError, parseFlags, type FlagSpec } from './flags.js';
 import { ipv4ToNumber, parseServiceRange } from '../registry/services/cidr.js';
 import { oidcFlagSpecs } from '../authn/oidc/flag-specs.js';
+import { etcdFlagSpecs, etcdOptions, validateEtcd, type EtcdOptions } from './etcd-flags.js';
 import { opsFlagSpecs, parseOpsOptions, type OpsOptions } from './ops-flags.js';
 import type { AuthenticationFromFlags } from '../authn/oidc/options.js';
 import type { Clock } from '../clock/clock.js';
@@ -27,7 +28,8 @@ export interface ServeOptions {
   serviceAccountJwksUri?: string;
   legacyServiceAccountTokenSecrets: boolean;
   dataDir: string;
-  storageBackend: 'sqlite' | 'memory';
+  storageBackend: 'sqlite' | 'memory' | 'etcd3';
+  etcd: EtcdOptions;
   externalHostname?: string;
   /** --service-cluster-ip-range (kube's default 10.0.0.0/24, DefaultServiceIPCIDR). */
   serviceClusterIPRange: string;
@@ -185,8 +187,10 @@ export const serveFlags: FlagSpec[] = [
     name: 'storage-backend',
     type: 'string',
     default: 'sqlite',
-    usage: 'Storage backend: sqlite (durable, default) or memory (nothing persisted).',
+    usage:
+      'Storage backend: sqlite (durable, default), etcd3 (shared by several replicas; see --etcd-*) or memory (nothing persisted).',
   },
+  ...etcdFlagSpecs,
   { name: 'log-level', type: 'string', default: 'info', usage: 'Log level: debug, info, warn, error.' },
   ...oidcFlagSpecs,
   ...opsFlagSpecs,
@@ -220,7 +224,8 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     serviceClusterIPRange: v.get('service-cluster-ip-range') as string,
     advertiseAddress: v.get('advertise-address') as string | undefined,
     dataDir: v.get('data-dir') as string,
-    storageBackend: v.get('storage-backend') as 'sqlite' | 'memory',
+    storageBackend: v.get('storage-backend') as ServeOptions['storageBackend'],
+    etcd: etcdOptions(v),
     logLevel: v.get('log-level') as string,
     authenticationFlags: new Map([...v].filter(([k]) => oidcFlagSpecs.some((f) => f.name === k))),
     anonymousAuthExplicit: explicit.has('anonymous-auth'),
@@ -280,8 +285,9 @@ function validate(o: ServeOptions): void {
       );
   if (new Set(o.authorizationModes).size !== o.authorizationModes.length)
     errs.push(`authorization-mode ${o.authorizationModes.join(',')} has mode specified more than once`);
-  if (o.storageBackend !== 'sqlite' && o.storageBackend !== 'memory')
-    errs.push(`--storage-backend ${JSON.stringify(o.storageBackend)} is not supported: use sqlite or memory`);
+  if (o.storageBackend !== 'sqlite' && o.storageBackend !== 'memory' && o.storageBackend !== 'etcd3')
+    errs.push(`--storage-backend ${JSON.stringify(o.storageBackend)} is not supported: use sqlite, etcd3 or memory`);
+  errs.push(...validateEtcd(o.storageBackend, o.etcd));
   if (errs.length) throw new FlagError(errs.join('\n'));
 }
 

@@ -43,6 +43,8 @@ import { discoveryDocument, jwksDocument, isDiscoveryEnabled } from '../servicea
 import { createAuthorization, type Authorization } from '../authz/setup.js';
 import { TokensController } from '../controllers/tokens.js';
 import { wallClock } from '../clock/clock.js';
+import { openEtcdStore, type EtcdStore } from '../storage/etcd/open.js';
+import { startReplication, type Replication } from './replication.js';
 import { setupObservability, storageObjectCounts } from '../observe/setup.js';
 
 const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
@@ -97,9 +99,28 @@ async function startLocked(
     log.warn('generating the service-account signing key failed', { err: String(e) }),
   );
 
-  const backend = o.storageBackend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
-  const store = await Store.open(backend);
-  store.startCompaction();
+  let etcd: EtcdStore | undefined;
+  let store: Store;
+  if (o.storageBackend === 'etcd3') {
+    etcd = await openEtcdStore(
+      {
+        servers: o.etcd.servers,
+        caFile: o.etcd.caFile,
+        certFile: o.etcd.certFile,
+        keyFile: o.etcd.keyFile,
+        prefix: o.etcd.prefix,
+        compactionIntervalSec: o.etcd.compactionInterval,
+        healthcheckTimeoutSec: o.etcd.healthcheckTimeout,
+      },
+      log,
+    );
+    store = etcd.store;
+  } else {
+    const backend =
+      o.storageBackend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
+    store = await Store.open(backend);
+    store.startCompaction();
+  }
   const lookup = new StoreLookup(store);
   // The authenticator is built before the registry the system client writes through.
   const late: { client?: SystemClient; catalog?: Catalog } = {};
@@ -199,6 +220,7 @@ async function startLocked(
     { name: 'ping', check: () => undefined },
     logCheck(log),
     storageCheck(store),
+    ...(etcd ? [{ name: 'etcd', check: () => etcd.health() }] : []),
   ];
   const readyChecks = (): HealthCheck[] => [
     ...healthChecks(),
@@ -253,23 +275,43 @@ async function startLocked(
     observer: obs.observer,
   });
 
-  // Controllers.
-  const nsController = new NamespaceController({ store, client, catalog, caPem: pki.caCertPem, log: log.info });
-  const gc = new GarbageCollector(store, client, catalog, log.info);
-  const tokens = new TokensController({
-    store,
-    client,
-    caPem: pki.caCertPem,
-    signer: keys.legacySigner,
-    autoCreate: o.legacyServiceAccountTokenSecrets,
-    log: log.info,
-  });
-  gc.index(store.list('/core/').concat());
-  await authz.start(client);
-  nsController.start();
-  gc.start();
-  tokens.start();
-  await bootstrapNamespaces(client);
+  // Controllers (built afresh each time this replica becomes the leader).
+  const makeControllers = () => {
+    const nsController = new NamespaceController({ store, client, catalog, caPem: pki.caCertPem, log: log.info });
+    const gc = new GarbageCollector(store, client, catalog, log.info);
+    const tokens = new TokensController({
+      store,
+      client,
+      caPem: pki.caCertPem,
+      signer: keys.legacySigner,
+      autoCreate: o.legacyServiceAccountTokenSecrets,
+      log: log.info,
+    });
+    gc.index(store.list('/core/').concat());
+    return {
+      start: () => (nsController.start(), gc.start(), tokens.start()),
+      stop: () => (nsController.stop(), gc.stop(), tokens.stop()),
+      idle: () => Promise.all([nsController.idle(), gc.idle(), tokens.idle()]),
+    };
+  };
+  let replication: Replication | undefined;
+  let controllers: ReturnType<typeof makeControllers> | undefined;
+  if (etcd) {
+    replication = await startReplication({
+      store,
+      client,
+      authz,
+      keys,
+      issuers: o.serviceAccountIssuers,
+      log,
+      makeControllers,
+    });
+  } else {
+    await authz.start(client);
+    controllers = makeControllers();
+    controllers.start();
+    await bootstrapNamespaces(client);
+  }
 
   const server: Http2SecureServer = createListener(
     { cert: servingCert, key: servingKey, ca: clientCa, readHeaderTimeoutMs: o.readHeaderTimeoutMs },
@@ -324,23 +366,23 @@ async function startLocked(
     listener: api.listener,
     settle: async () => {
       for (let i = 0; i < 3; i++)
-        await Promise.all([nsController.idle(), gc.idle(), tokens.idle(), kubernetesService.idle()]);
+        await Promise.all([(replication?.controllers() ?? controllers)?.idle(), kubernetesService.idle()]);
     },
     close: () =>
       (closing ??= (async () => {
         server.close();
         await api.drain();
         obs.close();
-        nsController.stop();
+        controllers?.stop();
+        replication?.stop();
         kubernetesService.stop();
-        gc.stop();
-        tokens.stop();
         authz.stop();
         configWatch?.close();
         oidc?.stop();
         // A first start's key generation finishes writing before the process exits.
         await pki.saKeyWritten?.catch(() => undefined);
         await store.close();
+        etcd?.stop();
         lock.release();
       })()),
   };
