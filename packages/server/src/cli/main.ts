@@ -9,6 +9,7 @@ Usage:
   kubeauth serve [flags]        Start the API server (HTTPS, kube-apiserver flag names)
   kubeauth token inspect TOKEN  Decode a token's header and claims (no verification)
   kubeauth keys rotate [flags]  Add a new service-account signing key (see README)
+  kubeauth audit2rbac [flags]   Least-privilege RBAC objects from an audit log (see README)
 
 Run 'kubeauth serve --help' for the server's flags.
 `;
@@ -58,6 +59,10 @@ async function main(argv: string[]): Promise<void> {
     case 'proxy': {
       const { proxyCommand } = await import('../proxy/command.js');
       return proxyCommand(rest);
+    }
+    case 'audit2rbac': {
+      const { audit2rbacCommand } = await import('../audit2rbac/command.js');
+      return audit2rbacCommand(rest);
     }
     case 'keys': {
       const { keysCommand } = await import('./keys.js');
