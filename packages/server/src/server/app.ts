@@ -324,7 +324,7 @@ async function startLocked(
       (closing ??= (async () => {
         server.close();
         await api.drain();
-        obs.close();
+        await obs.close();
         nsController.stop();
         kubernetesService.stop();
         gc.stop();
