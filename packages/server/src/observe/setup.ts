@@ -66,8 +66,10 @@ export function setupObservability(o: OpsOptions | undefined, d: ObservabilityDe
     closers.push(() => log.close());
   }
   const httpLog = new HttpLog(o?.verbosity ?? 0, o?.loggingFormat ?? 'text');
+  // KUBEAUTH_METRICS=off: requests are not measured (/metrics still answers): the benchmark's baseline.
+  const measured = process.env.KUBEAUTH_METRICS !== 'off';
   const observer = new RequestObserver({
-    metrics,
+    metrics: measured ? metrics : undefined,
     audit: policy ? { policy, sinks } : undefined,
     httpLog: httpLog.enabled ? httpLog : undefined,
     kindOf: d.kindOf,
