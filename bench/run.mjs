@@ -28,6 +28,7 @@ import { tokenRequestBench } from './tokenrequest.mjs';
 import { verifyBench } from './verify.mjs';
 import { ensureWrk } from './wrk.mjs';
 import { hostileBench } from './hostile.mjs';
+import { observeBench } from './observe.mjs';
 import { seedRbacObjects, seedServiceAccounts } from './seed.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -579,6 +580,28 @@ async function main() {
     100,
     `max ${r1(w.healthzMaxMs, 0)} ms; TokenReview ${r1(w.tokenReviewRatio, 2)}× unloaded`,
   );
+
+  // (o) metrics + audit at Metadata to a file vs both off; RequestResponse reported
+  log('(o) TokenReview with metrics and audit vs without');
+  F.o_observe = await observeBench({
+    tmp,
+    common,
+    admin: ADMIN,
+    durationSeconds: P.dur,
+    rounds: P.rounds,
+    connections: CONN,
+    log,
+  });
+  if (!F.o_observe.skipped)
+    target(
+      'o',
+      'TokenReview req/s, metrics + Metadata audit to a file ÷ both off',
+      F.o_observe.metadataRatio,
+      '×',
+      '>=',
+      0.9,
+      `${r1(F.o_observe.metadataRps, 0)} vs ${r1(F.o_observe.offRps, 0)} req/s (medians, ${F.o_observe.loadTool}); RequestResponse ${r1(F.o_observe.requestResponseRatio, 2)}×`,
+    );
 
   // (h) RBAC in-process
   log('(h) RBAC decisions in-process');

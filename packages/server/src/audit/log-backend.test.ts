@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,40 @@ test('rotation: past maxsize the file is renamed with its time, compressed, and 
       .map((l) => (JSON.parse(l) as AuditEvent).auditID),
     ['id-6', 'id-7'],
   );
+});
+
+test('maxage: rotated files whose name is older than maxage days are removed at the next rotation', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'auditlog-'));
+  const path = join(dir, 'audit.log');
+  // Backups left by earlier runs: 10 days, 2 days and 12 hours before the rotation below; another log's file.
+  const old = [
+    'audit-2026-01-20T00-00-00.000.log',
+    'audit-2026-01-28T00-00-00.000.log.gz',
+    'audit-2026-01-29T12-00-00.000.log',
+  ];
+  for (const f of [...old, 'other-2026-01-01T00-00-00.000.log']) writeFileSync(join(dir, f), 'x\n');
+  // File times say nothing: only the time in the name counts.
+  for (const f of readdirSync(dir)) utimesSync(join(dir, f), new Date(), new Date());
+  const b = new LogBackend({
+    path,
+    format: 'json',
+    maxAgeDays: 1,
+    maxBackups: 0,
+    maxSizeMB: 1,
+    compress: false,
+    now: () => new Date(Date.UTC(2026, 0, 30, 0, 0, 0)),
+  });
+  for (let i = 0; i < 4; i++) {
+    b.processEvents(event(i, 300 * 1024));
+    b.flush();
+  }
+  b.close();
+  assert.deepEqual(readdirSync(dir).sort(), [
+    'audit-2026-01-29T12-00-00.000.log',
+    'audit-2026-01-30T00-00-00.000.log',
+    'audit.log',
+    'other-2026-01-01T00-00-00.000.log',
+  ]);
 });
 
 test('events of one turn are one write, in order', async () => {

@@ -101,6 +101,12 @@ export class LogBackend {
     this.prune();
   }
 
+  /** The rotation time a backup's name carries (`…-2006-01-02T15-04-05.000…`, UTC), in ms. */
+  private nameTime(file: string): number {
+    const m = /-(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2}\.\d{3})[^/]*$/.exec(file);
+    return m ? Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`) : Infinity;
+  }
+
   /** The rotated files of this log, newest first. */
   backups(): string[] {
     const ext = extname(this.o.path);
@@ -123,8 +129,9 @@ export class LogBackend {
       list = list.slice(0, this.o.maxBackups);
     }
     if (this.o.maxAgeDays > 0) {
+      // By the UTC time in the name, as lumberjack's millRunOnce (timeFromName) and the flag's help say.
       const cutoff = (this.o.now?.() ?? new Date()).getTime() - this.o.maxAgeDays * 86400_000;
-      for (const f of list) if (statSync(f).mtimeMs < cutoff) unlinkSync(f);
+      for (const f of list) if (this.nameTime(f) < cutoff) unlinkSync(f);
     }
   }
 

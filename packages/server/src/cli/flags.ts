@@ -2,7 +2,7 @@
 // and comma-separated slices — with pflag's error texts, so scripts written for kube-apiserver read the same.
 import { goDuration, parseGoDurationNs } from '../gocompat/duration.js';
 
-export type FlagType = 'string' | 'int' | 'bool' | 'stringArray' | 'stringSlice' | 'duration';
+export type FlagType = 'string' | 'int' | 'float' | 'bool' | 'stringArray' | 'stringSlice' | 'duration';
 
 export interface FlagSpec {
   name: string;
@@ -67,6 +67,12 @@ export function parseFlags(
         values.set(name, Number(raw));
         break;
       }
+      case 'float': {
+        if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw))
+          throw bad(`strconv.ParseFloat: parsing "${raw}": invalid syntax`);
+        values.set(name, Number(raw));
+        break;
+      }
       case 'bool': {
         const v = {
           true: true,
@@ -114,7 +120,8 @@ export function parseFlags(
  */
 export function usage(specs: FlagSpec[]): string {
   // pflag's type names: a string slice is "strings".
-  const typeOf = (s: FlagSpec) => (s.type === 'bool' ? '' : s.type === 'stringSlice' ? 'strings' : s.type);
+  const typeOf = (s: FlagSpec) =>
+    s.type === 'bool' ? '' : s.type === 'stringSlice' ? 'strings' : s.type === 'float' ? 'float32' : s.type;
   const w = Math.max(...specs.map((s) => s.name.length + typeOf(s).length + 4));
   return specs
     .map((s) => {

@@ -13,6 +13,7 @@ Available Commands:
   proxy       Authenticate and authorize requests in front of a service (kube-rbac-proxy flags)
   token       Inspect service-account tokens
   keys        Rotate, prune and list service-account signing keys
+  audit2rbac  Least-privilege RBAC objects from an audit log
   version     Print the kubeauth version
   help        Help about any command
 
@@ -87,6 +88,10 @@ async function main(argv: string[]): Promise<void> {
     case 'proxy': {
       const { proxyCommand } = await import('../proxy/command.js');
       return proxyCommand(rest);
+    }
+    case 'audit2rbac': {
+      const { audit2rbacCommand } = await import('../audit2rbac/command.js');
+      return audit2rbacCommand(rest);
     }
     case 'keys': {
       const { keysCommand } = await import('./keys.js');

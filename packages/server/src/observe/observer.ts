@@ -253,7 +253,8 @@ export class Trace {
       stage,
       requestURI: this.req.url ?? '/',
       verb: info.verb,
-      user: this.user ? auditUser(this.user) : { username: '' },
+      // Failed authentication: kube's UserInfo with every member empty, which omitempty writes as {}.
+      user: this.user ? auditUser(this.user) : ({} as AuditUser),
     } as AuditEvent;
     if (stage !== 'RequestReceived' && this.impersonated) ev.impersonatedUser = auditUser(this.impersonated);
     ev.sourceIPs = this.ips;

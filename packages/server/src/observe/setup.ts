@@ -6,6 +6,8 @@ import { ApiServerMetrics } from '../metrics/apiserver.js';
 import { HealthSlis, type NamedCheck } from '../metrics/slis.js';
 import { loadPolicyFile, PolicyEvaluator } from '../audit/policy.js';
 import { LogBackend } from '../audit/log-backend.js';
+import { WebhookBackend } from '../audit/webhook-backend.js';
+import { parseKubeconfigFile } from '../pki/kubeconfig.js';
 import { HttpLog } from './httplog.js';
 import { RequestObserver, type AuditSink } from './observer.js';
 
@@ -14,7 +16,7 @@ export interface Observability {
   metrics: ApiServerMetrics;
   /** Exact-path handlers: /metrics and /metrics/slis. */
   handlers: Map<string, (req: unknown, res: unknown) => Promise<void>>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface ObservabilityDeps {
@@ -28,11 +30,29 @@ const promContentType = 'text/plain; version=0.0.4; charset=utf-8';
 export function setupObservability(o: OpsOptions | undefined, d: ObservabilityDeps): Observability {
   const metrics = new ApiServerMetrics({ storageObjects: d.storageObjects });
   const sinks: AuditSink[] = [];
-  const closers: Array<() => void> = [];
+  const closers: Array<() => void | Promise<void>> = [];
   let policy: PolicyEvaluator | undefined;
   // kube-apiserver audits only with a policy file and a backend; either alone records nothing.
-  if (o?.auditPolicyFile && o.auditLogPath) {
+  if (o?.auditPolicyFile && (o.auditLogPath || o.auditWebhook)) {
     policy = new PolicyEvaluator(loadPolicyFile(o.auditPolicyFile));
+  }
+  if (policy && o?.auditWebhook) {
+    const w = o.auditWebhook;
+    let connection;
+    try {
+      connection = parseKubeconfigFile(w.configFile);
+    } catch (e) {
+      throw new Error(`initializing audit webhook: ${(e as Error).message}`, { cause: e });
+    }
+    const webhook = new WebhookBackend({
+      ...w,
+      connection,
+      onError: (n) => metrics.auditErrors.inc({ plugin: 'webhook' }, n),
+    });
+    sinks.push(webhook);
+    closers.push(() => webhook.close());
+  }
+  if (policy && o?.auditLogPath) {
     const log = new LogBackend({
       path: o.auditLogPath,
       format: o.auditLogFormat,
@@ -46,8 +66,10 @@ export function setupObservability(o: OpsOptions | undefined, d: ObservabilityDe
     closers.push(() => log.close());
   }
   const httpLog = new HttpLog(o?.verbosity ?? 0, o?.loggingFormat ?? 'text');
+  // KUBEAUTH_METRICS=off: requests are not measured (/metrics still answers): the benchmark's baseline.
+  const measured = process.env.KUBEAUTH_METRICS !== 'off';
   const observer = new RequestObserver({
-    metrics,
+    metrics: measured ? metrics : undefined,
     audit: policy ? { policy, sinks } : undefined,
     httpLog: httpLog.enabled ? httpLog : undefined,
     kindOf: d.kindOf,
@@ -63,7 +85,14 @@ export function setupObservability(o: OpsOptions | undefined, d: ObservabilityDe
     ['/metrics', serve(() => metrics.text())],
     ['/metrics/slis', serve(() => slis.text())],
   ]);
-  return { observer, metrics, handlers, close: () => closers.forEach((c) => c()) };
+  return {
+    observer,
+    metrics,
+    handlers,
+    close: async () => {
+      await Promise.all(closers.map((c) => c()));
+    },
+  };
 }
 
 /** apiserver_storage_objects: the stored objects of each resource, labelled `resource.group` as kube labels them. */

@@ -1,4 +1,5 @@
 // `kubeauth proxy`: a kube-rbac-proxy-compatible authenticating and authorizing reverse proxy.
+import { ProxyMetrics } from './metrics.js';
 import { readFileSync } from 'node:fs';
 import { KubeConnection } from '@kubeauth/verify';
 import { FlagError, usage } from '../cli/flags.js';
@@ -59,6 +60,7 @@ export async function startProxy(o: ProxyCommandOptions & { now?: () => number }
       : {}),
     ...(o.cacheTtlMs !== undefined ? { cacheTtlMs: o.cacheTtlMs } : {}),
     ...(o.now ? { now: o.now } : {}),
+    metrics: new ProxyMetrics(),
   });
   let running: RunningProxy;
   try {
@@ -123,7 +125,7 @@ export async function proxyCommand(argv: string[]): Promise<void> {
   for (const name of o.removedFlags) log.warn(`${name} is removed in the k8s upstream and has no effect any more.`);
   const running = await startProxy(o);
   log.info(`proxying ${running.url} to ${o.upstream.href}`);
-  if (running.endpointsUrl) log.info(`serving /healthz on ${running.endpointsUrl}`);
+  if (running.endpointsUrl) log.info(`serving /healthz and /metrics on ${running.endpointsUrl}`);
   let stopping = false;
   const stop = (sig: string) => {
     if (stopping) return;

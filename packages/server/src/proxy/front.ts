@@ -29,6 +29,8 @@ export interface ClientResponse {
   readonly headersSent: boolean;
   readonly destroyed: boolean;
   readonly writableFinished: boolean;
+  /** The status of the head written (200 before any). */
+  readonly statusCode: number;
   /**
    * Keeps the head to send it with the first body piece; `headers` is a flat [name, value, ...] list. A
    * `Connection: close` field among them makes this the connection's last response.
@@ -40,7 +42,7 @@ export interface ClientResponse {
   write(chunk: Buffer): boolean;
   end(last?: Buffer | string): unknown;
   destroy(): unknown;
-  on(event: 'close' | 'drain', listener: () => void): unknown;
+  on(event: 'close' | 'drain' | 'finish', listener: () => void): unknown;
 }
 
 export interface FrontOptions {
@@ -307,12 +309,17 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
     private closeAfter = false;
     private onClose: (() => void) | undefined;
     private onDrain: (() => void) | undefined;
+    private onFinish: (() => void) | undefined;
 
     constructor(
       private readonly conn: FrontConnection,
       /** HEAD: the answer has no body whatever its fields say. */
       private readonly isHead: boolean,
     ) {}
+
+    get statusCode(): number {
+      return this.status;
+    }
 
     writeHead(status: number, statusMessage: string, headers: string[]): this {
       this.status = status;
@@ -321,8 +328,9 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
       return this;
     }
 
-    on(event: 'close' | 'drain', listener: () => void): this {
+    on(event: 'close' | 'drain' | 'finish', listener: () => void): this {
       if (event === 'close') this.onClose = listener;
+      else if (event === 'finish') this.onFinish = listener;
       else this.onDrain = listener;
       return this;
     }
@@ -356,6 +364,7 @@ export function createFront(o: FrontOptions): { server: tls.Server; closeAllConn
         );
       } else if (length > 0 && !this.bodyless()) socket.write(body!);
       this.writableFinished = true;
+      this.onFinish?.();
       if (this.closeAfter) this.conn.close();
       else this.conn.finished();
       return this;

@@ -479,7 +479,7 @@ describe('kubeauth proxy', () => {
       const head = await at('/healthz', 'HEAD');
       assert.equal(head.status, 200);
       assert.equal(head.body, '');
-      for (const path of ['/', '/healthz/', '/metrics', '/data/x']) {
+      for (const path of ['/', '/healthz/', '/data/x']) {
         const nf = await at(path);
         assert.equal(nf.status, 404, path);
         assert.equal(nf.body, '404 page not found\n');
@@ -514,6 +514,80 @@ describe('kubeauth proxy', () => {
       assert.equal((await at('/healthz')).status, 200, 'still serving');
       // The proxy's own port still wants a token for the same path.
       assert.equal((await send(new URL('/healthz', p.url), { rejectUnauthorized: false })).status, 401);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test("the proxy's /metrics on the endpoints port: token allowed get /metrics only; requests and auth outcomes counted", async () => {
+    await api('POST', '/api/v1/namespaces/default/serviceaccounts', { metadata: { name: 'scraper' } });
+    await api('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      metadata: { name: 'proxy-scraper' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:monitoring' },
+      subjects: [{ kind: 'ServiceAccount', name: 'scraper', namespace: 'default' }],
+    });
+    const scraper = await mintToken('scraper', 'proxy-audience');
+    const p = await startProxy(
+      parseProxyOptions([
+        `--upstream=${upstreamUrl}/`,
+        '--secure-listen-address=127.0.0.1:0',
+        `--kubeconfig=${join(dataDir, 'admin.kubeconfig')}`,
+        '--auth-token-audiences=proxy-audience',
+        `--proxy-endpoints-port=${await freePort()}`,
+      ]),
+    );
+    try {
+      assert.equal((await viaProxy('/data/x', { token: tokenReader }, p)).status, 200);
+      assert.equal((await viaProxy('/data/y', { token: tokenReader }, p)).status, 200);
+      assert.equal((await viaProxy('/data/x', {}, p)).status, 401);
+      assert.equal((await viaProxy('/data/x', { token: tokenNobody }, p)).status, 403);
+      assert.equal((await viaProxy('/data/x', { token: tokenReader, method: 'DELETE' }, p)).status, 403);
+      // On the proxied port /metrics is the upstream's (checked and forwarded like any path).
+      const up = await viaProxy('/metrics', { token: scraper }, p);
+      assert.equal(up.status, 200);
+      assert.equal((JSON.parse(up.body) as { url: string }).url, '/metrics');
+
+      const metrics = (token?: string) =>
+        send(new URL('/metrics', p.endpointsUrl), {
+          rejectUnauthorized: false,
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        });
+      const anonymous = await metrics();
+      assert.equal(anonymous.status, 401);
+      assert.equal(
+        anonymous.body,
+        '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}',
+      );
+      const reader = await metrics(tokenReader);
+      assert.equal(reader.status, 403);
+      assert.match(
+        reader.body,
+        /forbidden: User \\"system:serviceaccount:default:reader\\" cannot get path \\"\/metrics\\"/,
+      );
+      const ok = await metrics(scraper);
+      assert.equal(ok.status, 200, ok.body);
+      assert.equal(ok.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+      const samples = new Map(
+        ok.body
+          .split('\n')
+          .filter((l) => l && !l.startsWith('#'))
+          .map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]),
+      );
+      const expected: Array<[string, number]> = [
+        ['http_requests_total{code="200",method="get"}', 3],
+        ['http_requests_total{code="401",method="get"}', 1],
+        ['http_requests_total{code="403",method="get"}', 1],
+        ['http_requests_total{code="403",method="delete"}', 1],
+        ['http_request_duration_seconds_count{code="200",method="get"}', 3],
+        ['authentication_attempts{result="success"}', 5],
+        ['authentication_attempts{result="failure"}', 1],
+        ['authorization_attempts_total{result="allowed"}', 3],
+        ['authorization_attempts_total{result="denied"}', 2],
+        ['authentication_duration_seconds_count{result="success"}', 5],
+        ['authorization_duration_seconds_count{result="denied"}', 2],
+      ];
+      for (const [k, v] of expected) assert.equal(samples.get(k), v, k);
+      assert.ok(samples.has('process_cpu_seconds_total'));
     } finally {
       await p.close();
     }

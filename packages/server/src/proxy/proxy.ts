@@ -40,6 +40,7 @@ import {
 import { createLogger } from '../server/log.js';
 import { BadRequestTarget, canonicalTarget, type CanonicalTarget } from './canonical-path.js';
 import { createEndpointsServer } from './endpoints.js';
+import type { AuthnResult, AuthzResult, ProxyMetrics } from './metrics.js';
 import { createFront, type ClientResponse, type FrontRequest } from './front.js';
 import { HOP_BY_HOP_FIELDS, UpstreamPool, type ResponseHandler, type UpstreamExchange } from './upstream.js';
 
@@ -64,6 +65,8 @@ export interface ProxyOptions {
   now?: () => number;
   /** Errors that made the proxy answer 5xx. Default: one JSON line on stderr. */
   onError?: (error: unknown, what: string) => void;
+  /** Request, authentication and authorization metrics (served on the endpoints port's /metrics). */
+  metrics?: ProxyMetrics;
 }
 
 export interface RunningProxy {
@@ -161,6 +164,7 @@ export function createProxy(o: ProxyOptions) {
   const resource = o.authorization?.resourceAttributes;
   const rewrites = o.authorization?.rewrites;
   const log = createLogger();
+  const metrics = o.metrics;
   const onError =
     o.onError ??
     ((error: unknown, what: string) =>
@@ -222,23 +226,32 @@ export function createProxy(o: ProxyOptions) {
   function decide(req: FrontRequest, target: CanonicalTarget, signal: LazyAbort): Decision | Promise<Decision> {
     const method = req.method.toUpperCase();
     const path = target.path;
+    const started = metrics ? performance.now() : 0;
+    const outcome = (r: AuthnResult) => metrics?.authenticated(r, (performance.now() - started) / 1000);
     // 1. x509 client certificate (verified against --client-ca-file), as kube-apiserver's x509 authenticator.
     const certified = o.clientCa ? certificateUser(req.socket as TLSSocket) : undefined;
-    if (certified) return authorize(req, method, target, certified, signal);
+    if (certified) {
+      outcome('success');
+      return authorize(req, method, target, certified, signal);
+    }
     // 2. Bearer token → TokenReview.
     const credentials = parseAuthorization(firstHeader(req.rawHeaders, 'authorization'));
-    if (credentials.kind === 'none') return { ok: false, response: unauthorizedResponse('kubernetes', false) };
-    if (credentials.kind === 'invalid') return { ok: false, response: unauthorizedResponse('kubernetes', true) };
-    const authenticated = (result: TokenReviewResult): Decision | Promise<Decision> =>
-      result.authenticated
+    if (credentials.kind === 'none' || credentials.kind === 'invalid') {
+      outcome('failure');
+      return { ok: false, response: unauthorizedResponse('kubernetes', credentials.kind === 'invalid') };
+    }
+    const authenticated = (result: TokenReviewResult): Decision | Promise<Decision> => {
+      outcome(result.authenticated ? 'success' : 'failure');
+      return result.authenticated
         ? authorize(req, method, target, result.user, signal)
         : { ok: false, response: unauthorizedResponse('kubernetes', true) };
+    };
     const hit = tokens.cached(credentials.token);
     if (hit !== undefined) return authenticated(hit);
-    return tokens.review(credentials.token, signal).then(authenticated, (err: unknown) => ({
-      ok: false,
-      response: failure(err, `TokenReview for ${method} ${path} failed`, signal),
-    }));
+    return tokens.review(credentials.token, signal).then(authenticated, (err: unknown) => {
+      outcome('error');
+      return { ok: false, response: failure(err, `TokenReview for ${method} ${path} failed`, signal) };
+    });
   }
 
   function authorize(
@@ -249,8 +262,11 @@ export function createProxy(o: ProxyOptions) {
     signal: LazyAbort,
   ): Decision | Promise<Decision> {
     const path = target.path;
+    const started = metrics ? performance.now() : 0;
+    const outcome = (r: AuthzResult) => metrics?.authorized(r, (performance.now() - started) / 1000);
     const all = attributesFor(req, method, target);
     if (all.length === 0) {
+      outcome('denied');
       // A rewrite without values: nothing can be allowed (kube-rbac-proxy's message).
       const message = forbiddenMessage(
         user.username,
@@ -271,18 +287,23 @@ export function createProxy(o: ProxyOptions) {
           const next = i + 1;
           return access.check(user, attrs, signal).then(
             (result) => (result.allowed ? authorizeFrom(all, next) : denied(attrs, result)),
-            (err: unknown) => ({
-              ok: false as const,
-              response: failure(err, `SubjectAccessReview for ${method} ${path} failed`, signal),
-            }),
+            (err: unknown) => {
+              outcome('error');
+              return {
+                ok: false as const,
+                response: failure(err, `SubjectAccessReview for ${method} ${path} failed`, signal),
+              };
+            },
           );
         }
         if (!hit.allowed) return denied(attrs, hit);
       }
+      outcome('allowed');
       return { ok: true, user, target };
     }
 
     function denied(attrs: AccessAttributes, result: AccessReviewResult): Decision {
+      outcome('denied');
       const reason = result.reason ?? result.evaluationError;
       return {
         ok: false,
@@ -298,6 +319,26 @@ export function createProxy(o: ProxyOptions) {
     if (signal.aborted) return unavailableResponse(); // the client went away; nobody reads this
     onError(err, what);
     return err instanceof ReviewError ? unavailableResponse() : internalErrorResponse();
+  }
+
+  /** /metrics on the endpoints port: a bearer token allowed `<method> /metrics` (non-resource), else 401/403. */
+  async function metricsAccess(method: string, authorization: string | undefined): Promise<ErrorResponse | undefined> {
+    const credentials = parseAuthorization(authorization);
+    if (credentials.kind !== 'token') return unauthorizedResponse('kubernetes', credentials.kind === 'invalid');
+    const signal = new LazyAbort();
+    try {
+      const who = tokens.cached(credentials.token) ?? (await tokens.review(credentials.token, signal));
+      if (!who.authenticated) return unauthorizedResponse('kubernetes', true);
+      const attrs = nonResourceAttributesFor({ method: method.toUpperCase(), path: '/metrics' });
+      const result = access.cached(who.user, attrs) ?? (await access.check(who.user, attrs, signal));
+      if (result.allowed) return undefined;
+      return forbiddenResponse(
+        forbiddenMessage(who.user.username, attrs, result.reason ?? result.evaluationError),
+        undefined,
+      );
+    } catch (err) {
+      return failure(err, `review for ${method} /metrics failed`, signal);
+    }
   }
 
   /**
@@ -442,9 +483,14 @@ export function createProxy(o: ProxyOptions) {
   function onRequest(req: FrontRequest, res: ClientResponse, body: IncomingMessage | undefined): void | Promise<void> {
     const abort = new LazyAbort();
     const relay = new Relay(req, res);
+    // Counted when the answer is complete, or when the client went away before that.
+    const started = metrics ? performance.now() : 0;
+    const record = metrics && (() => metrics.request(req.method, res.statusCode, (performance.now() - started) / 1000));
+    if (record) res.on('finish', record);
     // 'close' also ends every completed response: only an unfinished one is an abort.
     res.on('close', () => {
       if (res.writableFinished) return;
+      record?.();
       abort.abort();
       relay.exchange?.abort();
     });
@@ -575,7 +621,12 @@ export function createProxy(o: ProxyOptions) {
       // The proxy's own endpoints: the same certificate and TLS settings without the client-certificate request
       // (kube-rbac-proxy copies its serving options before the client CA is applied to them).
       const endpoints =
-        endpointsPort !== undefined ? createEndpointsServer(servingOptions(o.tls.cert, o.tls.key)) : undefined;
+        endpointsPort !== undefined
+          ? createEndpointsServer(
+              servingOptions(o.tls.cert, o.tls.key),
+              metrics ? { check: metricsAccess, text: () => metrics.text() } : undefined,
+            )
+          : undefined;
       let endpointsAddr: AddressInfo | undefined;
       if (endpoints) {
         try {

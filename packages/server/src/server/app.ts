@@ -372,7 +372,7 @@ async function startLocked(
       (closing ??= (async () => {
         server.close();
         await api.drain();
-        obs.close();
+        await obs.close();
         controllers?.stop();
         replication?.stop();
         kubernetesService.stop();
