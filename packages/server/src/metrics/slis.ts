@@ -5,7 +5,8 @@ import { Counter, Gauge, Registry } from 'prom-client';
 
 export interface NamedCheck {
   name: string;
-  check(): string | undefined;
+  /** undefined = ok, else the failure reason (a check that reads something real may answer later). */
+  check(): string | undefined | Promise<string | undefined>;
 }
 
 export class HealthSlis {
@@ -30,7 +31,7 @@ export class HealthSlis {
   async text(): Promise<string> {
     for (const type of ['healthz', 'livez', 'readyz'] as const)
       for (const c of this.checks[type]()) {
-        const ok = c.check() === undefined;
+        const ok = (await c.check()) === undefined;
         this.healthcheck.set({ name: c.name, type }, ok ? 1 : 0);
         this.total.inc({ name: c.name, status: ok ? 'success' : 'error', type });
       }
