@@ -109,8 +109,10 @@ export class ApiServer {
     const body = ctx.body!;
     const text = body.toString('utf8');
     const duplicates = apply && ctx.query.get('fieldValidation') !== 'Ignore';
-    // JSON is YAML with the same meaning (kubectl sends apply configurations as JSON): no need for the worker.
-    if (jsonSyntaxError(text) === undefined && (!duplicates || jsonWithoutDuplicates(text))) {
+    // JSON is YAML with the same meaning (kubectl sends apply configurations as JSON): no need for the worker,
+    // unless the body is large enough that even scanning it would hold up the event loop (the worker scans it).
+    const small = body.length < offThreadBytes;
+    if (small && jsonSyntaxError(text) === undefined && (!duplicates || jsonWithoutDuplicates(text))) {
       if (duplicates) ctx.applyDuplicates = [];
       return body;
     }

@@ -2,11 +2,10 @@
 // to a value within the nesting limit and the field check that prunes unknown fields. What comes back is JSON
 // text (pruned) and the field report, so the thread that serves requests parses only what the Go types would
 // have kept, and never scans a large body itself.
-import { decodeJson, JsonError } from './json.js';
+import { decodeJson, JsonError, jsonSyntaxError, parseValidJSON } from './json.js';
 import { checkFields, type FieldCheck } from '../schema/fields.js';
 import type { YamlResult } from './yaml-convert.js';
 import { applyStrictErrors } from './yaml-duplicates.js';
-import { jsonSyntaxError } from './json.js';
 
 export interface DecodeJob {
   text: string;
@@ -24,27 +23,46 @@ export type DecodeOutcome =
   { json: string; duplicates?: string[]; fields?: FieldCheck } | { error: string; syntax: 'yaml' | 'json' };
 
 export function runJob(job: DecodeJob, convertYaml: (text: string) => YamlResult): DecodeOutcome {
-  let text = job.text;
-  // JSON is YAML with the same meaning (kubectl sends apply configurations as JSON): no conversion needed.
-  if (job.yaml && jsonSyntaxError(text) !== undefined) {
-    const r = convertYaml(text);
-    if ('error' in r) return { error: r.error, syntax: 'yaml' };
-    text = r.json;
-  }
-  const duplicates = job.duplicates ? applyStrictErrors(job.text) : undefined;
+  const text = job.text;
   if (job.schema === undefined) {
+    // JSON is YAML with the same meaning (kubectl sends apply configurations as JSON): no conversion needed. The
+    // scan is cheaper than a parse whose value would be thrown away (the caller gets text).
+    let json = text;
+    if (job.yaml && jsonSyntaxError(text) !== undefined) {
+      const r = convertYaml(text);
+      if ('error' in r) return { error: r.error, syntax: 'yaml' };
+      json = JSON.stringify(r.value);
+    }
+    const duplicates = job.duplicates ? applyStrictErrors(text) : undefined;
     // The converter's output is valid JSON within the nesting limit; a JSON body is checked where it is parsed.
-    return duplicates ? { json: text, duplicates } : { json: text };
+    return duplicates ? { json, duplicates } : { json };
   }
   let value: unknown;
-  try {
-    value = decodeJson(text);
-  } catch (e) {
-    if (e instanceof JsonError) return { error: e.message, syntax: 'json' };
-    throw e;
+  // The text whose repeated keys are reported: JSON as sent. A converted YAML document has none left (its last
+  // value won), so it needs no scan.
+  let raw: string | undefined = job.raw ? text : undefined;
+  let converted = false;
+  if (job.yaml) {
+    // One parse attempt for JSON sent as YAML; anything else is converted, to its value directly.
+    value = parseValidJSON(text);
+    if (value === undefined) {
+      const r = convertYaml(text);
+      if ('error' in r) return { error: r.error, syntax: 'yaml' };
+      value = r.value;
+      raw = undefined;
+      converted = true;
+    }
+  } else {
+    try {
+      value = decodeJson(text);
+    } catch (e) {
+      if (e instanceof JsonError) return { error: e.message, syntax: 'json' };
+      throw e;
+    }
   }
   // Not an object: the calling thread gives the decoder's answer for it.
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { json: text };
-  const fields = checkFields(value, job.schema, job.raw ? text : undefined, true);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { json: converted ? JSON.stringify(value) : text };
+  const fields = checkFields(value, job.schema, raw, true);
   return { json: JSON.stringify(value), fields };
 }

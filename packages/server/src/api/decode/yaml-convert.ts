@@ -15,8 +15,13 @@ export interface YamlLimits {
   maxExpandedBytes: number;
 }
 
-/** JSON text, or go-yaml's error text (`yaml: line 3: …`, `yaml: exceeded max depth of 10000`, …). */
-export type YamlResult = { json: string } | { error: string };
+/**
+ * The document's value (plain JSON values, within the nesting limit, finite numbers only: what JSON.parse of its
+ * JSON text would give), or go-yaml's error text (`yaml: line 3: …`, `yaml: exceeded max depth of 10000`, …).
+ * The value, not its text: the decoding worker checks it against the schema as it is, without a stringify and
+ * a parse of up to 3 MiB in between.
+ */
+export type YamlResult = { value: unknown } | { error: string };
 
 export function createYamlConverter(jsyaml: JsYamlModule, limits: YamlLimits): (text: string) => YamlResult {
   const { Type } = jsyaml;
@@ -171,7 +176,7 @@ export function createYamlConverter(jsyaml: JsYamlModule, limits: YamlLimits): (
       );
       if (first === undefined) first = null;
       check(first);
-      return { json: JSON.stringify(first) };
+      return { value: first };
     } catch (e) {
       if (e instanceof Refusal) return { error: e.message };
       if (e instanceof jsyaml.YAMLException) {

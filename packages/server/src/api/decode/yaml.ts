@@ -13,5 +13,5 @@ export function yamlToJsonSync(text: string): string {
   inline ??= createYamlConverter(JsYaml as JsYamlModule, yamlLimits);
   const r = inline(text);
   if ('error' in r) throw new YamlError(r.error);
-  return r.json;
+  return JSON.stringify(r.value);
 }

@@ -190,6 +190,16 @@ test('checkFields reports only duplicates the decoder would see', () => {
   ]);
 });
 
+test('checkFields: no duplicates under unknown or opaque fields, nor of unknown keys; map keys by their value', () => {
+  const raw =
+    '{"metadata":{"annotations":{"a\\u0062":"1","ab":"2"},"managedFields":[{"fieldsV1":{"f:x":{},"f:x":{}}}]},' +
+    '"spec":{"unknown":{"name":1,"name":2},"containers":[{"env":[{"name":"a","value":"1","value":"2"}],"zz":1,' +
+    '"zz":2}],"nodeSelector":{"k":"1","k":"2"}},"x":[{"y":1,"y":2}],"x":2}';
+  const r = checkFields(JSON.parse(raw), pod, raw);
+  assert.deepEqual(r.unknown, ['spec.unknown', 'spec.containers[0].zz', 'x']);
+  assert.deepEqual(r.duplicates, ['metadata.annotations.ab', 'spec.containers[0].env[0].value', 'spec.nodeSelector.k']);
+});
+
 // Its speed (linear in the input) is measured by the bench (bench/schema.mjs), not here.
 test('checkFields: a large list of valid pods has no unknown fields or type errors', () => {
   const items = Array.from({ length: 2000 }, () => fullPod());

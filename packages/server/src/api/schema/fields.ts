@@ -272,23 +272,89 @@ export function checkFields(obj: unknown, schemaName: string, raw?: string, prun
   }
   const out: FieldCheck = { unknown: c.unknown, typeErrors: c.typeErrors };
   if (raw !== undefined) {
-    const dups = duplicateSegments(raw).filter((segs) => decodedPath(root, segs));
+    const dups = decodedDuplicates(raw, root);
     if (dups.length) out.duplicates = dups.slice(0, maxStrictErrors - c.unknown.length).map(formatPath);
   }
   return out;
 }
 
-// Whether the decoder descends to the parent of the last segment and the key is a field or map key there.
-function decodedPath(root: Node, segs: (string | number)[]): boolean {
-  let n: Node | undefined = root;
-  for (let i = 0; i < segs.length && n; i++) {
-    const s = segs[i]!;
-    if (n.kind === 'array' && typeof s === 'number') n = n.item;
-    else if (n.kind === 'map' && typeof s === 'string') n = i === segs.length - 1 ? n : n.item;
-    else if (n.kind === 'struct' && typeof s === 'string') n = prop(n, s);
-    else return false;
+// One open container of decodedDuplicates' scan: the schema node the decoder descends into it with (undefined
+// below an unknown or opaque field, where nothing is reported and keys are not even read), the keys seen, and
+// whether a key or index of it is on the path.
+interface Frame {
+  node: Node | undefined;
+  keys: Keys | undefined;
+  index: number;
+  onPath: boolean;
+}
+
+/**
+ * The repeated keys the decoder reports in `text` (valid JSON), as sigs.k8s.io/json reports them (a struct's known
+ * fields and any map key, along paths the decoder descends), in one scan that follows the schema: keys under unknown fields and unknown
+ * keys of structs are skipped, not collected (3 MiB of tiny unknown keys cost a scan, not a set of them).
+ */
+function decodedDuplicates(text: string, root: Node): (string | number)[][] {
+  const out: (string | number)[][] = [];
+  const path: (string | number)[] = [];
+  const frames: Frame[] = [];
+  let top: Frame | undefined;
+  let pending: Node | undefined = root; // the node of the value that starts next
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22 /* " */) {
+      const start = i + 1;
+      i = text.indexOf('"', start);
+      while (i > 0 && escaped(text, i)) i = text.indexOf('"', i + 1);
+      if (i < 0) break;
+      if (!expectKey) continue;
+      expectKey = false;
+      const f = top!;
+      let key = text.slice(start, i);
+      if (key.includes('\\')) key = JSON.parse(text.slice(start - 1, i + 1)) as string;
+      const n = f.node!;
+      const next = n.kind === 'struct' ? prop(n, key) : n.item;
+      if (n.kind === 'map' || next !== undefined) {
+        const keys = (f.keys ??= new Keys());
+        if (keys.has(key)) out.push([...path, key]);
+        else keys.add(key);
+      }
+      path.push(key);
+      f.onPath = true;
+      pending = next;
+    } else if (ch === 0x7b /* { */ || ch === 0x5b /* [ */) {
+      const n = pending;
+      const tracked = n !== undefined && (ch === 0x7b ? n.kind === 'struct' || n.kind === 'map' : n.kind === 'array');
+      top = { node: tracked ? n : undefined, keys: undefined, index: 0, onPath: false };
+      frames.push(top);
+      pending = undefined;
+      if (ch === 0x7b) expectKey = tracked;
+      else if (tracked) {
+        path.push(0);
+        top.onPath = true;
+        pending = n!.item;
+      }
+    } else if (ch === 0x7d /* } */ || ch === 0x5d /* ] */) {
+      expectKey = false;
+      const f = frames.pop();
+      if (f === undefined) break;
+      if (f.onPath) path.pop();
+      top = frames[frames.length - 1];
+      pending = undefined;
+    } else if (ch === 0x2c /* , */) {
+      const f = top;
+      if (!f || f.node === undefined) continue;
+      if (f.node.kind === 'array') {
+        path[path.length - 1] = ++f.index;
+        pending = f.node.item;
+      } else {
+        if (f.onPath) path.pop();
+        f.onPath = false;
+        expectKey = true;
+      }
+    }
   }
-  return n !== undefined;
+  return out;
 }
 
 function formatPath(segs: (string | number)[]): string {
