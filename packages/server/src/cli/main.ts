@@ -9,6 +9,7 @@ Usage:
   kubeauth serve [flags]        Start the API server (HTTPS, kube-apiserver flag names)
   kubeauth token inspect TOKEN  Decode a token's header and claims (no verification)
   kubeauth keys rotate [flags]  Add a new service-account signing key (see README)
+  kubeauth rbac COMMAND         who-can, explain, matrix, lint, test: RBAC answers, live or from manifests
 
 Run 'kubeauth serve --help' for the server's flags.
 `;
@@ -62,6 +63,11 @@ async function main(argv: string[]): Promise<void> {
     case 'keys': {
       const { keysCommand } = await import('./keys.js');
       return keysCommand(rest);
+    }
+    case 'rbac': {
+      const { rbacCommand } = await import('./rbac.js');
+      process.exitCode = await rbacCommand(rest);
+      return;
     }
     case undefined:
     case 'help':
