@@ -108,7 +108,10 @@ Sources: live from --kubeconfig/--context (needs list on the four RBAC resources
 (add --with-bootstrap-policy for kube-apiserver's default roles). Run 'kubeauth rbac COMMAND --help' for flags.
 `;
 
-export async function rbacCommand(argv: string[], out = process.stdout): Promise<number> {
+export async function rbacCommand(
+  argv: string[],
+  out: { write(s: string): unknown } = process.stdout,
+): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === 'help' || sub === '--help' || sub === '-h') {
     out.write(help);
