@@ -363,6 +363,7 @@ function policyNamespaces(p: Policy): string[] {
 /** Kubernetes' built-in resources plus any other the policy names explicitly (custom resources). */
 function matrixResources(p: Policy): ResourceInfo[] {
   const out = [...builtinResources];
+  const extra: ResourceInfo[] = [];
   const known = new Set(out.map((r) => `${r.group}/${r.resource}`));
   for (const o of p.objects) {
     if (o.kind !== 'Role' && o.kind !== 'ClusterRole') continue;
@@ -371,10 +372,12 @@ function matrixResources(p: Policy): ResourceInfo[] {
         for (const r of rule.resources ?? []) {
           if (g === '*' || r.includes('*') || known.has(`${g}/${r}`)) continue;
           known.add(`${g}/${r}`);
-          out.push({ group: g, resource: r, namespaced: true });
+          extra.push({ group: g, resource: r, namespaced: true });
         }
   }
-  return out;
+  // Sorted: the order objects arrive in (a LIST, files) must not change the answer.
+  extra.sort((a, b) => (a.group + '/' + a.resource < b.group + '/' + b.resource ? -1 : 1));
+  return [...out, ...extra];
 }
 
 function readAssertions(file: string): Assertion[] {

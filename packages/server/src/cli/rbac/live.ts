@@ -16,8 +16,11 @@ export const rbacLists = [
 export class LiveSourceError extends Error {}
 
 export async function readLive(conn: KubeconfigConnection): Promise<KObject[]> {
-  const lists = await Promise.all(rbacLists.map(([resource, kind]) => listAll(conn, resource, kind)));
-  return lists.flat();
+  // In parallel, but a failure is reported for the first list in a fixed order, so the message is stable.
+  const lists = await Promise.allSettled(rbacLists.map(([resource, kind]) => listAll(conn, resource, kind)));
+  const failed = lists.find((l) => l.status === 'rejected');
+  if (failed) throw failed.reason;
+  return lists.flatMap((l) => (l.status === 'fulfilled' ? l.value : []));
 }
 
 async function listAll(conn: KubeconfigConnection, resource: string, kind: string): Promise<KObject[]> {
