@@ -137,3 +137,75 @@ test('--with-bootstrap-policy is refused for a live source', async () => {
     [1, 'Error: --with-bootstrap-policy is for offline sources (-f): a live server has its own\n'],
   );
 });
+
+const review = `apiVersion: rbac.kubeauth.dev/v1alpha1
+kind: SubjectsAccessReview
+spec:
+  resourceAttributes: {verb: create, group: apps, resource: deployments, namespace: apps}
+`;
+const explanation = `apiVersion: rbac.kubeauth.dev/v1alpha1
+kind: AccessExplanation
+spec:
+  user: dev
+  resourceAttributes: {verb: delete, group: apps, resource: deployments, namespace: apps}
+`;
+
+test('rbac.kubeauth.dev in discovery, with create-only review resources', async () => {
+  const r = await s.kubectl(['api-resources', '--api-group=rbac.kubeauth.dev', '-o', 'wide'], { version: v });
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').slice(1);
+  assert.equal(lines.length, 2, r.stdout);
+  assert.match(lines[0], /^accessexplanations +rbac\.kubeauth\.dev\/v1alpha1 +false +AccessExplanation +create/);
+  assert.match(lines[1], /^subjectsaccessreviews +rbac\.kubeauth\.dev\/v1alpha1 +false +SubjectsAccessReview +create/);
+});
+
+test('kubectl create -f SubjectsAccessReview / AccessExplanation -o yaml answers like the CLI', async () => {
+  let r = await s.kubectl(['create', '-f', '-', '-o', 'json'], { version: v, input: review });
+  assert.equal(r.code, 0, r.stderr);
+  const who = JSON.parse(r.stdout);
+  assert.equal(who.kind, 'SubjectsAccessReview');
+  const cli = await json(['who-can', 'create', 'deployments.apps', '-n', 'apps', '--kubeconfig', s.kubeconfig]);
+  assert.deepEqual(who.status.subjects, cli.grants);
+  assert.deepEqual(who.status.privileged, cli.privileged);
+  r = await s.kubectl(['create', '-f', '-', '-o', 'yaml'], { version: v, input: explanation });
+  assert.equal(r.code, 0, r.stderr);
+  const e = parse(r.stdout);
+  assert.equal(e.status.allowed, false);
+  assert.deepEqual(
+    e.status.nearMisses.map((m) => [m.binding.name, m.role.name, m.ruleIndex, m.mismatch]),
+    [['dev-deploys', 'deployer', 0, 'verb']],
+  );
+});
+
+test('the reviews are guarded by RBAC and validate their spec', async () => {
+  const asAlice = { kubeconfig: aliceKubeconfig, version: v };
+  // kubectl's client-side validation of a kind without PATCH lists CRDs, which alice may not: as with
+  // SubjectAccessReview on a real cluster, she turns it off.
+  const create = ['create', '--validate=false', '-f', '-', '-o', 'json'];
+  let r = await s.kubectl(create, { ...asAlice, input: review });
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /subjectsaccessreviews\.rbac\.kubeauth\.dev is forbidden: User "alice" cannot create resource "subjectsaccessreviews" in API group "rbac\.kubeauth\.dev" at the cluster scope/,
+  );
+  const bind = await s.kubectl(
+    ['create', 'clusterrolebinding', 'alice-explains', '--clusterrole=kubeauth:rbac-explainer', '--user=alice'],
+    { version: v },
+  );
+  assert.equal(bind.code, 0, bind.stderr);
+  r = await s.kubectl(create, { ...asAlice, input: review });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(
+    JSON.parse(r.stdout).status.subjects.some((g) => g.subject.name === 'dev' && g.binding.name === 'dev-deploys'),
+  );
+  r = await s.kubectl(['create', '-f', '-'], {
+    version: v,
+    input:
+      'apiVersion: rbac.kubeauth.dev/v1alpha1\nkind: AccessExplanation\nspec:\n  resourceAttributes: {verb: get, resource: pods}\n',
+  });
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stderr,
+    'The AccessExplanation "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified\n',
+  );
+});

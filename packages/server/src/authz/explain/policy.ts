@@ -3,11 +3,12 @@
 import type { KObject } from '../../api/types.js';
 import { aggregateRules } from '../rbac/aggregation.js';
 import { bootstrapPolicy } from '../rbac/bootstrap.js';
+import { kubeauthBootstrapPolicy } from './bootstrap.js';
 import { RbacIndex } from '../rbac/index.js';
 import { isRbacKind, selectorsOf, semanticEqual } from '../rbac/types.js';
 
 export interface PolicyOptions {
-  /** Add kube-apiserver's bootstrap roles and bindings (objects given explicitly win over them). */
+  /** Add the bootstrap roles and bindings of a fresh kubeauth (objects given explicitly win over them). */
   withBootstrapPolicy?: boolean;
   /**
    * Compute aggregated ClusterRoles' rules as the aggregation controller would. Manifests usually leave them
@@ -29,7 +30,9 @@ const identity = (o: KObject) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.m
 /** Keeps the RBAC kinds, later duplicates replacing earlier ones; other kinds are ignored. */
 export function loadPolicy(input: readonly KObject[], opts: PolicyOptions = {}): Policy {
   const byId = new Map<string, KObject>();
-  if (opts.withBootstrapPolicy) for (const o of bootstrapPolicy()) byId.set(identity(o), o);
+  // kube-apiserver's bootstrap policy, and kubeauth's one addition, as a fresh kubeauth holds them.
+  if (opts.withBootstrapPolicy)
+    for (const o of [...bootstrapPolicy(), ...kubeauthBootstrapPolicy()]) byId.set(identity(o), o);
   for (const o of input) {
     if (!o || typeof o !== 'object' || !isRbacKind(o.kind) || !o.metadata?.name) continue;
     byId.set(identity(o), o);
