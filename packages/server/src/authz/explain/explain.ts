@@ -93,7 +93,12 @@ export function explain(index: RbacIndex, a: Attributes): Explanation {
   visitScope(a.namespace, false);
   const privileged = a.user.groups.includes(systemMasters);
   if (denied() && req.resourceRequest) {
-    for (const ns of index.bindingNamespaces().sort()) if (ns !== a.namespace) visitScope(ns, true);
+    // Only the RoleBindings filed under the user or its groups in each other namespace: no cluster re-walk.
+    for (const ns of index.bindingNamespaces().sort()) {
+      if (ns === a.namespace) continue;
+      const lists = index.candidateLists(a.user, ns);
+      if (lists.length) visitScope(ns, true);
+    }
   }
   let reason = '';
   if (first)

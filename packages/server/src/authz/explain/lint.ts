@@ -356,7 +356,15 @@ function escalationPaths(
     for (const s of b.subjects) if (s.kind === 'ServiceAccount') addSa(s.namespace || b.namespace, s.name);
   for (const o of objects) if (o.kind === 'ServiceAccount') addSa(o.metadata?.namespace ?? '', o.metadata?.name ?? '');
   const namespaces = [...accounts.keys()].sort();
-  const bindingNamespaces = index.bindingNamespaces();
+  // Every binding filed under each user, ServiceAccount username and group it names, across all scopes.
+  const byKey = new Map<string, BindingEntry[]>();
+  for (const b of [...index.listClusterRoleBindings(), ...index.listRoleBindings()])
+    for (const s of b.subjects) {
+      const k = s.kind === 'ServiceAccount' ? serviceAccountUsername(s.namespace || b.namespace, s.name) : s.name;
+      let list = byKey.get(k);
+      if (!list) byKey.set(k, (list = []));
+      list.push(b);
+    }
 
   // Every risky capability a subject holds, through any binding that applies to it (groups included).
   const capsMemo = new Map<string, Capability[]>();
@@ -370,11 +378,13 @@ function escalationPaths(
       if (!b.role) return;
       for (const [t] of hitsOf(b.role)) caps.push({ technique: t.name, scope: b.namespace || '*', binding: b });
     };
-    for (const list of index.candidateLists(user, ''))
-      for (const b of list) if (firstApplyingSubject(user, b.subjects, '') >= 0) add(b);
-    for (const ns of bindingNamespaces)
-      for (const list of index.candidateLists(user, ns))
-        for (const b of list) if (firstApplyingSubject(user, b.subjects, ns) >= 0) add(b);
+    const seen = new Set<BindingEntry>();
+    for (const k of [user.username, ...user.groups])
+      for (const b of byKey.get(k) ?? [])
+        if (!seen.has(b) && firstApplyingSubject(user, b.subjects, b.namespace) >= 0) {
+          seen.add(b);
+          add(b);
+        }
     capsMemo.set(key, caps);
     return caps;
   };
