@@ -24,6 +24,7 @@ import {
 import { oidcBench } from './oidc.mjs';
 import { proxyBench } from './proxy.mjs';
 import { rbacBench, syntheticPolicy } from './rbac.mjs';
+import { rbacExplainBench } from './rbac-explain.mjs';
 import { tokenRequestBench } from './tokenrequest.mjs';
 import { verifyBench } from './verify.mjs';
 import { ensureWrk } from './wrk.mjs';
@@ -617,6 +618,16 @@ async function main() {
     50,
     `p50 ${r1(big.p50us, 2)} µs`,
   );
+
+  // (i) kubeauth rbac engine in-process, against the authorizer's own decision time as the floor
+  log('(i) kubeauth rbac: who-can, explain, matrix, lint, offline load');
+  const x = (F.i_rbac_explain = await rbacExplainBench({ samples: QUICK ? 500 : 2000 }));
+  const floor = `floor: authorizer decision p99 ${r1(x.floorP99ms * 1000, 1)} µs`;
+  target('i', 'who-can p99', x.whoCanP99ms, 'ms', '<', 5, `${r1(x.whoCanP99ms / x.floorP99ms, 0)}× ${floor}`);
+  target('i', 'explain p99', x.explainP99ms, 'ms', '<', 1, `${r1(x.explainP99ms / x.floorP99ms, 0)}× ${floor}`);
+  target('i', `matrix 1 subject × ${x.resources} resources × ${x.namespaces} ns`, x.matrixMs, 'ms', '<', 100, floor);
+  target('i', `lint (${x.findings} findings)`, x.lintMs, 'ms', '<', 2000, '');
+  target('i', 'offline load from YAML', x.loadMs, 'ms', '<', 2000, '');
 }
 
 /** Best runs, then the two noise-robust views (median runs, CPU per request) of a compareToFloor result. */

@@ -10,6 +10,7 @@ import { aggregationUpdate } from './rbac/aggregation.js';
 import { RbacAuthorizer } from './rbac/authorizer.js';
 import { bootstrapPolicy, reconcile } from './rbac/bootstrap.js';
 import { RbacIndex } from './rbac/index.js';
+import { kubeauthBootstrapPolicy } from './explain/bootstrap.js';
 import { buildAuthorizer, type AuthorizerChain } from './union.js';
 
 const group = 'rbac.authorization.k8s.io';
@@ -74,7 +75,7 @@ export function createAuthorization(modes: string[], store: Store): Authorizatio
         });
       });
       // All reconcile writes go out together: the store commits them as one durable batch.
-      const policy = bootstrapPolicy();
+      const policy = [...bootstrapPolicy(), ...kubeauthBootstrapPolicy()];
       const namespaces = [...new Set(policy.map((d) => d.metadata.namespace ?? '').filter(Boolean))];
       await Promise.all(
         namespaces

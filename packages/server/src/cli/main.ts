@@ -14,6 +14,7 @@ Available Commands:
   token       Inspect service-account tokens
   keys        Rotate, prune and list service-account signing keys
   audit2rbac  Least-privilege RBAC objects from an audit log
+  rbac        who-can, explain, matrix, lint, test: RBAC answers, live or from manifests
   version     Print the kubeauth version
   help        Help about any command
 
@@ -96,6 +97,11 @@ async function main(argv: string[]): Promise<void> {
     case 'keys': {
       const { keysCommand } = await import('./keys.js');
       return keysCommand(rest);
+    }
+    case 'rbac': {
+      const { rbacCommand } = await import('./rbac.js');
+      process.exitCode = await rbacCommand(rest);
+      return;
     }
     case 'help':
       // `kubeauth help keys` is `kubeauth keys --help`, as with cobra.

@@ -17,6 +17,7 @@ import { stored } from './define.js';
 import { selfSubjectReviewResources, tokenReviewResource } from './authentication.js';
 import { authorizationResources, rbacResources } from './authorization.js';
 import { apiextensionsResources } from './apiextensions.js';
+import { rbacExplainResources } from './rbac-explain.js';
 import type { ResourceDef } from './resource.js';
 import type { ServiceAllocator } from './services/allocator.js';
 import { endpointSlicesResource, endpointsResource, leasesResource, servicesResource } from './services/resources.js';
@@ -175,6 +176,8 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
     // kube-apiserver's group priorities: coordination.k8s.io (16500), then discovery.k8s.io (16200)
     leasesResource(),
     endpointSlicesResource(),
+    // kubeauth's own group last: it is no Kubernetes group, so it sorts after all of them in discovery.
+    ...rbacExplainResources(d.authz),
   ];
   return defs;
 }

@@ -265,6 +265,11 @@ export class RbacIndex {
     return (namespace === undefined ? all : all.filter((b) => b.namespace === namespace)).sort(byName);
   }
 
+  /** The namespaces that hold at least one RoleBinding. */
+  bindingNamespaces(): string[] {
+    return [...this.namespaceIndex.keys()];
+  }
+
   get counts(): { clusterRoles: number; roles: number; clusterRoleBindings: number; roleBindings: number } {
     return {
       clusterRoles: this.clusterRoles.size,
