@@ -1,11 +1,13 @@
 // /metrics/slis: the health-check SLIs of component-base/metrics/prometheus/slis (kubernetes_healthcheck and
 // kubernetes_healthchecks_total, labelled by check name and endpoint type). The checks are evaluated at each
-// scrape: kubeauth's checks are in-memory and cheap.
+// scrape: kubeauth's checks are cheap (the storage one is
+// a single read).
 import { Counter, Gauge, Registry } from 'prom-client';
 
 export interface NamedCheck {
   name: string;
-  check(): string | undefined;
+  /** undefined = ok, else the failure reason; a check that reads the backend answers later. */
+  check(): string | undefined | Promise<string | undefined>;
 }
 
 export class HealthSlis {
@@ -30,7 +32,7 @@ export class HealthSlis {
   async text(): Promise<string> {
     for (const type of ['healthz', 'livez', 'readyz'] as const)
       for (const c of this.checks[type]()) {
-        const ok = c.check() === undefined;
+        const ok = (await c.check()) === undefined;
         this.healthcheck.set({ name: c.name, type }, ok ? 1 : 0);
         this.total.inc({ name: c.name, status: ok ? 'success' : 'error', type });
       }
