@@ -22,14 +22,15 @@ export function checkLedger(ledger, baselines = [], readTest = (f) => readFileSy
     counts.total++;
     if (ids.has(e.id)) problems.push(`${e.id}: duplicate id`);
     ids.add(e.id);
-    if (!(e.status in counts) || e.status === 'total') {
+    if (!Object.hasOwn(counts, e.status) || e.status === 'total') {
       problems.push(`${e.id}: unknown status ${JSON.stringify(e.status)}`);
       continue;
     }
     counts[e.status]++;
     if (e.upstream && !/^[0-9a-f]{40}$/.test(e.upstream.commit ?? ''))
       problems.push(`${e.id}: upstream commit missing`);
-    if (e.upstream && !(e.upstream.path && e.upstream.function)) problems.push(`${e.id}: upstream path/function missing`);
+    if (e.upstream && !(e.upstream.path && e.upstream.function))
+      problems.push(`${e.id}: upstream path/function missing`);
     if (e.status === 'failing') problems.push(`${e.id}: failing: ${e.shows ?? '(no description)'}`);
     if (e.status === 'not-applicable' && !(e.reason && e.reason.length > 20))
       problems.push(`${e.id}: not-applicable without a reason`);

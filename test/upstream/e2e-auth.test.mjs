@@ -29,7 +29,9 @@ test('[e2e.service_accounts.no-secret-based-service-account-token-should-be-auto
 
 test('[e2e.service_accounts.should-allow-opting-out-of-api-token-automount] should allow opting out of API token automount', async () => {
   const ns = await freshNamespace('svcaccounts');
-  await eventually(async () => (await req(s, 'GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status === 200);
+  await eventually(
+    async () => (await req(s, 'GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status === 200,
+  );
   for (const [name, automount] of [
     ['mount', true],
     ['nomount', false],
@@ -74,7 +76,9 @@ test('[e2e.service_accounts.serviceaccountissuerdiscovery-should-support-oidc-di
   // What the upstream pod (agnhost test-service-account-issuer-discovery) does with its projected token: with
   // the bootstrap role bound, read discovery and JWKS as itself and verify its own token.
   const ns = await freshNamespace('svcaccounts');
-  await eventually(async () => (await req(s, 'GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status === 200);
+  await eventually(
+    async () => (await req(s, 'GET', `/api/v1/namespaces/${ns}/serviceaccounts/default`)).status === 200,
+  );
   const tr = await create(s, `/api/v1/namespaces/${ns}/serviceaccounts/default/token`, {
     apiVersion: 'authentication.k8s.io/v1',
     kind: 'TokenRequest',
@@ -94,7 +98,11 @@ test('[e2e.service_accounts.serviceaccountissuerdiscovery-should-support-oidc-di
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
     metadata: { name: crb },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:service-account-issuer-discovery' },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'system:service-account-issuer-discovery',
+    },
     subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: ns }],
   });
   const d = await req(s, 'GET', '/.well-known/openid-configuration', undefined, { token: apiToken });
@@ -108,7 +116,14 @@ test('[e2e.service_accounts.serviceaccountissuerdiscovery-should-support-oidc-di
   const kid = JSON.parse(Buffer.from(h, 'base64url')).kid;
   const jwk = k.json.keys.find((x) => x.kid === kid);
   assert.ok(jwk, 'the token key is published');
-  assert.ok(verify('sha256', Buffer.from(`${h}.${b}`), createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(sig, 'base64url')));
+  assert.ok(
+    verify(
+      'sha256',
+      Buffer.from(`${h}.${b}`),
+      createPublicKey({ key: jwk, format: 'jwk' }),
+      Buffer.from(sig, 'base64url'),
+    ),
+  );
   assert.equal((await req(s, 'DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${crb}`)).status, 200);
 });
 
@@ -125,15 +140,24 @@ test('[e2e.service_accounts.should-run-through-the-lifecycle-of-a-serviceaccount
   const w = watch(s, `${base}?watch=1&labelSelector=test-serviceaccount-static%3Dtrue&timeoutSeconds=180`);
   assert.equal((await w.ready).statusCode, 200);
   await w.next('ADDED');
-  const p = await req(s, 'PATCH', `${base}/testserviceaccount`, JSON.stringify({ automountServiceAccountToken: false }), {
-    headers: { 'Content-Type': 'application/strategic-merge-patch+json' },
-  });
+  const p = await req(
+    s,
+    'PATCH',
+    `${base}/testserviceaccount`,
+    JSON.stringify({ automountServiceAccountToken: false }),
+    {
+      headers: { 'Content-Type': 'application/strategic-merge-patch+json' },
+    },
+  );
   assert.equal(p.status, 200, p.body);
   await w.next('MODIFIED');
   const list = await req(s, 'GET', '/api/v1/serviceaccounts?labelSelector=test-serviceaccount-static%3Dtrue');
   assert.ok(
     list.json.items.some(
-      (i) => i.metadata.name === 'testserviceaccount' && i.metadata.namespace === ns && i.automountServiceAccountToken === false,
+      (i) =>
+        i.metadata.name === 'testserviceaccount' &&
+        i.metadata.namespace === ns &&
+        i.automountServiceAccountToken === false,
     ),
     'failed to find the created ServiceAccount',
   );
@@ -149,7 +173,12 @@ test('[e2e.service_accounts.should-guarantee-kube-root-ca.crt-exist-in-any-names
   await eventually(async () => (await req(s, 'GET', path)).status === 200);
   assert.equal((await req(s, 'DELETE', `${path}?gracePeriodSeconds=0`)).status, 200);
   await eventually(async () => (await req(s, 'GET', path)).status === 200);
-  const u = await req(s, 'PUT', path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': '' } });
+  const u = await req(s, 'PUT', path, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'kube-root-ca.crt' },
+    data: { 'ca.crt': '' },
+  });
   assert.equal(u.status, 200, u.body);
   await eventually(async () => {
     const r = await req(s, 'GET', path);
@@ -160,7 +189,12 @@ test('[e2e.service_accounts.should-guarantee-kube-root-ca.crt-exist-in-any-names
 test('[e2e.service_accounts.should-update-a-serviceaccount] should update a ServiceAccount', async () => {
   const ns = await freshNamespace('svcaccounts');
   const base = `/api/v1/namespaces/${ns}/serviceaccounts`;
-  const c = await create(s, base, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'e2e-sa-abcde' }, automountServiceAccountToken: false });
+  const c = await create(s, base, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'e2e-sa-abcde' },
+    automountServiceAccountToken: false,
+  });
   assert.equal(c.automountServiceAccountToken, false);
   const cur = (await req(s, 'GET', `${base}/e2e-sa-abcde`)).json;
   const u = await req(s, 'PUT', `${base}/e2e-sa-abcde`, { ...cur, automountServiceAccountToken: true });
@@ -170,7 +204,11 @@ test('[e2e.service_accounts.should-update-a-serviceaccount] should update a Serv
 
 test('[e2e.subjectreviews.should-support-subjectreview-api-operations] should support SubjectReview API operations', async () => {
   const ns = await freshNamespace('subjectreview');
-  const sa = await create(s, `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'e2e' } });
+  const sa = await create(s, `/api/v1/namespaces/${ns}/serviceaccounts`, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'e2e' },
+  });
   const user = `system:serviceaccount:${ns}:e2e`;
   const groups = ['system:authenticated', 'system:serviceaccounts', `system:serviceaccounts:${ns}`];
   const attrs = { verb: 'list', resource: 'configmaps', namespace: ns, version: 'v1' };
@@ -212,11 +250,20 @@ test('[e2e.subjectreviews.should-support-subjectreview-api-operations] should su
 async function ssrDiscovery(version) {
   const apis = await req(s, 'GET', '/apis');
   const group = apis.json.groups.find((g) => g.name === 'authentication.k8s.io');
-  assert.ok(group.versions.some((v) => v.version === version), `/apis lists ${version}`);
+  assert.ok(
+    group.versions.some((v) => v.version === version),
+    `/apis lists ${version}`,
+  );
   const g = await req(s, 'GET', '/apis/authentication.k8s.io');
-  assert.ok(g.json.versions.some((v) => v.version === version), `/apis/authentication.k8s.io lists ${version}`);
+  assert.ok(
+    g.json.versions.some((v) => v.version === version),
+    `/apis/authentication.k8s.io lists ${version}`,
+  );
   const rl = await req(s, 'GET', `/apis/authentication.k8s.io/${version}`);
-  assert.ok(rl.json.resources.some((r) => r.name === 'selfsubjectreviews'), 'selfsubjectreviews is served');
+  assert.ok(
+    rl.json.resources.some((r) => r.name === 'selfsubjectreviews'),
+    'selfsubjectreviews is served',
+  );
 }
 
 test('[e2e.selfsubjectreviews.testing-ssr-in-different-api-groups.authentication/v1alpha1] testing SSR in different API groups authentication/v1alpha1', () =>
@@ -236,7 +283,13 @@ test('[e2e.selfsubjectreviews.should-support-selfsubjectreview-api-operations] s
     'Impersonate-Extra-known-languages': ['python', 'javascript'],
   };
   for (const version of ['v1alpha1', 'v1beta1', 'v1']) {
-    const r = await req(s, 'POST', `/apis/authentication.k8s.io/${version}/selfsubjectreviews`, { apiVersion: `authentication.k8s.io/${version}`, kind: 'SelfSubjectReview' }, { headers });
+    const r = await req(
+      s,
+      'POST',
+      `/apis/authentication.k8s.io/${version}/selfsubjectreviews`,
+      { apiVersion: `authentication.k8s.io/${version}`, kind: 'SelfSubjectReview' },
+      { headers },
+    );
     assert.equal(r.status, 201, r.body);
     const u = r.json.status.userInfo;
     assert.equal(u.username, 'jane-doe');

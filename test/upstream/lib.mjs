@@ -57,6 +57,7 @@ export function watch(s, path) {
   const events = [];
   const waiters = [];
   let buf = '';
+  let stop = () => {};
   const ready = new Promise((resolve, reject) => {
     const u = new URL(s.url);
     const creds = adminCredentials(s.kubeconfig);
@@ -78,7 +79,6 @@ export function watch(s, path) {
     r.end();
     stop = () => r.destroy();
   });
-  let stop = () => {};
   let seen = 0;
   return {
     ready,

@@ -27,7 +27,13 @@ before(async () => {
 });
 after(() => s?.stop());
 
-const listPods = (namespace) => ({ verb: 'list', group: '', version: 'v1', resource: 'pods', ...(namespace ? { namespace } : {}) });
+const listPods = (namespace) => ({
+  verb: 'list',
+  group: '',
+  version: 'v1',
+  resource: 'pods',
+  ...(namespace ? { namespace } : {}),
+});
 const sar = (spec) =>
   req(s, 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
     apiVersion: 'authorization.k8s.io/v1',
@@ -58,7 +64,11 @@ const ssar = (token) =>
     s,
     'POST',
     '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-    { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: listPods() } },
+    {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: listPods() },
+    },
     { token },
   );
 
@@ -142,12 +152,17 @@ async function selfAttributesError(version) {
   assert.equal(r.json.message, 'Unauthorized');
 }
 
-test('[it.selfsubjectreview.TestGetsSelfAttributes.username_v1beta1] Username_v1beta1', () => selfAttributes('v1beta1', 0));
-test('[it.selfsubjectreview.TestGetsSelfAttributes.username-with-groups-and-uid_v1beta1] Username with groups and UID_v1beta1', () => selfAttributes('v1beta1', 1));
-test('[it.selfsubjectreview.TestGetsSelfAttributes.username-with-extra-attributes_v1beta1] Username with extra attributes_v1beta1', () => selfAttributes('v1beta1', 2));
+test('[it.selfsubjectreview.TestGetsSelfAttributes.username_v1beta1] Username_v1beta1', () =>
+  selfAttributes('v1beta1', 0));
+test('[it.selfsubjectreview.TestGetsSelfAttributes.username-with-groups-and-uid_v1beta1] Username with groups and UID_v1beta1', () =>
+  selfAttributes('v1beta1', 1));
+test('[it.selfsubjectreview.TestGetsSelfAttributes.username-with-extra-attributes_v1beta1] Username with extra attributes_v1beta1', () =>
+  selfAttributes('v1beta1', 2));
 test('[it.selfsubjectreview.TestGetsSelfAttributes.username_v1] Username_v1', () => selfAttributes('v1', 0));
-test('[it.selfsubjectreview.TestGetsSelfAttributes.username-with-groups-and-uid_v1] Username with groups and UID_v1', () => selfAttributes('v1', 1));
-test('[it.selfsubjectreview.TestGetsSelfAttributes.username-with-extra-attributes_v1] Username with extra attributes_v1', () => selfAttributes('v1', 2));
+test('[it.selfsubjectreview.TestGetsSelfAttributes.username-with-groups-and-uid_v1] Username with groups and UID_v1', () =>
+  selfAttributes('v1', 1));
+test('[it.selfsubjectreview.TestGetsSelfAttributes.username-with-extra-attributes_v1] Username with extra attributes_v1', () =>
+  selfAttributes('v1', 2));
 test('[it.selfsubjectreview.TestGetsSelfAttributesError.v1beta1] v1beta1', () => selfAttributesError('v1beta1'));
 test('[it.selfsubjectreview.TestGetsSelfAttributesError.v1] v1', () => selfAttributesError('v1'));
 
@@ -167,9 +182,20 @@ test('[it.rbac.TestRBAC.case-0-read-pods] users see pods only through their bind
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'read-pods' },
     subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'pod-reader' }],
   });
-  const aPod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a' }, spec: { containers: [{ name: 'foo', image: 'bar' }] } };
+  const aPod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'a' },
+    spec: { containers: [{ name: 'foo', image: 'bar' }] },
+  };
   const steps = [
-    [undefined, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pod-namespace' } }, 201],
+    [
+      undefined,
+      'POST',
+      '/api/v1/namespaces',
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pod-namespace' } },
+      201,
+    ],
     [undefined, 'GET', '/api/v1/pods', undefined, 200],
     [undefined, 'GET', '/api/v1/namespaces/pod-namespace/pods/a', undefined, 404],
     [undefined, 'POST', '/api/v1/namespaces/pod-namespace/pods', aPod, 201],

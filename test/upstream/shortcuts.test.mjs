@@ -13,7 +13,10 @@ const issuer = 'https://issuer.shortcuts.example/cluster-7';
 const work = mkdtempSync(join(tmpdir(), 'kubeauth-shortcuts-'));
 const policy = join(work, 'policy.yaml');
 const auditLog = join(work, 'audit.log');
-writeFileSync(policy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n');
+writeFileSync(
+  policy,
+  'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n',
+);
 
 let s;
 before(async () => {

@@ -65,15 +65,24 @@ const podBody = (name, sa, nodeName) => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name },
-  spec: { serviceAccountName: sa, ...(nodeName ? { nodeName } : {}), containers: [{ name: 'test-container', image: 'nginx' }] },
+  spec: {
+    serviceAccountName: sa,
+    ...(nodeName ? { nodeName } : {}),
+    containers: [{ name: 'test-container', image: 'nginx' }],
+  },
 });
 const createPod = (name = 'test-pod', sa = saName, nodeName) =>
   create(s, `/api/v1/namespaces/${ns}/pods`, podBody(name, sa, nodeName));
 const deletePod = (name = 'test-pod') => del(s, `/api/v1/namespaces/${ns}/pods/${name}?gracePeriodSeconds=0`);
 const createSecret = () =>
-  create(s, `/api/v1/namespaces/${ns}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'test-secret' } });
+  create(s, `/api/v1/namespaces/${ns}/secrets`, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'test-secret' },
+  });
 const deleteSecret = () => del(s, `/api/v1/namespaces/${ns}/secrets/test-secret`);
-const createNode = () => create(s, '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'test-node' } });
+const createNode = () =>
+  create(s, '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'test-node' } });
 const deleteNode = () => del(s, '/api/v1/nodes/test-node');
 
 /** The claims every token of test-svcacct carries, whatever it is bound to. */
@@ -237,9 +246,15 @@ test('[it.svcaccttoken.TestServiceAccountTokenCreate.bound-to-service-account-an
 
 test('[it.svcaccttoken.TestServiceAccountTokenCreate.bound-to-service-account-and-pod-running-as-different-service-account] bound to service account and pod running as different service account', async () => {
   await withSA(async () => {
+    // Upstream turns the ServiceAccount admission plugin off; kubeauth always runs it, so the pod's own account
+    // must exist before the pod can.
+    await create(s, saPath, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'other-test-svcacct' } });
     await createPod('other-test-pod', 'other-test-svcacct');
     try {
-      const r = await requestToken({ audiences: ['api'], boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'other-test-pod' } });
+      const r = await requestToken({
+        audiences: ['api'],
+        boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'other-test-pod' },
+      });
       assert.equal(r.status, 400, r.body);
       assert.equal(
         r.json.message,
@@ -247,6 +262,7 @@ test('[it.svcaccttoken.TestServiceAccountTokenCreate.bound-to-service-account-an
       );
     } finally {
       await deletePod('other-test-pod');
+      await del(s, `${saPath}/other-test-svcacct`);
     }
   });
 });
@@ -296,7 +312,11 @@ test('[it.svcaccttoken.TestServiceAccountTokenCreate.expiration-extended-token] 
       assert.equal(p.exp - p.iat, 24 * 365 * 60 * 60, 'exp is extended to a year');
       assert.equal(p['kubernetes.io'].warnafter - p.iat, 3607, 'warnafter is the requested expiry');
       assert.equal(tr.spec.expirationSeconds, 3607);
-      assert.equal(Date.parse(tr.status.expirationTimestamp) / 1000, p.iat + 3607, 'status reports the requested expiry');
+      assert.equal(
+        Date.parse(tr.status.expirationTimestamp) / 1000,
+        p.iat + 3607,
+        'status reports the requested expiry',
+      );
     } finally {
       await deletePod();
     }

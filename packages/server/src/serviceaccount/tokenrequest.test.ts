@@ -152,7 +152,10 @@ test('metadata name must match the URL (422); a conflicting namespace is 400 as 
   const n = failure(() => issue({ metadata: { namespace: 'kube-system' } }));
   assert.equal(n.code, 400);
   assert.equal(n.status.reason, 'BadRequest');
-  assert.equal(n.status.message, 'the namespace of the provided object does not match the namespace sent on the request');
+  assert.equal(
+    n.status.message,
+    'the namespace of the provided object does not match the namespace sent on the request',
+  );
 });
 
 test('service account not found (404) and namespace required (400)', () => {
