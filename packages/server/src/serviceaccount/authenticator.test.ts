@@ -252,7 +252,7 @@ test('legacy issuer also configured as a bound issuer: both validators run, erro
 
 const bigAudiences = Array.from({ length: 10_000 }, (_, i) => `https://audience-${i}.example`);
 
-test('bad input: not mine or an error, never an exception, each well under 100 ms', () => {
+test('bad input: not mine or an error, never an exception, each well under 200 ms of CPU', () => {
   const { signer, authn, lookup } = setup();
   const uncached = new ServiceAccountTokenAuthenticator({
     issuers: [issuer],
@@ -302,12 +302,12 @@ test('bad input: not mine or an error, never an exception, each well under 100 m
   for (const [name, input, auds, want] of cases) {
     // Best of three (the second and third may hit the decode cache, which is the point of it).
     const [r, ms] = fastest(() => authn.authenticate(input as string, auds));
-    assert.ok(ms < 100, `${name}: ${ms.toFixed(1)} ms`);
+    assert.ok(ms < 200, `${name}: ${ms.toFixed(1)} ms of CPU`);
     const got = r === null ? 'null' : 'error' in r ? 'error' : 'ok';
     assert.equal(got, want, `${name}: ${JSON.stringify(r)?.slice(0, 200)}`);
     // Uncached, every single call must be fast too.
     const [, cold] = fastest(() => uncached.authenticate(input as string, auds));
-    assert.ok(cold < 100, `${name} (uncached): ${cold.toFixed(1)} ms`);
+    assert.ok(cold < 200, `${name} (uncached): ${cold.toFixed(1)} ms of CPU`);
   }
 });
 
@@ -333,7 +333,7 @@ test('decode cache: repeat calls skip signature work but stay bounded', () => {
   const [, warm] = timed(() => {
     for (let i = 0; i < 200; i++) authn.authenticate(tokens[2]!, undefined);
   });
-  assert.ok(warm < 100, `${warm} ms for 200 cached calls`);
+  assert.ok(warm < 100, `${warm} ms of CPU for 200 cached calls`);
   assert.equal((authn as unknown as { cache: { size: number } }).cache.size, 2);
 });
 
