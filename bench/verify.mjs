@@ -1,7 +1,7 @@
 // In-process figures of @kubeauth/verify against a running kubeauth (bench/run.mjs (j)):
 // - TokenReviewer.review() with a warm cache, calls/s (`await reviewer.review(token)` in a loop), next to a floor:
 //   the same loop awaiting an async function that answers from a Map (the least an awaited cache hit can cost);
-// - JwksVerifier RS256 with its verified-token cache off (`verifiedCacheSize: 0`) vs raw node:crypto on the same
+// - JwksVerifier RS256 with its verified-token cache off (`maxCacheEntries: 0`) and the revocation feed attached, vs raw node:crypto on the same
 //   key: crypto.verify of the signing input + base64url-decode and JSON.parse of the payload, the minimum any
 //   verifier must do;
 // - JwksVerifier with its verified-token cache on (default), for information.
@@ -20,14 +20,19 @@ import { ROOT } from './lib.mjs';
  *   loopSeconds: measured time per side of each pair (default 1.5); chunkSeconds: one alternating chunk (0.25).
  *   Takes about 5 × loopSeconds plus warm-ups.
  */
-export async function verifyBench({ dir, token, loopSeconds = 1.5, chunkSeconds = 0.25 }) {
+export async function verifyBench({ dir, token, loopSeconds = 1.5, chunkSeconds = 0.25, baselineDist }) {
   const chunk = Math.min(chunkSeconds, loopSeconds);
   const rounds = Math.max(2, Math.round(loopSeconds / chunk));
   const v = await import(pathToFileURL(path.join(ROOT, 'packages/verify/dist/index.js')).href);
   const connection = v.KubeConnection.fromKubeconfig({ path: path.join(dir, 'admin.kubeconfig') });
   try {
     // ── TokenReviewer, warm cache ────────────────────────────────────────────────────────────────────
-    const reviewer = new v.TokenReviewer({ connection });
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    // The defaults: token hashing on, and the revocation feed attached.
+    const feed = new v.RevocationFeed({ connection });
+    await feed.ready();
+    const reviewer = new v.TokenReviewer({ connection, audiences: aud, revocation: feed });
     const first = await reviewer.review(token);
     if (!first.authenticated) throw new Error(`TokenReviewer: token not authenticated: ${JSON.stringify(first)}`);
     const floorMap = new Map([[token, first]]);
@@ -39,10 +44,42 @@ export async function verifyBench({ dir, token, loopSeconds = 1.5, chunkSeconds 
       () => reviewer.review(token),
     );
 
-    // ── JwksVerifier (no verified-token cache) vs raw crypto.verify ──────────────────────────────────
-    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
-    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    const jwks = new v.JwksVerifier({ connection, audiences: aud, verifiedCacheSize: 0 });
+    // ── The same against the previous build (`baselineDist`), when given: today's figure in the same run ──
+    let baseline;
+    if (baselineDist) {
+      const old = await import(pathToFileURL(path.join(baselineDist, 'index.js')).href);
+      const oldConn = old.KubeConnection.fromKubeconfig({ path: path.join(dir, 'admin.kubeconfig') });
+      const oldReviewer = new old.TokenReviewer({ connection: oldConn, audiences: aud });
+      await oldReviewer.review(token);
+      const oldJwks = new old.JwksVerifier({ connection: oldConn, audiences: aud, verifiedCacheSize: 0 });
+      await oldJwks.authenticate(token);
+      const newJwks = new v.JwksVerifier({ connection, audiences: aud, maxCacheEntries: 0, revocation: feed });
+      await newJwks.authenticate(token);
+      const r = await alternate(
+        rounds,
+        chunk,
+        () => oldReviewer.review(token),
+        () => reviewer.review(token),
+      );
+      const j = await alternate(
+        rounds,
+        chunk,
+        () => oldJwks.authenticate(token),
+        () => newJwks.authenticate(token),
+      );
+      baseline = {
+        cachedReviewsBaselinePerS: r.a,
+        cachedReviewsPerS: r.b,
+        cachedReviewVsBaseline: r.medianRatio,
+        jwksBaselinePerS: j.a,
+        jwksPerS: j.b,
+        jwksVsBaseline: j.medianRatio,
+      };
+      oldConn.close();
+    }
+
+    // ── JwksVerifier (no verified-token cache, revocation feed attached) vs raw crypto.verify ─────────
+    const jwks = new v.JwksVerifier({ connection, audiences: aud, maxCacheEntries: 0, revocation: feed });
     const j0 = await jwks.authenticate(token);
     if (!j0.authenticated) throw new Error(`JwksVerifier: ${JSON.stringify(j0)}`);
     const pub = createPublicKey(readFileSync(path.join(dir, 'pki/sa.pub')));
@@ -56,9 +93,10 @@ export async function verifyBench({ dir, token, loopSeconds = 1.5, chunkSeconds 
     const sig = await alternate(rounds, chunk, rawVerify, () => jwks.authenticate(token));
 
     // ── JwksVerifier with its verified-token cache (information) ────────────────────────────────────
-    const cachedJwks = new v.JwksVerifier({ connection, audiences: aud });
+    const cachedJwks = new v.JwksVerifier({ connection, audiences: aud, revocation: feed });
     await warm(() => cachedJwks.authenticate(token));
     const jwksCachedPerS = await loopFor(loopSeconds, () => cachedJwks.authenticate(token));
+    feed.close();
 
     return {
       cachedReviewsPerS: reviews.b,
@@ -69,6 +107,7 @@ export async function verifyBench({ dir, token, loopSeconds = 1.5, chunkSeconds 
       jwksVsRaw: sig.b / sig.a,
       jwksVsRawMedianOfPairs: sig.medianRatio,
       jwksVerifiedCachePerS: jwksCachedPerS,
+      ...(baseline ? { baseline } : {}),
       runs: {
         cachedReviews: reviews.bRuns,
         cachedReviewFloor: reviews.aRuns,

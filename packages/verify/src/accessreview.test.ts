@@ -194,7 +194,7 @@ describe('AccessReviewer', () => {
   });
 
   it('honours configured TTLs, shares in-flight requests and never caches errors', async () => {
-    const access = new AccessReviewer({ connection: conn, allowTtlMs: 0, denyTtlMs: 0 });
+    const access = new AccessReviewer({ connection: conn, positiveTtlMs: 0, negativeTtlMs: 0 });
     const attrs = { resourceAttributes: { verb: 'get', resource: 'pods' } } as const;
     await Promise.all([access.check(user, attrs), access.check(user, attrs), access.check(user, attrs)]);
     assert.equal(api.count(SARS), 1);

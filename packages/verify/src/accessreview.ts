@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { FrontedLruCache, SingleFlight, raceSignal } from './cache.js';
 import type { KubeConnection } from './connection.js';
 import { ReviewError } from './errors.js';
-import type { AuthenticateOptions } from './types.js';
+import type { AuthenticateOptions, CacheOptions } from './types.js';
 
 /** Default cache lifetime of "allowed" answers: 5 minutes. */
 export const DEFAULT_ALLOW_TTL_MS = 300_000;
@@ -72,15 +72,13 @@ export interface Subject {
 }
 
 /** Options of {@link AccessReviewer}. */
-export interface AccessReviewerOptions {
+export interface AccessReviewerOptions extends CacheOptions {
   /** The API server; our identity needs `create` on `subjectaccessreviews` (ClusterRole `system:auth-delegator`). */
   readonly connection: KubeConnection;
-  /** Cache lifetime of allowed answers. Default 300 000 ms. 0 disables. */
+  /** @deprecated Use `positiveTtlMs` (allowed answers; default 300 000 ms). */
   readonly allowTtlMs?: number;
-  /** Cache lifetime of not-allowed answers. Default 30 000 ms. 0 disables. */
+  /** @deprecated Use `negativeTtlMs` (not-allowed answers; default 30 000 ms). */
   readonly denyTtlMs?: number;
-  /** Bound of the cache (LRU). Default 10 000 entries. */
-  readonly maxCacheEntries?: number;
   /**
    * How many cached decisions are also indexed by the subject object's identity and the attributes, so that a hit
    * for the same (immutable) subject skips building and hashing the review. Only deeply frozen subjects (such as the
@@ -88,8 +86,6 @@ export interface AccessReviewerOptions {
    * take the hashed path. Default 1 024; 0 disables.
    */
   readonly maxFrontCacheEntries?: number;
-  /** Clock, for tests. Default `Date.now`. */
-  readonly now?: () => number;
 }
 
 /**
@@ -118,8 +114,8 @@ export class AccessReviewer {
 
   constructor(options: AccessReviewerOptions) {
     this.connection = options.connection;
-    this.allowTtlMs = options.allowTtlMs ?? DEFAULT_ALLOW_TTL_MS;
-    this.denyTtlMs = options.denyTtlMs ?? DEFAULT_DENY_TTL_MS;
+    this.allowTtlMs = options.positiveTtlMs ?? options.allowTtlMs ?? DEFAULT_ALLOW_TTL_MS;
+    this.denyTtlMs = options.negativeTtlMs ?? options.denyTtlMs ?? DEFAULT_DENY_TTL_MS;
     this.cache = new FrontedLruCache(
       options.maxCacheEntries ?? DEFAULT_ACCESS_CACHE_ENTRIES,
       options.maxFrontCacheEntries ?? DEFAULT_ACCESS_FRONT_CACHE_ENTRIES,
@@ -265,7 +261,7 @@ function compact(o: Record<string, string | undefined>): Record<string, string> 
 function toResult(answer: unknown, server: string): AccessReviewResult {
   const status = (answer as { status?: unknown } | null)?.status;
   if (!answer || typeof answer !== 'object' || !status || typeof status !== 'object' || Array.isArray(status)) {
-    throw new ReviewError('bad-response', `SubjectAccessReview: ${server} answered without a status`);
+    throw new ReviewError('bad-response', 'SubjectAccessReview: the API server answered without a status', { server });
   }
   const s = status as Record<string, unknown>;
   const result: { -readonly [K in keyof AccessReviewResult]: AccessReviewResult[K] } = { allowed: s.allowed === true };

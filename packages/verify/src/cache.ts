@@ -4,7 +4,11 @@
  *
  * @module
  */
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
+
+// `crypto.hash` (Node 20.12+, 21.7+): a one-shot digest without a Hash object.
+const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'base64') => string }).hash;
 
 interface Entry<V> {
   readonly value: V;
@@ -154,6 +158,18 @@ export class FrontedLruCache<V> {
     if (this.lru.size > this.maxEntries) this.evict(key);
   }
 
+  /** Drops every entry whose value matches `predicate` (a walk over all entries: for rare events). */
+  evictWhere(predicate: (value: V) => boolean): number {
+    let n = 0;
+    for (const [key, entry] of this.lru) {
+      if (!predicate(entry.value)) continue;
+      entry.live = false;
+      this.lru.delete(key);
+      n++;
+    }
+    return n;
+  }
+
   clear(): void {
     for (const entry of this.lru.values()) entry.live = false;
     this.lru.clear();
@@ -266,7 +282,21 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefin
  * is about twice as fast as a fresh HMAC.)
  */
 export class SecretKeyHasher {
-  private readonly keyed = createHash('sha256').update(randomBytes(32));
+  private readonly secret = randomBytes(32);
+  private readonly keyed = createHash('sha256').update(this.secret);
+  // The secret as a latin1 string prefix for the one-shot hash (a string, so the prefix costs no Buffer copy).
+  private readonly prefix = this.secret.toString('latin1');
+
+  /**
+   * A keyed SHA-256 of one bearer token, for cache keys: the per-process secret, then the token. One native call
+   * (`crypto.hash` where Node has it), the cheapest keyed hash Node offers for a kilobyte token. The token is
+   * visible ASCII (checked by the caller), so the latin1 prefix and the token cannot run into each other ambiguously:
+   * the prefix has a fixed length.
+   */
+  hashToken(token: string): string {
+    if (oneShot !== undefined) return oneShot('sha256', this.prefix + token, 'base64');
+    return this.keyed.copy().update(token).digest('base64');
+  }
 
   hash(parts: readonly string[]): string {
     const h = this.keyed.copy();

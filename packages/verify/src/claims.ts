@@ -139,5 +139,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function claimsError(message: string): TokenVerificationError {
-  return new TokenVerificationError('ERR_JWT_CLAIMS_INVALID', message);
+  return new TokenVerificationError('ERR_JWT_CLAIMS_INVALID', message, {
+    claim: message.startsWith('sub ') ? 'sub' : 'kubernetes.io',
+  });
 }

@@ -192,20 +192,29 @@ describe('KubeConnection', () => {
     conn.close();
   });
 
-  it('reports a token file that was never readable as an unauthorized ReviewError', async () => {
+  it('refuses a token file that is missing or holds no token when the connection is created', () => {
     const dir = tempDir();
-    const conn = new KubeConnection({ server: api.url, ca: testPki().caCert, tokenFile: join(dir, 'token') });
-    await assert.rejects(conn.request('GET', '/openid/v1/jwks'), (err: unknown) => {
-      assert.ok(err instanceof ReviewError);
-      assert.equal(err.kind, 'unauthorized');
-      assert.equal(err.code, 'ERR_KUBE_CREDENTIALS');
+    const make = () => new KubeConnection({ server: api.url, ca: testPki().caCert, tokenFile: join(dir, 'token') });
+    assert.throws(make, (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.code, 'ERR_FILE_UNREADABLE');
+      assert.equal(err.message, `cannot read bearer token file "${join(dir, 'token')}": ENOENT`);
       return true;
     });
-    conn.close();
     writeFileSync(join(dir, 'token'), 'two words\n');
-    const garbled = new KubeConnection({ server: api.url, ca: testPki().caCert, tokenFile: join(dir, 'token') });
-    await assert.rejects(garbled.request('GET', '/openid/v1/jwks'), /characters a bearer token cannot have/);
-    garbled.close();
+    assert.throws(make, /bearer token file ".*" holds no usable token/);
+  });
+
+  it('refuses plain http:// unless allowInsecureHttp', () => {
+    assert.throws(
+      () => new KubeConnection({ server: 'http://127.0.0.1:8080' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.code === 'ERR_INSECURE_URL' &&
+        err.message ===
+          'server "http://127.0.0.1:8080" is plain http://: bearer tokens would travel in clear text; use https:// or set allowInsecureHttp: true',
+    );
+    new KubeConnection({ server: 'http://127.0.0.1:8080', allowInsecureHttp: true }).close();
   });
 
   it('maps answers to ReviewError kinds', async () => {
@@ -216,7 +225,9 @@ describe('KubeConnection', () => {
         (err: unknown) => {
           assert.ok(err instanceof ReviewError, String(err));
           assert.equal(err.kind, kind);
-          assert.equal(err.statusCode, statusCode);
+          assert.equal(err.upstreamStatusCode, statusCode);
+          assert.equal(err.statusCode, 503);
+          assert.doesNotMatch(err.message, /127\.0\.0\.1/, 'no server address in messages');
           return true;
         },
       );

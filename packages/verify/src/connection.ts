@@ -4,60 +4,21 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, ReviewError, type KubeStatus } from './errors.js';
 import { HttpClient, DEFAULT_TIMEOUT_MS, type HttpResponse } from './http.js';
 import { loadKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
+import type { ConnectionOptions, ConnectionTuning } from './connection-options.js';
 import { assertPemCertificates, assertPemPrivateKey, readConfigFile } from './pem.js';
 import { FileTokenSource, StaticTokenSource, type TokenSource } from './token-source.js';
 
 export { DEFAULT_TIMEOUT_MS };
+export type { ConnectionOptions, ConnectionTuning };
 
 /** The directory where the kubelet mounts a Pod's ServiceAccount token, CA and namespace. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-/** Tuning shared by every way of creating a {@link KubeConnection}. */
-export interface ConnectionTuning {
-  /**
-   * Overall timeout of one API request, from sending it to the last byte of the answer.
-   * Default 10 000 ms ({@link DEFAULT_TIMEOUT_MS}), the same as client-go's webhook authenticators.
-   */
-  readonly timeoutMs?: number;
-  /** How often a token file is re-read. Default 60 000 ms, as client-go. */
-  readonly tokenRefreshMs?: number;
-  /** Maximum sockets kept to the API server. Default 64. */
-  readonly maxSockets?: number;
-  /** Clock, for tests. Default `Date.now`. */
-  readonly now?: () => number;
-}
-
-/** Explicit connection settings. PEM values may be given inline (`ca`) or as file paths (`caFile`). */
-export interface ConnectionOptions extends ConnectionTuning {
-  /** API server URL, e.g. `https://10.96.0.1:443` (a path prefix is kept: `https://rancher/k8s/clusters/c-1`). */
-  readonly server: string;
-  /** CA bundle (PEM) to trust for the server. Default: Node's built-in roots. */
-  readonly ca?: string | Buffer;
-  /** Path of a CA bundle (PEM); ignored when `ca` is set. */
-  readonly caFile?: string;
-  /** Bearer token for our own requests. */
-  readonly token?: string;
-  /** File holding the bearer token, re-read every `tokenRefreshMs`. Wins over `token` once read. */
-  readonly tokenFile?: string;
-  /** Client certificate (PEM) for mutual TLS. */
-  readonly cert?: string | Buffer;
-  /** Path of the client certificate; ignored when `cert` is set. */
-  readonly certFile?: string;
-  /** Private key (PEM) of the client certificate. */
-  readonly key?: string | Buffer;
-  /** Path of the private key; ignored when `key` is set. */
-  readonly keyFile?: string;
-  /** Do not verify the server's certificate. For development only. */
-  readonly insecureSkipTLSVerify?: boolean;
-  /** Name to verify the server certificate against instead of the URL's host (kubeconfig `tls-server-name`). */
-  readonly tlsServerName?: string;
-}
 
 /** Options of {@link KubeConnection.inCluster}. */
 export interface InClusterOptions extends ConnectionTuning {
@@ -122,7 +83,13 @@ export class KubeConnection {
       throw new ConfigError('ERR_INVALID_OPTIONS', `server "${options.server}" is not a URL`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new ConfigError('ERR_INVALID_OPTIONS', `server "${options.server}" must be an https:// or http:// URL`);
+      throw new ConfigError('ERR_INVALID_OPTIONS', `server "${options.server}" must be an https:// URL`);
+    }
+    if (url.protocol === 'http:' && options.allowInsecureHttp !== true) {
+      throw new ConfigError(
+        'ERR_INSECURE_URL',
+        `server "${options.server}" is plain http://: bearer tokens would travel in clear text; use https:// or set allowInsecureHttp: true`,
+      );
     }
     if (url.search || url.hash || url.username || url.password) {
       throw new ConfigError(
@@ -148,13 +115,16 @@ export class KubeConnection {
       { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxSockets: options.maxSockets },
     );
     this.timeoutMs = this.http.timeoutMs;
-    this.tokens = options.tokenFile
-      ? new FileTokenSource(options.tokenFile, {
-          refreshMs: options.tokenRefreshMs,
-          fallback: options.token?.trim() || undefined,
-          now: options.now,
-        })
-      : new StaticTokenSource(options.token?.trim() || undefined);
+    this.tokens =
+      options.tokenSource ??
+      (options.tokenFile
+        ? new FileTokenSource(options.tokenFile, {
+            refreshMs: options.tokenRefreshMs,
+            // Read now: a missing or empty token file is a configuration error, not a failure of the first request.
+            fallback: readTokenFileNow(options.tokenFile),
+            now: options.now,
+          })
+        : new StaticTokenSource(options.token?.trim() || undefined));
   }
 
   /**
@@ -281,6 +251,50 @@ export class KubeConnection {
     return parseJsonAnswer(res, what, this.server);
   }
 
+  /**
+   * Opens a watch (`GET <path>?watch=1...`) with our credentials and calls `onEvent` with each event object of the
+   * JSON stream. Resolves when the server ends the stream; rejects with {@link ReviewError} for a non-2xx answer or a
+   * broken connection, or with `signal.reason` when aborted.
+   */
+  async watch(path: string, onEvent: (event: unknown) => void, options: ApiRequestOptions = {}): Promise<void> {
+    const url = this.url(path);
+    const token = await this.tokens.token();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const { statusCode, body } = await this.http.openStream({
+      url,
+      headers,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+    });
+    if (statusCode < 200 || statusCode >= 300) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      if (statusCode === 401) this.tokens.invalidate();
+      parseJsonAnswer({ statusCode, headers: body.headers, body: Buffer.concat(chunks) }, 'watch', this.server);
+      return;
+    }
+    let pending = '';
+    try {
+      for await (const chunk of body) {
+        pending += (chunk as Buffer).toString('utf8');
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, nl).trim();
+          pending = pending.slice(nl + 1);
+          if (line !== '') onEvent(JSON.parse(line));
+        }
+      }
+    } catch (err) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (err instanceof ReviewError) throw err;
+      throw new ReviewError('unavailable', 'watch: the stream broke', { server: this.server, cause: err });
+    }
+    if (!body.complete && !options.signal?.aborted) {
+      throw new ReviewError('unavailable', 'watch: the connection closed mid-stream', { server: this.server });
+    }
+  }
+
   /** Closes idle keep-alive sockets so the process can exit. */
   close(): void {
     this.http.close();
@@ -298,33 +312,48 @@ export function parseJsonAnswer(res: HttpResponse, what: string, server: string)
     try {
       return JSON.parse(res.body.toString('utf8'));
     } catch (err) {
-      throw new ReviewError('bad-response', `${what}: ${server} answered ${statusCode} with a body that is not JSON`, {
-        statusCode,
+      throw new ReviewError('bad-response', `${what}: the server answered ${statusCode} with a body that is not JSON`, {
+        upstreamStatusCode: statusCode,
+        server,
         cause: err,
       });
     }
   }
-  const status = parseStatus(res.body);
-  const detail = status?.message ? `: ${status.message}` : '';
-  const opts = { statusCode, status };
+  // The messages name neither the server nor its Status message (which names our ServiceAccount): both are kept
+  // on the error (`server`, `upstreamStatus`) for logs, and the message may reach a client through a framework.
+  const opts = { upstreamStatusCode: statusCode, upstreamStatus: parseStatus(res.body), server };
   if (statusCode === 401) {
     throw new ReviewError(
       'unauthorized',
-      `${what}: ${server} rejected our own credentials (401 Unauthorized${detail}); check the token or client certificate`,
+      `${what}: the API server rejected this service's own credentials (401); check its token or client certificate`,
       opts,
     );
   }
   if (statusCode === 403) {
     throw new ReviewError(
       'forbidden',
-      `${what}: ${server} answered 403 Forbidden${detail}; grant our identity the ClusterRole system:auth-delegator`,
+      `${what}: the API server answered 403 to this service; grant it the ClusterRole system:auth-delegator`,
       opts,
     );
   }
   if (statusCode === 429 || statusCode >= 500) {
-    throw new ReviewError('unavailable', `${what}: ${server} answered ${statusCode}${detail}`, opts);
+    throw new ReviewError('unavailable', `${what}: the server answered ${statusCode}`, opts);
   }
-  throw new ReviewError('bad-response', `${what}: ${server} answered ${statusCode}${detail}`, opts);
+  throw new ReviewError('bad-response', `${what}: the server answered ${statusCode}`, opts);
+}
+
+function readTokenFileNow(path: string): string {
+  let value: string;
+  try {
+    value = readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ConfigError('ERR_FILE_UNREADABLE', `cannot read bearer token file "${path}": ${reason}`, { cause: err });
+  }
+  if (value === '' || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new ConfigError('ERR_FILE_UNREADABLE', `bearer token file "${path}" holds no usable token`);
+  }
+  return value;
 }
 
 function parseStatus(body: Buffer): KubeStatus | undefined {
@@ -342,6 +371,7 @@ function tuning(o: ConnectionTuning): ConnectionTuning {
   if (o.tokenRefreshMs !== undefined) out.tokenRefreshMs = o.tokenRefreshMs;
   if (o.maxSockets !== undefined) out.maxSockets = o.maxSockets;
   if (o.now !== undefined) out.now = o.now;
+  if (o.allowInsecureHttp !== undefined) out.allowInsecureHttp = o.allowInsecureHttp;
   return out;
 }
 

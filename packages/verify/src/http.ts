@@ -106,6 +106,63 @@ export class HttpClient {
     }
   }
 
+  /**
+   * Opens a long-lived GET (a watch): resolves with the status and the response stream once the headers arrive
+   * (within the timeout); the body is then the caller's, until it ends or `signal` aborts. Uses a socket of its own
+   * (not the keep-alive pool), so a watch never holds a pooled socket.
+   *
+   * @throws {@link ReviewError} `unavailable` when no headers arrive in time or the connection fails.
+   */
+  openStream(req: Omit<HttpRequest, 'method' | 'body'>): Promise<{ statusCode: number; body: http.IncomingMessage }> {
+    const { url, signal } = req;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const secure = url.protocol === 'https:';
+    const what = `GET ${url.pathname}`;
+    const server = url.origin;
+    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const tls = this.httpsAgent.options;
+    return new Promise((resolve, reject) => {
+      const request = (secure ? https : http).request({
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: url.port || (secure ? 443 : 80),
+        path: url.pathname + url.search,
+        method: 'GET',
+        headers: { ...req.headers },
+        agent: false,
+        ...(secure
+          ? {
+              ca: tls.ca,
+              cert: tls.cert,
+              key: tls.key,
+              rejectUnauthorized: tls.rejectUnauthorized,
+              servername: tls.servername,
+            }
+          : {}),
+        signal,
+      });
+      const timer = setTimeout(() => {
+        request.destroy(
+          new ReviewError('unavailable', `${what}: no answer within ${timeoutMs} ms`, {
+            code: 'ERR_KUBE_TIMEOUT',
+            server,
+          }),
+        );
+      }, timeoutMs);
+      request.on('response', (res) => {
+        clearTimeout(timer);
+        resolve({ statusCode: res.statusCode ?? 0, body: res });
+      });
+      request.on('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        if (err instanceof ReviewError) reject(err);
+        else if (signal?.aborted) reject(signal.reason);
+        else reject(unavailable(what, server, err));
+      });
+      request.end();
+    });
+  }
+
   /** Closes idle sockets; in-flight requests finish. */
   close(): void {
     this.httpsAgent.destroy();
@@ -117,7 +174,9 @@ export class HttpClient {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
     const secure = url.protocol === 'https:';
-    const what = `${req.method} ${url.origin}${url.pathname}`;
+    // Messages name the path, not the server (which goes in `server`): they can reach a client through a framework.
+    const what = `${req.method} ${url.pathname}`;
+    const server = url.origin;
 
     return new Promise<HttpResponse>((resolve, reject) => {
       let settled = false;
@@ -156,15 +215,19 @@ export class HttpClient {
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
             if (size > this.maxResponseBytes) {
-              fail(new ReviewError('bad-response', `${what}: answer larger than ${this.maxResponseBytes} bytes`));
+              fail(
+                new ReviewError('bad-response', `${what}: answer larger than ${this.maxResponseBytes} bytes`, {
+                  server,
+                }),
+              );
             } else chunks.push(chunk);
           });
           res.on('end', () =>
             settle(undefined, { statusCode: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
           );
-          res.on('error', (err) => fail(reason ?? unavailable(what, err)));
+          res.on('error', (err) => fail(reason ?? unavailable(what, server, err)));
           res.on('close', () => {
-            if (!res.complete) fail(reason ?? unavailable(what, new Error('connection closed mid-answer')));
+            if (!res.complete) fail(reason ?? unavailable(what, server, new Error('connection closed mid-answer')));
           });
         },
       );
@@ -173,12 +236,15 @@ export class HttpClient {
           settle(new StaleSocketError());
           return;
         }
-        fail(reason ?? unavailable(what, err));
+        fail(reason ?? unavailable(what, server, err));
       });
       const timer = setTimeout(
         () =>
           fail(
-            new ReviewError('unavailable', `${what}: no answer within ${timeoutMs} ms`, { code: 'ERR_KUBE_TIMEOUT' }),
+            new ReviewError('unavailable', `${what}: no answer within ${timeoutMs} ms`, {
+              code: 'ERR_KUBE_TIMEOUT',
+              server,
+            }),
           ),
         timeoutMs,
       );
@@ -191,13 +257,16 @@ export class HttpClient {
 
 class StaleSocketError extends Error {}
 
-function unavailable(what: string, err: NodeJS.ErrnoException): ReviewError {
+function unavailable(what: string, server: string, err: NodeJS.ErrnoException): ReviewError {
   const code = err.code ?? '';
+  // The system error code (ECONNREFUSED, ...) rather than its message, which names the address; the error itself
+  // is the `cause`.
   if (TLS_ERROR_CODES.has(code) || /certificate|TLS|SSL/i.test(err.message)) {
-    return new ReviewError('unavailable', `${what}: TLS handshake failed: ${err.message}`, {
+    return new ReviewError('unavailable', `${what}: TLS handshake failed${code ? ` (${code})` : ''}`, {
       code: 'ERR_KUBE_TLS',
+      server,
       cause: err,
     });
   }
-  return new ReviewError('unavailable', `${what}: ${err.message || code}`, { cause: err });
+  return new ReviewError('unavailable', `${what}: ${code || 'connection failed'}`, { server, cause: err });
 }

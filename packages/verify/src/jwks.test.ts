@@ -110,6 +110,7 @@ describe('JwksVerifier', () => {
       user: { username: '', uid: '', groups: [], extra: {} },
       audiences: [],
       error: 'token audiences ["vault"] is invalid for the target audiences ["my-audience"]',
+      code: 'ERR_JWT_AUDIENCE_INVALID',
     });
   });
 

@@ -22,7 +22,8 @@ import { ConfigError, ReviewError, TokenVerificationError } from './errors.js';
 import { HttpClient, type HttpResponse } from './http.js';
 import { SUPPORTED_ALGORITHMS, VerificationKey, isSupportedAlgorithm, type JwsAlgorithm } from './jws.js';
 import { goQuoteList } from './goquote.js';
-import { DEFAULT_MAX_TOKEN_BYTES } from './tokenreview.js';
+import type { RevocationFeed } from './revocation/feed.js';
+import { DEFAULT_MAX_TOKEN_BYTES, toList } from './tokenreview.js';
 import { EMPTY_USER, type AuthenticateOptions, type AuthenticationResult, type Authenticator } from './types.js';
 
 /** Default clock leeway for `exp`, `nbf` and `iat`: 60 s, go-jose's `DefaultLeeway` that kube-apiserver uses. */
@@ -31,6 +32,8 @@ export const DEFAULT_CLOCK_LEEWAY_SECONDS = 60;
 export const DEFAULT_UNKNOWN_KID_COOLDOWN_MS = 10_000;
 /** JWKS refresh interval when the answer has no `Cache-Control: max-age`: 10 min (as jose's remote JWKS). */
 export const DEFAULT_JWKS_REFRESH_MS = 600_000;
+/** Default bound on using keys past a failed refresh: 1 h after the last successful fetch. */
+export const DEFAULT_JWKS_MAX_STALE_MS = 3_600_000;
 
 /** A JSON Web Key Set (only `keys` is read). */
 export interface JsonWebKeySet {
@@ -71,8 +74,29 @@ export interface JwksVerifierOptions {
   readonly ca?: string | Buffer;
   /** Accepted signature algorithms. Default: all of {@link SUPPORTED_ALGORITHMS} (all asymmetric). */
   readonly algorithms?: readonly JwsAlgorithm[];
-  /** Tolerance for `exp`, `nbf`, `iat`. Default 60 s. */
+  /** Tolerance for `exp`, `nbf`, `iat`. Default 60 000 ms. */
+  readonly clockLeewayMs?: number;
+  /** @deprecated Use `clockLeewayMs`. */
   readonly clockLeewaySeconds?: number;
+  /**
+   * How long after the last successful JWKS fetch the keys may still be used while refetching fails. Default
+   * 3 600 000 ms (1 h, kube-apiserver's `max-age`); then verification fails with {@link ReviewError}
+   * `ERR_JWKS_STALE` (503) until a fetch succeeds. The trade-off: a longer bound rides out longer outages of the
+   * issuer; a shorter one stops trusting a key the issuer may have removed (rotated after a leak) sooner.
+   */
+  readonly maxStaleMs?: number;
+  /**
+   * Called with every failed discovery/JWKS fetch, including background refreshes whose failure is otherwise
+   * invisible while the cached keys are still used. Default: none.
+   */
+  readonly onError?: (error: ReviewError) => void;
+  /**
+   * Revocation feed: tokens bound to a ServiceAccount, Pod, Secret or Node seen deleted (or recreated) are rejected
+   * with `ERR_TOKEN_REVOKED`, within a second of the event. Verification waits for the feed's first listing.
+   */
+  readonly revocation?: RevocationFeed;
+  /** Accept `http://` discovery/JWKS URLs. Default false (`ERR_INSECURE_URL`): keys fetched in clear text can be swapped. */
+  readonly allowInsecureHttp?: boolean;
   /**
    * How long fetched keys are used before a background refetch. Default: the JWKS answer's `Cache-Control:
    * max-age` (kept within 30 s – 1 h), else 10 min.
@@ -84,9 +108,11 @@ export interface JwksVerifierOptions {
   readonly maxTokenBytes?: number;
   /**
    * How many verified tokens to remember (until their `exp`, keyed by a keyed hash — no bearer token is kept), so a
-   * token presented again skips the signature check; issuer, audience and time claims are still checked on every
-   * call. Emptied whenever the JWKS changes. Default 1 000; 0 disables.
+   * token presented again skips the signature check; issuer, audience, time claims and revocation are still checked
+   * on every call. Emptied whenever the JWKS changes. Default 1 000; 0 disables.
    */
+  readonly maxCacheEntries?: number;
+  /** @deprecated Use `maxCacheEntries`. */
   readonly verifiedCacheSize?: number;
   /** Timeout for discovery/JWKS requests not sent through `connection`. Default 10 s. */
   readonly timeoutMs?: number;
@@ -144,6 +170,8 @@ export class JwksVerifier implements Authenticator {
   private readonly configuredIssuers: readonly string[];
   private readonly algorithms: ReadonlySet<string>;
   private readonly leeway: number;
+  private readonly maxStaleMs: number;
+  private readonly revocation: RevocationFeed | undefined;
   private readonly unknownKidCooldownMs: number;
   private readonly maxTokenBytes: number;
   private readonly now: () => number;
@@ -169,12 +197,7 @@ export class JwksVerifier implements Authenticator {
   /** @throws {@link ConfigError} `ERR_INVALID_OPTIONS` for missing audiences, issuer or key source. */
   constructor(options: JwksVerifierOptions) {
     this.options = options;
-    const auds =
-      options.audiences === undefined
-        ? []
-        : typeof options.audiences === 'string'
-          ? [options.audiences]
-          : [...options.audiences];
+    const auds = toList(options.audiences);
     this.skipAudienceCheck = options.skipAudienceCheck === true;
     if (auds.length === 0 && !this.skipAudienceCheck) {
       throw new ConfigError('ERR_INVALID_OPTIONS', 'JwksVerifier needs audiences (or skipAudienceCheck: true)');
@@ -189,12 +212,18 @@ export class JwksVerifier implements Authenticator {
         throw new ConfigError('ERR_INVALID_OPTIONS', `unsupported algorithm "${String(a)}"`);
     }
     this.algorithms = new Set(algs);
-    this.leeway = options.clockLeewaySeconds ?? DEFAULT_CLOCK_LEEWAY_SECONDS;
+    this.leeway =
+      options.clockLeewayMs !== undefined
+        ? options.clockLeewayMs / 1000
+        : (options.clockLeewaySeconds ?? DEFAULT_CLOCK_LEEWAY_SECONDS);
+    this.maxStaleMs = options.maxStaleMs ?? DEFAULT_JWKS_MAX_STALE_MS;
+    this.revocation = options.revocation;
     this.unknownKidCooldownMs = options.unknownKidCooldownMs ?? DEFAULT_UNKNOWN_KID_COOLDOWN_MS;
     this.maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
     this.now = options.now ?? Date.now;
-    this.verified = new TtlLruCache(options.verifiedCacheSize ?? 1_000, this.now);
-    this.remember = (options.verifiedCacheSize ?? 1_000) > 0;
+    const remember = options.maxCacheEntries ?? options.verifiedCacheSize ?? 1_000;
+    this.verified = new TtlLruCache(remember, this.now);
+    this.remember = remember > 0;
 
     const fixed = options.jwks !== undefined;
     if ((fixed || options.jwksUri) && this.configuredIssuers.length === 0) {
@@ -223,6 +252,13 @@ export class JwksVerifier implements Authenticator {
         !(name === 'issuer' && (fixed || options.jwksUri || options.connection || options.discoveryUrl))
       ) {
         throw new ConfigError('ERR_INVALID_OPTIONS', `${name} "${value}" is not a URL`);
+      }
+      const fetched = name !== 'issuer' || (!fixed && !options.jwksUri && !options.connection && !options.discoveryUrl);
+      if (value !== undefined && fetched && value.startsWith('http:') && options.allowInsecureHttp !== true) {
+        throw new ConfigError(
+          'ERR_INSECURE_URL',
+          `${name} "${value}" is plain http://: keys fetched in clear text can be replaced; use https:// or set allowInsecureHttp: true`,
+        );
       }
     }
     if (fixed) {
@@ -275,20 +311,29 @@ export class JwksVerifier implements Authenticator {
       throw new TokenVerificationError('ERR_JWT_TOO_LARGE', `token longer than ${this.maxTokenBytes} bytes`);
     }
     // Remembered tokens are keyed by a keyed hash, so the cache holds no bearer tokens.
-    const key = this.remember ? this.hasher.hash([token]) : '';
+    const feed = this.revocation;
+    if (feed !== undefined && !feed.synced) {
+      // Revocation-aware verification starts once the feed knows which objects exist.
+      return feed.ready(signal).then(() => this.start(token, signal));
+    }
+    const key = this.remember ? this.hasher.hashToken(token) : '';
     const known = this.remember ? this.verified.get(key) : undefined;
+    let claims: ServiceAccountClaims | Promise<ServiceAccountClaims>;
     if (known) {
-      this.currentKeys(); // keeps the background refresh going
-      return this.checkClaims(known);
-    }
-    const parsed = this.parse(token);
-    const keys = this.currentKeys();
-    if (keys) {
-      const candidates = keys.find(parsed.header.kid, parsed.header.alg);
+      this.currentKeys(); // keeps the background refresh going (and fails once the keys are too stale)
+      claims = this.checkClaims(known);
+    } else {
+      const parsed = this.parse(token);
+      const keys = this.currentKeys();
+      const candidates = keys?.find(parsed.header.kid, parsed.header.alg);
       // Fast path: keys loaded and the kid known — no awaits, no allocation beyond the claims.
-      if (candidates.length > 0) return this.check(token, key, parsed, candidates);
+      claims =
+        candidates !== undefined && candidates.length > 0
+          ? this.check(token, key, parsed, candidates)
+          : this.verifySlow(token, key, parsed, keys, signal);
     }
-    return this.verifySlow(token, key, parsed, keys, signal);
+    if (feed === undefined) return claims;
+    return claims instanceof Promise ? claims.then((c) => checkRevoked(feed, c)) : checkRevoked(feed, claims);
   }
 
   /** Fetches discovery and keys now (e.g. at startup) instead of on the first token. */
@@ -333,10 +378,21 @@ export class JwksVerifier implements Authenticator {
     return this.check(token, key, parsed, candidates);
   }
 
-  /** The loaded keys, starting a background refresh when they are stale. */
+  /**
+   * The loaded keys, starting a background refresh when they are due.
+   *
+   * @throws {@link ReviewError} `ERR_JWKS_STALE` when refreshes have failed for longer than `maxStaleMs`.
+   */
   private currentKeys(): KeySet | undefined {
-    if (this.keys && this.now() - this.fetchedAt >= this.refreshMs && this.loads.size === 0) {
-      this.load().catch(() => {}); // stale-while-revalidate; the failure is kept in lastFailure
+    if (this.keys && this.now() - this.fetchedAt >= this.refreshMs) {
+      if (this.loads.size === 0) this.load().catch(() => {}); // stale-while-revalidate; onError saw the failure
+      if (this.now() - this.fetchedAt > this.maxStaleMs) {
+        throw new ReviewError(
+          'unavailable',
+          `JWKS: keys not refreshed for ${Math.round((this.now() - this.fetchedAt) / 1000)} s (maxStaleMs ${this.maxStaleMs}); refusing to trust them`,
+          { code: 'ERR_JWKS_STALE', cause: this.lastFailure?.error },
+        );
+      }
     }
     return this.keys;
   }
@@ -364,6 +420,7 @@ export class JwksVerifier implements Authenticator {
         return keys;
       } catch (err) {
         this.lastFailure = { error: err, at: this.now() };
+        if (err instanceof ReviewError) this.options.onError?.(err);
         throw err;
       }
     });
@@ -400,6 +457,13 @@ export class JwksVerifier implements Authenticator {
   }
 
   private get(url: URL, what: string): Promise<HttpResponse> {
+    if (url.protocol === 'http:' && this.options.allowInsecureHttp !== true) {
+      return Promise.reject(
+        new ReviewError('bad-response', `${what}: refusing the plain http:// URL ${url.pathname}`, {
+          server: url.origin,
+        }),
+      );
+    }
     const conn = this.options.connection;
     if (conn && conn.isSameOrigin(url)) return conn.request('GET', url);
     this.http ??= new HttpClient({ ca: this.options.ca }, { timeoutMs: this.options.timeoutMs });
@@ -499,6 +563,7 @@ export class JwksVerifier implements Authenticator {
       throw new TokenVerificationError(
         'ERR_JWT_ISSUER_INVALID',
         `token issuer ${JSON.stringify(String(iss))} is invalid`,
+        { claim: 'iss' },
       );
     }
     const aud = p.aud;
@@ -510,17 +575,25 @@ export class JwksVerifier implements Authenticator {
       throw new TokenVerificationError(
         'ERR_JWT_AUDIENCE_INVALID',
         `token audiences ${goQuoteList(tokenAuds)} is invalid for the target audiences ${goQuoteList(this.audiences)}`,
+        { claim: 'aud' },
       );
     }
     const now = this.now() / 1000;
-    if (typeof p.exp !== 'number') throw new TokenVerificationError('ERR_JWT_CLAIMS_INVALID', 'exp claim is missing');
-    if (now - this.leeway > p.exp)
-      throw new TokenVerificationError('ERR_JWT_EXPIRED', 'service account token has expired');
+    if (typeof p.exp !== 'number') {
+      throw new TokenVerificationError('ERR_JWT_CLAIMS_INVALID', 'exp claim is missing', { claim: 'exp' });
+    }
+    if (now - this.leeway > p.exp) {
+      throw new TokenVerificationError('ERR_JWT_EXPIRED', 'service account token has expired', { claim: 'exp' });
+    }
     if (typeof p.nbf === 'number' && now + this.leeway < p.nbf) {
-      throw new TokenVerificationError('ERR_JWT_NOT_YET_VALID', 'service account token is not valid yet');
+      throw new TokenVerificationError('ERR_JWT_NOT_YET_VALID', 'service account token is not valid yet', {
+        claim: 'nbf',
+      });
     }
     if (typeof p.iat === 'number' && now + this.leeway < p.iat) {
-      throw new TokenVerificationError('ERR_JWT_ISSUED_IN_FUTURE', 'service account token is issued in the future');
+      throw new TokenVerificationError('ERR_JWT_ISSUED_IN_FUTURE', 'service account token is issued in the future', {
+        claim: 'iat',
+      });
     }
     return readServiceAccountClaims(
       p,
@@ -544,9 +617,33 @@ function authenticated(claims: ServiceAccountClaims): JwksAuthenticationResult {
   return { authenticated: true, user: serviceAccountUser(claims), audiences: claims.audiences, claims };
 }
 
+function checkRevoked(feed: RevocationFeed, claims: ServiceAccountClaims): ServiceAccountClaims {
+  const bound = {
+    serviceAccountUid: claims.serviceAccount.uid,
+    ...(claims.pod ? { podUid: claims.pod.uid } : {}),
+    ...(claims.secret ? { secretUid: claims.secret.uid } : {}),
+    ...(claims.node?.uid ? { nodeUid: claims.node.uid } : {}),
+    ...(claims.issuedAt ? { issuedAtMs: claims.issuedAt.getTime() } : {}),
+  };
+  if (feed.isRevoked(bound)) {
+    throw new TokenVerificationError(
+      'ERR_TOKEN_REVOKED',
+      'service account token has been invalidated: an object it is bound to was deleted',
+      { claim: 'kubernetes.io' },
+    );
+  }
+  return claims;
+}
+
 function authenticationFailure(err: unknown): Promise<JwksAuthenticationResult> {
   if (err instanceof TokenVerificationError) {
-    return Promise.resolve({ authenticated: false, user: EMPTY_USER, audiences: [], error: err.message });
+    return Promise.resolve({
+      authenticated: false,
+      user: EMPTY_USER,
+      audiences: [],
+      error: err.message,
+      code: err.code,
+    });
   }
   return Promise.reject(err);
 }

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ConfigError } from './errors.js';
+import { ConfigError, ReviewError } from './errors.js';
+import { FakeApiServer } from './test/fake-apiserver.js';
 import { loadKubeconfig, parseKubeconfig } from './kubeconfig.js';
 import { KubeConnection } from './connection.js';
 import { testPki } from './test/pki.js';
@@ -158,6 +159,7 @@ users:
     assert.match(String(r.connection.key), /PRIVATE KEY/);
     assert.equal(r.connection.tokenFile, join(dir, 'certs', 'token'));
     assert.equal(r.connection.tlsServerName, 'kubernetes.default');
+    writeFileSync(join(dir, 'certs', 'token'), 'file-token\n');
     const conn = KubeConnection.fromKubeconfig({ path: join(dir, 'config') });
     assert.equal(conn.server, 'https://[::1]:6443');
     conn.close();
@@ -189,9 +191,13 @@ users:
   it('rejects unsupported credentials and unparsable files', () => {
     const exec = kubeconfig().replace(
       '    token: secret-token\n',
-      '    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: aws\n',
+      '    exec:\n      apiVersion: client.authentication.k8s.io/v1alpha1\n      command: aws\n',
     );
-    expectConfigError(() => parseKubeconfig(exec), 'ERR_KUBECONFIG_UNSUPPORTED', /exec plugin/);
+    expectConfigError(
+      () => parseKubeconfig(exec),
+      'ERR_KUBECONFIG_UNSUPPORTED',
+      /exec apiVersion "client.authentication.k8s.io\/v1alpha1" is not supported/,
+    );
     const basic = kubeconfig().replace('    token: secret-token\n', '    username: admin\n    password: x\n');
     expectConfigError(() => parseKubeconfig(basic), 'ERR_KUBECONFIG_UNSUPPORTED', /"username" is not supported/);
     expectConfigError(
@@ -202,5 +208,99 @@ users:
     expectConfigError(() => parseKubeconfig('- a\n- b\n'), 'ERR_KUBECONFIG_PARSE', /is not a mapping/);
     const noServer = kubeconfig().replace('    server: https://127.0.0.1:6443\n', '');
     expectConfigError(() => parseKubeconfig(noServer), 'ERR_KUBECONFIG_INVALID', /cluster "c1" .* has no server/);
+  });
+
+  it('names the available contexts when the one asked for is unknown', () => {
+    const text = `clusters: [{name: c, cluster: {server: "https://k:6443"}}]
+contexts: [{name: dev, context: {cluster: c}}, {name: prod, context: {cluster: c}}]
+`;
+    assert.throws(
+      () => parseKubeconfig(text, { path: '/k/config', context: 'stage' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.code === 'ERR_KUBECONFIG_CONTEXT_NOT_FOUND' &&
+        err.message === 'context "stage" not found in kubeconfig "/k/config"; available contexts: dev, prod',
+    );
+  });
+
+  it('runs exec credential plugins asynchronously, caches the token until expirationTimestamp, reruns after 401', async () => {
+    const api = await FakeApiServer.start({ callerTokens: ['exec-token-1', 'exec-token-2'] });
+    const dir = tempDir();
+    const counter = join(dir, 'runs');
+    writeFileSync(counter, '');
+    // A plugin that counts its runs, checks KUBERNETES_EXEC_INFO and its env, and prints an ExecCredential.
+    writeFileSync(
+      join(dir, 'plugin.mjs'),
+      `import { appendFileSync, readFileSync } from 'node:fs';
+const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO);
+if (info.kind !== 'ExecCredential' || info.spec.interactive !== false || process.env.PLUGIN_MODE !== 'on') process.exit(3);
+appendFileSync(${JSON.stringify(counter)}, 'x');
+const n = readFileSync(${JSON.stringify(counter)}, 'utf8').length;
+process.stdout.write(JSON.stringify({ apiVersion: info.apiVersion, kind: 'ExecCredential',
+  status: { token: 'exec-token-' + n, expirationTimestamp: new Date(Date.now() + 3600e3).toISOString() } }));
+`,
+    );
+    writeFileSync(join(dir, 'ca.crt'), testPki().caCert);
+    writeFileSync(
+      join(dir, 'config'),
+      `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${api.url}", certificate-authority: ca.crt}}]
+users:
+- name: u
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1
+      command: ${process.execPath}
+      args: [plugin.mjs]
+      env: [{name: PLUGIN_MODE, value: "on"}]
+      installHint: install the plugin
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`,
+    );
+    // Relative args resolve against the working directory; run the plugin by absolute path instead.
+    const text = (await import('node:fs'))
+      .readFileSync(join(dir, 'config'), 'utf8')
+      .replace('[plugin.mjs]', `[${JSON.stringify(join(dir, 'plugin.mjs'))}]`);
+    writeFileSync(join(dir, 'config'), text);
+    const conn = KubeConnection.fromKubeconfig({ path: join(dir, 'config') });
+    try {
+      // While the plugin runs, the event loop keeps turning (a synchronous spawn would block this timer).
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 1);
+      const first = conn.request('GET', '/openid/v1/jwks');
+      await new Promise((r) => setTimeout(r, 5));
+      const res = await first;
+      clearInterval(ticker);
+      assert.ok(ticks > 0, 'the event loop ran while the plugin did');
+      assert.equal(res.statusCode, 200);
+      await conn.request('GET', '/openid/v1/jwks');
+      assert.equal((await import('node:fs')).readFileSync(counter, 'utf8').length, 1, 'cached until expiry');
+      assert.deepEqual(
+        api.requests.map((r) => r.authorization),
+        ['Bearer exec-token-1', 'Bearer exec-token-1'],
+      );
+      // The token is revoked: a 401 runs the plugin again and the request is retried with the new token.
+      api.callerTokens.delete('exec-token-1');
+      assert.equal((await conn.request('GET', '/openid/v1/jwks')).statusCode, 200);
+      assert.equal(api.requests.at(-1)!.authorization, 'Bearer exec-token-2');
+    } finally {
+      conn.close();
+      await api.close();
+    }
+    const missing = parseKubeconfig(
+      `clusters: [{name: c, cluster: {server: "https://k:6443"}}]
+users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: no-such-plugin-xyz, installHint: "brew install xyz"}}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+`,
+    );
+    await assert.rejects(missing.connection.tokenSource!.token(), (err: unknown) => {
+      assert.ok(err instanceof ReviewError);
+      assert.equal(err.code, 'ERR_KUBE_CREDENTIALS');
+      assert.equal(err.message, 'exec credential plugin "no-such-plugin-xyz": not found; brew install xyz');
+      return true;
+    });
   });
 });

@@ -9,9 +9,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
+import { ExecTokenSource } from './exec-credential.js';
 import { assertPemCertificates, assertPemPrivateKey, readConfigFile } from './pem.js';
 import { YamlError, parseYaml } from './yaml.js';
-import type { ConnectionOptions } from './connection.js';
+import type { ConnectionOptions } from './connection-options.js';
 
 /** Where to read a kubeconfig from and which context to use. */
 export interface KubeconfigOptions {
@@ -125,7 +126,11 @@ function resolveKubeconfig(files: readonly { path: string; text: string }[], con
   }
   const context = contexts.get(contextName);
   if (!context) {
-    throw new ConfigError('ERR_KUBECONFIG_CONTEXT_NOT_FOUND', `context "${contextName}" not found in ${where}`);
+    throw new ConfigError(
+      'ERR_KUBECONFIG_CONTEXT_NOT_FOUND',
+      `context "${contextName}" not found in ${where}` +
+        (contexts.size > 0 ? `; available contexts: ${[...contexts.keys()].join(', ')}` : ' (it defines no contexts)'),
+    );
   }
   const clusterName = str(context.value.cluster, 'cluster', context) ?? '';
   const cluster = clusters.get(clusterName);
@@ -177,11 +182,12 @@ function resolveKubeconfig(files: readonly { path: string; text: string }[], con
     const tokenFile = str(u.tokenFile, 'tokenFile', user);
     if (tokenFile) connection.tokenFile = resolvePath(user.dir, tokenFile);
     const hasCredentials = connection.cert !== undefined || token || tokenFile;
-    if (!hasCredentials && (u.exec || u['auth-provider'])) {
+    if (!hasCredentials && u.exec) connection.tokenSource = execSource(u.exec, user, userLabel, where);
+    else if (!hasCredentials && u['auth-provider']) {
       throw new ConfigError(
         'ERR_KUBECONFIG_UNSUPPORTED',
-        `${userLabel} in ${where} authenticates with ${u.exec ? 'an exec plugin' : 'an auth-provider'}, which is ` +
-          'not supported; use a token, tokenFile or client certificate',
+        `${userLabel} in ${where} authenticates with an auth-provider, which is not supported (kubectl removed them); ` +
+          'use an exec plugin, a token, tokenFile or client certificate',
       );
     }
   }
@@ -194,6 +200,45 @@ function resolveKubeconfig(files: readonly { path: string; text: string }[], con
     namespace,
     connection,
   };
+}
+
+/** The `exec` stanza of a user, as a token source (run lazily, on the first request). */
+function execSource(v: unknown, at: Named, label: string, where: string): ExecTokenSource {
+  const bad = (what: string): ConfigError =>
+    new ConfigError('ERR_KUBECONFIG_INVALID', `${label} in ${where}: exec ${what}`);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw bad('must be a mapping');
+  const e = v as Record<string, unknown>;
+  if (typeof e.command !== 'string' || e.command === '') throw bad('needs a command');
+  const apiVersion = e.apiVersion;
+  if (apiVersion !== 'client.authentication.k8s.io/v1' && apiVersion !== 'client.authentication.k8s.io/v1beta1') {
+    throw new ConfigError(
+      'ERR_KUBECONFIG_UNSUPPORTED',
+      `${label} in ${where}: exec apiVersion "${String(apiVersion)}" is not supported (client.authentication.k8s.io/v1 or v1beta1)`,
+    );
+  }
+  const args = e.args ?? [];
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) throw bad('args must be a list of strings');
+  const env = e.env ?? [];
+  if (
+    !Array.isArray(env) ||
+    !env.every((x) => x && typeof x === 'object' && typeof x.name === 'string' && typeof x.value === 'string')
+  ) {
+    throw bad('env must be a list of {name, value}');
+  }
+  if (e.interactiveMode === 'Always') {
+    throw new ConfigError(
+      'ERR_KUBECONFIG_UNSUPPORTED',
+      `${label} in ${where}: exec interactiveMode Always needs a terminal`,
+    );
+  }
+  return new ExecTokenSource({
+    command: e.command,
+    args: args as string[],
+    env: env as { name: string; value: string }[],
+    apiVersion,
+    dir: at.dir,
+    ...(typeof e.installHint === 'string' ? { installHint: e.installHint } : {}),
+  });
 }
 
 function parseFile(path: string, text: string): Record<string, unknown> {

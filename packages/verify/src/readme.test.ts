@@ -68,7 +68,9 @@ users:
     const files = readdirSync(examplesDir).filter((f) => f.endsWith('.ts'));
     assert.ok(files.length >= 9);
     for (const file of files) {
-      const text = readFileSync(join(examplesDir, file), 'utf8').replaceAll("'../index.js'", "'@kubeauth/verify'");
+      const text = readFileSync(join(examplesDir, file), 'utf8')
+        .replaceAll("'../index.js'", "'@kubeauth/verify'")
+        .replace(/'\.\.\/entry\/(\w+)\.js'/g, "'@kubeauth/verify/$1'");
       const block = `<!-- example: src/examples/${file} -->\n\`\`\`ts\n${text.trimEnd()}\n\`\`\`\n`;
       assert.ok(readme.includes(block), `README.md must show src/examples/${file} verbatim after its marker`);
     }
@@ -182,7 +184,10 @@ users:
       undefined,
     );
     assert.ok(called);
-    assert.equal((vars.get('user') as { username: string }).username, 'system:serviceaccount:team-a:web');
+    assert.equal(
+      (vars.get('kubeAuth') as { user: { username: string } }).user.username,
+      'system:serviceaccount:team-a:web',
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReviewError } from './errors.js';
+import { ConfigError, ReviewError } from './errors.js';
 import { TokenReviewer } from './tokenreview.js';
 import { API_AUDIENCE, FakeApiServer, saUser } from './test/fake-apiserver.js';
 import { connectTo, fakeClock, sleep, unhandledRejectionsDuring } from './test/helpers.js';
@@ -107,8 +107,17 @@ describe('TokenReviewer', () => {
     assert.match(r1.error!, /status\.audiences \[\] does not intersect the requested audiences \["my-audience"\]/);
     api.tokenReview = () => ({ authenticated: true, user: saUser('default', 'x'), audiences: ['other'] });
     assert.equal((await reviewer.review('any2')).authenticated, false);
-    // Without requested audiences, the API server's own audiences apply and the answer is taken as is.
-    const open = new TokenReviewer({ connection: conn });
+    assert.equal((await reviewer.review('any2')).code, 'ERR_AUDIENCE_MISMATCH');
+    // Audiences are required; the explicit opt-out sends none, so the API server's own audiences apply.
+    assert.throws(
+      () => new TokenReviewer({ connection: conn }),
+      (err: unknown) => err instanceof ConfigError && err.code === 'ERR_INVALID_OPTIONS',
+    );
+    await assert.rejects(
+      reviewer.review('any3', { audiences: [] }),
+      (err: unknown) => err instanceof ConfigError && err.code === 'ERR_INVALID_OPTIONS',
+    );
+    const open = new TokenReviewer({ connection: conn, skipAudienceCheck: true });
     assert.equal((await open.review('any3')).authenticated, true);
     assert.equal(Object.hasOwn((api.requests.at(-1)!.body as { spec: object }).spec, 'audiences'), false);
     // Per-call audiences override the defaults.
@@ -238,13 +247,14 @@ describe('TokenReviewer', () => {
   });
 
   it('throws typed ReviewErrors for API failures and never caches them', async () => {
-    const reviewer = new TokenReviewer({ connection: conn });
+    const reviewer = new TokenReviewer({ connection: conn, audiences: 'my-audience' });
     const kindOf = async (): Promise<[string, number | undefined]> => {
       try {
         await reviewer.review('whatever');
       } catch (err) {
         assert.ok(err instanceof ReviewError, String(err));
-        return [err.kind, err.statusCode];
+        assert.equal(err.statusCode, 503, 'the caller is answered 503, whatever the API server said to us');
+        return [err.kind, err.upstreamStatusCode];
       }
       return ['no error', undefined];
     };
@@ -258,13 +268,21 @@ describe('TokenReviewer', () => {
     assert.equal((await reviewer.review('whatever')).authenticated, false, 'errors were not cached');
 
     const weakConn = connectTo(api, { token: 'weak-reviewer' });
-    const weak = new TokenReviewer({ connection: weakConn });
+    const weak = new TokenReviewer({ connection: weakConn, audiences: 'my-audience' });
     await assert.rejects(weak.review('x'), (err: unknown) => {
       assert.ok(err instanceof ReviewError);
       assert.equal(err.kind, 'forbidden');
-      assert.equal(err.statusCode, 403);
-      assert.match(err.message, /cannot create resource "tokenreviews".*system:auth-delegator/);
-      assert.equal(err.status?.reason, 'Forbidden');
+      assert.equal(err.statusCode, 503);
+      assert.equal(err.upstreamStatusCode, 403);
+      assert.equal(err.expose, false);
+      // The message names neither the API server nor our ServiceAccount; both stay on the error for logs.
+      assert.equal(
+        err.message,
+        'TokenReview: the API server answered 403 to this service; grant it the ClusterRole system:auth-delegator',
+      );
+      assert.equal(err.server, api.url);
+      assert.match(err.upstreamStatus?.message ?? '', /cannot create resource "tokenreviews"/);
+      assert.equal(err.status?.reason, 'Forbidden', 'deprecated alias of upstreamStatus');
       return true;
     });
     weakConn.close();
@@ -272,7 +290,7 @@ describe('TokenReviewer', () => {
 
   it('times out against a hung API server (ReviewError, no unhandled rejection)', async () => {
     const slow = connectTo(api, { timeoutMs: 100 });
-    const reviewer = new TokenReviewer({ connection: slow });
+    const reviewer = new TokenReviewer({ connection: slow, audiences: 'my-audience' });
     const unhandled = await unhandledRejectionsDuring(async () => {
       api.behaviour = { kind: 'hang' };
       const all = await Promise.allSettled([reviewer.review('t'), reviewer.review('t'), reviewer.review('u')]);
@@ -293,7 +311,7 @@ describe('TokenReviewer', () => {
   });
 
   it('rejects absurd tokens locally and sends other non-JWT tokens to the API', async () => {
-    const reviewer = new TokenReviewer({ connection: conn });
+    const reviewer = new TokenReviewer({ connection: conn, audiences: 'my-audience' });
     const huge = 'a'.repeat(1024 * 1024);
     const r = await reviewer.review(huge);
     assert.equal(r.authenticated, false);
@@ -305,6 +323,7 @@ describe('TokenReviewer', () => {
     // A static/bootstrap-style opaque token is only the API's to judge.
     api.tokens.set('abcdef.0123456789abcdef', {
       user: { username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] },
+      audiences: ['my-audience'],
     });
     assert.equal((await reviewer.review('abcdef.0123456789abcdef')).authenticated, true);
     assert.equal((await reviewer.review('garbled.jwt.{{{')).authenticated, false);
@@ -315,7 +334,7 @@ describe('TokenReviewer', () => {
     api.tokens.set('t1', { user: saUser('default', 'a') });
     api.tokens.set('t2', { user: saUser('default', 'b') });
     api.tokens.set('t3', { user: saUser('default', 'c') });
-    const reviewer = new TokenReviewer({ connection: conn, maxCacheEntries: 2 });
+    const reviewer = new TokenReviewer({ connection: conn, audiences: 'my-audience', maxCacheEntries: 2 });
     await reviewer.review('t1');
     await reviewer.review('t2');
     await reviewer.review('t1'); // t1 most recent

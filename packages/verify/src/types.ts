@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { AuthenticationErrorCode } from './errors.js';
 
 /**
  * An authenticated identity, shaped like `TokenReview.status.user` (`authentication.k8s.io/v1` `UserInfo`).
@@ -33,6 +34,23 @@ export interface AuthenticationResult {
   readonly audiences: readonly string[];
   /** Why the token was not authenticated, e.g. `[invalid bearer token, service account token has expired]`. */
   readonly error?: string;
+  /** Why, as a stable code (present when not authenticated by this package's authenticators). */
+  readonly code?: AuthenticationErrorCode;
+}
+
+/**
+ * Cache options, named alike by every class that caches: `maxCacheEntries`, `positiveTtlMs` (a good answer:
+ * authenticated, allowed) and `negativeTtlMs` (a bad one). 0 disables.
+ */
+export interface CacheOptions {
+  /** Bound of the cache (LRU). */
+  readonly maxCacheEntries?: number;
+  /** Cache lifetime of positive answers (authenticated / allowed). */
+  readonly positiveTtlMs?: number;
+  /** Cache lifetime of negative answers (not authenticated / not allowed). */
+  readonly negativeTtlMs?: number;
+  /** Clock, for tests. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /** Per-call options of {@link Authenticator.authenticate}. */
@@ -45,8 +63,9 @@ export interface AuthenticateOptions {
  * Anything that turns a bearer token into an {@link AuthenticationResult}: {@link TokenReviewer},
  * {@link JwksVerifier}, or your own. The middleware accepts any of them.
  *
- * Contract: resolve with `authenticated: false` for a bad token; reject with {@link ReviewError} when no answer
- * could be had (the middleware then answers 503).
+ * Contract (the one vocabulary of this package): `authenticate()` resolves with `authenticated: false` (and a
+ * `code`) for a bad token, and rejects with {@link ReviewError} only when no answer could be had (the middleware then
+ * answers 503). Each class also has `verify()`, which throws {@link AuthenticationError} (401) instead.
  */
 export interface Authenticator {
   authenticate(token: string, options?: AuthenticateOptions): Promise<AuthenticationResult>;

@@ -9,17 +9,19 @@ import { isIP, type AddressInfo, type Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import {
-  AccessReviewer,
-  ReviewError,
-  TokenReviewer,
   forbiddenMessage,
   forbiddenResponse,
   internalErrorResponse,
   nonResourceAttributesFor,
-  parseAuthorization,
   pathOf,
   unauthorizedResponse,
   unavailableResponse,
+} from '@kubeauth/verify/internal';
+import {
+  AccessReviewer,
+  ReviewError,
+  TokenReviewer,
+  parseAuthorization,
   verbForMethod,
   type AccessAttributes,
   type AccessReviewResult,
@@ -139,6 +141,8 @@ export function createProxy(o: ProxyOptions) {
   const tokens = new TokenReviewer({
     connection: o.connection,
     audiences: o.audiences ?? [],
+    // kube-rbac-proxy without --auth-token-audiences accepts tokens for the API server's own audiences.
+    skipAudienceCheck: (o.audiences ?? []).length === 0,
     ...(ttl !== undefined ? { successTtlMs: ttl, failureTtlMs: Math.min(ttl, 10_000) } : {}),
     ...(o.now ? { now: o.now } : {}),
   });

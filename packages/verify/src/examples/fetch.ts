@@ -1,4 +1,5 @@
-import { KubeConnection, TokenReviewer, fetchKubeAuth } from '../index.js';
+import { KubeConnection, TokenReviewer } from '../index.js';
+import { fetchKubeAuth } from '../entry/fetch.js';
 
 const reviewer = new TokenReviewer({ connection: KubeConnection.fromEnvironment(), audiences: ['my-audience'] });
 

@@ -12,7 +12,7 @@ export const server = createServer(
     },
     (req, res) => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ user: req.user.username, groups: req.user.groups }));
+      res.end(JSON.stringify({ user: req.kubeAuth.user.username, groups: req.kubeAuth.user.groups }));
     },
   ),
 );

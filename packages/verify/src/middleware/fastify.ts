@@ -1,16 +1,19 @@
 /**
- * Fastify hook and plugin, written against structural types so the package does not depend on Fastify.
+ * Fastify hook and plugin, written against structural types so the package does not depend on Fastify. Importing
+ * `@kubeauth/verify/fastify` also types `request.kubeAuth` in Fastify apps.
  *
  * @module
  */
 import type { UserInfo } from '../types.js';
-import { attachKubeAuth, createKubeAuth, pathOf, type KubeAuthContext, type KubeAuthOptions } from './core.js';
+import { createKubeAuth, pathOf, setRequestProperties, type KubeAuthContext, type KubeAuthOptions } from './core.js';
 
 /** The parts of a Fastify request the hook reads and sets. */
 export interface FastifyLikeRequest {
-  readonly headers: { readonly authorization?: string | undefined };
+  readonly headers: { readonly [name: string]: string | string[] | undefined };
   readonly method: string;
   readonly url: string;
+  /** Route parameters (Fastify parses them before `onRequest`). */
+  readonly params?: unknown;
 }
 
 /** The parts of a Fastify reply the hook uses. */
@@ -28,44 +31,49 @@ export interface FastifyLikeInstance {
 }
 
 /**
- * An `onRequest` (or `preHandler`) hook: admitted requests get `request.user` and `request.kubeAuth`; others are
- * answered 401/403/503 and the route handler does not run. Use it per route or with `addHook`.
- *
- * Typing: declare the fields in your app if you read them directly
- * (`declare module 'fastify' { interface FastifyRequest { user: UserInfo | null } }`), or use
- * {@link requireKubeAuth}.
+ * An `onRequest` (or `preHandler`) hook: admitted requests get `request.kubeAuth` (`requestProperty`); others are
+ * answered 401/403/503 and the route handler does not run — or, with `errors: 'next'`, the hook throws an error
+ * with `statusCode` and `code` for Fastify's error handler. Use it per route or with `addHook`.
  *
  * @example
  * ```ts
  * app.get('/metrics', { onRequest: fastifyKubeAuthHook({ authenticator: reviewer }) }, handler);
  * ```
  */
-export function fastifyKubeAuthHook(
-  options: KubeAuthOptions,
-): <Reply extends FastifyLikeReply>(request: FastifyLikeRequest, reply: Reply) => Promise<Reply | undefined> {
+export function fastifyKubeAuthHook<Req extends FastifyLikeRequest = FastifyLikeRequest>(
+  options: KubeAuthOptions<Req>,
+): <Reply extends FastifyLikeReply>(request: Req, reply: Reply) => Promise<Reply | undefined> {
   const auth = createKubeAuth(options);
   return async (request, reply) => {
+    const q = request.url.indexOf('?');
     const outcome = await auth.check({
-      authorization: request.headers.authorization,
+      raw: request,
+      authorization: headerValue(request.headers.authorization),
       method: request.method,
       path: pathOf(request.url),
+      search: q < 0 ? '' : request.url.slice(q + 1),
+      params: (request.params ?? undefined) as Record<string, string> | undefined,
+      header: (name) => headerValue(request.headers[name]),
     });
     if (!outcome.ok) {
+      if (auth.passErrors) throw outcome.error;
       const { status, headers, body } = outcome.response;
       reply.code(status);
       for (const [name, value] of Object.entries(headers)) reply.header(name, value);
       reply.send(Buffer.from(body)); // a Buffer keeps Fastify from appending "; charset=utf-8"
       return reply; // tells Fastify the hook answered
     }
-    const context: KubeAuthContext = { user: outcome.user, authentication: outcome.authentication };
-    Object.assign(request, { user: context.user, kubeAuth: context });
-    attachKubeAuth(request, context);
+    if (outcome.context) setRequestProperties(auth, request, outcome.context);
     return undefined;
   };
 }
 
-async function plugin(fastify: FastifyLikeInstance, options: KubeAuthOptions): Promise<void> {
-  for (const name of ['user', 'kubeAuth']) {
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return v === undefined ? undefined : typeof v === 'string' ? v : v.join(', ');
+}
+
+async function plugin(fastify: FastifyLikeInstance, options: KubeAuthOptions<FastifyLikeRequest>): Promise<void> {
+  for (const name of [options.requestProperty ?? 'kubeAuth', ...(options.userProperty ? [options.userProperty] : [])]) {
     if (!fastify.hasRequestDecorator(name)) fastify.decorateRequest(name, null);
   }
   fastify.addHook('onRequest', fastifyKubeAuthHook(options));
@@ -74,14 +82,17 @@ async function plugin(fastify: FastifyLikeInstance, options: KubeAuthOptions): P
 /**
  * Fastify plugin: `app.register(fastifyKubeAuth, options)` adds the {@link fastifyKubeAuthHook} as an `onRequest`
  * hook to every route of the instance it is registered on (it is not encapsulated, like a `fastify-plugin` plugin),
- * and decorates requests with `user` and `kubeAuth`.
+ * and decorates requests with `kubeAuth`.
  *
  * @example
  * ```ts
  * await app.register(fastifyKubeAuth, { authenticator: reviewer });
  * ```
  */
-export const fastifyKubeAuth: ((fastify: FastifyLikeInstance, options: KubeAuthOptions) => Promise<void>) & {
+export const fastifyKubeAuth: ((
+  fastify: FastifyLikeInstance,
+  options: KubeAuthOptions<FastifyLikeRequest>,
+) => Promise<void>) & {
   readonly [key: symbol]: unknown;
 } = Object.assign(plugin, {
   // What fastify-plugin sets: skip encapsulation so the hook applies to the parent instance, and name the plugin.
@@ -89,7 +100,11 @@ export const fastifyKubeAuth: ((fastify: FastifyLikeInstance, options: KubeAuthO
   [Symbol.for('fastify.display-name')]: '@kubeauth/verify',
 });
 
-/** The user a Fastify request was admitted with (`request.user`), typed. */
+/**
+ * The user a Fastify request was admitted with, typed.
+ *
+ * @deprecated Read `request.kubeAuth.user` (typed by importing `@kubeauth/verify/fastify`).
+ */
 export function fastifyUser(request: FastifyLikeRequest): UserInfo | undefined {
-  return (request as { user?: UserInfo | null }).user ?? undefined;
+  return (request as { kubeAuth?: KubeAuthContext | null }).kubeAuth?.user ?? undefined;
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { fetchKubeAuth, honoKubeAuth, checkRequest } from './fetch.js';
 import { createKubeAuth, getKubeAuth } from './core.js';
 import { TokenReviewer } from '../tokenreview.js';
+import { AuthenticationError } from '../errors.js';
 import { FakeApiServer } from '../test/fake-apiserver.js';
 import { connectTo } from '../test/helpers.js';
 import { ALICE, runScenarios, scenarioOptions, stubAuthenticator } from '../test/middleware-scenarios.js';
@@ -28,7 +29,10 @@ describe('fetchKubeAuth', () => {
   it('rejects a 1 MB token without sending it to the API server', async () => {
     const api = await FakeApiServer.start();
     const conn = connectTo(api);
-    const handler = fetchKubeAuth({ authenticator: new TokenReviewer({ connection: conn }) }, () => new Response('ok'));
+    const handler = fetchKubeAuth(
+      { authenticator: new TokenReviewer({ connection: conn, audiences: 'my-audience' }) },
+      () => new Response('ok'),
+    );
     const res = await handler(
       new Request('http://svc.local/', { headers: { authorization: `Bearer ${'a'.repeat(1 << 20)}` } }),
     );
@@ -58,8 +62,8 @@ describe('fetchKubeAuth', () => {
 });
 
 describe('honoKubeAuth', () => {
-  it('sets user and kubeAuth on the context, or returns the error Response', async () => {
-    const mw = honoKubeAuth({ authenticator: stubAuthenticator() });
+  it('sets kubeAuth (and only with userProperty, user) on the context, or returns the error Response', async () => {
+    const mw = honoKubeAuth({ authenticator: stubAuthenticator(), userProperty: 'user' });
     const vars = new Map<string, unknown>();
     class FakeContext {
       req: { raw: Request };
@@ -82,5 +86,39 @@ describe('honoKubeAuth', () => {
     assert.equal(nextCalls, 1);
     assert.equal(vars.get('user'), ALICE);
     assert.deepEqual((vars.get('kubeAuth') as { user: unknown }).user, ALICE);
+
+    // Default: the context variable only; `errors: 'next'` throws a typed error; authorize sees route params.
+    vars.clear();
+    const seen: unknown[] = [];
+    const strict = honoKubeAuth({
+      authenticator: stubAuthenticator(),
+      errors: 'next',
+      authorize: (_user, req) => {
+        seen.push(req.params, req.raw instanceof Request, req.query.get('q'), req.header('X-Tenant'));
+        return true;
+      },
+    });
+    const ctx = new FakeContext('Bearer good');
+    Object.assign(ctx.req, { param: () => ({ id: '42' }) });
+    Object.assign(ctx.req, {
+      raw: new Request('http://svc.local/x?q=1', { headers: { authorization: 'Bearer good', 'x-tenant': 't1' } }),
+    });
+    assert.equal(await strict(ctx, next), undefined);
+    assert.deepEqual(seen, [{ id: '42' }, true, '1', 't1']);
+    assert.equal(vars.has('user'), false);
+    assert.equal((vars.get('kubeAuth') as { user: unknown }).user, ALICE);
+    await assert.rejects(strict(new FakeContext('Bearer nope'), next), (err: unknown) => {
+      const e = err as { statusCode: number; code: string; reason: string };
+      return (
+        err instanceof AuthenticationError &&
+        e.statusCode === 401 &&
+        e.code === 'ERR_TOKEN_INVALID' &&
+        e.reason === 'invalid bearer token'
+      );
+    });
+    await assert.rejects(
+      strict(new FakeContext(), next),
+      (err: unknown) => err instanceof AuthenticationError && err.code === 'ERR_CREDENTIALS_MISSING',
+    );
   });
 });

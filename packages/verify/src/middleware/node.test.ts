@@ -22,10 +22,10 @@ describe('withKubeAuth (node:http)', () => {
   before(async () => {
     server = createServer(
       withKubeAuth(scenarioOptions(errors), (req, res) => {
-        assert.equal(getKubeAuth(req)?.user, req.user);
-        assert.equal(req.kubeAuth.user, req.user);
+        assert.equal(getKubeAuth(req)?.user, req.kubeAuth.user);
+        assert.equal(req.kubeAuth.user, req.kubeAuth.user);
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ user: req.user.username }));
+        res.end(JSON.stringify({ user: req.kubeAuth.user.username }));
       }),
     );
     base = await listen(server);
@@ -41,7 +41,9 @@ describe('withKubeAuth (node:http)', () => {
     const s = createServer(
       withKubeAuth({ ...scenarioOptions(seen), anonymous: true }, async (req, res) => {
         if (req.url === '/throw') throw new Error('handler bug');
-        res.end(`${req.user.username} ${req.user.groups.join(',')} ${String(req.kubeAuth.authentication)}`);
+        res.end(
+          `${req.kubeAuth.user.username} ${req.kubeAuth.user.groups.join(',')} ${String(req.kubeAuth.authentication)}`,
+        );
       }),
     );
     const url = await listen(s);
@@ -69,7 +71,7 @@ describe('withKubeAuth (node:http)', () => {
           authorize: accessReviewAuthorizer(new AccessReviewer({ connection: conn })),
           onError: () => {},
         },
-        (req, res) => res.end(req.user.username),
+        (req, res) => res.end(req.kubeAuth.user.username),
       ),
     );
     const url = await listen(s);

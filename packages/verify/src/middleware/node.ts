@@ -4,10 +4,9 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { UserInfo } from '../types.js';
 import {
-  attachKubeAuth,
   createKubeAuth,
+  setRequestProperties,
   logKubeAuthError,
   pathOf,
   type KubeAuthContext,
@@ -15,10 +14,8 @@ import {
 } from './core.js';
 import { internalErrorResponse, type ErrorResponse } from './status.js';
 
-/** Fields {@link withKubeAuth} sets on an admitted request. */
+/** Fields {@link withKubeAuth} sets on an admitted request (with the default `requestProperty`). */
 export interface KubeAuthRequestFields {
-  /** The authenticated (or, with `anonymous`, anonymous) user. */
-  user: UserInfo;
   /** The user and the authenticator's full answer. */
   kubeAuth: KubeAuthContext;
 }
@@ -41,32 +38,40 @@ export function writeErrorResponse(res: WritableResponse, response: ErrorRespons
 
 /**
  * Wraps a `node:http` request listener: only authenticated (and, with `authorize`, authorized) requests reach
- * `handler`, with `req.user` and `req.kubeAuth` set. Others get 401/403/503 `Status` answers.
+ * `handler`, with `req.kubeAuth` set (`requestProperty`). Others get 401/403/503 `Status` answers. With
+ * `credentialsRequired: false` or `ignorePaths`, `req.kubeAuth` may be absent.
  *
  * @example
  * ```ts
- * createServer(withKubeAuth({ authenticator: reviewer }, (req, res) => res.end(req.user.username)));
+ * createServer(withKubeAuth({ authenticator: reviewer }, (req, res) => res.end(req.kubeAuth.user.username)));
  * ```
  */
 export function withKubeAuth<
   Req extends IncomingMessage = IncomingMessage,
   Res extends ServerResponse = ServerResponse,
 >(
-  options: KubeAuthOptions,
+  options: KubeAuthOptions<Req>,
   handler: (req: Req & KubeAuthRequestFields, res: Res) => unknown,
 ): (req: Req, res: Res) => void {
   const auth = createKubeAuth(options);
   return (req, res) => {
-    const path = pathOf(req.url);
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const path = pathOf(target);
     const method = req.method ?? 'GET';
     auth
-      .check({ authorization: req.headers.authorization, method, path })
+      .check({
+        raw: req,
+        authorization: req.headers.authorization,
+        method,
+        path,
+        search: q < 0 ? '' : target.slice(q + 1),
+        header: (name) => headerValue(req.headers[name]),
+      })
       .then(async (outcome) => {
         if (!outcome.ok) return writeErrorResponse(res, outcome.response);
-        const context: KubeAuthContext = { user: outcome.user, authentication: outcome.authentication };
-        const authed = Object.assign(req, { user: context.user, kubeAuth: context });
-        attachKubeAuth(req, context);
-        await handler(authed, res);
+        if (outcome.context) setRequestProperties(auth, req, outcome.context);
+        await handler(req as Req & KubeAuthRequestFields, res);
       })
       .catch((err: unknown) => {
         // The handler threw: report it and answer 500 if nothing was sent yet.
@@ -74,4 +79,8 @@ export function withKubeAuth<
         writeErrorResponse(res, internalErrorResponse());
       });
   };
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return v === undefined ? undefined : typeof v === 'string' ? v : v.join(', ');
 }
