@@ -1,12 +1,22 @@
-// Seed 002's second Go program (go-oidc), with @kubeauth/verify: verifies callers' tokens offline from the
+// With @kubeauth/verify: verifies callers' tokens offline from the
 // cluster's OIDC discovery document and JWKS, fetched with the Pod's CA and its own token (no TokenReview,
-// no extra RBAC). Offline verification cannot see revocation: see packages/verify/README.md.
+// no extra RBAC). Offline verification cannot see revocation: see packages/verify/README.md. How to run it:
+// examples/README.md.
 import { createServer } from 'node:http';
 import { JwksVerifier, KubeConnection, withKubeAuth } from '@kubeauth/verify';
 
 const audience = 'my-audience';
 
-const connection = KubeConnection.inCluster({ serviceAccountDir: process.env.SERVICE_ACCOUNT_DIR });
+// KUBECONFIG when set (a local `npm start`), else the Pod's service account (in a cluster); see README.md here.
+let connection;
+try {
+  connection = KubeConnection.fromEnvironment({ serviceAccountDir: process.env.SERVICE_ACCOUNT_DIR });
+} catch (e) {
+  console.error(
+    `Error: ${e.message}\nset KUBECONFIG (e.g. export KUBECONFIG=$PWD/.kubeauth/admin.kubeconfig) or run in a Pod`,
+  );
+  process.exit(1);
+}
 const verifier = new JwksVerifier({ connection, audiences: [audience] });
 
 const server = createServer(

@@ -1,12 +1,20 @@
-// Seed 002's first Go program, with @kubeauth/verify: an HTTP service that authenticates callers by
-// TokenReview with its expected audience. Run in a Pod (or with KUBERNETES_SERVICE_HOST/PORT and
-// SERVICE_ACCOUNT_DIR pointing at a projected-token directory): node examples/tokenreview-service.mjs
+// An HTTP service that authenticates callers by TokenReview with its expected audience, with
+// @kubeauth/verify. How to run it locally and in a Pod: examples/README.md.
 import { createServer } from 'node:http';
 import { KubeConnection, TokenReviewer, withKubeAuth } from '@kubeauth/verify';
 
 const audience = 'my-audience';
 
-const connection = KubeConnection.inCluster({ serviceAccountDir: process.env.SERVICE_ACCOUNT_DIR });
+// KUBECONFIG when set (a local `npm start`), else the Pod's service account (in a cluster); see README.md here.
+let connection;
+try {
+  connection = KubeConnection.fromEnvironment({ serviceAccountDir: process.env.SERVICE_ACCOUNT_DIR });
+} catch (e) {
+  console.error(
+    `Error: ${e.message}\nset KUBECONFIG (e.g. export KUBECONFIG=$PWD/.kubeauth/admin.kubeconfig) or run in a Pod`,
+  );
+  process.exit(1);
+}
 const reviewer = new TokenReviewer({ connection, audiences: [audience] });
 
 const server = createServer(

@@ -3,7 +3,7 @@
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findKubectl, findHelm } from '../../scripts/clients.mjs';
 
@@ -25,6 +25,23 @@ export function kubectlPath(version) {
   return findKubectl(version).path;
 }
 
+// KUBEAUTH_TEST_STORAGE=etcd3 runs every server of a test file on one etcd started for that file, each data dir
+// with a prefix of its own (a restart on the same data dir finds its state again).
+let sharedEtcd;
+async function storageArgs(args, dir) {
+  if (process.env.KUBEAUTH_TEST_STORAGE !== 'etcd3' || args.some((a) => a.startsWith('--storage-backend'))) return [];
+  if (!sharedEtcd) {
+    const { startEtcd } = await import('../etcd/etcd.mjs');
+    sharedEtcd = startEtcd();
+    sharedEtcd.then((e) => {
+      e.unref();
+      process.once('exit', () => e.killNow());
+    });
+  }
+  const etcd = await sharedEtcd;
+  return ['--storage-backend=etcd3', `--etcd-servers=${etcd.endpoints}`, `--etcd-prefix=/e2e/${basename(dir)}`];
+}
+
 /** For node:test's `skip`: false when kubectl `version` is present, else why it is skipped (printed as SKIP). */
 export function kubectlAbsent(version) {
   const k = findKubectl(version);
@@ -36,6 +53,7 @@ export const helm = () => findHelm();
 
 export async function startKubeauth(args = [], { dataDir } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'kubeauth-e2e-'));
+  args = [...(await storageArgs(args, dir)), ...args];
   const child = spawn(
     process.execPath,
     [mainJs, 'serve', '--secure-port=0', `--data-dir=${dir}`, '--log-level=warn', ...args],

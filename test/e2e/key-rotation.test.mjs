@@ -26,7 +26,7 @@ test('rotate: old tokens keep verifying, new tokens use the new kid, JWKS has bo
     const before = (await s.kubectl(['create', 'token', 'default'])).stdout.trim();
     await s.stop({ keepDir: true });
     const out = execFileSync(process.execPath, [mainJs, 'keys', 'rotate', `--data-dir=${dir}`], { encoding: 'utf8' });
-    assert.match(out, /new signing key written/);
+    assert.match(out, /^new RS256 signing key written/);
     s = await startKubeauth([], { dataDir: dir });
     try {
       const after = (await s.kubectl(['create', 'token', 'default'])).stdout.trim();

@@ -45,14 +45,17 @@ async function projectedDir(name) {
   return dir;
 }
 
+/** In-cluster (a projected-token directory) or, with `dir` undefined, from $KUBECONFIG as after `npm start`. */
 async function startExample(file, dir) {
   const u = new URL(s.url);
+  const { KUBECONFIG: _k, KUBERNETES_SERVICE_HOST: _h, ...env } = process.env;
   const child = spawn(process.execPath, [join(root, 'examples', file)], {
     env: {
-      ...process.env,
-      KUBERNETES_SERVICE_HOST: u.hostname,
-      KUBERNETES_SERVICE_PORT: u.port,
-      SERVICE_ACCOUNT_DIR: dir,
+      ...env,
+      ...(dir
+        ? { KUBERNETES_SERVICE_HOST: u.hostname, KUBERNETES_SERVICE_PORT: u.port, SERVICE_ACCOUNT_DIR: dir }
+        : { KUBECONFIG: s.kubeconfig }),
+      HOME: s.dir,
       PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,9 +89,15 @@ function get(port, token, path = '/') {
   });
 }
 
-for (const file of ['tokenreview-service.mjs', 'oidc-service.mjs', 'hono-service.mjs']) {
-  test(`examples/${file}: audience-bound tokens are accepted, others are 401`, async () => {
-    const ex = await startExample(file, await projectedDir(file));
+for (const [file, where] of [
+  ['tokenreview-service.mjs', 'in-cluster'],
+  ['oidc-service.mjs', 'in-cluster'],
+  ['tokenreview-service.mjs', 'KUBECONFIG'],
+  ['oidc-service.mjs', 'KUBECONFIG'],
+  ['hono-service.mjs', 'in-cluster'],
+]) {
+  test(`examples/${file} (${where}): audience-bound tokens are accepted, others are 401`, async () => {
+    const ex = await startExample(file, where === 'in-cluster' ? await projectedDir(file) : undefined);
     try {
       const good = (
         await s.kubectl(['create', 'token', 'caller', '-n', 'my-namespace', '--audience', 'my-audience'])
@@ -180,3 +189,20 @@ test('examples/fastify-service.mjs: a deleted ServiceAccount is refused offline 
     ex.stop();
   }
 });
+
+for (const file of ['tokenreview-service.mjs', 'oidc-service.mjs'])
+  test(`examples/${file}: with neither KUBECONFIG nor a Pod it says what to set and exits 1`, async () => {
+    const { KUBECONFIG: _k, KUBERNETES_SERVICE_HOST: _h, ...env } = process.env;
+    const r = await new Promise((res) => {
+      const p = spawn(process.execPath, [join(root, 'examples', file)], { env: { ...env, HOME: s.dir, PORT: '0' } });
+      let err = '';
+      p.stderr.on('data', (d) => (err += d));
+      p.on('exit', (code) => res({ code, err }));
+    });
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.err,
+      'Error: no Kubernetes connection found: KUBECONFIG is unset, KUBERNETES_SERVICE_HOST is unset and ~/.kube/config does not exist\n' +
+        'set KUBECONFIG (e.g. export KUBECONFIG=$PWD/.kubeauth/admin.kubeconfig) or run in a Pod\n',
+    );
+  });

@@ -1,20 +1,32 @@
 #!/usr/bin/env node
-// The `kubeauth` command: `serve` (the API server), `token inspect`, `keys rotate`, `proxy` (later).
+// The `kubeauth` command: `serve` (the API server), `proxy`, `token inspect`, `keys rotate|prune|list`, `version`.
 import { FlagError, usage } from './flags.js';
 import { parseServeOptions, resolveAuthentication, serveFlags } from './options.js';
 
 const help = `kubeauth — the identity and access-control half of the Kubernetes API server
 
 Usage:
-  kubeauth serve [flags]        Start the API server (HTTPS, kube-apiserver flag names)
-  kubeauth token inspect TOKEN  Decode a token's header and claims (no verification)
-  kubeauth keys rotate [flags]  Add a new service-account signing key (see README)
+  kubeauth [command]
 
-Run 'kubeauth serve --help' for the server's flags.
+Available Commands:
+  serve       Start the API server (HTTPS, kube-apiserver flag names)
+  proxy       Authenticate and authorize requests in front of a service (kube-rbac-proxy flags)
+  token       Inspect service-account tokens
+  keys        Rotate, prune and list service-account signing keys
+  version     Print the kubeauth version
+  help        Help about any command
+
+Flags:
+  -h, --help      help for kubeauth
+      --version   version for kubeauth
+
+Use "kubeauth [command] --help" for more information about a command.
 `;
 
+const isHelp = (argv: string[]) => argv.includes('--help') || argv.includes('-h');
+
 async function serve(argv: string[]): Promise<void> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (isHelp(argv)) {
     process.stdout.write(`Usage:\n  kubeauth serve [flags]\n\nFlags:\n${usage(serveFlags)}\n`);
     return;
   }
@@ -22,7 +34,10 @@ async function serve(argv: string[]): Promise<void> {
   await resolveAuthentication(opts);
   const started = performance.now();
   const { startServer } = await import('../server/app.js');
-  const s = await startServer(opts);
+  const s = await startServer(opts).catch(async (e: unknown) => {
+    const { explainStartError } = await import('./start-errors.js');
+    throw explainStartError(e, opts) ?? e;
+  });
   const ms = Math.round(performance.now() - started);
   let stopping = false;
   const stop = (sig: string) => {
@@ -46,9 +61,23 @@ async function serve(argv: string[]): Promise<void> {
   );
 }
 
+async function version(argv: string[]): Promise<void> {
+  if (isHelp(argv)) {
+    process.stdout.write('Print the kubeauth version\n\nUsage:\n  kubeauth version\n');
+    return;
+  }
+  if (argv.length) throw new FlagError(`unexpected argument: ${argv[0]}`);
+  const { kubeauthVersion } = await import('../server/app.js');
+  const { kubernetesVersion } = await import('../server/nonresource.js');
+  process.stdout.write(`kubeauth ${kubeauthVersion} (Kubernetes ${kubernetesVersion.gitVersion} API)\n`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
+    case 'version':
+    case '--version':
+      return version(rest);
     case 'serve':
       return serve(rest);
     case 'token': {
@@ -63,14 +92,22 @@ async function main(argv: string[]): Promise<void> {
       const { keysCommand } = await import('./keys.js');
       return keysCommand(rest);
     }
-    case undefined:
     case 'help':
+      // `kubeauth help keys` is `kubeauth keys --help`, as with cobra.
+      if (rest.length) return main([...rest, '--help']);
+      process.stdout.write(help);
+      return;
+    case undefined:
     case '--help':
     case '-h':
       process.stdout.write(help);
       return;
     default:
-      throw new FlagError(`unknown command "${cmd}" for "kubeauth"`);
+      throw new FlagError(
+        cmd.startsWith('-')
+          ? `unknown flag: ${cmd}\nRun 'kubeauth --help' for usage.`
+          : `unknown command "${cmd}" for "kubeauth"\nRun 'kubeauth --help' for usage.`,
+      );
   }
 }
 

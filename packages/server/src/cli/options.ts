@@ -3,8 +3,10 @@
 import { FlagError, parseFlags, type FlagSpec } from './flags.js';
 import { ipv4ToNumber, parseServiceRange } from '../registry/services/cidr.js';
 import { oidcFlagSpecs } from '../authn/oidc/flag-specs.js';
+import { etcdFlagSpecs, etcdOptions, validateEtcd, type EtcdOptions } from './etcd-flags.js';
 import { opsFlagSpecs, parseOpsOptions, type OpsOptions } from './ops-flags.js';
 import type { AuthenticationFromFlags } from '../authn/oidc/options.js';
+import type { Clock } from '../clock/clock.js';
 
 export interface ServeOptions {
   securePort: number;
@@ -26,7 +28,8 @@ export interface ServeOptions {
   serviceAccountJwksUri?: string;
   legacyServiceAccountTokenSecrets: boolean;
   dataDir: string;
-  storageBackend: 'sqlite' | 'memory';
+  storageBackend: 'sqlite' | 'memory' | 'etcd3';
+  etcd: EtcdOptions;
   externalHostname?: string;
   /** --service-cluster-ip-range (kube's default 10.0.0.0/24, DefaultServiceIPCIDR). */
   serviceClusterIPRange: string;
@@ -42,6 +45,8 @@ export interface ServeOptions {
   anonymousAuthExplicit: boolean;
   /** Internal (no flag): the TLS-handshake and request-header deadline, kube's 32 s unless a test shortens it. */
   readHeaderTimeoutMs?: number;
+  /** Internal (no flag): the time source for tokens, caches and timestamps (the testing API's manual clock). */
+  clock?: Clock;
   /** Internal (no flag): how often watches get a bookmark, kube's minute unless a test shortens it. */
   watchBookmarkIntervalMs?: number;
 }
@@ -182,8 +187,10 @@ export const serveFlags: FlagSpec[] = [
     name: 'storage-backend',
     type: 'string',
     default: 'sqlite',
-    usage: 'Storage backend: sqlite (durable, default) or memory (nothing persisted).',
+    usage:
+      'Storage backend: sqlite (durable, default), etcd3 (shared by several replicas; see --etcd-*) or memory (nothing persisted).',
   },
+  ...etcdFlagSpecs,
   { name: 'log-level', type: 'string', default: 'info', usage: 'Log level: debug, info, warn, error.' },
   ...oidcFlagSpecs,
   ...opsFlagSpecs,
@@ -217,7 +224,8 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     serviceClusterIPRange: v.get('service-cluster-ip-range') as string,
     advertiseAddress: v.get('advertise-address') as string | undefined,
     dataDir: v.get('data-dir') as string,
-    storageBackend: v.get('storage-backend') as 'sqlite' | 'memory',
+    storageBackend: v.get('storage-backend') as ServeOptions['storageBackend'],
+    etcd: etcdOptions(v),
     logLevel: v.get('log-level') as string,
     authenticationFlags: new Map([...v].filter(([k]) => oidcFlagSpecs.some((f) => f.name === k))),
     anonymousAuthExplicit: explicit.has('anonymous-auth'),
@@ -231,7 +239,8 @@ export function parseServeOptions(argv: string[]): ServeOptions {
 function validate(o: ServeOptions): void {
   const errs: string[] = [];
   if (o.securePort < 0 || o.securePort > 65535)
-    errs.push(`--secure-port ${o.securePort} must be between 0 and 65535, inclusive. 0 for turning off secure port`);
+    // kube-apiserver's text up to the full stop; its "0 for turning off secure port" is not true here.
+    errs.push(`--secure-port ${o.securePort} must be between 0 and 65535, inclusive. 0 picks a free port`);
   if (!/^[0-9.]+$|:/.test(o.bindAddress)) errs.push(`--bind-address ${o.bindAddress} is not a valid IP address`);
   try {
     parseServiceRange(o.serviceClusterIPRange);
@@ -276,8 +285,9 @@ function validate(o: ServeOptions): void {
       );
   if (new Set(o.authorizationModes).size !== o.authorizationModes.length)
     errs.push(`authorization-mode ${o.authorizationModes.join(',')} has mode specified more than once`);
-  if (o.storageBackend !== 'sqlite' && o.storageBackend !== 'memory')
-    errs.push(`--storage-backend ${JSON.stringify(o.storageBackend)} is not supported: use sqlite or memory`);
+  if (o.storageBackend !== 'sqlite' && o.storageBackend !== 'memory' && o.storageBackend !== 'etcd3')
+    errs.push(`--storage-backend ${JSON.stringify(o.storageBackend)} is not supported: use sqlite, etcd3 or memory`);
+  errs.push(...validateEtcd(o.storageBackend, o.etcd));
   if (errs.length) throw new FlagError(errs.join('\n'));
 }
 

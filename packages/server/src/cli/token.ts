@@ -16,9 +16,32 @@ export function decodeSegments(token: string): { header: unknown; payload: unkno
   return { header: dec(parts[0]!), payload: dec(parts[1]!), signature: parts[2]! };
 }
 
+const tokenHelp = `Inspect service-account tokens
+
+Usage:
+  kubeauth token [command]
+
+Available Commands:
+  inspect     Print a token's header and claims, unverified (TOKEN, or - for stdin)
+
+Use "kubeauth token [command] --help" for more information about a command.
+`;
+
 export async function tokenCommand(argv: string[]): Promise<void> {
-  const [sub, arg] = argv;
-  if (sub !== 'inspect') throw new FlagError(`unknown command "${sub ?? ''}" for "kubeauth token"`);
+  const [sub, arg, ...extra] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    process.stdout.write(tokenHelp);
+    return;
+  }
+  if (sub !== 'inspect')
+    throw new FlagError(`unknown command "${sub}" for "kubeauth token"\nRun 'kubeauth token --help' for usage.`);
+  if (arg === '--help' || arg === '-h') {
+    process.stdout.write(
+      "Print a token's JOSE header and claims without verifying it\n\nUsage:\n  kubeauth token inspect TOKEN\n  kubeauth token inspect - < token.jwt\n",
+    );
+    return;
+  }
+  if (extra.length) throw new FlagError(`unexpected argument: ${extra[0]}`);
   const token = !arg || arg === '-' ? readFileSync(0, 'utf8') : arg;
   process.stdout.write(JSON.stringify(decodeSegments(token), null, 2) + '\n');
 }

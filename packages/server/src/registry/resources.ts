@@ -154,6 +154,7 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
               apiAudiences: d.options.apiAudiences,
               maxExpirationSeconds: d.options.serviceAccountMaxTokenExpiration || undefined,
               extendExpiration: d.options.serviceAccountExtendTokenExpiration,
+              now: d.options.clock?.now(),
             });
             ctx.warnings.push(...r.warnings);
             if (r.credentialId) ctx.annotations['authentication.kubernetes.io/issued-credential-id'] = r.credentialId;
@@ -166,7 +167,7 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
     }),
     servicesResource(d.services),
     tokenReviewResource(d.authenticator),
-    ...selfSubjectReviewResources(),
+    ...selfSubjectReviewResources(d.options.clock?.now),
     ...authorizationResources(d.authz),
     ...rbacResources(d.authz),
     // After rbac: kube-apiserver's group priority order puts apiextensions.k8s.io there.

@@ -335,6 +335,16 @@ export class ApiServer {
     if (def.virtualCreate) return this.review(res, def, ctx, neg);
     if (!def.verbs.includes(info.verb) && !(info.verb === 'delete' && def.verbs.includes('delete')))
       throw errors.restfulMethodNotAllowed();
+    // A consistent read (no resourceVersion) on shared storage waits until this replica's cache holds every
+    // write committed before it (kube's consistent reads from cache); otherwise it returns at once.
+    if (
+      (info.verb === 'get' || info.verb === 'list') &&
+      !ctx.query.get('resourceVersion') &&
+      !ctx.query.get('continue')
+    ) {
+      const synced = rest.store.sync();
+      if (synced) await synced;
+    }
     switch (info.verb) {
       case 'get':
         return this.respond(res, 200, this.entryBody(def, rest.get(def, ctx), neg, ctx), neg, ctx);

@@ -42,6 +42,9 @@ import { ServiceAccountTokenAuthenticator } from '../serviceaccount/authenticato
 import { discoveryDocument, jwksDocument, isDiscoveryEnabled } from '../serviceaccount/openid.js';
 import { createAuthorization, type Authorization } from '../authz/setup.js';
 import { TokensController } from '../controllers/tokens.js';
+import { wallClock } from '../clock/clock.js';
+import { openEtcdStore, type EtcdStore } from '../storage/etcd/open.js';
+import { startReplication, type Replication } from './replication.js';
 import { setupObservability, storageObjectCounts } from '../observe/setup.js';
 
 const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
@@ -86,6 +89,7 @@ async function startLocked(
   authentication: Awaited<ReturnType<typeof resolveAuthentication>>,
 ): Promise<RunningServer> {
   const pki = await ensurePki(dataDir, { extraSans: o.tlsSans });
+  const clock = o.clock ?? wallClock;
   const servingCert = o.tlsCertFile ? readFileSync(o.tlsCertFile, 'utf8') : pki.servingCertPem;
   const servingKey = o.tlsPrivateKeyFile ? readFileSync(o.tlsPrivateKeyFile, 'utf8') : pki.servingKeyPem;
   const clientCa = o.clientCaFile ? readFileSync(o.clientCaFile, 'utf8') : pki.caCertPem;
@@ -95,9 +99,28 @@ async function startLocked(
     log.warn('generating the service-account signing key failed', { err: String(e) }),
   );
 
-  const backend = o.storageBackend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
-  const store = await Store.open(backend);
-  store.startCompaction();
+  let etcd: EtcdStore | undefined;
+  let store: Store;
+  if (o.storageBackend === 'etcd3') {
+    etcd = await openEtcdStore(
+      {
+        servers: o.etcd.servers,
+        caFile: o.etcd.caFile,
+        certFile: o.etcd.certFile,
+        keyFile: o.etcd.keyFile,
+        prefix: o.etcd.prefix,
+        compactionIntervalSec: o.etcd.compactionInterval,
+        healthcheckTimeoutSec: o.etcd.healthcheckTimeout,
+      },
+      log,
+    );
+    store = etcd.store;
+  } else {
+    const backend =
+      o.storageBackend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
+    store = await Store.open(backend);
+    store.startCompaction();
+  }
   const lookup = new StoreLookup(store);
   // The authenticator is built before the registry the system client writes through.
   const late: { client?: SystemClient; catalog?: Catalog } = {};
@@ -115,6 +138,7 @@ async function startLocked(
     apiAudiences: o.apiAudiences,
     keys: keys.verify,
     lookup,
+    now: clock.now,
     lookupLegacy: o.serviceAccountLookup,
     onAccepted: (kind) => obs.metrics[`${kind}Tokens`].inc(),
     // Legacy-token use is recorded on the Secret's last-used label, off the request path.
@@ -137,6 +161,8 @@ async function startLocked(
       apiAudiences: o.apiAudiences,
       log,
       disallowedIssuers: o.serviceAccountIssuers,
+      // Only a test's clock is passed: with none, Go-compatible messages print the real clock's reading.
+      ...(clock === wallClock ? {} : { now: clock.now }),
     });
     jwt.start();
     tokenAuthenticators.push(jwt);
@@ -185,6 +211,7 @@ async function startLocked(
     admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
     fields: createFieldManager(),
     bodies: createBodyChecker(),
+    now: clock.now,
   });
   const client = (late.client = new SystemClient(rest, catalog));
 
@@ -193,6 +220,7 @@ async function startLocked(
     { name: 'ping', check: () => undefined },
     logCheck(log),
     storageCheck(store),
+    ...(etcd ? [{ name: 'etcd', check: () => etcd.health() }] : []),
   ];
   const readyChecks = (): HealthCheck[] => [
     ...healthChecks(),
@@ -239,7 +267,7 @@ async function startLocked(
     authenticator,
     authorizer: authz.authorizer,
     forbidden: authz.forbidden,
-    tables: createTables(),
+    tables: createTables(clock.now),
     nonResource: nr.exact,
     nonResourcePrefixes: nr.prefixes,
     logger: log,
@@ -247,23 +275,43 @@ async function startLocked(
     observer: obs.observer,
   });
 
-  // Controllers.
-  const nsController = new NamespaceController({ store, client, catalog, caPem: pki.caCertPem, log: log.info });
-  const gc = new GarbageCollector(store, client, catalog, log.info);
-  const tokens = new TokensController({
-    store,
-    client,
-    caPem: pki.caCertPem,
-    signer: keys.legacySigner,
-    autoCreate: o.legacyServiceAccountTokenSecrets,
-    log: log.info,
-  });
-  gc.index(store.list('/core/').concat());
-  await authz.start(client);
-  nsController.start();
-  gc.start();
-  tokens.start();
-  await bootstrapNamespaces(client);
+  // Controllers (built afresh each time this replica becomes the leader).
+  const makeControllers = () => {
+    const nsController = new NamespaceController({ store, client, catalog, caPem: pki.caCertPem, log: log.info });
+    const gc = new GarbageCollector(store, client, catalog, log.info);
+    const tokens = new TokensController({
+      store,
+      client,
+      caPem: pki.caCertPem,
+      signer: keys.legacySigner,
+      autoCreate: o.legacyServiceAccountTokenSecrets,
+      log: log.info,
+    });
+    gc.index(store.list('/core/').concat());
+    return {
+      start: () => (nsController.start(), gc.start(), tokens.start()),
+      stop: () => (nsController.stop(), gc.stop(), tokens.stop()),
+      idle: () => Promise.all([nsController.idle(), gc.idle(), tokens.idle()]),
+    };
+  };
+  let replication: Replication | undefined;
+  let controllers: ReturnType<typeof makeControllers> | undefined;
+  if (etcd) {
+    replication = await startReplication({
+      store,
+      client,
+      authz,
+      keys,
+      issuers: o.serviceAccountIssuers,
+      log,
+      makeControllers,
+    });
+  } else {
+    await authz.start(client);
+    controllers = makeControllers();
+    controllers.start();
+    await bootstrapNamespaces(client);
+  }
 
   const server: Http2SecureServer = createListener(
     { cert: servingCert, key: servingKey, ca: clientCa, readHeaderTimeoutMs: o.readHeaderTimeoutMs },
@@ -318,23 +366,23 @@ async function startLocked(
     listener: api.listener,
     settle: async () => {
       for (let i = 0; i < 3; i++)
-        await Promise.all([nsController.idle(), gc.idle(), tokens.idle(), kubernetesService.idle()]);
+        await Promise.all([(replication?.controllers() ?? controllers)?.idle(), kubernetesService.idle()]);
     },
     close: () =>
       (closing ??= (async () => {
         server.close();
         await api.drain();
         obs.close();
-        nsController.stop();
+        controllers?.stop();
+        replication?.stop();
         kubernetesService.stop();
-        gc.stop();
-        tokens.stop();
         authz.stop();
         configWatch?.close();
         oidc?.stop();
         // A first start's key generation finishes writing before the process exits.
         await pki.saKeyWritten?.catch(() => undefined);
         await store.close();
+        etcd?.stop();
         lock.release();
       })()),
   };

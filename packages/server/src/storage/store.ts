@@ -3,6 +3,7 @@
 // only after the backend has made them durable. Watches are served from an in-memory event window.
 import type { KObject } from '../api/types.js';
 import type { Backend, EventType } from './backend.js';
+import type { FeedEvent, SharedStorage } from './shared.js';
 
 export interface Entry {
   key: string;
@@ -131,9 +132,16 @@ export class Store {
   /** Keys with writes queued or in flight (not yet visible). */
   private readonly pendingKeys = new Map<string, number>();
   private compactTimer?: NodeJS.Timeout;
+  /** Shared storage mode (etcd): writes go there; the feed applies them here. */
+  private shared?: SharedStorage;
+  private stopFeed?: () => void;
+  /** Writers and consistent reads waiting for the cache to reach a revision (ascending). */
+  private readonly revWaiters: Array<{ rev: number; resolve: () => void }> = [];
+  private syncing?: Promise<void>;
+  private syncNext?: Promise<void>;
 
   private constructor(
-    private readonly backend: Backend,
+    private readonly backend: Backend | undefined,
     opts: StoreOptions,
   ) {
     this.historyMs = opts.historyMs ?? 5 * 60_000;
@@ -165,10 +173,134 @@ export class Store {
     return s;
   }
 
+  /**
+   * A replica's watch cache over shared storage (kube's cacher): list, then one watch from the list's revision.
+   * Writes are compare-and-swap in the shared storage and are acknowledged once this cache has applied them.
+   */
+  static async openShared(shared: SharedStorage, opts: StoreOptions = {}): Promise<Store> {
+    const s = new Store(undefined, opts);
+    s.shared = shared;
+    await s.relist();
+    return s;
+  }
+
+  /** Loads the shared state (at start, and when the watch's history was compacted away) and watches after it. */
+  private async relist(): Promise<void> {
+    const shared = this.shared!;
+    this.stopFeed?.();
+    const { rev, items } = await shared.list();
+    const seen = new Set<string>();
+    for (const it of items) {
+      seen.add(it.key);
+      const cur = this.entries.get(it.key);
+      if (cur?.rev === it.rev) continue;
+      const object = JSON.parse(it.value) as KObject;
+      object.metadata.resourceVersion = String(it.rev);
+      if (this.revision === 0) this.put({ key: it.key, rev: it.rev, object });
+      else this.apply(cur ? 'MODIFIED' : 'ADDED', it.key, it.rev, object, cur?.object);
+    }
+    if (this.revision !== 0)
+      for (const k of [...this.entries.keys()])
+        if (!seen.has(k)) {
+          const cur = this.entries.get(k)!;
+          this.apply(
+            'DELETED',
+            k,
+            rev,
+            { ...cur.object, metadata: { ...cur.object.metadata, resourceVersion: String(rev) } },
+            cur.object,
+          );
+        }
+    // Watches cannot resume from before the list: kube's cacher answers those with 410 too.
+    this.oldestRev = rev;
+    this.advance(rev);
+    this.stopFeed = shared.watch(rev, {
+      events: (evs) => this.applyFeed(evs),
+      expired: () => {
+        setTimeout(() => void this.relist().catch(() => this.stopFeed?.()), 200).unref();
+      },
+    });
+  }
+
+  private applyFeed(evs: FeedEvent[]): void {
+    for (const ev of evs) {
+      if (ev.rev <= this.revision) continue;
+      if (ev.key === undefined) {
+        this.advance(ev.rev);
+        continue;
+      }
+      const cur = this.entries.get(ev.key);
+      if (ev.type === 'DELETED') {
+        if (!cur) {
+          this.advance(ev.rev);
+          continue;
+        }
+        const object = { ...cur.object, metadata: { ...cur.object.metadata, resourceVersion: String(ev.rev) } };
+        this.apply('DELETED', ev.key, ev.rev, object, cur.object);
+      } else {
+        const object = JSON.parse(ev.value!) as KObject;
+        object.metadata.resourceVersion = String(ev.rev);
+        this.apply(cur && !ev.created ? 'MODIFIED' : 'ADDED', ev.key, ev.rev, object, cur?.object);
+      }
+    }
+    this.release();
+  }
+
+  /** Moves the revision forward without an event (a change outside the prefix). */
+  private advance(rev: number): void {
+    if (rev > this.revision) this.revision = rev;
+    this.release();
+  }
+
+  private release(): void {
+    while (this.revWaiters.length && this.revWaiters[0]!.rev <= this.revision) this.revWaiters.shift()!.resolve();
+  }
+
+  /** Resolves once the cache has applied revision `rev`. */
+  private reached(rev: number): Promise<void> {
+    if (rev <= this.revision) return Promise.resolve();
+    return new Promise((resolve) => {
+      let i = this.revWaiters.length;
+      while (i > 0 && this.revWaiters[i - 1]!.rev > rev) i--;
+      this.revWaiters.splice(i, 0, { rev, resolve });
+    });
+  }
+
+  /**
+   * A consistent read's wait (kube's consistent reads from cache): undefined when this store is the only
+   * writer; with shared storage, a promise that resolves once the cache holds everything committed before the
+   * call. Concurrent callers share one revision request.
+   */
+  sync(): Promise<void> | undefined {
+    if (!this.shared) return undefined;
+    if (!this.syncing) return (this.syncing = this.syncOnce());
+    // A request already in flight may predate this call: queue behind it for the next one.
+    const next = () => {
+      this.syncNext = undefined;
+      return (this.syncing ??= this.syncOnce());
+    };
+    return (this.syncNext ??= this.syncing.then(next, next));
+  }
+
+  private async syncOnce(): Promise<void> {
+    try {
+      await this.reached(await this.shared!.currentRevision());
+    } finally {
+      this.syncing = undefined;
+    }
+  }
+
+  /** True when the store writes to shared storage (several replicas). */
+  get isShared(): boolean {
+    return !!this.shared;
+  }
+
   /** Compacts the backend log periodically (its history beyond the watch window is not needed). */
   startCompaction(intervalMs = 60_000): void {
+    const backend = this.backend;
+    if (!backend) return;
     this.compactTimer = setInterval(() => {
-      void this.backend.compact(this.now() - this.historyMs).catch(() => undefined);
+      void backend.compact(this.now() - this.historyMs).catch(() => undefined);
     }, intervalMs);
     this.compactTimer.unref();
   }
@@ -201,12 +333,23 @@ export class Store {
     return out;
   }
 
+  /** Every live entry, unordered (the testing API's snapshots hold these; objects are never mutated). */
+  all(): Entry[] {
+    return [...this.entries.values()];
+  }
+
+  /** Resolves when every accepted write is durable and applied (nothing pending). */
+  async quiesce(): Promise<void> {
+    while (this.pendingKeys.size) await this.flushed();
+  }
+
   count(prefix: string): number {
     return this.byResource.get(prefix)?.size ?? 0;
   }
 
   /** Creates `key`; the object's resourceVersion is set to the new revision. */
   create(key: string, object: KObject): Promise<Entry> {
+    if (this.shared) return this.sharedWrite('ADDED', key, object, 0);
     if (this.pendingKeys.has(key) || this.entries.has(key))
       return Promise.reject(new StorageError('Exists', 'already exists', key));
     return this.enqueue('ADDED', key, object, undefined);
@@ -214,6 +357,7 @@ export class Store {
 
   /** Replaces `key` iff its current revision is `expectRev` (0 = any). */
   update(key: string, object: KObject, expectRev: number): Promise<Entry> {
+    if (this.shared) return this.sharedWrite('MODIFIED', key, object, expectRev);
     const cur = this.entries.get(key);
     if (!cur) return Promise.reject(new StorageError('NotFound', 'not found', key));
     // A write to this key that is not yet durable makes every CAS against the visible version stale.
@@ -225,6 +369,23 @@ export class Store {
   /** Read-modify-write: `fn` gets the current entry and returns the new object (or undefined for no
    * change). Waits for pending writes to the key, so `fn` always sees the latest state. */
   async guaranteedUpdate(key: string, fn: (cur: Entry) => KObject | undefined): Promise<Entry> {
+    if (this.shared) {
+      // kube's GuaranteedUpdate: try against the cached state; on a conflict, wait for the cache to hold the
+      // version that won and try again.
+      for (;;) {
+        const cur = this.entries.get(key);
+        if (!cur) throw new StorageError('NotFound', 'not found', key);
+        const next = fn(cur);
+        if (!next) return cur;
+        try {
+          return await this.sharedWrite('MODIFIED', key, next, cur.rev);
+        } catch (e) {
+          const rev = (e as { currentRev?: number }).currentRev;
+          if (!(e instanceof StorageError) || e.code !== 'Conflict' || rev === undefined) throw e;
+          await this.reached(rev);
+        }
+      }
+    }
     while (this.pendingKeys.has(key)) await this.flushed();
     const cur = this.entries.get(key);
     if (!cur) throw new StorageError('NotFound', 'not found', key);
@@ -234,6 +395,7 @@ export class Store {
   }
 
   delete(key: string, expectRev = 0): Promise<Entry> {
+    if (this.shared) return this.sharedWrite('DELETED', key, undefined, expectRev);
     const cur = this.entries.get(key);
     if (!cur) return Promise.reject(new StorageError('NotFound', 'not found', key));
     if ((expectRev && cur.rev !== expectRev) || (expectRev && this.pendingKeys.has(key)))
@@ -269,17 +431,59 @@ export class Store {
 
   /** Whether the backend still answers a read (rejects when it does not). */
   ping(): Promise<void> {
-    return this.backend.ping();
+    if (this.shared) return this.shared.currentRevision().then(() => undefined);
+    return this.backend!.ping();
   }
 
   async close(): Promise<void> {
     if (this.compactTimer) clearInterval(this.compactTimer);
+    this.stopFeed?.();
     while (this.batch.length || this.flushing) await this.flushed();
-    await this.backend.close();
+    await (this.backend ?? this.shared)!.close();
+  }
+
+  /** One write to shared storage; acknowledged when this replica's cache has applied it (read your writes). */
+  private async sharedWrite(
+    type: EventType,
+    key: string,
+    object: KObject | undefined,
+    expectRev: number,
+  ): Promise<Entry> {
+    const shared = this.shared!;
+    const before = this.entries.get(key)?.object;
+    let rev: number;
+    let texts: MemberTexts | undefined;
+    if (type === 'DELETED') rev = await shared.delete(key, expectRev);
+    else {
+      const o = object!;
+      const saved = o.metadata.resourceVersion;
+      delete o.metadata.resourceVersion;
+      texts = memberTexts(o);
+      const value = texts ? joinTexts(o, texts) : JSON.stringify(o);
+      if (saved !== undefined) o.metadata.resourceVersion = saved;
+      rev = type === 'ADDED' ? await shared.create(key, value) : await shared.update(key, value, expectRev);
+    }
+    await this.reached(rev);
+    if (type === 'DELETED') {
+      // The cache's DELETED event carries the state that was deleted (it may be newer than `before`).
+      const ev = this.events[this.firstEventAfter(rev - 1)];
+      if (ev && ev.rev === rev && ev.key === key) return { key, rev, object: ev.object };
+      const obj = before ?? ({ metadata: {} } as KObject);
+      return { key, rev, object: { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } } };
+    }
+    const o = object!;
+    o.metadata.resourceVersion = String(rev);
+    return texts ? { key, rev, object: o, json: joinTexts(o, texts) } : { key, rev, object: o };
   }
 
   /** Bulk load for seeding (benchmarks, imports): one backend transaction. */
   async createMany(items: Array<{ key: string; object: KObject }>): Promise<void> {
+    if (this.shared) {
+      // One transaction per object (each gets its own revision, as kube's objects do), 64 in flight.
+      for (let i = 0; i < items.length; i += 64)
+        await Promise.all(items.slice(i, i + 64).map((it) => this.sharedWrite('ADDED', it.key, it.object, 0)));
+      return;
+    }
     for (const it of items)
       if (this.entries.has(it.key) || this.pendingKeys.has(it.key))
         throw new StorageError('Exists', 'already exists', it.key);
@@ -340,7 +544,7 @@ export class Store {
       let revs: number[] | undefined;
       let failure: unknown;
       try {
-        revs = await this.backend.append(writes);
+        revs = await this.backend!.append(writes);
       } catch (e) {
         failure = e;
       }

@@ -1,0 +1,154 @@
+// SharedStorage on etcd: each write is one transaction comparing the key's mod_revision (create:
+// create_revision == 0), so etcd is the compare-and-swap and its revision is every object's resourceVersion.
+// Values are the object's JSON without resourceVersion, at kube-apiserver's keys (see keys.ts).
+import { Range, type Etcd3, type Watcher } from 'etcd3';
+import type { IKeyValue } from 'etcd3/lib/rpc.js';
+import { StorageError, conflictMessage } from '../store.js';
+import type { FeedEvent, FeedHandlers, SharedStorage } from '../shared.js';
+import { EtcdKeys } from './keys.js';
+
+/** A value kubeauth wrote: a JSON object with metadata (kube's protobuf values start with "k8s\0"). */
+function foreignReason(value: Buffer): string | undefined {
+  if (value.length >= 4 && value.subarray(0, 4).toString('latin1') === 'k8s\u0000')
+    return 'a Kubernetes protobuf value (kubeauth stores JSON)';
+  if (value[0] !== 0x7b) return 'not a JSON object';
+  try {
+    const o = JSON.parse(value.toString('utf8')) as { metadata?: unknown };
+    if (!o.metadata || typeof o.metadata !== 'object') return 'a JSON value without metadata';
+  } catch {
+    return 'not a JSON object';
+  }
+  return undefined;
+}
+
+export class EtcdShared implements SharedStorage {
+  readonly keys: EtcdKeys;
+  constructor(
+    readonly client: Etcd3,
+    prefix: string,
+  ) {
+    this.keys = new EtcdKeys(prefix);
+  }
+
+  async list() {
+    // In pages at one revision, as kube's reflector lists (a single response is capped by gRPC's 4 MiB).
+    const root = Buffer.from(this.keys.root);
+    const end = Buffer.from(root);
+    end[end.length - 1]! += 1;
+    const items: Array<{ key: string; rev: number; value: string }> = [];
+    let start = root;
+    let rev: string | undefined;
+    for (;;) {
+      const res = await this.client.kv.range({
+        key: start,
+        range_end: end,
+        limit: 500,
+        ...(rev ? { revision: rev } : {}),
+      });
+      rev ??= res.header.revision;
+      this.collect(res.kvs, items);
+      if (!res.more || !res.kvs.length) break;
+      start = Buffer.concat([res.kvs[res.kvs.length - 1]!.key, Buffer.from([0])]);
+    }
+    return { rev: Number(rev), items };
+  }
+
+  private collect(kvs: IKeyValue[], items: Array<{ key: string; rev: number; value: string }>): void {
+    for (const kv of kvs) {
+      const ek = kv.key.toString('utf8');
+      const key = this.keys.fromEtcd(ek);
+      const why = key === undefined ? 'not a kube key' : foreignReason(kv.value);
+      if (why)
+        throw new Error(
+          `--etcd-prefix ${JSON.stringify(this.keys.prefix)} holds data kubeauth did not write (key ${JSON.stringify(ek)}: ${why}); use a prefix of its own`,
+        );
+      items.push({ key: key!, rev: Number(kv.mod_revision), value: kv.value.toString('utf8') });
+    }
+  }
+
+  watch(fromRev: number, on: FeedHandlers): () => void {
+    let stopped = false;
+    let watcher: Watcher | undefined;
+    // Every key, not just the prefix: then each revision arrives as an event and "the cache has reached
+    // revision R" is decidable (etcd 3.4's progress notifications are not ordered with events).
+    void this.client
+      .watch()
+      .inRange(new Range(Buffer.from([0]), Buffer.from([0])))
+      .startRevision(String(fromRev + 1))
+      .create()
+      .then((w) => {
+        watcher = w;
+        if (stopped) return void w.cancel();
+        w.on('data', (res) => {
+          if (!res.events.length) return;
+          const evs: FeedEvent[] = res.events.map((e) => this.feedEvent(e.type, e.kv));
+          on.events(evs);
+        });
+        w.on('error', () => {
+          if (!stopped) on.expired();
+        });
+      })
+      .catch(() => {
+        if (!stopped) on.expired();
+      });
+    return () => {
+      stopped = true;
+      void watcher?.cancel().catch(() => undefined);
+    };
+  }
+
+  private feedEvent(type: 'Put' | 'Delete', kv: IKeyValue): FeedEvent {
+    const key = this.keys.fromEtcd(kv.key.toString('utf8'));
+    const rev = Number(kv.mod_revision);
+    if (type === 'Delete') return { type: 'DELETED', key, rev };
+    return { type: 'PUT', key, rev, value: kv.value.toString('utf8'), created: kv.create_revision === kv.mod_revision };
+  }
+
+  async create(key: string, value: string): Promise<number> {
+    const ek = this.keys.toEtcd(key);
+    const r = await this.client.if(ek, 'Create', '==', 0).then(this.client.put(ek).value(value)).commit();
+    if (!r.succeeded) throw new StorageError('Exists', 'already exists', key);
+    return Number(r.header.revision);
+  }
+
+  async update(key: string, value: string, expectRev: number): Promise<number> {
+    const ek = this.keys.toEtcd(key);
+    const r = await this.client
+      .if(ek, expectRev ? 'Mod' : 'Create', expectRev ? '==' : '>', expectRev || 0)
+      .then(this.client.put(ek).value(value))
+      .else(this.client.get(ek))
+      .commit();
+    if (!r.succeeded) throw this.failure(key, r.responses[0]?.response_range?.kvs ?? []);
+    return Number(r.header.revision);
+  }
+
+  async delete(key: string, expectRev: number): Promise<number> {
+    const ek = this.keys.toEtcd(key);
+    const r = await this.client
+      .if(ek, expectRev ? 'Mod' : 'Create', expectRev ? '==' : '>', expectRev || 0)
+      .then(this.client.delete().key(ek))
+      .else(this.client.get(ek))
+      .commit();
+    if (!r.succeeded) throw this.failure(key, r.responses[0]?.response_range?.kvs ?? []);
+    return Number(r.header.revision);
+  }
+
+  /** A failed comparison: gone (NotFound), or changed since (Conflict, carrying the current revision). */
+  private failure(key: string, kvs: IKeyValue[]): StorageError {
+    const kv = kvs[0];
+    if (!kv) return new StorageError('NotFound', 'not found', key);
+    const e = new StorageError('Conflict', conflictMessage, key);
+    (e as StorageError & { currentRev?: number }).currentRev = Number(kv.mod_revision);
+    return e;
+  }
+
+  async currentRevision(): Promise<number> {
+    // A linearizable (quorum) range of one key: its header carries the cluster's revision.
+    const r = await this.client.kv.range({ key: Buffer.from(this.keys.root), limit: 1, count_only: true });
+    return Number(r.header.revision);
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
