@@ -1,5 +1,6 @@
 // Runs node's test runner over compiled tests: unit tests live beside the code (dist/**/*.test.js),
-// e2e tests in test/e2e and the hostile-input suite in test/hostile (*.test.mjs). Node 20's --test takes no globs, so we list the files here.
+// e2e tests in test/e2e, the hostile-input suite in test/hostile and the ports of upstream Kubernetes tests in
+// test/upstream (*.test.mjs). Node 20's --test takes no globs, so we list the files here.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -32,6 +33,7 @@ if (which === 'unit' || which === 'all')
   for (const pkg of ['packages/server/dist', 'packages/verify/dist']) walk(pkg, files, (p) => p.endsWith('.test.js'));
 if (which === 'e2e' || which === 'all') walk('test/e2e', files, (p) => p.endsWith('.test.mjs'));
 if (which === 'hostile' || which === 'all') walk('test/hostile', files, (p) => p.endsWith('.test.mjs'));
+if (which === 'upstream' || which === 'all') walk('test/upstream', files, (p) => p.endsWith('.test.mjs'));
 const selected = filter ? files.filter((f) => f.includes(filter)) : files;
 if (selected.length === 0) {
   console.error('no test files found');

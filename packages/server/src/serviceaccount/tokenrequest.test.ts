@@ -129,7 +129,7 @@ test('empty or absent body, explicit audiences and metadata echo', () => {
   assert.deepEqual((issue({ spec: { audiences: [] } }).response.spec as { audiences: string[] }).audiences, [issuer]);
 });
 
-test('metadata name/namespace must match the URL (422)', () => {
+test('metadata name must match the URL (422); a conflicting namespace is 400 as in the generic create handler', () => {
   const { issue } = setup();
   const e = failure(() => issue({ metadata: { name: 'other' } }));
   assert.equal(e.code, 422);
@@ -150,9 +150,11 @@ test('metadata name/namespace must match the URL (422)', () => {
     ],
   });
   const n = failure(() => issue({ metadata: { namespace: 'kube-system' } }));
+  assert.equal(n.code, 400);
+  assert.equal(n.status.reason, 'BadRequest');
   assert.equal(
     n.status.message,
-    'TokenRequest.authentication.k8s.io "sa" is invalid: metadata.namespace: Invalid value: "kube-system": must match the service account namespace if specified',
+    'the namespace of the provided object does not match the namespace sent on the request',
   );
 });
 

@@ -136,10 +136,10 @@ function prepareToken(input: IssueTokenInput): { claims: object; finish: (token:
     throw errors.invalid(tokenRequestKind, name, [
       invalid('metadata.name', meta.name, 'must match the service account name if specified'),
     ]);
+  // kube's generic create handler (endpoints/handlers/create.go, EnsureObjectNamespaceMatchesRequestNamespace)
+  // refuses a conflicting namespace before the token REST sees the body, so its own 422 is never reached.
   if (meta.namespace && meta.namespace !== namespace)
-    throw errors.invalid(tokenRequestKind, name, [
-      invalid('metadata.namespace', meta.namespace, 'must match the service account namespace if specified'),
-    ]);
+    throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
 
   const sa = lookup.get('', 'serviceaccounts', namespace, name);
   if (!sa) throw errors.notFound({ group: '', resource: 'serviceaccounts' }, name);
