@@ -107,7 +107,10 @@ test('3 etcd members: 1 stopped, writes continue; 2 stopped, writes fail without
     // member it was talking to is one of the stopped ones), it does not hang past the request timeout.
     assert.equal(failed.status, 500);
     assert.equal(failed.json.kind, 'Status');
-    assert.match(failed.json.message, /etcdserver: request timed out|deadline exceeded|etcdserver: no leader|14 UNAVAILABLE: No connection established/i);
+    assert.match(
+      failed.json.message,
+      /etcdserver: request timed out|deadline exceeded|etcdserver: no leader|14 UNAVAILABLE: No connection established/i,
+    );
     assert.ok(Date.now() - t0 < 60_000);
     // Reads that allow the cache keep answering.
     const cached = await call(s, '/api/v1/namespaces/default/configmaps?resourceVersion=0');
