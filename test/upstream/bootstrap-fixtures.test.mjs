@@ -55,7 +55,10 @@ async function compare(items, pathOf, listPaths, keep = () => true) {
 }
 
 // controller-roles.yaml (system:controller:*) is not among the copied fixtures; see fixtures/README.md.
-const notController = (o) => !o.metadata.name.startsWith('system:controller:');
+// `kubeauth:` roles are kubeauth's own additions (its rbac.kubeauth.dev reviews), named apart from kube's
+// `system:` ones so they can never be mistaken for upstream policy; only that prefix is exempt.
+const notController = (o) =>
+  !o.metadata.name.startsWith('system:controller:') && !o.metadata.name.startsWith('kubeauth:');
 
 /**
  * The cluster-roles.yaml revision the index holds predates the release kubeauth reports (fixtures/README.md).
