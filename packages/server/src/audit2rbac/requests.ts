@@ -2,6 +2,7 @@
 // Each request counts once (deduplicated by auditID) whatever stages the policy kept: RequestReceived,
 // ResponseStarted, ResponseComplete or Panic all carry the same request attributes.
 import type { AuditEvent } from '../audit/event.js';
+import type { Attributes } from '../authz/authorizer.js';
 
 /** Who the roles are for: a user name, or a service account (bound as a ServiceAccount subject). */
 export type Subject = { kind: 'User'; name: string } | { kind: 'ServiceAccount'; namespace: string; name: string };
@@ -10,19 +11,8 @@ export function subjectUsername(s: Subject): string {
   return s.kind === 'User' ? s.name : `system:serviceaccount:${s.namespace}:${s.name}`;
 }
 
-/** One request, as authorization attributes (the fields of authorizer.Attributes the RBAC rules look at). */
-export interface ObservedRequest {
-  verb: string;
-  isResourceRequest: boolean;
-  /** Non-resource requests: the URL path (no query). */
-  path: string;
-  apiGroup: string;
-  apiVersion: string;
-  resource: string;
-  subresource: string;
-  namespace: string;
-  name: string;
-}
+/** One request, as authorization attributes: the authorizer's own, without the user (the log is one subject's). */
+export type ObservedRequest = Omit<Attributes, 'user'>;
 
 /** Verbs whose RBAC check carries the object's name, so a rule may narrow them by resourceNames. */
 export const namedVerbs = new Set(['get', 'update', 'patch', 'delete']);
