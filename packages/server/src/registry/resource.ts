@@ -44,7 +44,6 @@ export interface ResourceDef {
   table?: TablePrinter;
   /** PUT on a missing object creates it (RBAC types). */
   allowCreateOnUpdate: boolean;
-  /** Create-only resources that are not stored (reviews): returns [code, body]. */
   /** A review (not stored): its answer, synchronously when it needs no I/O (no promise per request). */
   virtualCreate?: (ctx: HandlerContext, body: KObject) => [number, unknown] | Promise<[number, unknown]>;
   /**

@@ -13,6 +13,7 @@ import { applyStrictErrors } from '../patch/index.js';
 import { patchErrorValue, reportPatchFields } from './patchfields.js';
 import { listOptions } from './listoptions.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { EtcdKeys } from '../storage/etcd/keys.js';
 
 export interface Admission {
   /** Mutating then validating admission for create/update; may mutate `obj` or throw StatusError. */
@@ -59,6 +60,8 @@ function validName(def: ResourceDef, name: string): void {
   const errs = pathSegmentNameErrors(name);
   if (errs.length) throw errors.badRequest(`Name parameter invalid: "${name}": ${errs.join(';')}`);
 }
+
+const registryKeys = new EtcdKeys('/registry');
 
 export function keyFor(def: ResourceDef, namespace: string, name: string): string {
   return storageKey(def.group, def.resource, def.namespaced ? namespace : '', name);
@@ -567,12 +570,10 @@ export class RestStorage {
 /**
  * The 409 a PUT gets when the body's uid is not the stored object's: the storage layer's InvalidObjError
  * (storage/errors.go) wrapped by InterpretUpdateError into a Conflict. The key is the etcd key under the
- * default --etcd-prefix; nodes keep their historic `minions` prefix there.
+ * default --etcd-prefix.
  */
 function uidPreconditionFailed(def: ResourceDef, ctx: HandlerContext, uid: string, cur: Entry | undefined) {
-  const prefix = def.group === '' && def.resource === 'nodes' ? 'minions' : def.resource;
-  const ns = def.namespaced ? `${ctx.info.namespace}/` : '';
-  const key = `/registry/${prefix}/${ns}${ctx.info.name}`;
+  const key = registryKeys.toEtcd(keyFor(def, ctx.info.namespace, ctx.info.name));
   return errors.conflict(
     gr(def),
     ctx.info.name,

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { buildResources, type ResourceDeps } from '../../registry/resources.js';
+import { keyFor } from '../../registry/rest.js';
 import { EtcdKeys } from './keys.js';
 
 test("store keys map to kube-apiserver's etcd layout and back", () => {
@@ -12,6 +14,11 @@ test("store keys map to kube-apiserver's etcd layout and back", () => {
       '/coordination.k8s.io/leases/kube-system/kube-controller-manager',
       '/registry/leases/kube-system/kube-controller-manager',
     ],
+    ['/core/services/default/kubernetes', '/registry/services/specs/default/kubernetes'],
+    ['/core/endpoints/default/kubernetes', '/registry/services/endpoints/default/kubernetes'],
+    ['/core/nodes/n1', '/registry/minions/n1'],
+    ['/discovery.k8s.io/endpointslices/default/kubernetes', '/registry/endpointslices/default/kubernetes'],
+    ['/example.com/widgets/ns/w', '/registry/example.com/widgets/ns/w'],
     [
       '/apiextensions.k8s.io/customresourcedefinitions/a.b',
       '/registry/apiextensions.k8s.io/customresourcedefinitions/a.b',
@@ -30,4 +37,19 @@ test('keys outside the prefix are not the store’s; prefixes are normalised', (
   assert.equal(k.fromEtcd('/registryx/pods/a'), undefined);
   assert.equal(k.fromEtcd('/registry/pods'), undefined);
   assert.equal(new EtcdKeys('/a/b').toEtcd('/core/pods/ns/p'), '/a/b/pods/ns/p');
+});
+
+test('every stored resource, namespaced or not, maps to an etcd key that maps back to it', () => {
+  const k = new EtcdKeys('/registry');
+  const defs = buildResources({ options: {} } as ResourceDeps).filter((d) => !d.virtualCreate);
+  assert.ok(defs.length > 12, String(defs.length));
+  const seen = new Map<string, string>();
+  for (const d of defs) {
+    const store = keyFor(d, 'ns1', 'name1');
+    const etcd = k.toEtcd(store);
+    assert.equal(k.fromEtcd(etcd), store, `${d.group}/${d.resource}`);
+    const other = seen.get(etcd);
+    assert.ok(other === undefined || other === store, `${store} and ${other} share ${etcd}`);
+    seen.set(etcd, store);
+  }
 });
