@@ -14,8 +14,9 @@ import * as pods from './core/pods.js';
 import * as nodes from './core/nodes.js';
 import * as events from './core/events.js';
 import { stored } from './define.js';
-import { selfSubjectReviewResources, tokenReviewResource } from './authentication.js';
-import { authorizationResources, rbacResources } from './authorization.js';
+import { selfSubjectReviewResources, tokenReviewResource } from './authentication/reviews.js';
+import { authorizationResources } from './authorization/resources.js';
+import { rbacResources } from './rbac/resources.js';
 import { apiextensionsResources } from './apiextensions.js';
 import type { ResourceDef } from './resource.js';
 
@@ -135,7 +136,7 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
           version: 'v1',
           verbs: ['create'],
           handle: async (ctx) => {
-            const { decodeBody } = await import('../server/body.js');
+            const { decodeBody } = await import('../api/decode/body.js');
             const body = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
               apiVersion: 'authentication.k8s.io/v1',
               kind: 'TokenRequest',

@@ -10,19 +10,20 @@ import type { Attributes, Authorizer } from '../authz/authorizer.js';
 import type { Catalog } from '../registry/catalog.js';
 import { gvString, type HandlerContext, type ResourceDef } from '../registry/resource.js';
 import { keyFor, type DeleteOptions, type RestStorage } from '../registry/rest.js';
-import { serveWatch } from '../registry/watch.js';
+import { serveWatch } from './handlers/watch.js';
 import { requestInfo, requestInfoNoQuery, type RequestInfo } from '../request/info.js';
 import type { Entry } from '../storage/store.js';
-import { decodeBody, mediaType, readBody } from './body.js';
-import { BodyMemo } from './bodymemo.js';
+import { decodeBody, mediaType } from '../api/decode/body.js';
+import { readBody } from './handlers/body.js';
+import { BodyMemo } from './handlers/bodymemo.js';
 import { BodyDecoder } from '../api/decode/decoder.js';
 import { scan } from '../api/decode/json-syntax.js';
 import { jsonWithoutDuplicates } from '../api/decode/yaml-duplicates.js';
 import { isProtobuf } from '../api/protobuf/decode.js';
-import { negotiate, type Negotiated } from './negotiate.js';
+import { negotiate, type Negotiated } from './handlers/negotiate.js';
 import { createOnlyRouteError } from './routes.js';
-import { send, sendStatus, warningHeader, type AnyResponse } from './respond.js';
-import type { Tables } from './tables.js';
+import { send, sendStatus, warningHeader, type AnyResponse } from './handlers/respond.js';
+import type { Tables } from './handlers/tables.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
 

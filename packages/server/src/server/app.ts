@@ -17,7 +17,7 @@ import { TokenFileAuthenticator } from '../authn/tokenfile.js';
 import type { TokenAuthenticator } from '../authn/types.js';
 import { ApiServer } from './apiserver.js';
 import { createListener } from './listener.js';
-import { createTables } from './tables.js';
+import { createTables } from './handlers/tables.js';
 import { nonResourceHandlers, gvPath, kubernetesVersion, type HealthCheck } from './nonresource.js';
 import { createLogger } from './log.js';
 import { buildResources } from '../registry/resources.js';
@@ -38,6 +38,7 @@ import { ServiceAccountTokenAuthenticator } from '../serviceaccount/authenticato
 import { discoveryDocument, jwksDocument, isDiscoveryEnabled } from '../serviceaccount/openid.js';
 import { createAuthorization, type Authorization } from '../authz/setup.js';
 import { TokensController } from '../controllers/tokens.js';
+import { RbacController } from '../controllers/rbac.js';
 
 const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
 
@@ -174,6 +175,7 @@ async function startLocked(
     bodies: createBodyChecker(),
   });
   const client = (late.client = new SystemClient(rest, catalog));
+  const rbacController = new RbacController(store, client);
 
   let ready = false;
   const healthChecks = (): HealthCheck[] => [
@@ -184,7 +186,10 @@ async function startLocked(
   const readyChecks = (): HealthCheck[] => [
     ...healthChecks(),
     { name: 'informer-sync', check: () => (ready ? undefined : 'not ready') },
-    { name: 'poststarthook/rbac/bootstrap-roles', check: () => (authz.bootstrapped() ? undefined : 'not finished') },
+    {
+      name: 'poststarthook/rbac/bootstrap-roles',
+      check: () => (rbacController.bootstrapped() ? undefined : 'not finished'),
+    },
     { name: 'poststarthook/start-service-account-controllers', check: () => (ready ? undefined : 'not finished') },
   ];
   const openapiDocs = new Map<string, unknown>();
@@ -244,7 +249,7 @@ async function startLocked(
     log: log.info,
   });
   gc.index(store.list('/core/').concat());
-  await authz.start(client);
+  await rbacController.start();
   nsController.start();
   gc.start();
   tokens.start();
@@ -300,6 +305,7 @@ async function startLocked(
         nsController.stop();
         gc.stop();
         tokens.stop();
+        rbacController.stop();
         authz.stop();
         configWatch?.close();
         oidc?.stop();
