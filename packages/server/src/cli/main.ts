@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `kubeauth` command: `serve` (the API server), `token inspect`, `keys rotate`, `proxy` (later).
 import { FlagError, usage } from './flags.js';
-import { parseServeOptions, resolveAuthentication, serveFlags } from './options.js';
+import { serverConfig } from './config.js';
+import { parseServeOptions, serveFlags } from './options.js';
 
 const help = `kubeauth — the identity and access-control half of the Kubernetes API server
 
@@ -18,11 +19,10 @@ async function serve(argv: string[]): Promise<void> {
     process.stdout.write(`Usage:\n  kubeauth serve [flags]\n\nFlags:\n${usage(serveFlags)}\n`);
     return;
   }
-  const opts = parseServeOptions(argv);
-  await resolveAuthentication(opts);
+  const config = await serverConfig(parseServeOptions(argv));
   const started = performance.now();
   const { startServer } = await import('../server/app.js');
-  const s = await startServer(opts);
+  const s = await startServer(config);
   const ms = Math.round(performance.now() - started);
   let stopping = false;
   const stop = (sig: string) => {

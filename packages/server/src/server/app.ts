@@ -1,10 +1,11 @@
-// Assembles kubeauth from its seams and starts it: PKI and keys, storage, registry, authentication,
-// authorization, controllers, then the HTTPS (h2 + HTTP/1.1) listener.
+// The composition root: builds kubeauth from a ServerConfig, each part after what it needs (PKI and keys, storage,
+// authorization, the stored resources and the system client that writes through them, authentication, the served
+// resources, controllers), then starts the HTTPS (h2 + HTTP/1.1) listener.
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Http2SecureServer } from 'node:http2';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { resolveAuthentication, type ServeOptions } from '../cli/options.js';
+import type { ServerConfig } from './config.js';
 import { ensurePki } from '../pki/datadir.js';
 import { lockDataDir, type DataDirLock } from '../pki/datadir-lock.js';
 import { renderKubeconfig, writeKubeconfig } from '../pki/kubeconfig.js';
@@ -20,7 +21,7 @@ import { createListener } from './listener.js';
 import { createTables } from './handlers/tables.js';
 import { nonResourceHandlers, gvPath, kubernetesVersion, type HealthCheck } from './nonresource.js';
 import { createLogger } from './log.js';
-import { buildResources } from '../registry/resources.js';
+import { allStored, servedResources, storedResources } from '../registry/resources.js';
 import { Catalog } from '../registry/catalog.js';
 import { RestStorage } from '../registry/rest.js';
 import { AdmissionChain } from '../admission/chain.js';
@@ -59,15 +60,14 @@ export interface RunningServer {
   listener: ApiServer['listener'];
 }
 
-export async function startServer(o: ServeOptions): Promise<RunningServer> {
-  const log = createLogger(o.logLevel);
-  const authentication = await resolveAuthentication(o);
-  const dataDir = resolve(o.dataDir);
+export async function startServer(c: ServerConfig): Promise<RunningServer> {
+  const log = createLogger(c.logLevel);
+  const dataDir = resolve(c.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Before anything in the data dir is read or written: a second server on it must change nothing.
   const lock = lockDataDir(dataDir);
   try {
-    return await startLocked(o, dataDir, lock, log, authentication);
+    return await startLocked(c, dataDir, lock, log);
   } catch (e) {
     lock.release();
     throw e;
@@ -75,42 +75,70 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 }
 
 async function startLocked(
-  o: ServeOptions,
+  c: ServerConfig,
   dataDir: string,
   lock: DataDirLock,
   log: ReturnType<typeof createLogger>,
-  authentication: Awaited<ReturnType<typeof resolveAuthentication>>,
 ): Promise<RunningServer> {
-  const pki = await ensurePki(dataDir, { extraSans: o.tlsSans });
-  const servingCert = o.tlsCertFile ? readFileSync(o.tlsCertFile, 'utf8') : pki.servingCertPem;
-  const servingKey = o.tlsPrivateKeyFile ? readFileSync(o.tlsPrivateKeyFile, 'utf8') : pki.servingKeyPem;
-  const clientCa = o.clientCaFile ? readFileSync(o.clientCaFile, 'utf8') : pki.caCertPem;
+  const { serving, authentication, serviceAccounts: sa } = c;
+  const pki = await ensurePki(dataDir, { extraSans: serving.extraSans });
+  const servingCert = serving.certFile ? readFileSync(serving.certFile, 'utf8') : pki.servingCertPem;
+  const servingKey = serving.keyFile ? readFileSync(serving.keyFile, 'utf8') : pki.servingKeyPem;
+  const clientCa = serving.clientCaFile ? readFileSync(serving.clientCaFile, 'utf8') : pki.caCertPem;
 
-  const keys = loadServiceAccountKeys(o, pki.saKeyPath, dataDir, pki.saKeyWritten);
+  const keys = loadServiceAccountKeys(
+    { serviceAccountKeyFiles: sa.keyFiles, serviceAccountSigningKeyFile: sa.signingKeyFile },
+    pki.saKeyPath,
+    dataDir,
+    pki.saKeyWritten,
+  );
   pki.saKeyWritten?.catch((e: unknown) =>
     log.warn('generating the service-account signing key failed', { err: String(e) }),
   );
 
-  const backend = o.storageBackend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
+  const backend =
+    c.storage.backend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
   const store = await Store.open(backend);
   store.startCompaction();
   const lookup = new StoreLookup(store);
-  // The authenticator is built before the registry the system client writes through.
-  const late: { client?: SystemClient } = {};
+  const authz: Authorization = createAuthorization(c.authorization.modes, store);
+  const issuer = sa.issuers[0]!;
+  const stored = storedResources({
+    authz,
+    lookup,
+    keys,
+    tokenRequest: {
+      issuer,
+      apiAudiences: authentication.apiAudiences,
+      maxExpirationSeconds: sa.maxTokenExpirationSeconds,
+      extendExpiration: sa.extendTokenExpiration,
+    },
+  });
+  const rest = new RestStorage({
+    store,
+    admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
+    fields: createFieldManager(),
+    bodies: createBodyChecker(),
+  });
+  // Controllers, and the authenticator when it records legacy-token use, write stored objects only.
+  const client = new SystemClient(rest, new Catalog(allStored(stored)));
 
   // Authentication: token file, then service-account tokens (legacy + bound) — kube-apiserver's order.
   const tokenAuthenticators: TokenAuthenticator[] = [];
-  if (o.tokenAuthFile) tokenAuthenticators.push(TokenFileAuthenticator.fromFile(o.tokenAuthFile, o.apiAudiences));
+  if (authentication.tokenAuthFile)
+    tokenAuthenticators.push(
+      TokenFileAuthenticator.fromFile(authentication.tokenAuthFile, authentication.apiAudiences),
+    );
   const saAuthn = new ServiceAccountTokenAuthenticator({
-    issuers: o.serviceAccountIssuers,
-    apiAudiences: o.apiAudiences,
+    issuers: sa.issuers,
+    apiAudiences: authentication.apiAudiences,
     keys: keys.verify,
     lookup,
-    lookupLegacy: o.serviceAccountLookup,
+    lookupLegacy: sa.lookup,
     // Legacy-token use is recorded on the Secret's last-used label, off the request path.
     onLegacyUse: (p) =>
-      void late.client
-        ?.update('', 'secrets', p.namespace, p.name, (sec) => {
+      void client
+        .update('', 'secrets', p.namespace, p.name, (sec) => {
           if (sec.metadata.uid !== p.uid || sec.metadata.labels?.[lastUsedLabel] === p.date) return undefined;
           sec.metadata.labels = { ...(sec.metadata.labels ?? {}), [lastUsedLabel]: p.date };
           return sec;
@@ -121,17 +149,17 @@ async function startLocked(
   // External issuers (--oidc-* / --authentication-config) come after service accounts, as in kube-apiserver.
   let oidc: { stop(): void } | undefined;
   let configWatch: { close(): void } | undefined;
-  if (authentication.jwt.length || authentication.file) {
+  if (authentication.jwt.length || authentication.configFile) {
     const { OidcAuthenticators, watchAuthenticationConfig } = await import('../authn/oidc/authenticator.js');
     const jwt = new OidcAuthenticators(authentication.jwt, {
-      apiAudiences: o.apiAudiences,
+      apiAudiences: authentication.apiAudiences,
       log,
-      disallowedIssuers: o.serviceAccountIssuers,
+      disallowedIssuers: sa.issuers,
     });
     jwt.start();
     tokenAuthenticators.push(jwt);
     oidc = jwt;
-    const authFile = authentication.file;
+    const authFile = authentication.configFile;
     if (authFile)
       configWatch = watchAuthenticationConfig(
         authFile.path,
@@ -139,42 +167,26 @@ async function startLocked(
         log,
         {
           initialData: authFile.data,
-          initialAnonymous: authentication.anonymous,
-          disallowedIssuers: o.serviceAccountIssuers,
+          initialAnonymous: authentication.anonymousConfig,
+          disallowedIssuers: sa.issuers,
         },
       );
   }
+  const modes = c.authorization.modes;
   const authenticator = new Authenticator({
     tokenAuthenticators,
-    apiAudiences: o.apiAudiences,
-    anonymous: o.anonymousAuth && !(o.authorizationModes.length === 1 && o.authorizationModes[0] === 'AlwaysAllow'),
-    anonymousPaths: authentication.anonymous?.conditions.map((c) => c.path),
+    apiAudiences: authentication.apiAudiences,
+    anonymous: authentication.anonymous && !(modes.length === 1 && modes[0] === 'AlwaysAllow'),
+    anonymousPaths: authentication.anonymousConfig?.conditions.map((a) => a.path),
     clientCertificates: true,
   });
 
-  const authz: Authorization = createAuthorization(o.authorizationModes, store);
+  const { bindAddress } = serving;
+  let port = serving.port;
+  const serverAddress = () => `${bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress}:${port}`;
+  const jwksUri = () => sa.jwksUri ?? `https://${serving.externalHostname ?? serverAddress()}/openid/v1/jwks`;
 
-  let port = o.securePort;
-  const serverAddress = () => `${o.bindAddress.includes(':') ? `[${o.bindAddress}]` : o.bindAddress}:${port}`;
-  const issuer = o.serviceAccountIssuers[0]!;
-  const jwksUri = () => o.serviceAccountJwksUri ?? `https://${o.externalHostname ?? serverAddress()}/openid/v1/jwks`;
-
-  const defs = buildResources({
-    authenticator,
-    authz,
-    lookup,
-    keys,
-    issuer,
-    options: o,
-  });
-  const catalog = new Catalog(defs);
-  const rest = new RestStorage({
-    store,
-    admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
-    fields: createFieldManager(),
-    bodies: createBodyChecker(),
-  });
-  const client = (late.client = new SystemClient(rest, catalog));
+  const catalog = new Catalog(servedResources(stored, { authenticator, authz }));
   const rbacController = new RbacController(store, client);
 
   let ready = false;
@@ -234,7 +246,7 @@ async function startLocked(
     nonResource: nr.exact,
     nonResourcePrefixes: nr.prefixes,
     logger: log,
-    watchBookmarkIntervalMs: o.watchBookmarkIntervalMs,
+    watchBookmarkIntervalMs: c.watchBookmarkIntervalMs,
   });
 
   // Controllers.
@@ -245,7 +257,7 @@ async function startLocked(
     client,
     caPem: pki.caCertPem,
     signer: keys.legacySigner,
-    autoCreate: o.legacyServiceAccountTokenSecrets,
+    autoCreate: sa.legacyTokenSecrets,
     log: log.info,
   });
   gc.index(store.list('/core/').concat());
@@ -256,23 +268,19 @@ async function startLocked(
   await bootstrapNamespaces(client);
 
   const server: Http2SecureServer = createListener(
-    { cert: servingCert, key: servingKey, ca: clientCa, readHeaderTimeoutMs: o.readHeaderTimeoutMs },
+    { cert: servingCert, key: servingKey, ca: clientCa, readHeaderTimeoutMs: serving.readHeaderTimeoutMs },
     api.listener,
   );
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
-    server.listen(o.securePort, o.bindAddress, () => {
+    server.listen(serving.port, bindAddress, () => {
       server.off('error', rej);
       res();
     });
   });
   port = (server.address() as AddressInfo).port;
   lock.setPort(port);
-  const host = o.bindAddress.includes(':')
-    ? `[${o.bindAddress}]`
-    : o.bindAddress === '0.0.0.0'
-      ? '127.0.0.1'
-      : o.bindAddress;
+  const host = bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress;
   const url = `https://${host}:${port}`;
   const kubeconfigPath = join(dataDir, 'admin.kubeconfig');
   writeKubeconfig(
