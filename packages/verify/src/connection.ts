@@ -12,52 +12,13 @@ import { HttpClient, DEFAULT_TIMEOUT_MS, type HttpResponse } from './http.js';
 import { loadKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
 import { assertPemCertificates, assertPemPrivateKey, readConfigFile } from './pem.js';
 import { FileTokenSource, StaticTokenSource, type TokenSource } from './token-source.js';
+import type { ConnectionOptions, ConnectionTuning } from './connection-options.js';
 
 export { DEFAULT_TIMEOUT_MS };
+export type { ConnectionOptions, ConnectionTuning };
 
 /** The directory where the kubelet mounts a Pod's ServiceAccount token, CA and namespace. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-/** Tuning shared by every way of creating a {@link KubeConnection}. */
-export interface ConnectionTuning {
-  /**
-   * Overall timeout of one API request, from sending it to the last byte of the answer.
-   * Default 10 000 ms ({@link DEFAULT_TIMEOUT_MS}), the same as client-go's webhook authenticators.
-   */
-  readonly timeoutMs?: number;
-  /** How often a token file is re-read. Default 60 000 ms, as client-go. */
-  readonly tokenRefreshMs?: number;
-  /** Maximum sockets kept to the API server. Default 64. */
-  readonly maxSockets?: number;
-  /** Clock, for tests. Default `Date.now`. */
-  readonly now?: () => number;
-}
-
-/** Explicit connection settings. PEM values may be given inline (`ca`) or as file paths (`caFile`). */
-export interface ConnectionOptions extends ConnectionTuning {
-  /** API server URL, e.g. `https://10.96.0.1:443` (a path prefix is kept: `https://rancher/k8s/clusters/c-1`). */
-  readonly server: string;
-  /** CA bundle (PEM) to trust for the server. Default: Node's built-in roots. */
-  readonly ca?: string | Buffer;
-  /** Path of a CA bundle (PEM); ignored when `ca` is set. */
-  readonly caFile?: string;
-  /** Bearer token for our own requests. */
-  readonly token?: string;
-  /** File holding the bearer token, re-read every `tokenRefreshMs`. Wins over `token` once read. */
-  readonly tokenFile?: string;
-  /** Client certificate (PEM) for mutual TLS. */
-  readonly cert?: string | Buffer;
-  /** Path of the client certificate; ignored when `cert` is set. */
-  readonly certFile?: string;
-  /** Private key (PEM) of the client certificate. */
-  readonly key?: string | Buffer;
-  /** Path of the private key; ignored when `key` is set. */
-  readonly keyFile?: string;
-  /** Do not verify the server's certificate. For development only. */
-  readonly insecureSkipTLSVerify?: boolean;
-  /** Name to verify the server certificate against instead of the URL's host (kubeconfig `tls-server-name`). */
-  readonly tlsServerName?: string;
-}
 
 /** Options of {@link KubeConnection.inCluster}. */
 export interface InClusterOptions extends ConnectionTuning {

@@ -11,7 +11,7 @@ import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 import { assertPemCertificates, assertPemPrivateKey, readConfigFile } from './pem.js';
 import { YamlError, parseYaml } from './yaml.js';
-import type { ConnectionOptions } from './connection.js';
+import type { ConnectionOptions } from './connection-options.js';
 
 /** Where to read a kubeconfig from and which context to use. */
 export interface KubeconfigOptions {
