@@ -1,10 +1,9 @@
 // The request authentication chain, in kube-apiserver's order: x509 client certificate, then bearer token
 // over the token union, then the authenticated-group adder, then anonymous only when no credential was
 // presented at all (a bad credential is 401, never anonymous). TokenReview goes through the same union.
-import { createHash } from 'node:crypto';
-import type { TLSSocket } from 'node:tls';
 import { aggregate } from '../api/errors.js';
 import type { UserInfo } from '../api/types.js';
+import { peerIdentity } from './x509.js';
 import { invalidBearerToken, type TokenAuthenticator, type TokenResult } from './types.js';
 
 export interface AuthnOptions {
@@ -120,40 +119,9 @@ export class Authenticator {
   private x509(socket: unknown): { user: UserInfo } | { error: string } | null {
     if (!socket || typeof socket !== 'object') return null;
     let r = this.peers.get(socket);
-    if (r === undefined) this.peers.set(socket, (r = this.peerIdentity(socket)));
+    if (r === undefined) this.peers.set(socket, (r = peerIdentity(socket)));
     return r;
   }
-
-  private peerIdentity(socket: unknown): { user: UserInfo } | { error: string } | null {
-    const s = socket as TLSSocket | undefined;
-    if (!s || typeof s.getPeerCertificate !== 'function') return null;
-    const cert = s.getPeerCertificate(false);
-    if (!cert || !cert.raw) return null;
-    if (!s.authorized)
-      return {
-        error: `verifying certificate ${certIdentifier(cert)} failed: ${String(s.authorizationError ?? 'x509: certificate signed by unknown authority')}`,
-      };
-    const subject = cert.subject as unknown as Record<string, string | string[] | undefined>;
-    const cn = subject?.CN;
-    const username = Array.isArray(cn) ? cn[0] : cn;
-    if (!username) return null;
-    const o = subject?.O;
-    const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
-    const id = createHash('sha256').update(cert.raw).digest('hex');
-    return {
-      user: {
-        username,
-        groups: [...groups],
-        extra: { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${id}`] },
-      },
-    };
-  }
-}
-
-function certIdentifier(cert: { serialNumber?: string; subject?: unknown; issuer?: unknown }): string {
-  const subj = cert.subject as Record<string, unknown> | undefined;
-  const iss = cert.issuer as Record<string, unknown> | undefined;
-  return `SN=${BigInt('0x' + (cert.serialNumber ?? '0')).toString()}, CN=${String(subj?.CN ?? '')}, issuer="CN=${String(iss?.CN ?? '')}"`;
 }
 
 /**

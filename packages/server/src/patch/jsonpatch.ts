@@ -17,7 +17,6 @@ import {
   isObject,
   setKey,
 } from './json.js';
-import { genericUnprocessable } from './status.js';
 
 /** handlers/patch.go maxJSONPatchOperations. */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
@@ -56,12 +55,12 @@ export function applyJSONPatch(doc: JsonObject, ops: readonly Operation[]): Json
       applyOp(state, op ?? {});
     } catch (e) {
       if (!(e instanceof PatchFailure)) throw e;
-      const err = genericUnprocessable();
+      const err = errors.genericUnprocessable();
       (err as { cause?: unknown }).cause = e;
       throw err;
     }
   }
-  if (!isObject(state.root)) throw genericUnprocessable();
+  if (!isObject(state.root)) throw errors.genericUnprocessable();
   return state.root;
 }
 
