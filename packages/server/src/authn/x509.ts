@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { UserInfo } from '../api/types.js';
+import type { AuthnRequest, RequestAnswer, RequestAuthenticator } from './request.js';
+import { withAuthenticatedGroup } from './groups.js';
 
 /** A certificate subject's user (CN the name, each O a group); undefined when it has no CN. */
 export function subjectUser(
@@ -42,3 +44,20 @@ function certIdentifier(cert: { serialNumber?: string; subject?: unknown; issuer
   const iss = cert.issuer as Record<string, unknown> | undefined;
   return `SN=${BigInt('0x' + (cert.serialNumber ?? '0')).toString()}, CN=${String(subj?.CN ?? '')}, issuer="CN=${String(iss?.CN ?? '')}"`;
 }
+
+/** The x509 request authenticator: the identity is kept per TLS connection (its peer certificate cannot change
+ * within one), so keep-alive and h2 requests do not re-hash it. */
+export class X509Authenticator implements RequestAuthenticator {
+  private readonly peers = new WeakMap<object, { user: UserInfo } | { error: string } | null>();
+
+  authenticate(r: AuthnRequest): RequestAnswer {
+    const socket = r.socket;
+    if (!socket || typeof socket !== 'object') return noCertificate;
+    let id = this.peers.get(socket);
+    if (id === undefined) this.peers.set(socket, (id = peerIdentity(socket)));
+    if (id === null) return noCertificate;
+    return 'user' in id ? { user: withAuthenticatedGroup(id.user), warnings: [] } : id;
+  }
+}
+
+const noCertificate: RequestAnswer = { none: true };
