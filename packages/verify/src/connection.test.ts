@@ -241,7 +241,6 @@ describe('KubeConnection', () => {
     const conn = connectTo(api, { timeoutMs: 150 });
     const unhandled = await unhandledRejectionsDuring(async () => {
       api.behaviour = { kind: 'hang' };
-      const started = Date.now();
       await assert.rejects(conn.request('GET', '/openid/v1/jwks'), (err: unknown) => {
         assert.ok(err instanceof ReviewError);
         assert.equal(err.kind, 'unavailable');
@@ -249,7 +248,6 @@ describe('KubeConnection', () => {
         assert.match(err.message, /no answer within 150 ms/);
         return true;
       });
-      assert.ok(Date.now() - started < 2_000);
       api.behaviour = { kind: 'normal' };
     });
     assert.deepEqual(unhandled, []);

@@ -21,7 +21,7 @@ import { parseJsonAnswer, type KubeConnection } from './connection.js';
 import { ConfigError, ReviewError, TokenVerificationError } from './errors.js';
 import { HttpClient, type HttpResponse } from './http.js';
 import { SUPPORTED_ALGORITHMS, VerificationKey, isSupportedAlgorithm, type JwsAlgorithm } from './jws.js';
-import { goQuoteList } from './jwt.js';
+import { goQuoteList } from './goquote.js';
 import { DEFAULT_MAX_TOKEN_BYTES } from './tokenreview.js';
 import { EMPTY_USER, type AuthenticateOptions, type AuthenticationResult, type Authenticator } from './types.js';
 
@@ -55,7 +55,7 @@ export interface JwksVerifierOptions {
    */
   readonly issuer?: string | readonly string[];
   /**
-   * API server to discover from, with its CA and credentials (like seed 002's go-oidc client): discovery at
+   * API server to discover from, with its CA and credentials (as a go-oidc client does): discovery at
    * `<server>/.well-known/openid-configuration`; keys at the document's `jwks_uri` when it is on the same origin,
    * else at `<server>/openid/v1/jwks` (kube-apiserver always serves its keys there, whatever
    * `--service-account-jwks-uri` advertises) — so credentials never leave the API server's origin.

@@ -22,8 +22,3 @@ export function peekJwtExpiry(token: string): number | undefined {
   const exp = peekJwtPayload(token)?.exp;
   return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
 }
-
-/** Formats a list like Go's `%q` does for a `[]string`: `["a" "b"]`. */
-export function goQuoteList(list: readonly string[]): string {
-  return `[${list.map((s) => JSON.stringify(s)).join(' ')}]`;
-}

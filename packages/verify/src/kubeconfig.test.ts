@@ -194,7 +194,11 @@ users:
     expectConfigError(() => parseKubeconfig(exec), 'ERR_KUBECONFIG_UNSUPPORTED', /exec plugin/);
     const basic = kubeconfig().replace('    token: secret-token\n', '    username: admin\n    password: x\n');
     expectConfigError(() => parseKubeconfig(basic), 'ERR_KUBECONFIG_UNSUPPORTED', /"username" is not supported/);
-    expectConfigError(() => parseKubeconfig('a: &x 1\n'), 'ERR_KUBECONFIG_PARSE', /does not parse: line 1: anchors/);
+    expectConfigError(
+      () => parseKubeconfig('a: "unterminated\n'),
+      'ERR_KUBECONFIG_PARSE',
+      /does not parse: line 2: Missing closing "quote/,
+    );
     expectConfigError(() => parseKubeconfig('- a\n- b\n'), 'ERR_KUBECONFIG_PARSE', /is not a mapping/);
     const noServer = kubeconfig().replace('    server: https://127.0.0.1:6443\n', '');
     expectConfigError(() => parseKubeconfig(noServer), 'ERR_KUBECONFIG_INVALID', /cluster "c1" .* has no server/);

@@ -98,7 +98,7 @@ describe('TokenReviewer', () => {
     assert.equal(result.user.username, '');
   });
 
-  it('is unauthenticated unless status.audiences intersects the requested audiences (seed 002)', async () => {
+  it('is unauthenticated unless status.audiences intersects the requested audiences', async () => {
     // An audience-unaware reviewer answers "authenticated" without audiences: not good enough.
     api.tokenReview = () => ({ authenticated: true, user: saUser('default', 'x') });
     const reviewer = new TokenReviewer({ connection: conn, audiences: ['my-audience'] });

@@ -17,7 +17,8 @@
 import { SecretKeyHasher, SingleFlight, FrontedLruCache, raceSignal } from './cache.js';
 import type { KubeConnection } from './connection.js';
 import { ReviewError } from './errors.js';
-import { goQuoteList, peekJwtExpiry } from './jwt.js';
+import { goQuoteList } from './goquote.js';
+import { peekJwtExpiry } from './jwt.js';
 import {
   EMPTY_USER,
   type AuthenticateOptions,
@@ -210,7 +211,7 @@ function toResult(answer: unknown, requested: readonly string[], server: string)
     });
   }
   if (requested.length > 0 && !audiences.some((a) => requested.includes(a))) {
-    // Seed 002's check: an audience-unaware answer must not pass for one of our audiences.
+    // An audience-unaware answer must not pass for one of our audiences.
     return failure(
       `TokenReview status.audiences ${goQuoteList(audiences)} does not intersect the requested audiences ${goQuoteList(requested)}`,
     );

@@ -112,17 +112,31 @@ next: 1
     assert.deepEqual(Object.keys(v), ['__proto__']);
   });
 
-  it('rejects what it does not support, naming the line', () => {
+  it('reads what kubectl reads: anchors and aliases, tags, multi-line plain scalars, complex keys', () => {
+    assert.deepEqual(parseYaml('a: &anchor 1\nb: *anchor\n'), { a: 1, b: 1 });
+    assert.deepEqual(parseYaml('a: !!str 1\n'), { a: '1' });
+    assert.deepEqual(parseYaml('a: one\n  two\n'), { a: 'one two' });
+    assert.deepEqual(parseYaml('? complex\n'), { complex: null });
+  });
+
+  it('rejects what is not one YAML document, naming the line', () => {
     const cases: [string, RegExp][] = [
-      ['a: &anchor 1\n', /anchors/],
-      ['a: *alias\n', /anchors/],
-      ['a: !!str 1\n', /tags/],
-      ['a: b\n---\nc: d\n', /several YAML documents/],
-      ['a: one\n  two\n', /multi-line plain/],
-      ['a: "unterminated\n', /unterminated/],
-      ['a:\n\tb: 1\n', /tabs/],
-      ['a: 1\n   b: 2\n', /line 2/],
-      ['? complex\n', /complex/],
+      ['a: *alias\n', /Unresolved alias/],
+      ['a: b\n---\nc: d\n', /^line 2: several YAML documents/],
+      ['a: "unterminated\n', /^line 2: Missing closing "quote/],
+      ['a:\n\tb: 1\n', /^line 2: Tabs are not allowed/],
+      ['a: 1\n   b: 2\n', /^line 1: Nested mappings/],
+      ['a: 1\na: 2\n', /^line 2: Map keys must be unique/],
+      [
+        `a: &a [1,2,3]\n${Array.from(
+          { length: 8 },
+          (_, i) =>
+            `b${i}: &b${i} [${Array(9)
+              .fill(i ? `*b${i - 1}` : '*a')
+              .join(',')}]`,
+        ).join('\n')}\n`,
+        /resource exhaustion/,
+      ],
     ];
     for (const [text, re] of cases) {
       assert.throws(

@@ -1,5 +1,6 @@
 // Field errors as k8s.io/apimachinery/pkg/util/validation/field renders them. The exact text matters:
 // kubectl prints it verbatim and users compare it with a real cluster.
+import { goQuote } from '../gocompat/quote.js';
 
 export type FieldErrorType =
   | 'FieldValueNotFound'
@@ -55,27 +56,6 @@ export function goValue(value: unknown): string {
     return JSON.stringify(value);
   }
   return String(value);
-}
-
-/** Go's strconv.Quote for the printable-ASCII/UTF-8 strings we see in practice. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
-}
-
-/** Go's %q of a []string: `["a" "b"]` (space separated). */
-export function goQuoteList(list: readonly string[]): string {
-  return `[${list.map(goQuote).join(' ')}]`;
 }
 
 export function errorBody(e: FieldError): string {

@@ -20,7 +20,7 @@ export class BearerTokenAuthenticator implements RequestAuthenticator {
     const token = bearerToken(header);
     if (!token) return extraSpaceBeforeToken(header) ? extraSpace : noCredential;
     const t = this.check(token);
-    return 'user' in t ? { user: t.user, warnings: t.warnings ?? [] } : t;
+    return 'user' in t ? { user: t.user, warnings: t.warnings ?? [], annotations: t.annotations } : t;
   }
 }
 
@@ -32,7 +32,7 @@ export class WebSocketProtocolAuthenticator implements RequestAuthenticator {
     const token = websocketToken(Array.isArray(proto) ? proto.join(',') : proto);
     if (!token) return noCredential;
     const t = this.check(token);
-    return 'user' in t ? { user: t.user, warnings: t.warnings ?? [] } : t;
+    return 'user' in t ? { user: t.user, warnings: t.warnings ?? [], annotations: t.annotations } : t;
   }
 }
 

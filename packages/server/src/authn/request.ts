@@ -13,14 +13,16 @@ export interface AuthnRequest {
 
 /** One authenticator's answer: a user, a bad credential, or no credential of its kind (with any warnings). */
 export type RequestAnswer =
-  { user: UserInfo; warnings: string[] } | { error: string } | { none: true; warnings?: readonly string[] };
+  | { user: UserInfo; warnings: string[]; annotations?: Record<string, string> }
+  | { error: string }
+  | { none: true; warnings?: readonly string[] };
 
 export interface RequestAuthenticator {
   authenticate(r: AuthnRequest): RequestAnswer;
 }
 
 export type AuthnResult =
-  | { user: UserInfo; warnings: string[]; anonymous?: boolean }
+  | { user: UserInfo; warnings: string[]; anonymous?: boolean; annotations?: Record<string, string> }
   | { error: string; warnings?: string[] }
   | { none: true; warnings?: string[] };
 
@@ -43,7 +45,10 @@ export function union(members: readonly UnionMember[]): { authenticate(r: AuthnR
       for (const m of members) {
         if (m.onlyWithoutCredential && sawCredential) continue;
         const a = m.authenticator.authenticate(r);
-        if ('user' in a) return warnings.length ? { user: a.user, warnings: [...warnings, ...a.warnings] } : a;
+        if ('user' in a)
+          return warnings.length
+            ? { user: a.user, warnings: [...warnings, ...a.warnings], annotations: a.annotations }
+            : a;
         if ('error' in a) {
           (errs ??= []).push(a.error);
           sawCredential = true;

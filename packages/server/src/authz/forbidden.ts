@@ -1,8 +1,8 @@
 // The 403 for a request the authorizer chain did not allow (apiserver/pkg/endpoints/handlers/responsewriters
 // errors.go ForbiddenStatusError + apimachinery NewForbidden).
 import { type StatusError, errors } from '../api/errors.js';
-import { goQuote } from '../api/field.js';
 import type { Attributes } from './authorizer.js';
+import { goQuote } from '../gocompat/quote.js';
 
 /** What the user may not do, e.g. `User "jane" cannot list resource "pods" in API group "" at the cluster scope`. */
 export function forbiddenMessage(a: Attributes): string {

@@ -1,7 +1,8 @@
 // Go's %#v renderings of the few structs kube-apiserver puts into field errors in this area (validation runs on
 // the internal types, hence `rbac.RoleRef`, `authorization.NonResourceAttributes`, `v1.ObjectMeta`).
-import { goQuote } from '../api/field.js';
 import type { ObjectMeta } from '../api/types.js';
+import { goTimeGoString } from '../gocompat/time.js';
+import { goQuote } from '../gocompat/quote.js';
 
 export function goRoleRef(r: { apiGroup: string; kind: string; name: string }): string {
   return `rbac.RoleRef{APIGroup:${goQuote(r.apiGroup)}, Kind:${goQuote(r.kind)}, Name:${goQuote(r.name)}}`;
@@ -9,29 +10,6 @@ export function goRoleRef(r: { apiGroup: string; kind: string; name: string }): 
 
 export function goNonResourceAttributes(a: { path?: string; verb?: string }): string {
   return `authorization.NonResourceAttributes{Path:${goQuote(a.path ?? '')}, Verb:${goQuote(a.verb ?? '')}}`;
-}
-
-const months = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-/** time.Time.GoString. metav1.Time decodes into local time; zero time prints in UTC. */
-export function goTimeString(ts: string | null | undefined): string {
-  const ms = ts ? Date.parse(ts) : NaN;
-  if (Number.isNaN(ms)) return 'time.Date(1, time.January, 1, 0, 0, 0, 0, time.UTC)';
-  const d = new Date(ms);
-  return `time.Date(${d.getUTCFullYear()}, time.${months[d.getUTCMonth()]}, ${d.getUTCDate()}, ${d.getUTCHours()}, ${d.getUTCMinutes()}, ${d.getUTCSeconds()}, ${d.getUTCMilliseconds() * 1e6}, time.Local)`;
 }
 
 function goStringMap(m: Record<string, string> | undefined): string {
@@ -63,8 +41,8 @@ export function goObjectMeta(m: ObjectMeta): string {
     `v1.ObjectMeta{Name:${goQuote(m.name ?? '')}, GenerateName:${goQuote(m.generateName ?? '')}, ` +
     `Namespace:${goQuote(m.namespace ?? '')}, SelfLink:${goQuote(m.selfLink ?? '')}, UID:${goQuote(m.uid ?? '')}, ` +
     `ResourceVersion:${goQuote(m.resourceVersion ?? '')}, Generation:${m.generation ?? 0}, ` +
-    `CreationTimestamp:${goTimeString(m.creationTimestamp)}, ` +
-    `DeletionTimestamp:${m.deletionTimestamp ? goTimeString(m.deletionTimestamp) : '<nil>'}, ` +
+    `CreationTimestamp:${goTimeGoString(m.creationTimestamp)}, ` +
+    `DeletionTimestamp:${m.deletionTimestamp ? goTimeGoString(m.deletionTimestamp) : '<nil>'}, ` +
     `DeletionGracePeriodSeconds:${m.deletionGracePeriodSeconds === undefined ? '(*int64)(nil)' : `(*int64)(${m.deletionGracePeriodSeconds})`}, ` +
     `Labels:${goStringMap(m.labels)}, Annotations:${goStringMap(m.annotations)}, OwnerReferences:${owners}, ` +
     `Finalizers:${goStringSlice(m.finalizers)}, ManagedFields:${managed}}`

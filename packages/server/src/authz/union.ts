@@ -2,7 +2,6 @@
 // first Allow or Deny wins; otherwise NoOpinion with the reasons of every authorizer joined by "\n". A
 // system:masters short-circuit always runs first.
 import { aggregate } from '../api/errors.js';
-import { goQuoteList } from '../api/field.js';
 import type { UserInfo } from '../api/types.js';
 import type {
   Attributes,
@@ -13,6 +12,7 @@ import type {
   RuleResolver,
   RulesResult,
 } from './authorizer.js';
+import { goQuoteList } from '../gocompat/quote.js';
 
 /** An authorizer that may also list rules (for SelfSubjectRulesReview). */
 export type ChainMember = Authorizer & Partial<RuleResolver>;

@@ -38,6 +38,8 @@ export async function serverConfig(o: ServeOptions): Promise<ServerConfig> {
       jwksUri: o.serviceAccountJwksUri,
       legacyTokenSecrets: o.legacyServiceAccountTokenSecrets,
     },
+    services: { clusterIPRange: o.serviceClusterIPRange, advertiseAddress: o.advertiseAddress },
+    observability: o.ops,
     watchBookmarkIntervalMs: o.watchBookmarkIntervalMs,
   };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { goDuration, usage, type FlagSpec } from './flags.js';
+import { goDuration } from '../gocompat/duration.js';
+import { usage, type FlagSpec } from './flags.js';
 
 test("durations print as Go's time.Duration", () => {
   assert.equal(goDuration(0), '0s');

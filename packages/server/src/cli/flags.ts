@@ -1,5 +1,6 @@
 // A small pflag-style parser: `--name=value`, `--name value`, bare `--bool`, repeatable string arrays,
 // and comma-separated slices — with pflag's error texts, so scripts written for kube-apiserver read the same.
+import { goDuration, parseGoDurationNs } from '../gocompat/duration.js';
 
 export type FlagType = 'string' | 'int' | 'bool' | 'stringArray' | 'stringSlice' | 'duration';
 
@@ -13,22 +14,6 @@ export interface FlagSpec {
 }
 
 export class FlagError extends Error {}
-
-/** Go duration syntax (`1h30m`, `3600s`, `500ms`) → seconds. */
-export function parseGoDuration(s: string): number | undefined {
-  if (s === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-  let total = 0;
-  let consumed = 0;
-  let m: RegExpExecArray | null;
-  const unit: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  while ((m = re.exec(s))) {
-    if (m.index !== consumed) return undefined;
-    total += Number(m[1]) * unit[m[2]!]!;
-    consumed += m[0].length;
-  }
-  return consumed === s.length && consumed > 0 ? total : undefined;
-}
 
 export function parseFlags(
   specs: FlagSpec[],
@@ -102,9 +87,9 @@ export function parseFlags(
         break;
       }
       case 'duration': {
-        const v = parseGoDuration(raw);
-        if (v === undefined) throw bad(`time: invalid duration "${raw}"`);
-        values.set(name, v);
+        const v = parseGoDurationNs(raw);
+        if ('error' in v) throw bad(v.error);
+        values.set(name, Number(v.ns) / 1e9);
         break;
       }
       case 'stringArray': {
@@ -121,19 +106,6 @@ export function parseFlags(
     set.add(name);
   }
   return { values, args, explicit: set };
-}
-
-/** A duration in seconds as Go's time.Duration String() prints it: 1m0s, 100ms, 1h30m0s, 0s. */
-export function goDuration(seconds: number): string {
-  if (seconds === 0) return '0s';
-  if (seconds < 1) {
-    const ms = seconds * 1000;
-    return ms >= 1 ? `${+ms.toFixed(6)}ms` : `${+(ms * 1000).toFixed(3)}µs`;
-  }
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = +(seconds % 60).toFixed(9);
-  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
 }
 
 /**

@@ -1,7 +1,9 @@
 // `kubeauth serve` options: kube-apiserver's flag names and defaults wherever one exists, validated at start
 // with kube-apiserver's messages.
 import { FlagError, parseFlags, type FlagSpec } from './flags.js';
+import { ipv4ToNumber, parseServiceRange } from '../registry/services/cidr.js';
 import { oidcFlagSpecs } from '../authn/oidc/flag-specs.js';
+import { opsFlagSpecs, parseOpsOptions, type OpsOptions } from './ops-flags.js';
 import type { AuthenticationFromFlags } from '../authn/oidc/options.js';
 
 export interface ServeOptions {
@@ -26,7 +28,13 @@ export interface ServeOptions {
   dataDir: string;
   storageBackend: 'sqlite' | 'memory';
   externalHostname?: string;
+  /** --service-cluster-ip-range (kube's default 10.0.0.0/24, DefaultServiceIPCIDR). */
+  serviceClusterIPRange: string;
+  /** --advertise-address: where the `default/kubernetes` Endpoints point (the bind address unless unspecified). */
+  advertiseAddress?: string;
   logLevel: string;
+  /** Metrics, audit and request-log flags (cli/ops-flags.ts). */
+  ops?: OpsOptions;
   /** External JWT/OIDC issuers from --oidc-* or --authentication-config (see resolveAuthentication). */
   authentication?: AuthenticationFromFlags;
   /** The --oidc-* / --authentication-config values as given, resolved lazily (the CEL engine is heavy). */
@@ -152,6 +160,19 @@ export const serveFlags: FlagSpec[] = [
     usage: 'The hostname (and port) to use in generated URLs such as the jwks_uri.',
   },
   {
+    name: 'service-cluster-ip-range',
+    type: 'string',
+    default: '10.0.0.0/24',
+    usage:
+      'A CIDR notation IP range from which to assign service cluster IPs. This must not overlap with any IP ranges assigned to nodes or pods.',
+  },
+  {
+    name: 'advertise-address',
+    type: 'string',
+    usage:
+      'The IP address on which to advertise the apiserver to members of the cluster (the default/kubernetes Endpoints). If blank, the --bind-address will be used, or 127.0.0.1 when that is unspecified.',
+  },
+  {
     name: 'data-dir',
     type: 'string',
     default: './.kubeauth',
@@ -165,6 +186,7 @@ export const serveFlags: FlagSpec[] = [
   },
   { name: 'log-level', type: 'string', default: 'info', usage: 'Log level: debug, info, warn, error.' },
   ...oidcFlagSpecs,
+  ...opsFlagSpecs,
 ];
 
 const maxExpiration = 2 ** 32;
@@ -192,6 +214,8 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     serviceAccountJwksUri: v.get('service-account-jwks-uri') as string | undefined,
     legacyServiceAccountTokenSecrets: v.get('legacy-service-account-token-secrets') as boolean,
     externalHostname: v.get('external-hostname') as string | undefined,
+    serviceClusterIPRange: v.get('service-cluster-ip-range') as string,
+    advertiseAddress: v.get('advertise-address') as string | undefined,
     dataDir: v.get('data-dir') as string,
     storageBackend: v.get('storage-backend') as 'sqlite' | 'memory',
     logLevel: v.get('log-level') as string,
@@ -199,6 +223,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     anonymousAuthExplicit: explicit.has('anonymous-auth'),
   };
   validate(o);
+  o.ops = parseOpsOptions(v);
   if (o.apiAudiences.length === 0) o.apiAudiences = [...o.serviceAccountIssuers];
   return o;
 }
@@ -208,6 +233,13 @@ function validate(o: ServeOptions): void {
   if (o.securePort < 0 || o.securePort > 65535)
     errs.push(`--secure-port ${o.securePort} must be between 0 and 65535, inclusive. 0 for turning off secure port`);
   if (!/^[0-9.]+$|:/.test(o.bindAddress)) errs.push(`--bind-address ${o.bindAddress} is not a valid IP address`);
+  try {
+    parseServiceRange(o.serviceClusterIPRange);
+  } catch (e) {
+    errs.push((e as Error).message);
+  }
+  if (o.advertiseAddress !== undefined && ipv4ToNumber(o.advertiseAddress) === undefined)
+    errs.push(`--advertise-address ${o.advertiseAddress} must be an IPv4 address`);
   if (!!o.tlsCertFile !== !!o.tlsPrivateKeyFile)
     errs.push('--tls-cert-file and --tls-private-key-file must be specified together');
   if (o.serviceAccountIssuers.length === 0 || o.serviceAccountIssuers.some((i) => i === ''))

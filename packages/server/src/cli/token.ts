@@ -1,5 +1,5 @@
 // `kubeauth token inspect TOKEN` (or `-` for stdin): prints the JOSE header and claims, unverified —
-// what `step crypto jwt inspect --insecure` shows in seed 002.
+// what `step crypto jwt inspect --insecure` shows.
 import { readFileSync } from 'node:fs';
 import { FlagError } from './flags.js';
 

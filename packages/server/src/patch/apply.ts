@@ -6,9 +6,8 @@
 import { decodeJson } from '../api/decode/json.js';
 import { errors, type StatusCause } from '../api/errors.js';
 import type { KObject, ManagedFieldsEntry } from '../api/types.js';
-import { goQuote } from '../api/field.js';
 import { FieldSet, type PathElement, pathString } from './fieldpath.js';
-import { type Json, type JsonObject, clone, deepEqual, goJSON, hasKey, isObject, setKey } from './json.js';
+import { type Json, type JsonObject, clone, deepEqual, hasKey, isObject, setKey } from './json.js';
 import {
   LAST_APPLIED_ANNOTATION,
   type Managed,
@@ -28,6 +27,8 @@ import {
   zeroObject,
 } from './managedfields.js';
 import { Typed, TypedError, type T } from './typed.js';
+import { goQuote } from '../gocompat/quote.js';
+import { goJson } from '../gocompat/json-encode.js';
 
 export interface ApplyOptions extends Ownership {
   /** The stored object; undefined when the apply creates it. */
@@ -307,7 +308,7 @@ function updateLastApplied(object: JsonObject, cfg: JsonObject): void {
   const c = clone(cfg);
   if (isObject(c.metadata) && isObject(c.metadata.annotations)) delete c.metadata.annotations[LAST_APPLIED_ANNOTATION];
   // runtime.Encode(UnstructuredJSONScheme): sorted keys, and json.Encoder's trailing newline
-  const value = goJSON(c) + '\n';
+  const value = goJson(c) + '\n';
   let size = Buffer.byteLength(LAST_APPLIED_ANNOTATION) + Buffer.byteLength(value);
   for (const [k, v] of Object.entries(anns))
     if (k !== LAST_APPLIED_ANNOTATION) size += Buffer.byteLength(k) + Buffer.byteLength(String(v));

@@ -3,9 +3,11 @@
 // items, `v:<json>` for set items, `i:<n>` for indices, and `.` for "the node itself is owned as well".
 // Keys are emitted in SMD's order (fields by name, then keys, values, indices), as the Go encoder does.
 import { decodeJson } from '../api/decode/json.js';
-import { goQuote } from '../api/field.js';
-import { compareStrings, goQuoteJson } from '../api/gojson.js';
-import { type Json, type JsonObject, goFloatV, goJSON, isObject, setKey } from './json.js';
+import { type Json, type JsonObject, isObject, setKey } from './json.js';
+import { goQuote } from '../gocompat/quote.js';
+import { compareStrings, goQuoteJson } from '../gocompat/json-encode.js';
+import { goNumberV } from '../gocompat/number.js';
+import { goJson } from '../gocompat/json-encode.js';
 
 export type PathElement =
   | { field: string }
@@ -93,7 +95,7 @@ export function comparePE(a: PathElement, b: PathElement): number {
 function valueString(v: Json): string {
   if (v === null) return 'null';
   if (typeof v === 'string') return goQuote(v);
-  if (typeof v === 'number') return goFloatV(v);
+  if (typeof v === 'number') return goNumberV(v);
   if (typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[${v.map(valueString).join(',')}]`;
   return Object.keys(v)
@@ -120,8 +122,8 @@ export function serializePE(pe: PathElement): string {
   if ('field' in pe) return `f:${pe.field}`;
   let id = ids.get(pe);
   if (id === undefined) {
-    if ('key' in pe) id = `k:{${pe.key.map(([k, v]) => `${goQuoteJson(k)}:${goJSON(v)}`).join(',')}}`;
-    else if ('value' in pe) id = `v:${goJSON(pe.value)}`;
+    if ('key' in pe) id = `k:{${pe.key.map(([k, v]) => `${goQuoteJson(k)}:${goJson(v)}`).join(',')}}`;
+    else if ('value' in pe) id = `v:${goJson(pe.value)}`;
     else id = `i:${pe.index}`;
     ids.set(pe, id);
   }

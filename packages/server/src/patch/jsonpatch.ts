@@ -4,19 +4,10 @@
 // 400 with Go's decoder message; any failure while applying is the generic 422 (the detail is dropped by
 // kube-apiserver, so it is kept here only as the error's `cause`).
 import { errors } from '../api/errors.js';
-import { parseGoJSON, GoJSONSyntaxError } from './gojson.js';
-import {
-  type Json,
-  type JsonObject,
-  clone,
-  deepEqual,
-  getKey,
-  goJSON,
-  goJSONKind,
-  hasKey,
-  isObject,
-  setKey,
-} from './json.js';
+import { type Json, type JsonObject, clone, deepEqual, getKey, hasKey, isObject, setKey } from './json.js';
+import { JsonError, decodeJson } from '../api/decode/json.js';
+import { jsonKind } from '../gocompat/json-decode.js';
+import { goJson } from '../gocompat/json-encode.js';
 
 /** handlers/patch.go maxJSONPatchOperations. */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
@@ -29,17 +20,17 @@ export type Operation = JsonObject | null;
 export function decodeJSONPatch(body: string): Operation[] {
   let v: Json;
   try {
-    v = parseGoJSON(body);
+    v = decodeJson(body) as Json;
   } catch (e) {
-    if (e instanceof GoJSONSyntaxError) throw errors.badRequest(e.message);
+    if (e instanceof JsonError) throw errors.badRequest(e.message);
     throw e;
   }
   if (v === null) return [];
   if (!Array.isArray(v))
-    throw errors.badRequest(`json: cannot unmarshal ${goJSONKind(v)} into Go value of type jsonpatch.Patch`);
+    throw errors.badRequest(`json: cannot unmarshal ${jsonKind(v)} into Go value of type jsonpatch.Patch`);
   for (const op of v)
     if (op !== null && !isObject(op))
-      throw errors.badRequest(`json: cannot unmarshal ${goJSONKind(op)} into Go value of type jsonpatch.Operation`);
+      throw errors.badRequest(`json: cannot unmarshal ${jsonKind(op)} into Go value of type jsonpatch.Operation`);
   if (v.length > MAX_JSON_PATCH_OPERATIONS)
     throw errors.tooLarge(
       `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${v.length}`,
@@ -145,7 +136,7 @@ function str(op: JsonObject, field: string): string {
   const v = getKey(op, field);
   if (v === undefined || v === null) throw new PatchFailure(`operation missing ${field} field: missing value`);
   if (typeof v !== 'string')
-    throw new PatchFailure(`json: cannot unmarshal ${goJSONKind(v)} into Go value of type string`);
+    throw new PatchFailure(`json: cannot unmarshal ${jsonKind(v)} into Go value of type string`);
   return v;
 }
 
@@ -214,7 +205,7 @@ function applyOp(st: State, op: JsonObject): void {
           `copy operation does not apply: doc is missing destination path: ${path}: missing value`,
         );
       // evanphx copies through JSON text and counts its length against the limit
-      st.copied += v === null ? 0 : Buffer.byteLength(goJSON(v));
+      st.copied += v === null ? 0 : Buffer.byteLength(goJson(v));
       if (st.copied > MAX_COPY_BYTES)
         throw new PatchFailure(
           `Unable to complete the copy, the accumulated size increase of copy is ${st.copied}, exceeding the limit ${MAX_COPY_BYTES}`,

@@ -5,11 +5,11 @@
 // merged into "ancient-changes"), and an existing object without managedFields stays untracked.
 import type { KObject, ManagedFieldsEntry } from '../api/types.js';
 import { FieldSet, type Path, serializePE } from './fieldpath.js';
-import { compareStrings, goQuoteJson } from '../api/gojson.js';
 import { getKey, hasKey, isObject, setKey, type Json, type JsonObject } from './json.js';
 import { Typed, type T } from './typed.js';
 import type { SchemaResolver } from '../api/schema/types.js';
 import { type TypeRef, TypeView } from './typeview.js';
+import { compareStrings, goQuoteJson } from '../gocompat/json-encode.js';
 
 export interface VersionedSet {
   set: FieldSet;

@@ -4,23 +4,24 @@
 // "Invalid JSON Patch" (an array body replaces the document and then fails to decode as an object).
 import { errors } from '../api/errors.js';
 import { invalid } from '../api/field.js';
-import { GoJSONSyntaxError, parseGoJSON } from './gojson.js';
-import { type Json, type JsonObject, clone, getKey, goJSON, isObject, setKey } from './json.js';
+import { type Json, type JsonObject, clone, getKey, isObject, setKey } from './json.js';
+import { JsonError, decodeJson } from '../api/decode/json.js';
+import { goJson } from '../gocompat/json-encode.js';
 
 /** Applies a merge patch body to a copy of `doc`. */
 export function mergePatch(doc: JsonObject, body: string): JsonObject {
   let patch: Json;
   try {
-    patch = parseGoJSON(body);
+    patch = decodeJson(body) as Json;
   } catch (e) {
-    if (e instanceof GoJSONSyntaxError) throw errors.badRequest('Invalid JSON Patch');
+    if (e instanceof JsonError) throw errors.badRequest('Invalid JSON Patch');
     throw e;
   }
   if (Array.isArray(patch)) {
     // evanphx returns the pruned array as the new document; decoding it as an object then fails (422)
     const out = pruneNulls(clone(patch));
     throw errors.invalid({ group: '', kind: '' }, '', [
-      invalid('patch', goJSON(out), 'json: cannot unmarshal array into Go value of type map[string]interface {}'),
+      invalid('patch', goJson(out), 'json: cannot unmarshal array into Go value of type map[string]interface {}'),
     ]);
   }
   if (!isObject(patch)) throw errors.badRequest('Invalid JSON Patch');

@@ -6,9 +6,10 @@
 // Error texts and their HTTP codes follow handlers/patch.go interpretStrategicMergePatchError.
 import { errors } from '../api/errors.js';
 import type { StatusError } from '../api/errors.js';
-import { GoJSONSyntaxError, parseGoJSON } from './gojson.js';
-import { type Json, type JsonObject, clone, getKey, goJSONKind, goV, hasKey, isObject, setKey } from './json.js';
+import { type Json, type JsonObject, clone, getKey, goV, hasKey, isObject, setKey } from './json.js';
 import type { TypeRef, TypeView } from './typeview.js';
+import { JsonError, decodeJson } from '../api/decode/json.js';
+import { jsonKind } from '../gocompat/json-decode.js';
 
 const DIRECTIVE = '$patch';
 const RETAIN_KEYS = '$retainKeys';
@@ -57,16 +58,14 @@ const badPatchType = (t: Json, m: JsonObject): SMPError =>
 export function strategicMergePatch(view: TypeView, schema: TypeRef, doc: JsonObject, body: string): JsonObject {
   let patch: Json;
   try {
-    patch = parseGoJSON(body);
+    patch = decodeJson(body) as Json;
   } catch (e) {
-    if (e instanceof GoJSONSyntaxError) throw errors.badRequest(e.message);
+    if (e instanceof JsonError) throw errors.badRequest(e.message);
     throw e;
   }
   if (patch === null) return clone(doc);
   if (!isObject(patch))
-    throw errors.badRequest(
-      `json: cannot unmarshal ${goJSONKind(patch)} into Go value of type map[string]interface {}`,
-    );
+    throw errors.badRequest(`json: cannot unmarshal ${jsonKind(patch)} into Go value of type map[string]interface {}`);
   try {
     return applyStrategicMergePatch(view, schema, doc, patch);
   } catch (e) {

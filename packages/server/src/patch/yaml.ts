@@ -2,10 +2,9 @@
 // arrive as JSON (the server converts YAML with go-yaml's rules before the patch code runs); other callers may
 // still pass YAML, converted here by the same converter.
 import { errors } from '../api/errors.js';
-import { decodeJson, JsonError } from '../api/decode/json.js';
+import { decodeJson, JsonError, jsonSyntaxError, parseValidJSON } from '../api/decode/json.js';
 import { YamlError, yamlToJsonSync } from '../api/decode/yaml.js';
-import { parseValidJSON, scan } from './gojson.js';
-import { type Json, type JsonObject, goJSONKind, isObject } from './json.js';
+import { type Json, type JsonObject, isObject } from './json.js';
 
 /** Decodes an apply configuration; errors are kube-apiserver's 400 "error decoding YAML: ..." texts. */
 export function decodeApplyConfig(body: string): JsonObject {
@@ -14,7 +13,7 @@ export function decodeApplyConfig(body: string): JsonObject {
     // JSON (what kubectl sends, and what the server hands over) is YAML with the same meaning.
     // (JSON is parsed at once; only other text is scanned and converted)
     const json = parseValidJSON(body);
-    v = json !== undefined ? json : decodeJson(scan(body) === undefined ? body : yamlToJsonSync(body));
+    v = json !== undefined ? json : decodeJson(jsonSyntaxError(body) === undefined ? body : yamlToJsonSync(body));
   } catch (e) {
     if (e instanceof YamlError || e instanceof JsonError)
       throw errors.badRequest(`error decoding YAML: error converting YAML to JSON: ${e.message}`);
@@ -24,9 +23,10 @@ export function decodeApplyConfig(body: string): JsonObject {
   const j = v as Json;
   if (!isObject(j))
     throw errors.badRequest(
-      `error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goJSONKind(j)} into Go value of type map[string]interface {}`,
+      `error decoding YAML: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(j)} into Go value of type map[string]interface {}`,
     );
   return j;
 }
 
 export { applyStrictErrors } from '../api/decode/yaml-duplicates.js';
+import { jsonKind } from '../gocompat/json-decode.js';

@@ -17,7 +17,7 @@ const read = (file: string, flag: string): string => {
 };
 
 /** Starts a proxy from parsed options (the CLI and the tests). */
-export async function startProxy(o: ProxyCommandOptions): Promise<RunningProxy> {
+export async function startProxy(o: ProxyCommandOptions & { now?: () => number }): Promise<RunningProxy> {
   const connection = o.kubeconfig
     ? KubeConnection.fromKubeconfig({ path: o.kubeconfig })
     : KubeConnection.fromEnvironment();
@@ -58,6 +58,7 @@ export async function startProxy(o: ProxyCommandOptions): Promise<RunningProxy> 
         }
       : {}),
     ...(o.cacheTtlMs !== undefined ? { cacheTtlMs: o.cacheTtlMs } : {}),
+    ...(o.now ? { now: o.now } : {}),
   });
   let running: RunningProxy;
   try {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EventEmitter, once } from 'node:events';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import tls from 'node:tls';
@@ -76,25 +77,17 @@ async function connect(t: TestContext, port: number) {
     get ended() {
       return ended;
     },
-    /** Waits (up to 5 s) until `done(received)`; returns everything received. */
+    /** Waits until `done(received)` (woken by each arrival, not by a timer); returns everything received. */
     async read(done: (text: string) => boolean): Promise<string> {
-      const deadline = Date.now() + 5000;
       while (!done(received)) {
         if (ended) throw new Error(`connection ended; received ${JSON.stringify(received)}`);
-        if (Date.now() > deadline) throw new Error(`timed out; received ${JSON.stringify(received)}`);
-        await new Promise<void>((r) => {
-          waiters.push(r);
-          setTimeout(r, 50);
-        });
+        await new Promise<void>((r) => waiters.push(r));
       }
       return received;
     },
+    /** Waits for the connection to end or close. */
     async closed(): Promise<void> {
-      const deadline = Date.now() + 5000;
-      while (!ended) {
-        if (Date.now() > deadline) throw new Error('still open');
-        await sleep(20);
-      }
+      while (!ended) await new Promise<void>((r) => waiters.push(r));
     },
   };
 }
@@ -325,19 +318,26 @@ test('idle connections close after the keep-alive timeout; a slow head gets 408'
 
 test('a client that goes away mid-answer (half-close or reset) is noticed, and its connection closed', async (t) => {
   const noticed: string[] = [];
+  const events = new EventEmitter();
   const port = await start(t, (req, res) => {
-    res.on('close', () => noticed.push(req.url));
+    events.emit('started', req.url);
+    res.on('close', () => {
+      noticed.push(req.url);
+      events.emit('closed');
+    });
   });
   const half = await connect(t, port);
+  const halfStarted = once(events, 'started');
   half.send('GET /half HTTP/1.1\r\nHost: h\r\n\r\nGET /never HTTP/1.1\r\nHost: h\r\n\r\n');
-  await sleep(50);
+  await halfStarted;
   half.socket.end();
   await half.closed();
   const gone = await connect(t, port);
+  const goneStarted = once(events, 'started');
   gone.send('GET /reset HTTP/1.1\r\nHost: h\r\n\r\n');
-  await sleep(50);
+  await goneStarted;
   gone.socket.destroy();
-  for (let i = 0; i < 100 && noticed.length < 2; i++) await sleep(20);
+  while (noticed.length < 2) await once(events, 'closed');
   assert.deepEqual(noticed, ['/half', '/reset'], 'the pipelined /never was not started');
 });
 

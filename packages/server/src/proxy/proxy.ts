@@ -59,6 +59,8 @@ export interface ProxyOptions {
   upstreamClientCert?: { cert: string; key: string };
   /** One TTL for all caches (ms); default: the verify library's (2 min / 10 s tokens, 5 min / 30 s access). */
   cacheTtlMs?: number;
+  /** The caches' clock (tests advance a fake one instead of sleeping past a TTL). */
+  now?: () => number;
   /** Errors that made the proxy answer 5xx. Default: one JSON line on stderr. */
   onError?: (error: unknown, what: string) => void;
 }
@@ -139,9 +141,11 @@ export function createProxy(o: ProxyOptions) {
     connection: o.connection,
     audiences: o.audiences ?? [],
     ...(ttl !== undefined ? { successTtlMs: ttl, failureTtlMs: Math.min(ttl, 10_000) } : {}),
+    ...(o.now ? { now: o.now } : {}),
   });
   const access = new AccessReviewer({
     connection: o.connection,
+    ...(o.now ? { now: o.now } : {}),
     ...(ttl !== undefined ? { allowTtlMs: ttl, denyTtlMs: Math.min(ttl, 30_000) } : {}),
   });
   const allow = (o.allowPaths ?? []).map(compileGlob);

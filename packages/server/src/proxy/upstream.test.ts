@@ -38,6 +38,7 @@ class Collector implements ResponseHandler {
   events: string[] = [];
   exchange: UpstreamExchange | undefined;
   readonly done: Promise<Collected>;
+  private readonly waiting: { event: string; resolve: () => void }[] = [];
   private resolve!: (r: Collected) => void;
   private reject!: (e: Error) => void;
 
@@ -48,36 +49,47 @@ class Collector implements ResponseHandler {
     });
   }
 
+  /** Settles when the handler has been told `event` (at once if it already has). */
+  next(event: string): Promise<void> {
+    if (this.events.includes(event)) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push({ event, resolve }));
+  }
+
+  private told(event: string): void {
+    this.events.push(event);
+    for (const w of this.waiting.filter((w) => w.event === event)) w.resolve();
+  }
+
   get received(): number {
     return this.chunks.reduce((n, c) => n + c.length, 0);
   }
 
   onHead(status: number, message: string, headers: string[]): void {
-    this.events.push('head');
+    this.told('head');
     this.status = status;
     this.message = message;
     this.headers = headers;
   }
 
   onHeadAlone(): void {
-    this.events.push('alone');
+    this.told('alone');
   }
 
   onData(chunk: Buffer): void {
-    this.events.push('data');
+    this.told('data');
     this.chunks.push(chunk);
     this.onChunk?.(this, chunk);
   }
 
   onEnd(last: Buffer | undefined): void {
-    this.events.push('end');
+    this.told('end');
     if (last) this.chunks.push(last);
     const { status, message, headers, events } = this;
     this.resolve({ status, message, headers, body: Buffer.concat(this.chunks), events });
   }
 
   onError(error: Error): void {
-    this.events.push('error');
+    this.told('error');
     this.reject(error);
   }
 }
@@ -441,7 +453,7 @@ test('a large response streams with backpressure and is never buffered whole', a
     }
   });
   const done = send(pool, {}, c);
-  while (receivedAtPause === -1) await sleep(5);
+  await c.next('data');
   await sleep(300);
   assert.equal(bytes, receivedAtPause, 'nothing delivered while paused');
   assert.equal(finished, false, 'the upstream is held back');
@@ -466,7 +478,7 @@ test('the head of a slow response is reported alone (onHeadAlone) before its bod
   const pool = poolFor(t, `http://127.0.0.1:${port}`);
   const c = new Collector();
   const done = send(pool, {}, c);
-  while (!c.events.includes('alone')) await sleep(5);
+  await c.next('alone');
   assert.deepEqual(c.events, ['head', 'alone']);
   release();
   const r = await done;
@@ -641,7 +653,7 @@ test('abort (the client went away): the upstream connection is closed, not poole
   const pool = poolFor(t, `http://127.0.0.1:${port}`);
   const c = new Collector((self) => self.exchange!.abort());
   const done = send(pool, {}, c);
-  while (!c.events.includes('data')) await sleep(5);
+  await c.next('data');
   await upstreamClosed;
   await sleep(50);
   assert.deepEqual(c.events, ['head', 'data'], 'no end, no error after abort');
@@ -792,7 +804,7 @@ test('destroy() closes idle and busy connections; later requests fail', async (t
   const slow = new Collector();
   const slowDone = send(pool, { target: '/slow' }, slow);
   await send(pool, { target: '/fast' });
-  while (!slow.events.includes('head')) await sleep(5);
+  await slow.next('head');
   assert.equal(pool.connections, 2);
   pool.destroy();
   await assert.rejects(slowDone, /closed/);

@@ -4,7 +4,8 @@
 // ListOptions). Sources: apimachinery pkg/apis/meta/internalversion/{defaults.go,validation/validation.go},
 // pkg/runtime/conversion.go.
 import { errors } from '../api/errors.js';
-import { forbidden, goQuote, notSupported, type FieldError } from '../api/field.js';
+import { forbidden, notSupported, type FieldError } from '../api/field.js';
+import { goQuote } from '../gocompat/quote.js';
 
 export const notOlderThan = 'NotOlderThan';
 export const exact = 'Exact';

@@ -7,7 +7,8 @@ import { errors } from '../api/errors.js';
 import { invalid } from '../api/field.js';
 import { findDuplicateFields } from '../api/schema/fields.js';
 import type { KObject } from '../api/types.js';
-import { type Json, goJSON, goV, isObject } from '../patch/json.js';
+import { type Json, goV, isObject } from '../patch/json.js';
+import { goJson } from '../gocompat/json-encode.js';
 
 const JSON_PATCH = 'application/json-patch+json';
 const STRATEGIC = 'application/strategic-merge-patch+json';
@@ -48,7 +49,7 @@ export function patchBodyStrictErrors(type: string, body: string): string[] {
  * document, whose keys evanphx/json-patch writes sorted), `%+v` of the patch map for a strategic merge patch.
  */
 export function patchErrorValue(type: string, patched: KObject, body: string): string {
-  if (type !== STRATEGIC) return goJSON(patched as unknown as Json);
+  if (type !== STRATEGIC) return goJson(patched as unknown as Json);
   try {
     return goV(JSON.parse(body) as Json);
   } catch {

@@ -47,8 +47,12 @@ export interface ResourceDef {
   /** Create-only resources that are not stored (reviews): returns [code, body]. */
   /** A review (not stored): its answer, synchronously when it needs no I/O (no promise per request). */
   virtualCreate?: (ctx: HandlerContext, body: KObject) => [number, unknown] | Promise<[number, unknown]>;
-  /** Extra checks after validation, before storage (e.g. RBAC escalation). */
-  beforeWrite?: (ctx: HandlerContext, obj: KObject, old: KObject | undefined) => void;
+  /**
+   * Extra checks and allocations on the defaulted object, before admission and validation (RBAC escalation, a
+   * Service's cluster IP: kube's BeginCreate/BeginUpdate). May return what ends a reservation once the write
+   * has settled, stored or not.
+   */
+  beforeWrite?: (ctx: HandlerContext, obj: KObject, old: KObject | undefined, dryRun?: boolean) => void | (() => void);
   /** Graceful deletion: return true to mark deleted instead of removing (beyond finalizers). */
   deleteStrategy?: 'immediate' | 'namespace';
 }

@@ -18,6 +18,8 @@ import { authorizationResources } from './authorization/resources.js';
 import { rbacResources } from './rbac/resources.js';
 import { apiextensionsResources } from './apiextensions.js';
 import type { ResourceDef } from './resource.js';
+import type { ServiceAllocator } from './services/allocator.js';
+import { endpointSlicesResource, endpointsResource, leasesResource, servicesResource } from './services/resources.js';
 
 /**
  * What the stored resources need. Nothing of authentication: the token authenticator records legacy-token use by
@@ -29,13 +31,16 @@ export interface StoredResourceDeps {
   lookup: ObjectLookup;
   keys: ServiceAccountKeys;
   tokenRequest: TokenRequestConfig;
+  /** Allocates Services' cluster IPs. */
+  services: ServiceAllocator;
 }
 
 /** The stored resources, by the place their groups take in kube-apiserver's priority order. */
 export interface StoredResources {
   core: ResourceDef[];
   rbac: ResourceDef[];
-  apiextensions: ResourceDef[];
+  /** The groups after rbac: apiextensions.k8s.io, coordination.k8s.io (16500), discovery.k8s.io (16200). */
+  later: ResourceDef[];
 }
 
 /** What the reviews (not stored) answer with. */
@@ -58,6 +63,7 @@ export function storedResources(d: StoredResourceDeps): StoredResources {
       strategy: configmaps.strategy,
       table: configmaps.table,
     }),
+    endpointsResource(),
     core({
       resource: 'events',
       kind: 'Event',
@@ -147,12 +153,17 @@ export function storedResources(d: StoredResourceDeps): StoredResources {
       strategy: serviceaccounts.strategy,
       table: serviceaccounts.table,
     }),
+    servicesResource(d.services),
   ];
-  return { core: coreDefs, rbac: rbacResources(d.authz), apiextensions: apiextensionsResources() };
+  return {
+    core: coreDefs,
+    rbac: rbacResources(d.authz),
+    later: [...apiextensionsResources(), leasesResource(), endpointSlicesResource()],
+  };
 }
 
 export function allStored(s: StoredResources): ResourceDef[] {
-  return [...s.core, ...s.rbac, ...s.apiextensions];
+  return [...s.core, ...s.rbac, ...s.later];
 }
 
 /** Every resource served, in kube-apiserver's group priority order: the stored ones and the reviews. */
@@ -163,7 +174,7 @@ export function servedResources(s: StoredResources, d: ReviewDeps): ResourceDef[
     ...selfSubjectReviewResources(),
     ...authorizationResources(d.authz),
     ...s.rbac,
-    // After rbac: kube-apiserver's group priority order puts apiextensions.k8s.io there.
-    ...s.apiextensions,
+    // After rbac in kube-apiserver's group priority order: apiextensions, coordination, discovery.
+    ...s.later,
   ];
 }

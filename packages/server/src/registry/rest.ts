@@ -303,36 +303,41 @@ export class RestStorage {
     def.strategy?.defaults?.(obj);
     // RBAC escalation checks run on the defaulted object before validation, as kube-apiserver's
     // policy-based storage does.
-    def.beforeWrite?.(ctx, obj, undefined);
-    // Managed fields are recorded before admission, as kube-apiserver's create handler does: fields set by
-    // mutating admission (the SA token volume, priority, tolerations) belong to no manager.
-    if (!o.skipManaged) this.deps.fields.update(undefined, obj, o.manager, def, now);
-    this.deps.admission.admit('CREATE', def, obj, undefined, ctx);
-    const meta = obj.metadata;
-    const generated = !meta.name && !!meta.generateName;
-    if (generated) meta.name = generateName(meta.generateName!);
-    meta.uid = newUid();
-    meta.creationTimestamp = rfc3339(now);
-    delete meta.deletionTimestamp;
-    delete meta.deletionGracePeriodSeconds;
-    delete meta.selfLink;
-    delete meta.resourceVersion;
-    def.strategy?.prepareForCreate?.(obj, { user: ctx.user, now });
-    const errs = def.strategy?.validate(obj) ?? [];
-    if (errs.length) this.invalid(def, meta.name ?? '', errs);
-    const canon = canonical(obj, gvString(def), def.kind);
-    ctx.warnings.push(...(def.strategy?.warningsOnCreate?.(canon) ?? []));
-    if (o.dryRun) {
-      if (this.deps.store.get(keyFor(def, meta.namespace ?? '', meta.name!)))
-        throw errors.alreadyExists(gr(def), meta.name!);
-      return { key: '', rev: 0, object: canon };
-    }
+    // A hook may reserve something for the object (a Service's cluster IP) until the write has settled.
+    const finish = def.beforeWrite?.(ctx, obj, undefined, o.dryRun);
     try {
-      return await this.deps.store.create(keyFor(def, meta.namespace ?? '', meta.name!), canon);
-    } catch (e) {
-      if (generated && e instanceof StorageError && e.code === 'Exists')
-        throw errors.generateNameConflict(gr(def), meta.name!);
-      return mapStorageError(e, def, meta.name!);
+      // Managed fields are recorded before admission, as kube-apiserver's create handler does: fields set by
+      // mutating admission (the SA token volume, priority, tolerations) belong to no manager.
+      if (!o.skipManaged) this.deps.fields.update(undefined, obj, o.manager, def, now);
+      this.deps.admission.admit('CREATE', def, obj, undefined, ctx);
+      const meta = obj.metadata;
+      const generated = !meta.name && !!meta.generateName;
+      if (generated) meta.name = generateName(meta.generateName!);
+      meta.uid = newUid();
+      meta.creationTimestamp = rfc3339(now);
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+      delete meta.selfLink;
+      delete meta.resourceVersion;
+      def.strategy?.prepareForCreate?.(obj, { user: ctx.user, now });
+      const errs = def.strategy?.validate(obj) ?? [];
+      if (errs.length) this.invalid(def, meta.name ?? '', errs);
+      const canon = canonical(obj, gvString(def), def.kind);
+      ctx.warnings.push(...(def.strategy?.warningsOnCreate?.(canon) ?? []));
+      if (o.dryRun) {
+        if (this.deps.store.get(keyFor(def, meta.namespace ?? '', meta.name!)))
+          throw errors.alreadyExists(gr(def), meta.name!);
+        return { key: '', rev: 0, object: canon };
+      }
+      try {
+        return await this.deps.store.create(keyFor(def, meta.namespace ?? '', meta.name!), canon);
+      } catch (e) {
+        if (generated && e instanceof StorageError && e.code === 'Exists')
+          throw errors.generateNameConflict(gr(def), meta.name!);
+        return mapStorageError(e, def, meta.name!);
+      }
+    } finally {
+      finish?.();
     }
   }
 
@@ -390,33 +395,37 @@ export class RestStorage {
     meta.deletionTimestamp = old.metadata.deletionTimestamp;
     meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
     if (meta.generateName === undefined && old.metadata.generateName) meta.generateName = old.metadata.generateName;
-    def.beforeWrite?.(ctx, obj, old);
-    // Unconditional update: the stored version is the one being replaced (kube-apiserver fills it in).
-    if (!meta.resourceVersion) meta.resourceVersion = old.metadata.resourceVersion;
-    delete meta.selfLink;
-    if (!o.skipManaged) this.deps.fields.update(old, obj, o.manager, def, now);
-    this.deps.admission.admit('UPDATE', def, obj, old, ctx);
-    def.strategy?.prepareForUpdate?.(obj, old, { user: ctx.user, now });
-    // A changed uid is reported by the strategies' common metadata update checks (api/validation/generic.ts).
-    const errs = def.strategy?.validateUpdate(obj, old) ?? [];
-    if (errs.length) this.invalid(def, meta.name ?? '', errs);
-    const canon = canonical(obj, gvString(def), def.kind);
-    ctx.warnings.push(...(def.strategy?.warningsOnUpdate?.(canon, old) ?? []));
-    if (sameObject(canon, old)) return cur;
-    if (o.dryRun) return { key: cur.key, rev: cur.rev, object: canon };
-    // A deleted object whose last finalizer is gone is removed by this update.
-    if (canon.metadata.deletionTimestamp && !canon.metadata.finalizers?.length && !hasSpecFinalizers(def, canon)) {
+    const finish = def.beforeWrite?.(ctx, obj, old, o.dryRun);
+    try {
+      // Unconditional update: the stored version is the one being replaced (kube-apiserver fills it in).
+      if (!meta.resourceVersion) meta.resourceVersion = old.metadata.resourceVersion;
+      delete meta.selfLink;
+      if (!o.skipManaged) this.deps.fields.update(old, obj, o.manager, def, now);
+      this.deps.admission.admit('UPDATE', def, obj, old, ctx);
+      def.strategy?.prepareForUpdate?.(obj, old, { user: ctx.user, now });
+      // A changed uid is reported by the strategies' common metadata update checks (api/validation/generic.ts).
+      const errs = def.strategy?.validateUpdate(obj, old) ?? [];
+      if (errs.length) this.invalid(def, meta.name ?? '', errs);
+      const canon = canonical(obj, gvString(def), def.kind);
+      ctx.warnings.push(...(def.strategy?.warningsOnUpdate?.(canon, old) ?? []));
+      if (sameObject(canon, old)) return cur;
+      if (o.dryRun) return { key: cur.key, rev: cur.rev, object: canon };
+      // A deleted object whose last finalizer is gone is removed by this update.
+      if (canon.metadata.deletionTimestamp && !canon.metadata.finalizers?.length && !hasSpecFinalizers(def, canon)) {
+        try {
+          await this.deps.store.update(cur.key, canon, cur.rev);
+          return await this.deps.store.delete(cur.key);
+        } catch (e) {
+          return mapStorageError(e, def, meta.name ?? '');
+        }
+      }
       try {
-        await this.deps.store.update(cur.key, canon, cur.rev);
-        return await this.deps.store.delete(cur.key);
+        return await this.deps.store.update(cur.key, canon, cur.rev);
       } catch (e) {
         return mapStorageError(e, def, meta.name ?? '');
       }
-    }
-    try {
-      return await this.deps.store.update(cur.key, canon, cur.rev);
-    } catch (e) {
-      return mapStorageError(e, def, meta.name ?? '');
+    } finally {
+      finish?.();
     }
   }
 

@@ -17,18 +17,19 @@ import { decodeBody, mediaType } from '../api/decode/body.js';
 import { readBody } from './handlers/body.js';
 import { BodyMemo } from './handlers/bodymemo.js';
 import { BodyDecoder } from '../api/decode/decoder.js';
-import { scan } from '../api/decode/json-syntax.js';
 import { jsonWithoutDuplicates } from '../api/decode/yaml-duplicates.js';
 import { isProtobuf } from '../api/protobuf/decode.js';
 import { negotiate, type Negotiated } from './handlers/negotiate.js';
 import { createOnlyRouteError } from './routes.js';
 import { send, sendStatus, warningHeader, type AnyResponse } from './handlers/respond.js';
 import type { Tables } from './handlers/tables.js';
+import type { RequestObserver } from '../observe/observer.js';
+import { jsonSyntaxError } from '../api/decode/json.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
 
 /**
- * JSON bodies from this size on are decoded on the worker too: parsing, the field check and the duplicate scan
+ * JSON bodies from this size on are decoded on the worker too: parsing, the field check and the duplicate jsonSyntaxError
  * of 3 MiB of tiny keys take the better part of a second, and below this they take well under a millisecond.
  */
 const offThreadBytes = 128 * 1024;
@@ -60,10 +61,12 @@ export interface ApiServerDeps {
   logger: Logger;
   /** Internal: how often watches get a bookmark (kube's minute unless a test shortens it). */
   watchBookmarkIntervalMs?: number;
+  /** Metrics, audit and request logs (observe/observer.ts). */
+  observer?: RequestObserver;
 }
 
 /**
- * The request body decoded as `def`'s kind (JSON, YAML or protobuf), with its text for the duplicate-field scan
+ * The request body decoded as `def`'s kind (JSON, YAML or protobuf), with its text for the duplicate-field jsonSyntaxError
  * (none for protobuf, which is not text). The body is decoded to text once, for both.
  */
 function decodeRequest(
@@ -108,7 +111,7 @@ export class ApiServer {
     const text = body.toString('utf8');
     const duplicates = apply && ctx.query.get('fieldValidation') !== 'Ignore';
     // JSON is YAML with the same meaning (kubectl sends apply configurations as JSON): no need for the worker.
-    if (scan(text) === undefined && (!duplicates || jsonWithoutDuplicates(text))) {
+    if (jsonSyntaxError(text) === undefined && (!duplicates || jsonWithoutDuplicates(text))) {
       if (duplicates) ctx.applyDuplicates = [];
       return body;
     }
@@ -153,6 +156,7 @@ export class ApiServer {
   private fail(res: AnyResponse, e: unknown, neg: Negotiated | undefined, warnings: string[]): void {
     if (isStatusError(e)) return sendStatus(res, e, neg, warnings);
     this.d.logger.error('panic in handler', { err: (e as Error)?.stack ?? String(e) });
+    this.d.observer?.panicked(res);
     sendStatus(res, errors.internal(String((e as Error)?.message ?? e)), neg, warnings);
   }
 
@@ -172,9 +176,11 @@ export class ApiServer {
     const method = req.method ?? 'GET';
     const info = q < 0 ? requestInfoNoQuery(method, path) : requestInfo(method, path, query);
     const pretty = query.get('pretty') === 'true' || query.get('pretty') === '1';
+    const trace = this.d.observer?.begin(req, res, info, q < 0 ? '' : rawUrl.slice(q + 1), query);
 
     // Authentication.
     const authn = this.d.authenticator.authenticateRequest(req.headers, req.socket, path);
+    trace?.authenticated(authn);
     if ('error' in authn || 'none' in authn) {
       if ('error' in authn) this.d.logger.info('Unable to authenticate the request', { err: authn.error, path });
       return sendStatus(
@@ -190,7 +196,7 @@ export class ApiServer {
       authorize: (a) => this.d.authorizer.authorize(a),
       forbidden: this.d.forbidden,
     });
-    if (imp) user = imp;
+    if (imp) trace?.impersonating((user = imp));
 
     // Authorization.
     const attrs: Attributes = {
@@ -206,6 +212,7 @@ export class ApiServer {
       name: info.name,
     };
     const decision = this.d.authorizer.authorize(attrs);
+    trace?.authorized(decision);
     if (decision.decision !== 'Allow') {
       return sendStatus(
         res,
@@ -228,6 +235,7 @@ export class ApiServer {
       applyDuplicates: undefined,
       bodyFields: undefined,
     };
+    trace?.handling(ctx);
     let neg: Negotiated | undefined;
     try {
       const def = this.d.catalog.find(info.apiGroup, info.apiVersion, info.resource);

@@ -21,6 +21,7 @@ import { createListener } from './listener.js';
 import { createTables } from './handlers/tables.js';
 import { nonResourceHandlers, gvPath, kubernetesVersion, type HealthCheck } from './nonresource.js';
 import { createLogger } from './log.js';
+import { logCheck, storageCheck } from './health.js';
 import { allStored, servedResources, storedResources } from '../registry/resources.js';
 import { Catalog } from '../registry/catalog.js';
 import { RestStorage } from '../registry/rest.js';
@@ -32,6 +33,9 @@ import { SystemClient } from '../controllers/client.js';
 import { NamespaceController } from '../controllers/namespace.js';
 import { GarbageCollector } from '../controllers/gc.js';
 import { bootstrapNamespaces } from '../controllers/bootstrap.js';
+import { KubernetesServiceController } from '../controllers/kubernetes-service.js';
+import { ServiceAllocator } from '../registry/services/allocator.js';
+import { firstAddress, parseServiceRange } from '../registry/services/cidr.js';
 import { createFieldManager, createBodyChecker } from '../registry/fields.js';
 import { openapiRoot, openapiDocument, openapiV2 } from '../registry/openapi.js';
 import { loadServiceAccountKeys, type ServiceAccountKeys } from '../serviceaccount/setup.js';
@@ -40,6 +44,8 @@ import { discoveryDocument, jwksDocument, isDiscoveryEnabled } from '../servicea
 import { createAuthorization, type Authorization } from '../authz/setup.js';
 import { TokensController } from '../controllers/tokens.js';
 import { RbacController } from '../controllers/rbac.js';
+import { setupObservability, storageObjectCounts } from '../observe/setup.js';
+import { ApiServerMetrics } from '../metrics/apiserver.js';
 
 const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
 
@@ -103,6 +109,7 @@ async function startLocked(
   const lookup = new StoreLookup(store);
   const authz: Authorization = createAuthorization(c.authorization.modes, store);
   const issuer = sa.issuers[0]!;
+  const serviceRange = parseServiceRange(c.services.clusterIPRange);
   const stored = storedResources({
     authz,
     lookup,
@@ -113,6 +120,7 @@ async function startLocked(
       maxExpirationSeconds: sa.maxTokenExpirationSeconds,
       extendExpiration: sa.extendTokenExpiration,
     },
+    services: new ServiceAllocator({ store, range: serviceRange }),
   });
   const rest = new RestStorage({
     store,
@@ -121,7 +129,10 @@ async function startLocked(
     bodies: createBodyChecker(),
   });
   // Controllers, and the authenticator when it records legacy-token use, write stored objects only.
-  const client = new SystemClient(rest, new Catalog(allStored(stored)));
+  const storedCatalog = new Catalog(allStored(stored));
+  const client = new SystemClient(rest, storedCatalog);
+  // Stored objects are counted by the stored resources (the reviews store nothing).
+  const metrics = new ApiServerMetrics({ storageObjects: () => storageObjectCounts(store, storedCatalog.groups) });
 
   // Authentication: token file, then service-account tokens (legacy + bound) — kube-apiserver's order.
   const tokenAuthenticators: TokenAuthenticator[] = [];
@@ -135,6 +146,7 @@ async function startLocked(
     keys: keys.verify,
     lookup,
     lookupLegacy: sa.lookup,
+    onAccepted: (kind) => metrics[`${kind}Tokens`].inc(),
     // Legacy-token use is recorded on the Secret's last-used label, off the request path.
     onLegacyUse: (p) =>
       void client
@@ -192,8 +204,8 @@ async function startLocked(
   let ready = false;
   const healthChecks = (): HealthCheck[] => [
     { name: 'ping', check: () => undefined },
-    { name: 'log', check: () => undefined },
-    { name: 'storage', check: () => undefined },
+    logCheck(log),
+    storageCheck(store),
   ];
   const readyChecks = (): HealthCheck[] => [
     ...healthChecks(),
@@ -204,6 +216,11 @@ async function startLocked(
     },
     { name: 'poststarthook/start-service-account-controllers', check: () => (ready ? undefined : 'not finished') },
   ];
+  const obs = setupObservability(c.observability, {
+    metrics,
+    kindOf: (g, v, r) => catalog.find(g, v, r)?.kind,
+    checks: { healthz: () => healthChecks(), livez: () => healthChecks(), readyz: () => readyChecks() },
+  });
   const openapiDocs = new Map<string, unknown>();
   const nr = nonResourceHandlers({
     catalog,
@@ -236,6 +253,7 @@ async function startLocked(
         }
       : undefined,
   });
+  for (const [p, h] of obs.handlers) nr.exact.set(p, h);
   const api = new ApiServer({
     catalog,
     rest,
@@ -247,6 +265,7 @@ async function startLocked(
     nonResourcePrefixes: nr.prefixes,
     logger: log,
     watchBookmarkIntervalMs: c.watchBookmarkIntervalMs,
+    observer: obs.observer,
   });
 
   // Controllers.
@@ -280,6 +299,17 @@ async function startLocked(
   });
   port = (server.address() as AddressInfo).port;
   lock.setPort(port);
+  // The kubernetes Service needs the secure port, known once listening (--secure-port=0 picks one).
+  const kubernetesService = new KubernetesServiceController({
+    store,
+    client,
+    address: c.services.advertiseAddress ?? (/^0\.0\.0\.0$|:/.test(bindAddress) ? '127.0.0.1' : bindAddress),
+    port,
+    clusterIP: firstAddress(serviceRange),
+    log: log.info,
+  });
+  kubernetesService.start();
+  await kubernetesService.idle();
   const host = bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress;
   const url = `https://${host}:${port}`;
   const kubeconfigPath = join(dataDir, 'admin.kubeconfig');
@@ -304,13 +334,16 @@ async function startLocked(
     keys,
     listener: api.listener,
     settle: async () => {
-      for (let i = 0; i < 3; i++) await Promise.all([nsController.idle(), gc.idle(), tokens.idle()]);
+      for (let i = 0; i < 3; i++)
+        await Promise.all([nsController.idle(), gc.idle(), tokens.idle(), kubernetesService.idle()]);
     },
     close: () =>
       (closing ??= (async () => {
         server.close();
         await api.drain();
+        obs.close();
         nsController.stop();
+        kubernetesService.stop();
         gc.stop();
         tokens.stop();
         rbacController.stop();

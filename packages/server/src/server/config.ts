@@ -1,6 +1,7 @@
 // What a kubeauth server is built from. The CLI maps its flags onto it (cli/config.ts); tests and embedders may
 // write one directly. Every value is settled: files named here are read at start, nothing is parsed later.
 import type { AnonymousAuthConfig, JwtAuthenticatorConfig } from '../authn/oidc/types.js';
+import type { setupObservability } from '../observe/setup.js';
 
 export interface ServerConfig {
   /** Holds the CA, certificates, keys, the admin kubeconfig and the SQLite store. */
@@ -11,6 +12,9 @@ export interface ServerConfig {
   authentication: AuthenticationConfig;
   authorization: { modes: string[] };
   serviceAccounts: ServiceAccountConfig;
+  services: { clusterIPRange: string; advertiseAddress?: string };
+  /** Metrics, audit and request logs. */
+  observability?: Parameters<typeof setupObservability>[0];
   /** How often watches get a bookmark: kube's minute unless a test shortens it. */
   watchBookmarkIntervalMs?: number;
 }

@@ -24,7 +24,8 @@ export const kubernetesVersion = { major: '1', minor: '33', gitVersion: 'v1.33.0
 
 export interface HealthCheck {
   name: string;
-  check(): string | undefined; // undefined = ok, else the failure reason
+  /** undefined = ok, else the failure reason (a check that reads something real may answer later). */
+  check(): string | undefined | Promise<string | undefined>;
 }
 
 function text(res: Res, code: number, body: string, headers: Record<string, string> = {}): void {
@@ -37,9 +38,11 @@ function text(res: Res, code: number, body: string, headers: Record<string, stri
   res.end(body);
 }
 
-function healthHandler(kind: 'healthz' | 'livez' | 'readyz', checks: () => HealthCheck[]): NonResourceHandler {
-  return (_req, res, { query }) => {
-    const results = checks().map((c) => ({ name: c.name, err: c.check() }));
+export function healthHandler(kind: 'healthz' | 'livez' | 'readyz', checks: () => HealthCheck[]): NonResourceHandler {
+  return async (_req, res, { query }) => {
+    const list = checks();
+    const errs = await Promise.all(list.map((c) => c.check()));
+    const results = list.map((c, i) => ({ name: c.name, err: errs[i] }));
     const failed = results.filter((r) => r.err !== undefined);
     const verbose = query.has('verbose');
     if (!verbose && !failed.length) return text(res, 200, 'ok');

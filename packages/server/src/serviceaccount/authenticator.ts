@@ -5,7 +5,6 @@
 // Only the pure part (issuer pre-check, parse, signature, claim decoding) is cached, keyed by the token
 // string: keys never change while the process runs. Times, audiences and the object lookups run every call.
 import { aggregate } from '../api/errors.js';
-import { goQuote } from '../api/field.js';
 import type { UserInfo } from '../api/types.js';
 import { freezeUser, type TokenAuthenticator } from '../authn/types.js';
 import type { ObjectLookup } from '../storage/lookup.js';
@@ -24,6 +23,7 @@ import type { KeySet } from './keys.js';
 import { validateLegacyToken, type LastUsedPatch } from './legacy-validator.js';
 import { LruCache } from '../cache/lru.js';
 import { userInfoFor } from './user.js';
+import { goQuote } from '../gocompat/quote.js';
 
 export interface ServiceAccountAuthenticatorOptions {
   issuers: readonly string[];
@@ -39,6 +39,8 @@ export interface ServiceAccountAuthenticatorOptions {
   onLegacyUse?: (patch: LastUsedPatch) => void;
   /** Entries of the decode cache (default 4096; 0 disables it). */
   cacheSize?: number;
+  /** Each accepted token, by kind (the serviceaccount_*_tokens_total metrics). */
+  onAccepted?: (kind: 'legacy' | 'stale' | 'valid') => void;
 }
 
 export interface AuthenticatedToken {
@@ -211,6 +213,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     if (d.kind === 'bound') {
       const r = validateBoundToken(d.pub, d.priv, this.o.lookup, nowMs);
       if ('error' in r) return r;
+      this.o.onAccepted?.(r.annotations['authentication.k8s.io/stale-token'] ? 'stale' : 'valid');
       return {
         user: (d.user ??= freezeUser(userInfoFor(r.info))),
         audiences: auds,
@@ -221,6 +224,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     const r = validateLegacyToken(token, d.pub, d.priv, this.o.lookup, this.o.lookupLegacy, nowMs);
     if (r.lastUsedPatch) this.reportLegacyUse(r.lastUsedPatch);
     if ('error' in r) return { error: r.error };
+    this.o.onAccepted?.('legacy');
     return {
       user: userInfoFor(r.info),
       audiences: auds,

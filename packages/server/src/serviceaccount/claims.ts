@@ -1,8 +1,8 @@
 // Service-account JWT claims: building them (bound §1.3, legacy §1.2) and reading verified payloads the way
 // go-jose's case-sensitive JSON decoder does (its error texts included, for the rare mistyped claim).
 import type { KObject } from '../api/types.js';
-import { jsonKind } from './gojson.js';
 import { makeUsername } from './user.js';
+import { jsonKind } from '../gocompat/json-decode.js';
 
 export const legacyIssuer = 'kubernetes/serviceaccount';
 

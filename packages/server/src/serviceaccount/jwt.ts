@@ -5,9 +5,9 @@
 import { X509Certificate, constants, createPublicKey, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { b64urlDecode, b64urlEncode, isCanonical } from './base64url.js';
-import { goQuoteJson } from '../api/gojson.js';
-import { goJson, jsonKind } from './gojson.js';
 import type { PublicKeyEntry, SigningKey } from './keys.js';
+import { goJoseJson, goQuoteJson } from '../gocompat/json-encode.js';
+import { jsonKind } from '../gocompat/json-decode.js';
 
 export const cryptoFailure = 'square/go-jose: error in cryptographic primitive';
 
@@ -47,7 +47,7 @@ function signingInput(key: SigningKey, payload: object): string {
     header = b64urlEncode(`{"alg":${goQuoteJson(key.alg)},"kid":${goQuoteJson(key.kid)}}`);
     headerCache.set(key, header);
   }
-  return `${header}.${b64urlEncode(goJson(payload))}`;
+  return `${header}.${b64urlEncode(goJoseJson(payload))}`;
 }
 
 const signArgs = (key: SigningKey) =>

@@ -1,8 +1,8 @@
 // Service-account issuer discovery (spec §7): /.well-known/openid-configuration and /openid/v1/jwks, as
 // the exact compact JSON kube-apiserver pre-renders (Go struct field order; go-jose JWK field order).
 import type { KeyObject } from 'node:crypto';
-import { goJson, goJsonOrdered } from './gojson.js';
 import type { KeySet, PublicKeyEntry } from './keys.js';
+import { goJson, goJsonOrdered } from '../gocompat/json-encode.js';
 
 export const discoveryPath = '/.well-known/openid-configuration';
 export const jwksPath = '/openid/v1/jwks';

@@ -2,7 +2,7 @@
 // members are not omitempty, so `null` is fine; a mistyped member is a 400 worded like Go's decoder error.
 import { errors, type StatusError } from '../api/errors.js';
 import { setKey } from '../api/ownkeys.js';
-import { jsonKind } from './gojson.js';
+import { jsonKind } from '../gocompat/json-decode.js';
 
 export interface BoundObjectRef {
   kind: string;

@@ -3,7 +3,7 @@
 // expiration cap, the 3607-second extension — then claims, signature and the echoed TokenRequest.
 import { randomUUID } from 'node:crypto';
 import { errors } from '../api/errors.js';
-import { goQuote, invalid, type FieldError } from '../api/field.js';
+import { invalid, type FieldError } from '../api/field.js';
 import { setKey } from '../api/ownkeys.js';
 import type { KObject } from '../api/types.js';
 import type { ObjectLookup } from '../storage/lookup.js';
@@ -11,6 +11,7 @@ import { boundClaims, expirationExtensionSeconds, warnOnlyBoundTokenExpirationSe
 import { signJwt, signJwtAsync } from './jwt.js';
 import type { SigningKey } from './keys.js';
 import { decodeTokenRequest, type BoundObjectRef, type TokenRequestBody } from './tokenrequest-body.js';
+import { goQuote } from '../gocompat/quote.js';
 
 export const defaultExpirationSeconds = 3600;
 const minExpirationSeconds = 600;

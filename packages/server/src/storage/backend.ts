@@ -28,5 +28,7 @@ export interface Backend {
   append(writes: LogWrite[]): Promise<number[]>;
   /** Drops superseded versions and tombstones written before `beforeTs`. Returns rows removed. */
   compact(beforeTs: number): Promise<number>;
+  /** A cheap read that proves the backend still answers (the /healthz and /readyz `storage` check). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

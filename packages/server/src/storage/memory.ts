@@ -31,5 +31,11 @@ export class MemoryBackend implements Backend {
     this.log = this.log.filter((r) => r.ts >= beforeTs || (latest.get(r.key) === r.rev && r.type !== 'DELETED'));
     return before - this.log.length;
   }
-  async close() {}
+  private closed = false;
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('storage is closed');
+  }
+  async close() {
+    this.closed = true;
+  }
 }

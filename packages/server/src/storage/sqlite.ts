@@ -66,6 +66,11 @@ export class SqliteBackend implements Backend {
     return r.changes;
   }
 
+  async ping(): Promise<void> {
+    // A real read of the database file (throws once the connection is closed or the file is unreadable).
+    this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'log'").get();
+  }
+
   async close() {
     this.db.close();
   }

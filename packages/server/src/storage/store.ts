@@ -267,6 +267,11 @@ export class Store {
     return () => this.listeners.delete(fn);
   }
 
+  /** Whether the backend still answers a read (rejects when it does not). */
+  ping(): Promise<void> {
+    return this.backend.ping();
+  }
+
   async close(): Promise<void> {
     if (this.compactTimer) clearInterval(this.compactTimer);
     while (this.batch.length || this.flushing) await this.flushed();

@@ -2,11 +2,11 @@
 // to a value within the nesting limit and the field check that prunes unknown fields. What comes back is JSON
 // text (pruned) and the field report, so the thread that serves requests parses only what the Go types would
 // have kept, and never scans a large body itself.
-import { scan } from './json-syntax.js';
 import { decodeJson, JsonError } from './json.js';
 import { checkFields, type FieldCheck } from '../schema/fields.js';
 import type { YamlResult } from './yaml-convert.js';
 import { applyStrictErrors } from './yaml-duplicates.js';
+import { jsonSyntaxError } from './json.js';
 
 export interface DecodeJob {
   text: string;
@@ -16,7 +16,7 @@ export interface DecodeJob {
   duplicates?: boolean;
   /** Check the value against this component schema and prune unknown fields (a POST or PUT body). */
   schema?: string;
-  /** With `schema`: also scan the JSON text for duplicate fields (fieldValidation is not Ignore). */
+  /** With `schema`: also jsonSyntaxError the JSON text for duplicate fields (fieldValidation is not Ignore). */
   raw?: boolean;
 }
 
@@ -26,7 +26,7 @@ export type DecodeOutcome =
 export function runJob(job: DecodeJob, convertYaml: (text: string) => YamlResult): DecodeOutcome {
   let text = job.text;
   // JSON is YAML with the same meaning (kubectl sends apply configurations as JSON): no conversion needed.
-  if (job.yaml && scan(text) !== undefined) {
+  if (job.yaml && jsonSyntaxError(text) !== undefined) {
     const r = convertYaml(text);
     if ('error' in r) return { error: r.error, syntax: 'yaml' };
     text = r.json;

@@ -6,7 +6,7 @@
 import type YAML from 'yaml';
 import { yaml } from '../yaml.js';
 import { findDuplicateFields } from '../schema/fields.js';
-import { scan } from './json-syntax.js';
+import { jsonSyntaxError } from './json.js';
 
 export const maxDuplicateScanBytes = 256 * 1024;
 
@@ -20,7 +20,7 @@ const options: YAML.ParseOptions & YAML.DocumentOptions & YAML.SchemaOptions = {
 
 /** JSON without a repeated key (what kubectl sends) has nothing to report, found without parsing it as YAML. */
 export function jsonWithoutDuplicates(body: string): boolean {
-  return /^\s*\{/.test(body) && scan(body) === undefined && findDuplicateFields(body).length === 0;
+  return /^\s*\{/.test(body) && jsonSyntaxError(body) === undefined && findDuplicateFields(body).length === 0;
 }
 
 /**

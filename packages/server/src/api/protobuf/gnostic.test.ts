@@ -60,6 +60,7 @@ const schema = (buf: Uint8Array): Json =>
     1: s('$ref'),
     2: s('format'),
     4: s('description'),
+    5: sub('default', anyYaml),
     16: b('uniqueItems'),
     19: list('required', (r) => r.string()),
     20: list('enum', (r) => anyYaml(r.bytes())),

@@ -67,7 +67,8 @@ test('messageForKind: served kinds, DeleteOptions in every group version, unknow
   assert.equal(messageForKind('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding')!.name, 'rbac.ClusterRoleBinding');
   assert.equal(messageForKind('rbac.authorization.k8s.io/v1', 'DeleteOptions')!.name, 'meta.DeleteOptions');
   assert.equal(messageForKind('meta.k8s.io/v1', 'DeleteOptions')!.name, 'meta.DeleteOptions');
-  assert.equal(messageForKind('v1', 'Service'), undefined);
+  assert.equal(messageForKind('v1', 'Service')!.name, 'core.Service');
+  assert.equal(messageForKind('v1', 'Endpoints'), undefined);
   assert.equal(messageForKind('apps/v1', 'Deployment'), undefined);
   assert.equal(messageForKind('v1', 'Role'), undefined);
 });

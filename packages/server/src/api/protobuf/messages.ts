@@ -56,9 +56,24 @@ FieldSelectorRequirement: key=1:s operator=2:s values=3:[]s?
 DeleteOptions: gracePeriodSeconds=1:*i64? preconditions=2:*Preconditions? orphanDependents=3:*b?
     propagationPolicy=4:*s? dryRun=5:[]s? ignoreStoreReadErrorWithClusterBreakingPotential=6:*b?
 Preconditions: uid=1:*s? resourceVersion=2:*s?
+Condition: type=1:s status=2:s observedGeneration=3:i64? lastTransitionTime=4:Time reason=5:s message=6:s
 `;
 
 const core = `
+Service: metadata=1:meta.ObjectMeta? spec=2:ServiceSpec? status=3:ServiceStatus?
+ServiceSpec: ports=1:[]ServicePort? selector=2:{}s? clusterIP=3:s? clusterIPs=18:[]s? type=4:s? externalIPs=5:[]s?
+    sessionAffinity=7:s? loadBalancerIP=8:s? loadBalancerSourceRanges=9:[]s? externalName=10:s?
+    externalTrafficPolicy=11:s? healthCheckNodePort=12:i32? publishNotReadyAddresses=13:b?
+    sessionAffinityConfig=14:*SessionAffinityConfig? ipFamilies=19:[]s? ipFamilyPolicy=17:*s?
+    allocateLoadBalancerNodePorts=20:*b? loadBalancerClass=21:*s? internalTrafficPolicy=22:*s?
+    trafficDistribution=23:*s?
+ServicePort: name=1:s? protocol=2:s? appProtocol=6:*s? port=3:i32 targetPort=4:IntOrString? nodePort=5:i32?
+SessionAffinityConfig: clientIP=1:*ClientIPConfig?
+ClientIPConfig: timeoutSeconds=1:*i32?
+ServiceStatus: loadBalancer=1:LoadBalancerStatus? conditions=2:[]meta.Condition?
+LoadBalancerStatus: ingress=1:[]LoadBalancerIngress?
+LoadBalancerIngress: ip=1:s? hostname=2:s? ipMode=3:*s? ports=4:[]PortStatus?
+PortStatus: port=1:i32 protocol=2:s error=3:*s?
 Namespace: metadata=1:meta.ObjectMeta? spec=2:NamespaceSpec? status=3:NamespaceStatus?
 NamespaceSpec: finalizers=1:[]s?
 NamespaceStatus: phase=1:s? conditions=2:[]NamespaceCondition?
@@ -374,7 +389,7 @@ export const messages: ReadonlyMap<string, MessageDef> = (() => {
 
 // The top-level kinds a request body may carry, by apiVersion.
 const kindTable: Record<string, [pkg: string, kinds: string]> = {
-  v1: ['core', 'Namespace ServiceAccount Secret ConfigMap Pod Node Event'],
+  v1: ['core', 'Namespace ServiceAccount Secret ConfigMap Pod Node Event Service'],
   'authentication.k8s.io/v1': ['authn', 'TokenRequest TokenReview SelfSubjectReview'],
   // kubectl auth whoami falls back to these; their status.userInfo is authentication/v1's UserInfo.
   'authentication.k8s.io/v1beta1': ['authn', 'SelfSubjectReview'],

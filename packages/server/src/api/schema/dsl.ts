@@ -8,7 +8,10 @@
 //          Name | pkg.Name           a struct (component $ref) or an alias of this / another package
 //          []<type> | {}<type>       array of / map of string to
 //   flags: req (required) | ps=<patch strategy> | mk=<patch merge key> | lt=<list type> | lk=<key,key>
-//          (list-map keys) | mt=<map type>
+//          (list-map keys) | mt=<map type> | def=<value> (the Go type's `+default=` marker; `def=` is "")
+// A required scalar field gets its Go zero value as `default` ("" / 0 / false), as kube-openapi's generator
+// writes it for non-omitempty fields: structured-merge-diff reads these defaults for list-map keys an applied
+// item omits (a container port without `protocol` is keyed as TCP, an item without `name` as "").
 // An alias spec is `<type>` or `s=<A|B|C>` (an enum). A struct's `'@': 'atomic'` entry is its map type.
 import type { Schema } from './types.js';
 
@@ -101,6 +104,10 @@ export function buildComponents(pkgs: Record<string, PackageDef>): Record<string
         const [t, ...flags] = spec.split(' ');
         const p = typeOf(alias, t!);
         for (const f of flags) applyFlag(p, f, () => required.push(field));
+        if (p.default === undefined && flags.includes('req')) {
+          const zero = zeroOf(p);
+          if (zero !== undefined) p.default = zero;
+        }
         properties[field] = p;
       }
       if (Object.keys(properties).length) s.properties = properties;
@@ -118,6 +125,15 @@ function node(s: Schema, go: string): Schema {
   return s;
 }
 
+/** Go zero value of a scalar schema (undefined for objects, arrays and references). */
+function zeroOf(s: Schema): unknown {
+  if (s.$ref !== undefined) return undefined;
+  if (s.type === 'string') return '';
+  if (s.type === 'integer' || s.type === 'number') return 0;
+  if (s.type === 'boolean') return false;
+  return undefined;
+}
+
 function applyFlag(s: Schema, flag: string, req: () => void): void {
   const eq = flag.indexOf('=');
   const k = eq < 0 ? flag : flag.slice(0, eq);
@@ -128,5 +144,7 @@ function applyFlag(s: Schema, flag: string, req: () => void): void {
   else if (k === 'lt') s['x-kubernetes-list-type'] = v as 'atomic' | 'set' | 'map';
   else if (k === 'lk') s['x-kubernetes-list-map-keys'] = v.split(',');
   else if (k === 'mt') s['x-kubernetes-map-type'] = v as 'atomic' | 'granular';
+  else if (k === 'def')
+    s.default = s.type === 'integer' || s.type === 'number' ? Number(v) : s.type === 'boolean' ? v === 'true' : v;
   else throw new Error(`schema: unknown flag ${flag}`);
 }

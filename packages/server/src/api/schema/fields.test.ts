@@ -190,15 +190,13 @@ test('checkFields reports only duplicates the decoder would see', () => {
   ]);
 });
 
-test('checkFields is linear: a large list decodes quickly', () => {
+// Its speed (linear in the input) is measured by the bench (bench/schema.mjs), not here.
+test('checkFields: a large list of valid pods has no unknown fields or type errors', () => {
   const items = Array.from({ length: 2000 }, () => fullPod());
   const list = { apiVersion: 'v1', kind: 'PodList', metadata: {}, items };
   const raw = JSON.stringify(list);
-  const t0 = performance.now();
   const r = checkFields(list, 'io.k8s.api.core.v1.PodList', raw);
-  const ms = performance.now() - t0;
   assert.deepEqual(r, { unknown: [], typeErrors: [] });
-  assert.ok(ms < 2000, `took ${ms} ms for ${raw.length} bytes`);
 });
 
 test('duplicate scan: a string after an empty object inside an array is an element, not a key', () => {

@@ -7,11 +7,13 @@ import { authz } from './defs/authz.js';
 import { core } from './defs/core.js';
 import { apimachinery, meta } from './defs/meta.js';
 import { rbac } from './defs/rbac.js';
+import { coordination } from './defs/coordination.js';
+import { discovery } from './defs/discovery.js';
 import type { Schema, SchemaResolver } from './types.js';
 
 export type { Schema, SchemaResolver } from './types.js';
 
-const packages = { meta, core, authn, authnBeta, authnAlpha, authz, rbac, apiextensions };
+const packages = { meta, core, authn, authnBeta, authnAlpha, authz, rbac, apiextensions, coordination, discovery };
 
 /** Every group/version kubeauth has types for, core first. */
 export const groupVersions: { group: string; version: string }[] = Object.values(packages)

@@ -1,6 +1,6 @@
 // Container validation (pkg/apis/core/validation: validateContainers, validateInitContainers,
 // validateContainerCommon and the checks they call), with kube-apiserver's messages and paths.
-import { type FieldError, goQuote, forbidden, invalid, notFound, notSupported, required, tooLong } from '../field.js';
+import { type FieldError, forbidden, invalid, notFound, notSupported, required, tooLong } from '../field.js';
 import { hasKey } from '../ownkeys.js';
 import { duplicate, validateDNS1123Label } from './common.js';
 import {
@@ -24,6 +24,7 @@ import {
   validateLocalDescendingPath,
   validateObjectFieldSelector,
 } from './volumes.js';
+import { goQuote } from '../../gocompat/quote.js';
 
 export interface PodValidationOptions {
   /** RelaxedEnvironmentVariableValidation (beta, on in 1.33). */

@@ -1,6 +1,6 @@
 // Pod validation entry points (ValidatePodCreate, ValidatePodUpdate, ValidatePodStatusUpdate) for v1 pods.
 import { decodeJson } from '../decode/json.js';
-import { type FieldError, goQuote, forbidden, invalid, required } from '../field.js';
+import { type FieldError, forbidden, invalid, required } from '../field.js';
 import { getKey, hasKey } from '../ownkeys.js';
 import type { KObject, ObjectMeta } from '../types.js';
 import { validateQualifiedName } from './common.js';
@@ -12,6 +12,7 @@ import { validatePodSpec, validateTolerations } from './podspec.js';
 import { type Rec, arr, rec, recs, str } from './util.js';
 import { duplicateRaw } from './values.js';
 import { validateLocalDescendingPath } from './volumes.js';
+import { goQuote } from '../../gocompat/quote.js';
 
 export const mirrorPodAnnotationKey = 'kubernetes.io/config.mirror';
 const tolerationsAnnotationKey = 'scheduler.alpha.kubernetes.io/tolerations';

@@ -1,6 +1,7 @@
 // Renderings of Go values that field.goValue cannot produce: fmt.Stringer output (times) and %#v of structs.
-import { type FieldError, goQuote, omitValue } from '../field.js';
+import { type FieldError, omitValue } from '../field.js';
 import type { OwnerReference } from '../types.js';
+import { goQuote } from '../../gocompat/quote.js';
 
 /**
  * An Invalid error whose bad value prints verbatim (Go prints Stringers and structs unquoted). The body

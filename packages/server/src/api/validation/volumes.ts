@@ -1,10 +1,11 @@
 // Pod volume validation (pkg/apis/core/validation: ValidateVolumes and the volume sources pods commonly use).
 // Paths are kube-apiserver's own, quirks included (e.g. `downwarAPI` in the "more than 1 volume type" error).
-import { type FieldError, forbidden, goQuote, invalid, notSupported, required } from '../field.js';
+import { type FieldError, forbidden, invalid, notSupported, required } from '../field.js';
 import { isDNS1123Subdomain } from './names.js';
 import { type Rec, arr, rec, recs, sorted, str } from './util.js';
 import { duplicate, validateDNS1123Label, validateQualifiedName } from './common.js';
 import { parseQuantity } from './quantity.js';
+import { goQuote } from '../../gocompat/quote.js';
 
 export const fileModeErrorMsg = 'must be a number between 0 and 0777 (octal), both inclusive';
 

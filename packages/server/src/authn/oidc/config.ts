@@ -4,8 +4,7 @@
 // validates it (validation.ts). Messages: pkg/kubeapiserver/options/authentication.go.
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { goQuote } from '../../api/field.js';
-import { goFileError, goJsonKind } from './gofmt.js';
+import { goFileError } from './gofmt.js';
 import { aggregateFieldErrors, validateAuthenticationConfiguration } from './validation.js';
 import {
   allValidSigningAlgs,
@@ -13,6 +12,8 @@ import {
   type JwtAuthenticatorConfig,
   type PrefixedClaimOrExpression,
 } from './types.js';
+import { goQuote } from '../../gocompat/quote.js';
+import { jsonKind } from '../../gocompat/json-decode.js';
 
 export const authenticationConfigGroup = 'apiserver.config.k8s.io';
 const versions = new Set(['v1alpha1', 'v1beta1', 'v1']);
@@ -88,8 +89,8 @@ function decode(
   if (v === null) return undefined;
   const mismatch = (goType: string) => {
     st.typeError ??= struct
-      ? `json: cannot unmarshal ${goJsonKind(v)} into Go struct field ${struct}.${goPath} of type ${goType}`
-      : `json: cannot unmarshal ${goJsonKind(v)} into Go value of type ${goType}`;
+      ? `json: cannot unmarshal ${jsonKind(v)} into Go struct field ${struct}.${goPath} of type ${goType}`
+      : `json: cannot unmarshal ${jsonKind(v)} into Go value of type ${goType}`;
     return undefined;
   };
   switch (s.t) {
@@ -191,7 +192,7 @@ export function decodeAuthenticationConfiguration(data: string): AuthenticationC
   const oneLine = JSON.stringify(raw ?? null);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw new Error(
-      `couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonKind(raw)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
+      `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(raw)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
     );
   const r = raw as Rec;
   const apiVersion = typeof r.apiVersion === 'string' ? r.apiVersion : '';

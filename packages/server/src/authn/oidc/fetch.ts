@@ -4,7 +4,7 @@
 // refused`) because kube-apiserver logs them that way.
 import { STATUS_CODES, get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { goQuote } from '../../api/field.js';
+import { goQuote } from '../../gocompat/quote.js';
 
 export interface HttpResult {
   /** Go's resp.Status, e.g. `404 Not Found`. */

@@ -1,58 +1,6 @@
-// Go renderings that show up in kube-apiserver's OIDC error strings: time.Time's String(), encoding/json's
-// type-mismatch errors, os file errors and net/url parse errors.
-import { goQuote } from '../../api/field.js';
-
-/** Go's JSON kind names as encoding/json reports them in UnmarshalTypeError. */
-export function goJsonKind(v: unknown): string {
-  if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return 'number';
-  if (typeof v === 'boolean') return 'bool';
-  if (v === null) return 'null';
-  return Array.isArray(v) ? 'array' : 'object';
-}
-
-/** `json: cannot unmarshal <kind> into Go value of type <type>`. */
-export function goUnmarshalError(v: unknown, goType: string): string {
-  return `json: cannot unmarshal ${goJsonKind(v)} into Go value of type ${goType}`;
-}
-
-/** json.Unmarshal into a Go string: null leaves "" (no error); anything else but a string fails. */
-export function asGoString(v: unknown): { value: string } | { error: string } {
-  if (v === null) return { value: '' };
-  if (typeof v === 'string') return { value: v };
-  return { error: goUnmarshalError(v, 'string') };
-}
-
-/** json.Unmarshal into a Go bool: null leaves false. */
-export function asGoBool(v: unknown): { value: boolean } | { error: string } {
-  if (v === null) return { value: false };
-  if (typeof v === 'boolean') return { value: v };
-  return { error: goUnmarshalError(v, 'bool') };
-}
-
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-
-/**
- * time.Time.String() in UTC: `2006-01-02 15:04:05.999999999 +0000 UTC` (fraction trimmed, omitted when
- * zero). kube-apiserver prints local time; its containers run in UTC, so do we.
- */
-export function goTimeString(ms: number, monotonic = false): string {
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return '0001-01-01 00:00:00 +0000 UTC';
-  const y = d.getUTCFullYear();
-  let s = `${pad(y, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(
-    d.getUTCMinutes(),
-  )}:${pad(d.getUTCSeconds())}`;
-  const frac = d.getUTCMilliseconds();
-  if (frac) s += '.' + pad(frac, 3).replace(/0+$/, '');
-  s += ' +0000 UTC';
-  // time.Now() carries a monotonic reading that String() appends (`m=+12.345678901`).
-  if (monotonic) s += ` m=+${process.uptime().toFixed(9)}`;
-  return s;
-}
-
-/** The zero time.Time (a token without `exp` is "expired" at it). */
-export const goZeroTime = '0001-01-01 00:00:00 +0000 UTC';
+// Go renderings that show up in kube-apiserver's OIDC error strings and nowhere else: os file errors and
+// net/url parse errors (the general ones — %q, JSON, time — are in gocompat/).
+import { goQuote } from '../../gocompat/quote.js';
 
 /** os.ReadFile's error text for the common errno values. */
 export function goFileError(path: string, err: unknown): string {

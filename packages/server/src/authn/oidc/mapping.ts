@@ -4,9 +4,9 @@
 import { setKey } from '../../api/ownkeys.js';
 import type { UserInfo } from '../../api/types.js';
 import { type CompiledExpression, celInput, celKind, evaluate, isOptional, toStringList } from './cel.js';
-import { asGoBool, asGoString, goJsonKind, goUnmarshalError } from './gofmt.js';
 import type { JwtAuthenticatorConfig } from './types.js';
 import type { CelMapper } from './validation.js';
+import { asGoBool, asGoString, jsonKind, unmarshalTypeError } from '../../gocompat/json-decode.js';
 
 type Claims = Record<string, unknown>;
 type Result<T> = { value: T } | { error: string };
@@ -18,10 +18,10 @@ function stringOrArray(v: unknown): Result<string[]> {
   if (v === null) return { value: [] };
   if (Array.isArray(v)) {
     if (v.every((x) => typeof x === 'string' || x === null)) return { value: v.map((x) => (x as string) ?? '') };
-    return { error: goUnmarshalError(v, 'string') };
+    return { error: unmarshalTypeError(v, 'string') };
   }
   if (typeof v === 'string') return { value: [v] };
-  return { error: goUnmarshalError(v, 'string') };
+  return { error: unmarshalTypeError(v, 'string') };
 }
 
 function evalMapping(c: CompiledExpression, claims: Claims): Result<unknown> {
@@ -170,7 +170,7 @@ export function mapClaims(cfg: JwtAuthenticatorConfig, m: CelMapper, claims: Cla
     // Only string values can match (a Go string unmarshal; null reads as "").
     if (v !== null && typeof v !== 'string')
       return {
-        error: `oidc: parse claim ${rule.claim}: json: cannot unmarshal ${goJsonKind(v)} into Go value of type string`,
+        error: `oidc: parse claim ${rule.claim}: json: cannot unmarshal ${jsonKind(v)} into Go value of type string`,
       };
     const got = (v as string | null) ?? '';
     if (got !== (rule.requiredValue ?? ''))

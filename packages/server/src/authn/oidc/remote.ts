@@ -4,11 +4,11 @@
 // A token with an unknown kid asks for a JWKS refresh, at most one per `minRefreshIntervalMs`; a
 // request that comes too soon schedules the next allowed one, so a rotated key is picked up promptly.
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { goQuote } from '../../api/field.js';
 import { get, parseJsonResponse, type HttpResult } from './fetch.js';
-import { goJsonKind } from './gofmt.js';
 import type { KeyLookup } from './verify.js';
 import type { Logger } from './types.js';
+import { goQuote } from '../../gocompat/quote.js';
+import { jsonKind } from '../../gocompat/json-decode.js';
 
 export interface RemoteOptions {
   issuer: string;
@@ -57,11 +57,11 @@ export class KeySet implements KeyLookup {
 /** Parses a JWKS document: signing keys only; keys node cannot import are skipped (logged by the caller). */
 export function parseJwks(doc: unknown): { keys: KeySet; skipped: string[] } {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
-    throw new Error(`json: cannot unmarshal ${goJsonKind(doc)} into Go value of type jose.JSONWebKeySet`);
+    throw new Error(`json: cannot unmarshal ${jsonKind(doc)} into Go value of type jose.JSONWebKeySet`);
   const raw = (doc as { keys?: unknown }).keys ?? [];
   if (!Array.isArray(raw))
     throw new Error(
-      `json: cannot unmarshal ${goJsonKind(raw)} into Go struct field JSONWebKeySet.keys of type []jose.JSONWebKey`,
+      `json: cannot unmarshal ${jsonKind(raw)} into Go struct field JSONWebKeySet.keys of type []jose.JSONWebKey`,
     );
   const list = raw as Jwk[];
   const keys: KeyObject[] = [];

@@ -8,7 +8,6 @@ import {
   duplicate,
   fieldErrorString,
   forbidden,
-  goQuote,
   internal,
   omitValue,
   invalid,
@@ -26,6 +25,7 @@ import type {
   PrefixedClaimOrExpression,
   UserValidationRule,
 } from './types.js';
+import { goQuote } from '../../gocompat/quote.js';
 
 /** The compiled expressions of one authenticator (authenticationcel.CELMapper). */
 export interface CelMapper {

@@ -7,8 +7,8 @@ import { KeySet } from './remote.js';
 import { verifyIdToken, type VerifierConfig } from './verify.js';
 import { mapClaims } from './mapping.js';
 import { validateJwtAuthenticator } from './validation.js';
-import { goTimeString } from './gofmt.js';
 import type { JwtAuthenticatorConfig } from './types.js';
+import { goTimeString } from '../../gocompat/time.js';
 
 const iss = 'https://issuer.example';
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -4,9 +4,10 @@
 // kube-apiserver prefixes them with `oidc: verify token: `.
 import { hashOf } from '../../serviceaccount/jwt.js';
 import { constants, verify, type KeyObject } from 'node:crypto';
-import { goQuote, goQuoteList } from '../../api/field.js';
 import { parseCompact } from '../../serviceaccount/jwt.js';
-import { goJsonKind, goTimeString, goZeroTime } from './gofmt.js';
+import { goQuote, goQuoteList } from '../../gocompat/quote.js';
+import { jsonKind } from '../../gocompat/json-decode.js';
+import { goTimeString, goZeroTime } from '../../gocompat/time.js';
 
 export interface KeyLookup {
   /** Keys to try for a `kid` ('' = every key), in JWKS order. */
@@ -75,13 +76,13 @@ function jsonTime(field: string, v: unknown): { ms: number } | { error: string }
     n = Number(v);
   } else
     return {
-      error: `json: cannot unmarshal ${goJsonKind(v)} into Go struct field idToken.${field} of type json.Number`,
+      error: `json: cannot unmarshal ${jsonKind(v)} into Go struct field idToken.${field} of type json.Number`,
     };
   return { ms: Math.trunc(n) * 1000 };
 }
 
 const fieldError = (field: string, v: unknown, goType: string) =>
-  `json: cannot unmarshal ${goJsonKind(v)} into Go struct field idToken.${field} of type ${goType}`;
+  `json: cannot unmarshal ${jsonKind(v)} into Go struct field idToken.${field} of type ${goType}`;
 
 interface IdToken {
   iss: string;

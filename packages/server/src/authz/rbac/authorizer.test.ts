@@ -220,7 +220,8 @@ test('rulesFor: raw rules, cluster bindings first, errors as evaluationError', (
   assert.equal(r.evaluationError, 'role.rbac.authorization.k8s.io "nope" not found');
 });
 
-test('a decision with 10k bindings stays fast', () => {
+// How fast such a decision is, is measured by the bench (bench/rbac.mjs), not here.
+test('a decision with 10k bindings: the index holds them all and decides', () => {
   const objects: KObject[] = [];
   for (let i = 0; i < 2500; i++) {
     objects.push(
@@ -248,16 +249,4 @@ test('a decision with 10k bindings stays fast', () => {
   const allowed = resourceAttrs(u, 'get', 'thing-1821', { namespace: 'ns-21' });
   assert.equal(rbac.authorize(allowed).decision, 'Allow');
   assert.equal(rbac.authorize(denied).decision, 'NoOpinion');
-  const n = 20_000;
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = process.hrtime.bigint();
-    rbac.authorize(i % 2 ? allowed : denied);
-    times.push(Number(process.hrtime.bigint() - t) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  const avg = times.reduce((a, b) => a + b, 0) / n;
-  // Loose bound so it cannot flake; the target is p99 < 50 µs.
-  assert.ok(avg < 200, `average ${avg.toFixed(1)} µs`);
-  console.log(`rbac decision: avg ${avg.toFixed(2)} µs, p99 ${times[Math.floor(n * 0.99)]!.toFixed(2)} µs`);
 });

@@ -1,7 +1,6 @@
 // The RBAC authorizer (plugin/pkg/auth/authorizer/rbac/rbac.go): Allow with a reason naming the first allowing
 // binding, otherwise NoOpinion — never Deny — with the role-resolution errors met on the way as the reason.
 import { aggregate } from '../../api/errors.js';
-import { goQuote } from '../../api/field.js';
 import type { UserInfo } from '../../api/types.js';
 import type {
   Attributes,
@@ -17,6 +16,7 @@ import { listerErrorMessage } from './resolution.js';
 import { type PreparedRequest, prepareRequest, preparedRuleAllows } from './rules.js';
 import { describeSubject, firstApplyingSubject } from './subjects.js';
 import type { PolicyRule } from './types.js';
+import { goQuote } from '../../gocompat/quote.js';
 
 /** `ClusterRoleBinding "crb" of ClusterRole "role" to User "u"` / `RoleBinding "rb/ns" of Role "r" to …`. */
 export function describeBinding(b: BindingEntry, subjectIndex: number): string {

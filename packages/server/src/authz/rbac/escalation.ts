@@ -4,7 +4,6 @@
 // or bind one, if they already hold every permission it grants — unless they are in system:masters or are
 // authorized for `escalate` (roles) / `bind` (bindings).
 import { StatusError, aggregate, errors } from '../../api/errors.js';
-import { goQuote, goQuoteList } from '../../api/field.js';
 import type { KObject, UserInfo } from '../../api/types.js';
 import type { Attributes, AuthorizerResult } from '../authorizer.js';
 import type { RbacIndex, RoleRefError } from './index.js';
@@ -21,6 +20,7 @@ import {
   selectorsOf,
   semanticEqual,
 } from './types.js';
+import { goQuote, goQuoteList } from '../../gocompat/quote.js';
 
 // --- coverage -------------------------------------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 // How a binding whose role cannot be resolved is reported. The authorizer reads roles through informer listers
 // (singular resource: `clusterrole.rbac.authorization.k8s.io "x" not found`); the escalation check in the RBAC
 // registry reads them through storage (plural: `clusterroles.rbac.authorization.k8s.io "x" not found`).
-import { goQuote } from '../../api/field.js';
 import type { RoleRefError } from './index.js';
 import { rbacGroup } from './types.js';
+import { goQuote } from '../../gocompat/quote.js';
 
 /** The authorizer's (lister) error text. */
 export function listerErrorMessage(err: RoleRefError): string {

@@ -1,8 +1,8 @@
 // Binding subjects: which users they match and how the authorizer names them in its reasons
 // (pkg/registry/rbac/validation/rule.go appliesToUser / describeSubject).
-import { goQuote } from '../../api/field.js';
 import type { UserInfo } from '../../api/types.js';
 import type { Subject } from './types.js';
+import { goQuote } from '../../gocompat/quote.js';
 
 export const serviceAccountUsernamePrefix = 'system:serviceaccount:';
 

@@ -1,6 +1,6 @@
 // Nodes (pkg/registry/core/node/strategy.go, ValidateNode/ValidateNodeUpdate and the node printer). Cluster
 // scoped; status is writable on create (kubelets register that way) and only through /status afterwards.
-import { type FieldError, goQuote, forbidden, invalid, notSupported, required } from '../../api/field.js';
+import { type FieldError, forbidden, invalid, notSupported, required } from '../../api/field.js';
 import type { KObject } from '../../api/types.js';
 import type { SelectableFields } from '../resource.js';
 import { duplicate } from '../../api/validation/common.js';
@@ -27,6 +27,7 @@ import {
 import { age } from '../printers/duration.js';
 import { ageColumn, nameColumn } from '../printers/default.js';
 import { ensure, keepGeneration } from './common.js';
+import { goQuote } from '../../gocompat/quote.js';
 
 const nodeInfoFields = [
   'machineID',

@@ -4,7 +4,6 @@ import { type FieldError, forbidden, invalid, required, tooLong } from '../../ap
 import { hasKey, setKey } from '../../api/ownkeys.js';
 import type { KObject } from '../../api/types.js';
 import { createErrors, updateErrors } from '../../api/validation/generic.js';
-import { goJSONMapError } from '../../api/validation/gojson.js';
 import { isConfigMapKey, nameIsDNSSubdomain } from '../../api/validation/names.js';
 import {
   semanticEqual,
@@ -20,6 +19,7 @@ import { age } from '../printers/duration.js';
 import { ageColumn, nameColumn } from '../printers/default.js';
 import { keepGeneration, sortKeys } from './common.js';
 import { x509KeyPairError } from './tls-pair.js';
+import { unmarshalMapError } from '../../gocompat/json-decode.js';
 
 /** core.MaxSecretSize: 1 MiB, for the decoded data of a Secret (and the data of a ConfigMap). */
 export const maxSecretSize = 1024 * 1024;
@@ -88,7 +88,7 @@ export function validateSecret(obj: KObject): FieldError[] {
         errs.push(required(pathKey('data', key)));
         break;
       }
-      const msg = goJSONMapError(dataBytes(d[key]));
+      const msg = unmarshalMapError(dataBytes(d[key]));
       if (msg) errs.push(invalid(pathKey('data', key), '<secret contents redacted>', msg));
       break;
     }

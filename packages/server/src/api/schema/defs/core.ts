@@ -1,6 +1,7 @@
 // core/v1 types reachable from the kinds kubeauth serves, as of Kubernetes 1.33 (k8s.io/api v0.33).
 // Notation: see ../dsl.ts. Field order follows the Go structs.
 import type { PackageDef } from '../dsl.js';
+import { serviceAliases, serviceDocs, serviceKinds, serviceTypes } from './core-services.js';
 
 export const core: PackageDef = {
   prefix: 'io.k8s.api.core.v1',
@@ -22,6 +23,7 @@ export const core: PackageDef = {
     'NodeList',
     'Event',
     'EventList',
+    ...serviceKinds,
   ],
   docs: {
     Namespace: 'A scope for names; deleting it deletes everything inside.',
@@ -36,6 +38,7 @@ export const core: PackageDef = {
     Node: 'A worker machine.',
     Event: 'A report of something that happened to an object.',
     ObjectReference: 'Points to any object.',
+    ...serviceDocs,
     LocalObjectReference: 'Points to an object in the same namespace by name.',
   },
   aliases: {
@@ -88,6 +91,7 @@ export const core: PackageDef = {
     UniqueVolumeName: 's',
     UnsatisfiableConstraintAction: 's=DoNotSchedule|ScheduleAnyway',
     URIScheme: 's=HTTP|HTTPS',
+    ...serviceAliases,
   },
   types: {
     Affinity: {
@@ -218,7 +222,7 @@ export const core: PackageDef = {
       name: 's',
       hostPort: 'i32',
       containerPort: 'i32 req',
-      protocol: 'Protocol',
+      protocol: 'Protocol def=TCP',
       hostIP: 's',
     },
     ContainerResizePolicy: {
@@ -473,7 +477,7 @@ export const core: PackageDef = {
       gid: 'i64 req',
       supplementalGroups: '[]i64 lt=atomic',
     },
-    LocalObjectReference: { '@': 'atomic', name: 's' },
+    LocalObjectReference: { '@': 'atomic', name: 's def=' },
     Namespace: {
       kind: 's',
       apiVersion: 's',
@@ -1062,5 +1066,6 @@ export const core: PackageDef = {
       runAsUserName: 's',
       hostProcess: 'b',
     },
+    ...serviceTypes,
   },
 };

@@ -27,6 +27,14 @@ export const meta: PackageDef = {
     Verbs: '[]s',
   },
   types: {
+    Condition: {
+      type: 's req',
+      status: 's req',
+      observedGeneration: 'i64',
+      lastTransitionTime: 'Time req',
+      reason: 's req',
+      message: 's req',
+    },
     APIGroup: {
       kind: 's',
       apiVersion: 's',

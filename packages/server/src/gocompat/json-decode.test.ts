@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { goJSONMapError } from './gojson.js';
+import { unmarshalMapError } from './json-decode.js';
 
 test("Go's json.Unmarshal errors for map targets", () => {
   const cases: Array<[string, string | undefined]> = [
@@ -20,5 +20,5 @@ test("Go's json.Unmarshal errors for map targets", () => {
     ['"s"', 'json: cannot unmarshal string into Go value of type map[string]interface {}'],
     ['1', 'json: cannot unmarshal number into Go value of type map[string]interface {}'],
   ];
-  for (const [input, want] of cases) assert.equal(goJSONMapError(Buffer.from(input)), want, input);
+  for (const [input, want] of cases) assert.equal(unmarshalMapError(Buffer.from(input)), want, input);
 });

@@ -1,0 +1,136 @@
+// The audit log backend (--audit-log-*): one event a line, JSON or legacy, to a file or stdout, rotated as
+// kube-apiserver's lumberjack writer rotates it: past maxsize MiB (0 = lumberjack's 100) the file is renamed to
+// `<name>-<UTC time 2006-01-02T15-04-05.000><ext>`, optionally gzipped, and backups beyond maxbackup or older
+// than maxage days are removed (0 = keep). Lines are gathered and written once per event-loop turn: one write
+// for many requests keeps the per-request cost small.
+import {
+  closeSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { legacyLine, type AuditEvent } from './event.js';
+
+export interface LogBackendOptions {
+  path: string;
+  format: 'json' | 'legacy';
+  maxAgeDays: number;
+  maxBackups: number;
+  maxSizeMB: number;
+  compress: boolean;
+  /** Called with the number of events a failed write lost (apiserver_audit_error_total{plugin="log"}). */
+  onError?: (lost: number, err: unknown) => void;
+  now?: () => Date;
+}
+
+const MiB = 1024 * 1024;
+
+export class LogBackend {
+  private fd: number | undefined;
+  private size = 0;
+  private pending: string[] = [];
+  private scheduled = false;
+  private readonly limit: number;
+
+  constructor(private readonly o: LogBackendOptions) {
+    this.limit = (o.maxSizeMB > 0 ? o.maxSizeMB : 100) * MiB;
+    if (o.path !== '-') this.open();
+  }
+
+  private open(): void {
+    this.fd = openSync(this.o.path, 'a', 0o600);
+    try {
+      this.size = statSync(this.o.path).size;
+    } catch {
+      this.size = 0;
+    }
+  }
+
+  processEvents(...events: AuditEvent[]): void {
+    for (const ev of events) this.pending.push(this.o.format === 'legacy' ? legacyLine(ev) : JSON.stringify(ev));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes what is pending now (also the shutdown path). */
+  flush(): void {
+    this.scheduled = false;
+    if (!this.pending.length) return;
+    const lines = this.pending;
+    this.pending = [];
+    const text = lines.join('\n') + '\n';
+    try {
+      if (this.o.path === '-') {
+        process.stdout.write(text);
+        return;
+      }
+      const buf = Buffer.from(text, 'utf8');
+      if (this.size > 0 && this.size + buf.length > this.limit) this.rotate();
+      writeSync(this.fd!, buf);
+      this.size += buf.length;
+    } catch (e) {
+      this.o.onError?.(lines.length, e);
+    }
+  }
+
+  private backupName(t: Date): string {
+    const ext = extname(this.o.path);
+    const stem = basename(this.o.path, ext);
+    const stamp = t.toISOString().replace(/:/g, '-').replace('Z', '');
+    return join(dirname(this.o.path), `${stem}-${stamp}${ext}`);
+  }
+
+  private rotate(): void {
+    closeSync(this.fd!);
+    const backup = this.backupName(this.o.now?.() ?? new Date());
+    renameSync(this.o.path, backup);
+    if (this.o.compress) {
+      writeFileSync(backup + '.gz', gzipSync(readFileSync(backup)), { mode: 0o600 });
+      unlinkSync(backup);
+    }
+    this.open();
+    this.prune();
+  }
+
+  /** The rotated files of this log, newest first. */
+  backups(): string[] {
+    const ext = extname(this.o.path);
+    const stem = basename(this.o.path, ext);
+    const dir = dirname(this.o.path);
+    const re = new RegExp(
+      `^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}\\.\\d{3})${ext.replace('.', '\\.')}(\\.gz)?$`,
+    );
+    return readdirSync(dir)
+      .map((f) => ({ f, m: re.exec(f) }))
+      .filter((x) => x.m)
+      .sort((a, b) => (a.m![1]! < b.m![1]! ? 1 : -1))
+      .map((x) => join(dir, x.f));
+  }
+
+  private prune(): void {
+    let list = this.backups();
+    if (this.o.maxBackups > 0) {
+      for (const f of list.slice(this.o.maxBackups)) unlinkSync(f);
+      list = list.slice(0, this.o.maxBackups);
+    }
+    if (this.o.maxAgeDays > 0) {
+      const cutoff = (this.o.now?.() ?? new Date()).getTime() - this.o.maxAgeDays * 86400_000;
+      for (const f of list) if (statSync(f).mtimeMs < cutoff) unlinkSync(f);
+    }
+  }
+
+  close(): void {
+    this.flush();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

@@ -1,0 +1,178 @@
+// kube-apiserver's metrics for what kubeauth does, with kube's names, help texts, labels and buckets, on one
+// prom-client registry. Sources read: staging/src/k8s.io/apiserver/pkg/endpoints/metrics/metrics.go (request,
+// latency, size, inflight, long-running, watch metrics and the verb/scope/dry_run label rules),
+// pkg/endpoints/filters/metrics.go (authentication/authorization attempts and durations, compressUsername),
+// pkg/audit/metrics.go, pkg/serviceaccount/metrics.go, pkg/storage/etcd3/metrics (apiserver_storage_objects).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** prometheus ExponentialBuckets(start, factor, count). */
+export function exponentialBuckets(start: number, factor: number, count: number): number[] {
+  const out: number[] = [];
+  for (let i = 0, v = start; i < count; i++, v *= factor) out.push(v);
+  return out;
+}
+
+const requestLabels = ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
+const sizeLabels = ['verb', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
+const watchLabels = ['group', 'version', 'kind'] as const;
+
+export class ApiServerMetrics {
+  readonly registry = new Registry();
+  readonly requestTotal = new Counter({
+    name: 'apiserver_request_total',
+    help: 'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+    labelNames: [...requestLabels, 'code'],
+    registers: [this.registry],
+  });
+  readonly requestDuration = new Histogram({
+    name: 'apiserver_request_duration_seconds',
+    help: 'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
+    labelNames: requestLabels,
+    buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
+    registers: [this.registry],
+  });
+  readonly responseSizes = new Histogram({
+    name: 'apiserver_response_sizes',
+    help: 'Response size distribution in bytes for each group, version, verb, resource, subresource, scope and component.',
+    labelNames: sizeLabels,
+    buckets: exponentialBuckets(1000, 10, 7),
+    registers: [this.registry],
+  });
+  readonly longRunning = new Gauge({
+    name: 'apiserver_longrunning_requests',
+    help: 'Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component. Not all requests are tracked this way.',
+    labelNames: sizeLabels,
+    registers: [this.registry],
+  });
+  readonly registeredWatchers = new Gauge({
+    name: 'apiserver_registered_watchers',
+    help: 'Number of currently registered watchers for a given resources',
+    labelNames: watchLabels,
+    registers: [this.registry],
+  });
+  readonly watchEvents = new Counter({
+    name: 'apiserver_watch_events_total',
+    help: 'Number of events sent in watch clients',
+    labelNames: watchLabels,
+    registers: [this.registry],
+  });
+  readonly authenticatedUserRequests = new Counter({
+    name: 'authenticated_user_requests',
+    help: 'Counter of authenticated requests broken out by username.',
+    labelNames: ['username'],
+    registers: [this.registry],
+  });
+  readonly authenticationAttempts = new Counter({
+    name: 'authentication_attempts',
+    help: 'Counter of authenticated attempts.',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly authenticationDuration = new Histogram({
+    name: 'authentication_duration_seconds',
+    help: 'Authentication duration in seconds broken out by result.',
+    labelNames: ['result'],
+    buckets: exponentialBuckets(0.001, 2, 15),
+    registers: [this.registry],
+  });
+  readonly authorizationAttempts = new Counter({
+    name: 'authorization_attempts_total',
+    help: "Counter of authorization attempts broken down by result. It can be either 'allowed', 'denied', 'no-opinion' or 'error'.",
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly authorizationDuration = new Histogram({
+    name: 'authorization_duration_seconds',
+    help: 'Authorization duration in seconds broken out by result.',
+    labelNames: ['result'],
+    buckets: exponentialBuckets(0.001, 2, 15),
+    registers: [this.registry],
+  });
+  readonly auditEvents = new Counter({
+    name: 'apiserver_audit_event_total',
+    help: 'Counter of audit events generated and sent to the audit backend.',
+    registers: [this.registry],
+  });
+  readonly auditErrors = new Counter({
+    name: 'apiserver_audit_error_total',
+    help: 'Counter of audit events that failed to be audited properly. Plugin identifies the plugin affected by the error.',
+    labelNames: ['plugin'],
+    registers: [this.registry],
+  });
+  readonly legacyTokens = new Counter({
+    name: 'serviceaccount_legacy_tokens_total',
+    help: 'Cumulative legacy service account tokens used',
+    registers: [this.registry],
+  });
+  readonly staleTokens = new Counter({
+    name: 'serviceaccount_stale_tokens_total',
+    help: 'Cumulative stale projected service account tokens used',
+    registers: [this.registry],
+  });
+  readonly validTokens = new Counter({
+    name: 'serviceaccount_valid_tokens_total',
+    help: 'Cumulative valid projected service account tokens used',
+    registers: [this.registry],
+  });
+
+  /** In-flight requests now and their peak since the last scrape (kube reports the maximum of the last second). */
+  private readonly inflight = { readOnly: 0, mutating: 0 };
+  private readonly peak = { readOnly: 0, mutating: 0 };
+
+  constructor(o: { storageObjects?: () => Iterable<[string, number]>; defaultMetrics?: boolean } = {}) {
+    const { inflight, peak } = this;
+    new Gauge({
+      name: 'apiserver_current_inflight_requests',
+      help: 'Maximal number of currently used inflight request limit of this apiserver per request kind in last second.',
+      labelNames: ['request_kind'],
+      registers: [this.registry],
+      collect() {
+        for (const k of ['mutating', 'readOnly'] as const) {
+          this.set({ request_kind: k }, peak[k]);
+          peak[k] = inflight[k];
+        }
+      },
+    });
+    const objects = o.storageObjects;
+    if (objects)
+      new Gauge({
+        name: 'apiserver_storage_objects',
+        help: 'Number of stored objects at the time of last check split by kind. In case of a fetching error, the value will be -1.',
+        labelNames: ['resource'],
+        registers: [this.registry],
+        collect() {
+          for (const [resource, n] of objects()) this.set({ resource }, n);
+        },
+      });
+    if (o.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  requestStarted(mutating: boolean): void {
+    const k = mutating ? 'mutating' : 'readOnly';
+    if (++this.inflight[k] > this.peak[k]) this.peak[k] = this.inflight[k];
+  }
+
+  requestFinished(mutating: boolean): void {
+    this.inflight[mutating ? 'mutating' : 'readOnly']--;
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+/**
+ * kube's compressUsername: a few well-known identities by name, e-mail-like names as `email_id`, everything else
+ * `other` (keeps the label's cardinality bounded and user names out of the metric).
+ */
+export function compressUsername(username: string): string {
+  switch (username) {
+    case 'admin':
+    case 'client':
+    case 'kube_proxy':
+    case 'kubelet':
+    case 'system:serviceaccount:kube-system:default':
+      return username;
+  }
+  return username.includes('@') ? 'email_id' : 'other';
+}

@@ -1,0 +1,362 @@
+// What an operator sees of each request: kube-apiserver's metrics, the audit event(s) and the request log line,
+// fed from the filter chain by a handful of calls (the request info, the authentication result, the
+// authorization decision, the handler context) and finished when the response closes. The Audit-Id header is
+// set on every response (taken from the request's Audit-ID header when the client sent one, as kube does).
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import type { UserInfo } from '../api/types.js';
+import type { AuthnResult } from '../authn/chain.js';
+import type { AuthorizerResult } from '../authz/authorizer.js';
+import type { RequestInfo } from '../request/info.js';
+import type { ApiServerMetrics } from '../metrics/apiserver.js';
+import { compressUsername } from '../metrics/apiserver.js';
+import { requestLabels, type RequestLabels } from '../metrics/labels.js';
+import type { PolicyEvaluator, RequestAuditConfig, Stage } from '../audit/policy.js';
+import {
+  microTime,
+  withoutManagedFields,
+  type AuditEvent,
+  type AuditUser,
+  type ResponseStatus,
+} from '../audit/event.js';
+import { goDuration, type HttpLog } from './httplog.js';
+
+type Req = IncomingMessage | Http2ServerRequest;
+type Res = ServerResponse | Http2ServerResponse;
+
+export interface AuditSink {
+  processEvents(...events: AuditEvent[]): void;
+}
+
+export interface ObserverDeps {
+  metrics?: ApiServerMetrics;
+  audit?: { policy: PolicyEvaluator; sinks: AuditSink[] };
+  httpLog?: HttpLog;
+  /** The kind served at group/version/resource (watch metrics are labelled by kind). */
+  kindOf?: (group: string, version: string, resource: string) => string | undefined;
+}
+
+const mutatingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function auditUser(u: UserInfo): AuditUser {
+  const out: AuditUser = { username: u.username };
+  if (u.uid) out.uid = u.uid;
+  if (u.groups?.length) out.groups = [...u.groups];
+  if (u.extra && Object.keys(u.extra).length) out.extra = u.extra;
+  return out;
+}
+
+function sourceIPs(req: Req): string[] {
+  const ips: string[] = [];
+  const xff = req.headers['x-forwarded-for'];
+  if (typeof xff === 'string') for (const p of xff.split(',')) if (p.trim()) ips.push(p.trim());
+  const real = req.headers['x-real-ip'];
+  if (typeof real === 'string' && real.trim() && !ips.includes(real.trim())) ips.push(real.trim());
+  let remote = req.socket?.remoteAddress ?? '';
+  if (remote.startsWith('::ffff:')) remote = remote.slice(7);
+  if (remote && !ips.includes(remote)) ips.push(remote);
+  return ips;
+}
+
+/** One request's observation. */
+export class Trace {
+  private readonly start = performance.now();
+  private readonly startEpoch = Date.now();
+  private mark = this.start;
+  private labels: RequestLabels | undefined;
+  private mutating: boolean;
+  private user: UserInfo | undefined;
+  private impersonated: UserInfo | undefined;
+  private annotations: Record<string, string> = {};
+  private ctxAnnotations: Record<string, string> | undefined;
+  private body: () => Buffer | undefined = () => undefined;
+  private audit: RequestAuditConfig | undefined;
+  private watch: { group: string; version: string; kind: string } | undefined;
+  private longRunning = false;
+  private responseChunks: Buffer[] | undefined;
+  private errorBody: string | undefined;
+  private started = false;
+  private panicked = false;
+  readonly auditID: string;
+  private readonly remote: string;
+  private readonly ips: string[];
+
+  constructor(
+    private readonly o: ObserverDeps,
+    private readonly req: Req,
+    private readonly res: Res,
+    private readonly info: RequestInfo,
+    rawQuery: string,
+    query: URLSearchParams,
+  ) {
+    const given = req.headers['audit-id'];
+    this.auditID = typeof given === 'string' && given ? given : randomUUID();
+    res.setHeader('Audit-Id', this.auditID);
+    this.mutating = mutatingMethods.has(req.method ?? '');
+    if (o.metrics) {
+      const ct = req.headers['content-type'];
+      this.labels = requestLabels(req.method ?? 'GET', info, rawQuery, query, ct);
+      o.metrics.requestStarted(this.mutating);
+    }
+    // Read now: an HTTP/2 stream's socket is gone once it has closed.
+    this.remote = `${req.socket?.remoteAddress ?? ''}:${req.socket?.remotePort ?? ''}`;
+    this.ips = sourceIPs(req);
+    res.once('close', () => {
+      try {
+        this.finish();
+      } catch (e) {
+        // Observing must never take the server down.
+        process.emitWarning(`request observer: ${String((e as Error)?.stack ?? e)}`);
+      }
+    });
+  }
+
+  /** The authentication outcome: metrics, and the RequestReceived event with the authenticated user. */
+  authenticated(r: AuthnResult): void {
+    const now = performance.now();
+    const m = this.o.metrics;
+    if (m) {
+      const result = 'user' in r ? 'success' : 'error' in r ? 'error' : 'failure';
+      if ('user' in r) m.authenticatedUserRequests.inc({ username: compressUsername(r.user.username) });
+      m.authenticationAttempts.inc({ result });
+      m.authenticationDuration.observe({ result }, (now - this.mark) / 1000);
+    }
+    this.mark = now;
+    if ('user' in r) {
+      this.user = r.user;
+      if (r.annotations) Object.assign(this.annotations, r.annotations);
+    }
+    if (this.o.audit) {
+      this.audit = this.o.audit.policy.evaluate({
+        user: this.user,
+        verb: this.info.verb,
+        isResourceRequest: this.info.isResourceRequest,
+        path: this.info.path,
+        apiGroup: this.info.apiGroup,
+        resource: this.info.resource,
+        subresource: this.info.subresource,
+        namespace: this.info.namespace,
+        name: this.info.name,
+      });
+      if (this.audit.level !== 'None') {
+        this.captureResponse();
+        // A failed authentication has only the one event, at ResponseStarted (WithFailedAuthenticationAudit).
+        if ('user' in r) this.emit('RequestReceived');
+      }
+    }
+  }
+
+  impersonating(u: UserInfo): void {
+    this.impersonated = u;
+  }
+
+  /** The authorization decision: metrics and the decision annotations; watches start being counted. */
+  authorized(d: AuthorizerResult): void {
+    const now = performance.now();
+    const m = this.o.metrics;
+    const result = d.decision === 'Allow' ? 'allowed' : d.decision === 'Deny' ? 'denied' : 'no-opinion';
+    if (m) {
+      m.authorizationAttempts.inc({ result });
+      m.authorizationDuration.observe({ result }, (now - this.mark) / 1000);
+    }
+    this.mark = now;
+    this.annotations['authorization.k8s.io/decision'] = d.decision === 'Allow' ? 'allow' : 'forbid';
+    this.annotations['authorization.k8s.io/reason'] = d.reason;
+    if (d.decision === 'Allow' && this.info.verb === 'watch' && this.info.isResourceRequest) this.startWatch();
+  }
+
+  /** The handler's context: its audit annotations (filled as it runs) and the request body. */
+  handling(ctx: { annotations: Record<string, string>; body?: Buffer }): void {
+    this.ctxAnnotations = ctx.annotations;
+    this.body = () => ctx.body;
+  }
+
+  panic(): void {
+    this.panicked = true;
+  }
+
+  private startWatch(): void {
+    const { apiGroup: group, apiVersion: version, resource } = this.info;
+    const kind = this.o.kindOf?.(group, version, resource) ?? '';
+    this.longRunning = true;
+    const m = this.o.metrics;
+    if (m) {
+      this.watch = { group, version, kind };
+      m.registeredWatchers.inc(this.watch);
+      const l = this.labels!;
+      m.longRunning.inc(this.sizeLabels(l));
+    }
+    // Every event of a watch is one write; the first one is where the response has started.
+    const res = this.res as unknown as { write: (...a: unknown[]) => boolean };
+    const write = res.write.bind(res);
+    res.write = (...a: unknown[]) => {
+      if (!this.started) {
+        this.started = true;
+        if (this.audit && this.audit.level !== 'None') this.emit('ResponseStarted');
+      }
+      if (this.watch) m!.watchEvents.inc(this.watch);
+      return write(...a);
+    };
+  }
+
+  private sizeLabels(l: RequestLabels): Omit<RequestLabels, 'dry_run'> {
+    const { dry_run: _d, ...rest } = l;
+    return rest;
+  }
+
+  /** Keeps what the response's audit event needs: the Status of an error, the whole body at RequestResponse. */
+  private captureResponse(): void {
+    const res = this.res as unknown as { end: (...a: unknown[]) => unknown };
+    const end = res.end.bind(res);
+    const whole = this.audit!.level === 'RequestResponse' && this.info.verb !== 'watch';
+    res.end = (...a: unknown[]) => {
+      const chunk = a[0];
+      if (chunk && typeof chunk !== 'function' && (whole || this.res.statusCode >= 400)) {
+        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+        if (this.res.statusCode >= 400) this.errorBody = text;
+        if (whole) this.responseChunks = [Buffer.from(text, 'utf8')];
+      }
+      return end(...a);
+    };
+  }
+
+  private responseStatus(): ResponseStatus {
+    const code = this.panicked ? 500 : this.res.statusCode;
+    const rs: ResponseStatus = { metadata: {}, code };
+    if (this.errorBody) {
+      try {
+        const s = JSON.parse(this.errorBody) as Record<string, unknown>;
+        if (s.kind === 'Status') {
+          if (s.status) rs.status = s.status as string;
+          if (s.message) rs.message = s.message as string;
+          if (s.reason) rs.reason = s.reason as string;
+          if (s.details) rs.details = s.details;
+        }
+      } catch {
+        // not JSON (YAML was asked for): the code alone
+      }
+    }
+    return { metadata: {}, ...(rs.status ? { status: rs.status } : {}), ...rest(rs), code };
+  }
+
+  private emit(stage: Stage): void {
+    const a = this.audit!;
+    if (a.omitStages.includes(stage)) return;
+    const info = this.info;
+    // Members are added in the order of the Go type, which is the order of the JSON.
+    const ev = {
+      kind: 'Event',
+      apiVersion: 'audit.k8s.io/v1',
+      level: a.level,
+      auditID: this.auditID,
+      stage,
+      requestURI: this.req.url ?? '/',
+      verb: info.verb,
+      user: this.user ? auditUser(this.user) : { username: '' },
+    } as AuditEvent;
+    if (stage !== 'RequestReceived' && this.impersonated) ev.impersonatedUser = auditUser(this.impersonated);
+    ev.sourceIPs = this.ips;
+    const ua = this.req.headers['user-agent'];
+    if (ua) ev.userAgent = ua;
+    if (info.isResourceRequest) {
+      ev.objectRef = { resource: info.resource };
+      if (info.namespace) ev.objectRef.namespace = info.namespace;
+      if (info.name) ev.objectRef.name = info.name;
+      if (info.apiGroup) ev.objectRef.apiGroup = info.apiGroup;
+      if (info.apiVersion) ev.objectRef.apiVersion = info.apiVersion;
+      if (info.subresource) ev.objectRef.subresource = info.subresource;
+    }
+    if (stage !== 'RequestReceived') ev.responseStatus = this.responseStatus();
+    if (a.level === 'Request' || a.level === 'RequestResponse') {
+      const body = this.body();
+      const obj = body && parseJson(body);
+      if (obj !== undefined) ev.requestObject = a.omitManagedFields ? withoutManagedFields(obj) : obj;
+      if (stage === 'ResponseComplete' && this.responseChunks) {
+        const out = parseJson(Buffer.concat(this.responseChunks));
+        if (out !== undefined) ev.responseObject = a.omitManagedFields ? withoutManagedFields(out) : out;
+      }
+    }
+    ev.requestReceivedTimestamp = microTime(this.startEpoch);
+    ev.stageTimestamp = microTime(this.startEpoch + (performance.now() - this.start));
+    const ann = stage === 'RequestReceived' ? {} : { ...this.annotations, ...this.ctxAnnotations };
+    const keys = Object.keys(ann).sort();
+    if (keys.length) ev.annotations = Object.fromEntries(keys.map((k) => [k, ann[k]!]));
+    if (this.o.metrics) this.o.metrics.auditEvents.inc();
+    for (const s of this.o.audit!.sinks) s.processEvents(ev);
+  }
+
+  private finish(): void {
+    const elapsed = performance.now() - this.start;
+    const m = this.o.metrics;
+    const code = this.panicked ? 500 : this.res.statusCode;
+    if (m && this.labels) {
+      m.requestFinished(this.mutating);
+      // kube counts requests its handlers served; a non-resource path nobody serves (404) is not one.
+      if (this.info.isResourceRequest || code !== 404) {
+        const l = this.labels;
+        m.requestTotal.inc({ ...l, code: String(code) });
+        if (!this.longRunning) m.requestDuration.observe(l, elapsed / 1000);
+        if (l.verb === 'GET' || l.verb === 'LIST') {
+          const len = Number(this.res.getHeader('content-length') ?? 0);
+          m.responseSizes.observe(this.sizeLabels(l), len);
+        }
+      }
+      if (this.watch) {
+        m.registeredWatchers.dec(this.watch);
+        m.longRunning.dec(this.sizeLabels(this.labels));
+      }
+    }
+    if (this.audit && this.audit.level !== 'None') {
+      if (!this.user) this.emit('ResponseStarted');
+      else this.emit(this.panicked ? 'Panic' : 'ResponseComplete');
+    }
+    const log = this.o.httpLog;
+    if (log?.enabled) {
+      const rec = {
+        verb: this.labels?.verb ?? this.req.method ?? '',
+        URI: this.req.url ?? '/',
+        latency: goDuration(elapsed),
+        userAgent: String(this.req.headers['user-agent'] ?? ''),
+        'audit-ID': this.auditID,
+        srcIP: this.remote,
+        ...(log.verbosity >= 4 && this.user ? { user: this.user.username } : {}),
+        resp: code,
+      };
+      log.request(rec);
+    }
+  }
+}
+
+function rest(rs: ResponseStatus): Partial<ResponseStatus> {
+  const out: Partial<ResponseStatus> = {};
+  if (rs.message) out.message = rs.message;
+  if (rs.reason) out.reason = rs.reason;
+  if (rs.details) out.details = rs.details;
+  return out;
+}
+
+function parseJson(b: Buffer): unknown {
+  try {
+    return JSON.parse(b.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+export class RequestObserver {
+  private readonly traces = new WeakMap<object, Trace>();
+
+  constructor(readonly o: ObserverDeps) {}
+
+  begin(req: Req, res: Res, info: RequestInfo, rawQuery: string, query: URLSearchParams): Trace {
+    const t = new Trace(this.o, req, res, info, rawQuery, query);
+    this.traces.set(res, t);
+    return t;
+  }
+
+  /** A handler threw something that is not a Status: the audit stage is Panic. */
+  panicked(res: object): void {
+    this.traces.get(res)?.panic();
+  }
+}
