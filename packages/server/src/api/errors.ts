@@ -181,6 +181,29 @@ export const errors = {
   timeout(message: string, retryAfterSeconds = 0): StatusError {
     return failure(504, 'Timeout', message, { retryAfterSeconds });
   },
+  /**
+   * errors.NewGenericServerResponse(422, "", {}, "", msg, 0, false): the server's own message is dropped, so
+   * every JSON-patch application failure (failed test, missing path...) reads the same.
+   */
+  genericUnprocessable(): StatusError {
+    return failure(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
+  },
+  /** go-restful's answer when no route consumes the Content-Type, passed through NewGenericServerResponse. */
+  restfulUnsupportedMediaType(): StatusError {
+    return failure(415, 'UnsupportedMediaType', '415: Unsupported Media Type', {});
+  },
+  /** A plain Go error reaching the response writer: 500, reason Unknown (omitted), message verbatim. */
+  plain(message: string): StatusError {
+    return failure(500, undefined, message);
+  },
+  /** A plain Go error a registry wraps with reason Unknown spelled out: 500, message verbatim. */
+  unknown(message: string): StatusError {
+    return failure(500, 'Unknown', message);
+  },
+  /** errors.NewApplyConflict: 409 Conflict whose details carry only the causes. */
+  applyConflict(causes: StatusCause[], message: string): StatusError {
+    return failure(409, 'Conflict', message, { causes });
+  },
   /** storage.NewTooLargeResourceVersionError: apierrors.NewTimeoutError ("Timeout: " prefix) with a cause. */
   tooLargeResourceVersion(minimum: number, current: number, retryAfterSeconds: number): StatusError {
     return failure(504, 'Timeout', `Timeout: Too large resource version: ${minimum}, current: ${current}`, {

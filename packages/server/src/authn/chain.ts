@@ -1,10 +1,11 @@
-// The request authentication chain, in kube-apiserver's order: x509 client certificate, then bearer token
-// over the token union, then the authenticated-group adder, then anonymous only when no credential was
-// presented at all (a bad credential is 401, never anonymous). TokenReview goes through the same union.
-import { createHash } from 'node:crypto';
-import type { TLSSocket } from 'node:tls';
+// Authentication as the server runs it: the token union (TokenReview and every request's bearer token), and the
+// request authenticators over it in kube-apiserver's order: x509 client certificate, bearer token, then anonymous
+// only when no credential was presented at all (a bad credential is 401, never anonymous).
 import { aggregate } from '../api/errors.js';
-import type { UserInfo } from '../api/types.js';
+import { BearerTokenAuthenticator, WebSocketProtocolAuthenticator } from './bearer.js';
+import { union, withAnonymous, type AuthnRequest, type AuthnResult, type UnionMember } from './request.js';
+import { withAuthenticatedGroup } from './groups.js';
+import { X509Authenticator } from './x509.js';
 import { invalidBearerToken, type TokenAuthenticator, type TokenResult } from './types.js';
 
 export interface AuthnOptions {
@@ -17,37 +18,20 @@ export interface AuthnOptions {
   clientCertificates: boolean;
 }
 
-export type AuthnResult =
-  | { user: UserInfo; warnings: string[]; anonymous?: boolean; annotations?: Record<string, string> }
-  | { error: string; warnings?: string[] }
-  | { none: true; warnings?: string[] };
-
-/** kube's bearertoken authenticator's warning for `Bearer  <token>`, whose token it takes as empty (no credential). */
-export const extraSpaceBeforeTokenWarning =
-  'the provided Authorization header contains extra space before the bearer token, and is ignored';
-
-export const anonymousUser: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
-
-// Authenticators that keep one UserInfo per credential (the token file) get one extended copy per user.
-const extended = new WeakMap<UserInfo, UserInfo>();
-
-/** Appends `system:authenticated` unless the user already has it (or is anonymous). */
-export function withAuthenticatedGroup(u: UserInfo): UserInfo {
-  if (u.username === 'system:anonymous') return u;
-  if (u.groups.includes('system:authenticated') || u.groups.includes('system:unauthenticated')) return u;
-  if (Object.isFrozen(u)) {
-    let x = extended.get(u);
-    if (x === undefined) {
-      x = Object.freeze({ ...u, groups: Object.freeze([...u.groups, 'system:authenticated']) as string[] });
-      extended.set(u, x);
-    }
-    return x;
-  }
-  return { ...u, groups: [...u.groups, 'system:authenticated'] };
-}
-
 export class Authenticator {
-  constructor(private readonly o: AuthnOptions) {}
+  /** Certificate, then bearer token, then a WebSocket token when nothing else was presented; then anonymous. */
+  private readonly request: { authenticate(r: AuthnRequest): AuthnResult };
+
+  constructor(private readonly o: AuthnOptions) {
+    const check = (token: string) => this.authenticateToken(token, this.o.apiAudiences);
+    const members: UnionMember[] = [
+      ...(o.clientCertificates ? [{ authenticator: new X509Authenticator() }] : []),
+      { authenticator: new BearerTokenAuthenticator(check) },
+      { authenticator: new WebSocketProtocolAuthenticator(check), onlyWithoutCredential: true },
+    ];
+    const u = union(members);
+    this.request = o.anonymous ? withAnonymous(u, o.anonymousPaths) : u;
+  }
 
   get apiAudiences(): string[] {
     return this.o.apiAudiences;
@@ -79,112 +63,9 @@ export class Authenticator {
   }
 
   authenticateRequest(headers: Record<string, string | string[] | undefined>, socket: unknown, path = ''): AuthnResult {
-    const errs: string[] = [];
-    if (this.o.clientCertificates) {
-      const r = this.x509(socket);
-      if (r && 'user' in r) return { user: withAuthenticatedGroup(r.user), warnings: [] };
-      if (r && 'error' in r) errs.push(r.error);
-    }
-    const auth = headers['authorization'];
-    const authz = Array.isArray(auth) ? auth[0] : auth;
-    let sawCredential = errs.length > 0;
-    let warnings: string[] = [];
-    if (authz) {
-      const token = bearerToken(authz);
-      if (token) {
-        sawCredential = true;
-        const r = this.authenticateToken(token, this.o.apiAudiences);
-        if ('user' in r) return { user: r.user, warnings: r.warnings ?? [], annotations: r.annotations };
-        errs.push(r.error);
-      } else if (extraSpaceBeforeToken(authz)) warnings = [extraSpaceBeforeTokenWarning];
-    }
-    if (!sawCredential) {
-      const proto = headers['sec-websocket-protocol'];
-      const token = websocketToken(Array.isArray(proto) ? proto.join(',') : proto);
-      if (token) {
-        const r = this.authenticateToken(token, this.o.apiAudiences);
-        if ('user' in r)
-          return { user: r.user, warnings: [...warnings, ...(r.warnings ?? [])], annotations: r.annotations };
-        errs.push(r.error);
-      }
-    }
-    if (errs.length) return { error: aggregate(errs), warnings };
-    if (this.o.anonymous && (!this.o.anonymousPaths?.length || this.o.anonymousPaths.includes(path)))
-      return { user: anonymousUser, warnings, anonymous: true };
-    return { none: true, warnings };
-  }
-
-  /** x509 identity per TLS connection: the peer certificate cannot change within one, so keep-alive and h2
-   * requests do not re-hash it. */
-  private readonly peers = new WeakMap<object, { user: UserInfo } | { error: string } | null>();
-
-  private x509(socket: unknown): { user: UserInfo } | { error: string } | null {
-    if (!socket || typeof socket !== 'object') return null;
-    let r = this.peers.get(socket);
-    if (r === undefined) this.peers.set(socket, (r = this.peerIdentity(socket)));
-    return r;
-  }
-
-  private peerIdentity(socket: unknown): { user: UserInfo } | { error: string } | null {
-    const s = socket as TLSSocket | undefined;
-    if (!s || typeof s.getPeerCertificate !== 'function') return null;
-    const cert = s.getPeerCertificate(false);
-    if (!cert || !cert.raw) return null;
-    if (!s.authorized)
-      return {
-        error: `verifying certificate ${certIdentifier(cert)} failed: ${String(s.authorizationError ?? 'x509: certificate signed by unknown authority')}`,
-      };
-    const subject = cert.subject as unknown as Record<string, string | string[] | undefined>;
-    const cn = subject?.CN;
-    const username = Array.isArray(cn) ? cn[0] : cn;
-    if (!username) return null;
-    const o = subject?.O;
-    const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
-    const id = createHash('sha256').update(cert.raw).digest('hex');
-    return {
-      user: {
-        username,
-        groups: [...groups],
-        extra: { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${id}`] },
-      },
-    };
+    return this.request.authenticate({ headers, socket, path });
   }
 }
 
-function certIdentifier(cert: { serialNumber?: string; subject?: unknown; issuer?: unknown }): string {
-  const subj = cert.subject as Record<string, unknown> | undefined;
-  const iss = cert.issuer as Record<string, unknown> | undefined;
-  return `SN=${BigInt('0x' + (cert.serialNumber ?? '0')).toString()}, CN=${String(subj?.CN ?? '')}, issuer="CN=${String(iss?.CN ?? '')}"`;
-}
-
-/**
- * The token of an `Authorization` header, read as kube's bearertoken authenticator reads it: the header trimmed,
- * then split on single spaces, the first part `bearer` in any case. `Bearer  x` (two spaces) carries an empty token,
- * which is no credential at all.
- */
-export function bearerToken(header: string): string | undefined {
-  const auth = header.trim();
-  if (auth.length < 8 || auth.charCodeAt(6) !== 32 || auth.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
-  const end = auth.indexOf(' ', 7);
-  return (end < 0 ? auth.slice(7) : auth.slice(7, end)) || undefined;
-}
-
-/** `Bearer  x`: split on single spaces, the header's second part is empty and a third follows. */
-function extraSpaceBeforeToken(header: string): boolean {
-  const auth = header.trim();
-  return auth.charCodeAt(6) === 32 && auth.charCodeAt(7) === 32 && auth.slice(0, 6).toLowerCase() === 'bearer';
-}
-
-/** `base64url.bearer.authorization.k8s.io.<token>` among other subprotocols (kube's websocket authenticator). */
-function websocketToken(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const protos = header.split(',').map((p) => p.trim());
-  const prefix = 'base64url.bearer.authorization.k8s.io.';
-  const tok = protos.find((p) => p.startsWith(prefix));
-  if (!tok || protos.length < 2) return undefined;
-  try {
-    return Buffer.from(tok.slice(prefix.length), 'base64url').toString('utf8');
-  } catch {
-    return undefined;
-  }
-}
+export { bearerToken, extraSpaceBeforeTokenWarning } from './bearer.js';
+export { anonymousUser, type AuthnResult } from './request.js';

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `kubeauth` command: `serve` (the API server), `proxy`, `token inspect`, `keys rotate|prune|list`, `version`.
 import { FlagError, usage } from './flags.js';
-import { parseServeOptions, resolveAuthentication, serveFlags } from './options.js';
+import { serverConfig } from './config.js';
+import { parseServeOptions, serveFlags } from './options.js';
 
 const help = `kubeauth — the identity and access-control half of the Kubernetes API server
 
@@ -33,10 +34,10 @@ async function serve(argv: string[]): Promise<void> {
     return;
   }
   const opts = parseServeOptions(argv);
-  await resolveAuthentication(opts);
+  const config = await serverConfig(opts);
   const started = performance.now();
   const { startServer } = await import('../server/app.js');
-  const s = await startServer(opts).catch(async (e: unknown) => {
+  const s = await startServer(config).catch(async (e: unknown) => {
     const { explainStartError } = await import('./start-errors.js');
     throw explainStartError(e, opts) ?? e;
   });

@@ -3,32 +3,10 @@
 import type { FlagSpec } from './flags.js';
 import { FlagError } from './flags.js';
 import type { LoggingFormat } from '../observe/httplog.js';
+import type { AuditWebhookOptions, OpsOptions } from '../observe/options.js';
 
-export interface OpsOptions {
-  auditPolicyFile?: string;
-  auditLogPath?: string;
-  auditLogFormat: 'json' | 'legacy';
-  auditLogMaxAge: number;
-  auditLogMaxBackup: number;
-  auditLogMaxSize: number;
-  auditLogCompress: boolean;
-  loggingFormat: LoggingFormat;
-  verbosity: number;
-  auditWebhook?: AuditWebhookOptions;
-}
-
-export interface AuditWebhookOptions {
-  configFile: string;
-  mode: 'batch' | 'blocking' | 'blocking-strict';
-  initialBackoffMs: number;
-  bufferSize: number;
-  maxBatchSize: number;
-  maxBatchWaitMs: number;
-  throttleEnable: boolean;
-  throttleQPS: number;
-  throttleBurst: number;
-  truncate?: { maxEventSize: number; maxBatchSize: number };
-}
+// The settings themselves belong to observe/ (below cli/ in the layers); the flags map onto them here.
+export type { OpsOptions, AuditWebhookOptions } from '../observe/options.js';
 
 const webhookModes = ['batch', 'blocking', 'blocking-strict'];
 

@@ -13,7 +13,8 @@ const controllerUser: UserInfo = { username: 'system:apiserver', groups: ['syste
 export class SystemClient {
   constructor(
     private readonly rest: RestStorage,
-    private readonly catalog: Catalog,
+    /** The stored resources (controllers write nothing else). */
+    private readonly catalog: Pick<Catalog, 'find'>,
     private readonly manager = 'kube-controller-manager',
   ) {}
 

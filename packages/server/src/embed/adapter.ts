@@ -1,5 +1,6 @@
 // The one place the testing API touches the server's start-up: flags in, a running server out. When the
-// server is built from a configuration object elsewhere, only this file needs to follow.
+// flags are mapped onto the server's configuration as `kubeauth serve` maps them, plus the test's clock.
+import { serverConfig } from '../cli/config.js';
 import { parseServeOptions } from '../cli/options.js';
 import { startServer, type RunningServer } from '../server/app.js';
 import type { Clock } from '../clock/clock.js';
@@ -22,5 +23,5 @@ export async function startEmbedded(s: EmbeddedStart): Promise<RunningServer> {
     ...s.flags,
   ]);
   o.clock = s.clock;
-  return startServer(o);
+  return startServer(await serverConfig(o));
 }

@@ -1,12 +1,11 @@
 // /metrics/slis: the health-check SLIs of component-base/metrics/prometheus/slis (kubernetes_healthcheck and
 // kubernetes_healthchecks_total, labelled by check name and endpoint type). The checks are evaluated at each
-// scrape: kubeauth's checks are cheap (the storage one is
-// a single read).
+// scrape: kubeauth's checks are in-memory and cheap.
 import { Counter, Gauge, Registry } from 'prom-client';
 
 export interface NamedCheck {
   name: string;
-  /** undefined = ok, else the failure reason; a check that reads the backend answers later. */
+  /** undefined = ok, else the failure reason; a check that reads something real (storage) answers later. */
   check(): string | undefined | Promise<string | undefined>;
 }
 

@@ -1,7 +1,7 @@
 // Builds what observe/observer.ts needs from the options: the metrics registry, the audit policy and its log
 // backend, the request log. A bad policy file stops the start with kube's message.
 import type { ServerResponse } from 'node:http';
-import type { OpsOptions } from '../cli/ops-flags.js';
+import type { OpsOptions } from './options.js';
 import { ApiServerMetrics } from '../metrics/apiserver.js';
 import { HealthSlis, type NamedCheck } from '../metrics/slis.js';
 import { loadPolicyFile, PolicyEvaluator } from '../audit/policy.js';
@@ -20,7 +20,8 @@ export interface Observability {
 }
 
 export interface ObservabilityDeps {
-  storageObjects: () => Iterable<[string, number]>;
+  /** Built before authentication, which counts accepted tokens in it. */
+  metrics: ApiServerMetrics;
   kindOf: (group: string, version: string, resource: string) => string | undefined;
   checks: { healthz: () => NamedCheck[]; livez: () => NamedCheck[]; readyz: () => NamedCheck[] };
 }
@@ -28,7 +29,7 @@ export interface ObservabilityDeps {
 const promContentType = 'text/plain; version=0.0.4; charset=utf-8';
 
 export function setupObservability(o: OpsOptions | undefined, d: ObservabilityDeps): Observability {
-  const metrics = new ApiServerMetrics({ storageObjects: d.storageObjects });
+  const { metrics } = d;
   const sinks: AuditSink[] = [];
   const closers: Array<() => void | Promise<void>> = [];
   let policy: PolicyEvaluator | undefined;

@@ -26,7 +26,6 @@ import {
   withZeroFields,
   zeroObject,
 } from './managedfields.js';
-import { applyConflict, plainError } from './status.js';
 import { Typed, TypedError, type T } from './typed.js';
 import { goQuote } from '../gocompat/quote.js';
 import { goJson } from '../gocompat/json-encode.js';
@@ -97,7 +96,7 @@ export function conflictError(conflicts: Conflict[]) {
     }
     message = `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
   }
-  return applyConflict(causes, message);
+  return errors.applyConflict(causes, message);
 }
 
 /** groupVersion "g/v" or "v" split like schema.ParseGroupVersion. */
@@ -125,7 +124,7 @@ export function applyPatch(o: ApplyOptions): ApplyResult {
       isObject(live.metadata) ? (live.metadata.managedFields as ManagedFieldsEntry[]) : undefined,
     );
   } catch (e) {
-    if (e instanceof ManagedFieldsError) throw plainError(`failed to decode managed fields: ${e.message}`);
+    if (e instanceof ManagedFieldsError) throw errors.plain(`failed to decode managed fields: ${e.message}`);
     throw e;
   }
   // versioncheck.go compares the whole GVK of the configuration with the resource's
@@ -139,7 +138,7 @@ export function applyPatch(o: ApplyOptions): ApplyResult {
   const errs = typed.validate(cfg, root);
   if (errs.length) {
     const name = `${typeof meta.namespace === 'string' ? meta.namespace : ''}/${typeof meta.name === 'string' ? meta.name : ''}`;
-    throw plainError(
+    throw errors.plain(
       `failed to create typed patch object (${name}; ${gvk(cfg.apiVersion, cfg.kind)}): ${new TypedError(errs).message}`,
     );
   }

@@ -9,7 +9,6 @@ import { type JsonObject, clone, isObject } from './json.js';
 import { jsonPatch } from './jsonpatch.js';
 import { updateManagedFields, viewOf, withZeroFields, type Ownership } from './managedfields.js';
 import { mergePatch } from './mergepatch.js';
-import { restfulUnsupportedMediaType } from './status.js';
 import { strategicMergePatch } from './strategic.js';
 import { decodeApplyConfig } from './yaml.js';
 export { applyStrictErrors } from './yaml.js';
@@ -72,7 +71,7 @@ export function patchType(contentType: string | undefined, accepted: readonly st
   const header = contentType ?? '';
   // go-restful's route selection first: any comma-separated media type, parameters dropped, trimmed
   const parts = (header || 'application/octet-stream').split(',').map((p) => p.split(';')[0]!.trim());
-  if (!parts.some((p) => accepted.includes(p))) throw restfulUnsupportedMediaType();
+  if (!parts.some((p) => accepted.includes(p))) throw errors.restfulUnsupportedMediaType();
   // then the handler: everything before the first ';', verbatim
   const i = header.indexOf(';');
   const t = i > 0 ? header.slice(0, i) : header;

@@ -5,7 +5,6 @@
 // kube-apiserver, so it is kept here only as the error's `cause`).
 import { errors } from '../api/errors.js';
 import { type Json, type JsonObject, clone, deepEqual, getKey, hasKey, isObject, setKey } from './json.js';
-import { genericUnprocessable } from './status.js';
 import { JsonError, decodeJson } from '../api/decode/json.js';
 import { jsonKind } from '../gocompat/json-decode.js';
 import { goJson } from '../gocompat/json-encode.js';
@@ -47,12 +46,12 @@ export function applyJSONPatch(doc: JsonObject, ops: readonly Operation[]): Json
       applyOp(state, op ?? {});
     } catch (e) {
       if (!(e instanceof PatchFailure)) throw e;
-      const err = genericUnprocessable();
+      const err = errors.genericUnprocessable();
       (err as { cause?: unknown }).cause = e;
       throw err;
     }
   }
-  if (!isObject(state.root)) throw genericUnprocessable();
+  if (!isObject(state.root)) throw errors.genericUnprocessable();
   return state.root;
 }
 

@@ -7,7 +7,6 @@
 import { errors } from '../api/errors.js';
 import type { StatusError } from '../api/errors.js';
 import { type Json, type JsonObject, clone, getKey, goV, hasKey, isObject, setKey } from './json.js';
-import { genericUnprocessable, plainError } from './status.js';
 import type { TypeRef, TypeView } from './typeview.js';
 import { JsonError, decodeJson } from '../api/decode/json.js';
 import { jsonKind } from '../gocompat/json-decode.js';
@@ -27,8 +26,8 @@ export class SMPError extends Error {
   }
   toStatus(): StatusError {
     if (this.code === 400) return errors.badRequest(this.message);
-    if (this.code === 422) return genericUnprocessable();
-    return plainError(this.message);
+    if (this.code === 422) return errors.genericUnprocessable();
+    return errors.plain(this.message);
   }
 }
 

@@ -14,6 +14,7 @@ import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
+import { serverConfig } from '../cli/config.js';
 import { parseServeOptions } from '../cli/options.js';
 import { createCa } from '../pki/ca.js';
 import { issueServingCert } from '../pki/certs.js';
@@ -143,7 +144,14 @@ describe('kubeauth proxy', () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kubeauth-proxy-'));
     kube = await startServer(
-      parseServeOptions(['--secure-port=0', `--data-dir=${dataDir}`, '--storage-backend=memory', '--log-level=error']),
+      await serverConfig(
+        parseServeOptions([
+          '--secure-port=0',
+          `--data-dir=${dataDir}`,
+          '--storage-backend=memory',
+          '--log-level=error',
+        ]),
+      ),
     );
     await kube.settle();
     admin = adminFrom(join(dataDir, 'admin.kubeconfig'));

@@ -37,6 +37,7 @@ import {
   type TlsVersion,
   type StaticAuthorizationConfig,
 } from './config.js';
+import { subjectUser } from '../authn/x509.js';
 import { createLogger } from '../server/log.js';
 import { BadRequestTarget, canonicalTarget, type CanonicalTarget } from './canonical-path.js';
 import { createEndpointsServer } from './endpoints.js';
@@ -725,17 +726,14 @@ function rawHead(status: number, message: string, rawHeaders: string[], close = 
   return lines.join('\r\n') + '\r\n\r\n';
 }
 
-/** The user of a verified client certificate: CN the name, each O a group (kube-apiserver's x509 mapping). */
+/** The user of a verified client certificate (the server's x509 mapping), as kube-rbac-proxy hands it on. */
 function certificateUser(socket: TLSSocket): UserInfo | undefined {
   if (!socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
   const cert = socket.getPeerCertificate();
   if (!cert || !cert.subject) return undefined;
-  const cn = cert.subject.CN as string | string[] | undefined;
-  const name = Array.isArray(cn) ? cn[0] : cn;
-  if (!name) return undefined;
-  const o = cert.subject.O as string | string[] | undefined;
-  const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
-  return { username: name, uid: '', groups: [...groups, 'system:authenticated'], extra: {} };
+  const u = subjectUser(cert.subject);
+  if (!u) return undefined;
+  return { username: u.username, uid: '', groups: [...u.groups, 'system:authenticated'], extra: {} };
 }
 
 /** kube-rbac-proxy's static authorizer: every field the entry sets must equal the request's. */

@@ -1,11 +1,10 @@
 // Every resource kubeauth serves, described once. Discovery, OpenAPI, tables, routing and RBAC names all
 // come from these definitions.
-import type { ServeOptions } from '../cli/options.js';
 import type { Authenticator } from '../authn/chain.js';
 import type { Authorization } from '../authz/setup.js';
 import type { ObjectLookup } from '../storage/lookup.js';
 import type { ServiceAccountKeys } from '../serviceaccount/setup.js';
-import { issueTokenAsync } from '../serviceaccount/tokenrequest.js';
+import { tokenSubresource, type TokenRequestConfig } from './core/serviceaccount-token.js';
 import * as namespaces from './core/namespaces.js';
 import * as serviceaccounts from './core/serviceaccounts.js';
 import * as secrets from './core/secrets.js';
@@ -14,30 +13,51 @@ import * as pods from './core/pods.js';
 import * as nodes from './core/nodes.js';
 import * as events from './core/events.js';
 import { stored } from './define.js';
-import { selfSubjectReviewResources, tokenReviewResource } from './authentication.js';
-import { authorizationResources, rbacResources } from './authorization.js';
+import { selfSubjectReviewResources, tokenReviewResource } from './authentication/reviews.js';
+import { authorizationResources } from './authorization/resources.js';
+import { rbacResources } from './rbac/resources.js';
 import { apiextensionsResources } from './apiextensions.js';
 import { rbacExplainResources } from './rbac-explain.js';
 import type { ResourceDef } from './resource.js';
 import type { ServiceAllocator } from './services/allocator.js';
 import { endpointSlicesResource, endpointsResource, leasesResource, servicesResource } from './services/resources.js';
 
-export interface ResourceDeps {
-  authenticator: Authenticator;
+/**
+ * What the stored resources need. Nothing of authentication: the token authenticator records legacy-token use by
+ * writing through them, so they are built first.
+ */
+export interface StoredResourceDeps {
+  /** RBAC writes are checked for escalation against it. */
   authz: Authorization;
   lookup: ObjectLookup;
   keys: ServiceAccountKeys;
-  issuer: string;
-  options: ServeOptions;
+  tokenRequest: TokenRequestConfig;
+  /** Allocates Services' cluster IPs. */
   services: ServiceAllocator;
+}
+
+/** The stored resources, by the place their groups take in kube-apiserver's priority order. */
+export interface StoredResources {
+  core: ResourceDef[];
+  rbac: ResourceDef[];
+  /** The groups after rbac: apiextensions.k8s.io, coordination.k8s.io (16500), discovery.k8s.io (16200). */
+  later: ResourceDef[];
+}
+
+/** What the reviews (not stored) answer with. */
+export interface ReviewDeps {
+  authenticator: Authenticator;
+  authz: Authorization;
+  /** The server's clock (a manual one in tests); SelfSubjectReview stamps creationTimestamp with it. */
+  now?: () => number;
 }
 
 const corePkg = 'io.k8s.api.core.v1';
 
-export function buildResources(d: ResourceDeps): ResourceDef[] {
+export function storedResources(d: StoredResourceDeps): StoredResources {
   const core = (r: Omit<Parameters<typeof stored>[0], 'group' | 'version' | 'schemaPackage'>) =>
     stored({ group: '', version: 'v1', schemaPackage: corePkg, ...r });
-  const defs: ResourceDef[] = [
+  const coreDefs: ResourceDef[] = [
     core({
       resource: 'configmaps',
       kind: 'ConfigMap',
@@ -132,52 +152,34 @@ export function buildResources(d: ResourceDeps): ResourceDef[] {
       kind: 'ServiceAccount',
       namespaced: true,
       shortNames: ['sa'],
-      subresources: [
-        {
-          name: 'token',
-          kind: 'TokenRequest',
-          group: 'authentication.k8s.io',
-          version: 'v1',
-          verbs: ['create'],
-          handle: async (ctx) => {
-            const { decodeBody } = await import('../server/body.js');
-            const body = decodeBody(ctx.body ?? Buffer.alloc(0), ctx.contentType, {
-              apiVersion: 'authentication.k8s.io/v1',
-              kind: 'TokenRequest',
-            });
-            const r = await issueTokenAsync({
-              namespace: ctx.info.namespace,
-              name: ctx.info.name,
-              body,
-              lookup: d.lookup,
-              signer: await d.keys.signer,
-              issuer: d.issuer,
-              apiAudiences: d.options.apiAudiences,
-              maxExpirationSeconds: d.options.serviceAccountMaxTokenExpiration || undefined,
-              extendExpiration: d.options.serviceAccountExtendTokenExpiration,
-              now: d.options.clock?.now(),
-            });
-            ctx.warnings.push(...r.warnings);
-            if (r.credentialId) ctx.annotations['authentication.kubernetes.io/issued-credential-id'] = r.credentialId;
-            return [201, r.response];
-          },
-        },
-      ],
+      subresources: [tokenSubresource(d.lookup, d.keys, d.tokenRequest)],
       strategy: serviceaccounts.strategy,
       table: serviceaccounts.table,
     }),
     servicesResource(d.services),
+  ];
+  return {
+    core: coreDefs,
+    rbac: rbacResources(d.authz),
+    later: [...apiextensionsResources(), leasesResource(), endpointSlicesResource()],
+  };
+}
+
+export function allStored(s: StoredResources): ResourceDef[] {
+  return [...s.core, ...s.rbac, ...s.later];
+}
+
+/** Every resource served, in kube-apiserver's group priority order: the stored ones and the reviews. */
+export function servedResources(s: StoredResources, d: ReviewDeps): ResourceDef[] {
+  return [
+    ...s.core,
     tokenReviewResource(d.authenticator),
-    ...selfSubjectReviewResources(d.options.clock?.now),
+    ...selfSubjectReviewResources(d.now),
     ...authorizationResources(d.authz),
-    ...rbacResources(d.authz),
-    // After rbac: kube-apiserver's group priority order puts apiextensions.k8s.io there.
-    ...apiextensionsResources(),
-    // kube-apiserver's group priorities: coordination.k8s.io (16500), then discovery.k8s.io (16200)
-    leasesResource(),
-    endpointSlicesResource(),
+    ...s.rbac,
+    // After rbac in kube-apiserver's group priority order: apiextensions, coordination, discovery.
+    ...s.later,
     // kubeauth's own group last: it is no Kubernetes group, so it sorts after all of them in discovery.
     ...rbacExplainResources(d.authz),
   ];
-  return defs;
 }

@@ -1,10 +1,11 @@
-// Assembles kubeauth from its seams and starts it: PKI and keys, storage, registry, authentication,
-// authorization, controllers, then the HTTPS (h2 + HTTP/1.1) listener.
+// The composition root: builds kubeauth from a ServerConfig, each part after what it needs (PKI and keys, storage,
+// authorization, the stored resources and the system client that writes through them, authentication, the served
+// resources, controllers), then starts the HTTPS (h2 + HTTP/1.1) listener.
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Http2SecureServer } from 'node:http2';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { resolveAuthentication, type ServeOptions } from '../cli/options.js';
+import type { ServerConfig } from './config.js';
 import { ensurePki } from '../pki/datadir.js';
 import { lockDataDir, type DataDirLock } from '../pki/datadir-lock.js';
 import { renderKubeconfig, writeKubeconfig } from '../pki/kubeconfig.js';
@@ -17,11 +18,11 @@ import { TokenFileAuthenticator } from '../authn/tokenfile.js';
 import type { TokenAuthenticator } from '../authn/types.js';
 import { ApiServer } from './apiserver.js';
 import { createListener } from './listener.js';
-import { createTables } from './tables.js';
+import { createTables } from './handlers/tables.js';
 import { nonResourceHandlers, gvPath, kubernetesVersion, type HealthCheck } from './nonresource.js';
 import { createLogger } from './log.js';
 import { logCheck, storageCheck } from './health.js';
-import { buildResources } from '../registry/resources.js';
+import { allStored, servedResources, storedResources } from '../registry/resources.js';
 import { Catalog } from '../registry/catalog.js';
 import { RestStorage } from '../registry/rest.js';
 import { AdmissionChain } from '../admission/chain.js';
@@ -45,7 +46,9 @@ import { TokensController } from '../controllers/tokens.js';
 import { wallClock } from '../clock/clock.js';
 import { openEtcdStore, type EtcdStore } from '../storage/etcd/open.js';
 import { startReplication, type Replication } from './replication.js';
+import { RbacController } from '../controllers/rbac.js';
 import { setupObservability, storageObjectCounts } from '../observe/setup.js';
+import { ApiServerMetrics } from '../metrics/apiserver.js';
 
 const lastUsedLabel = 'kubernetes.io/legacy-token-last-used';
 
@@ -66,15 +69,14 @@ export interface RunningServer {
   listener: ApiServer['listener'];
 }
 
-export async function startServer(o: ServeOptions): Promise<RunningServer> {
-  const log = createLogger(o.logLevel);
-  const authentication = await resolveAuthentication(o);
-  const dataDir = resolve(o.dataDir);
+export async function startServer(c: ServerConfig): Promise<RunningServer> {
+  const log = createLogger(c.logLevel);
+  const dataDir = resolve(c.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // Before anything in the data dir is read or written: a second server on it must change nothing.
   const lock = lockDataDir(dataDir);
   try {
-    return await startLocked(o, dataDir, lock, log, authentication);
+    return await startLocked(c, dataDir, lock, log);
   } catch (e) {
     lock.release();
     throw e;
@@ -82,69 +84,87 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 }
 
 async function startLocked(
-  o: ServeOptions,
+  c: ServerConfig,
   dataDir: string,
   lock: DataDirLock,
   log: ReturnType<typeof createLogger>,
-  authentication: Awaited<ReturnType<typeof resolveAuthentication>>,
 ): Promise<RunningServer> {
-  const pki = await ensurePki(dataDir, { extraSans: o.tlsSans });
-  const clock = o.clock ?? wallClock;
-  const servingCert = o.tlsCertFile ? readFileSync(o.tlsCertFile, 'utf8') : pki.servingCertPem;
-  const servingKey = o.tlsPrivateKeyFile ? readFileSync(o.tlsPrivateKeyFile, 'utf8') : pki.servingKeyPem;
-  const clientCa = o.clientCaFile ? readFileSync(o.clientCaFile, 'utf8') : pki.caCertPem;
+  const { serving, authentication, serviceAccounts: sa } = c;
+  const pki = await ensurePki(dataDir, { extraSans: serving.extraSans });
+  const clock = c.clock ?? wallClock;
+  const servingCert = serving.certFile ? readFileSync(serving.certFile, 'utf8') : pki.servingCertPem;
+  const servingKey = serving.keyFile ? readFileSync(serving.keyFile, 'utf8') : pki.servingKeyPem;
+  const clientCa = serving.clientCaFile ? readFileSync(serving.clientCaFile, 'utf8') : pki.caCertPem;
 
-  const keys = loadServiceAccountKeys(o, pki.saKeyPath, dataDir, pki.saKeyWritten);
+  const keys = loadServiceAccountKeys(
+    { serviceAccountKeyFiles: sa.keyFiles, serviceAccountSigningKeyFile: sa.signingKeyFile },
+    pki.saKeyPath,
+    dataDir,
+    pki.saKeyWritten,
+  );
   pki.saKeyWritten?.catch((e: unknown) =>
     log.warn('generating the service-account signing key failed', { err: String(e) }),
   );
 
   let etcd: EtcdStore | undefined;
   let store: Store;
-  if (o.storageBackend === 'etcd3') {
-    etcd = await openEtcdStore(
-      {
-        servers: o.etcd.servers,
-        caFile: o.etcd.caFile,
-        certFile: o.etcd.certFile,
-        keyFile: o.etcd.keyFile,
-        prefix: o.etcd.prefix,
-        compactionIntervalSec: o.etcd.compactionInterval,
-        healthcheckTimeoutSec: o.etcd.healthcheckTimeout,
-      },
-      log,
-    );
+  if (c.storage.backend === 'etcd3') {
+    etcd = await openEtcdStore(c.storage.etcd!, log);
     store = etcd.store;
   } else {
     const backend =
-      o.storageBackend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
+      c.storage.backend === 'memory' ? new MemoryBackend() : new SqliteBackend(join(dataDir, 'kubeauth.db'));
     store = await Store.open(backend);
     store.startCompaction();
   }
   const lookup = new StoreLookup(store);
-  // The authenticator is built before the registry the system client writes through.
-  const late: { client?: SystemClient; catalog?: Catalog } = {};
-  const obs = setupObservability(o.ops, {
-    storageObjects: () => storageObjectCounts(store, late.catalog?.groups ?? []),
-    kindOf: (g, v, r) => late.catalog?.find(g, v, r)?.kind,
-    checks: { healthz: () => healthChecks(), livez: () => healthChecks(), readyz: () => readyChecks() },
+  const authz: Authorization = createAuthorization(c.authorization.modes, store);
+  const issuer = sa.issuers[0]!;
+  const serviceRange = parseServiceRange(c.services.clusterIPRange);
+  const stored = storedResources({
+    authz,
+    lookup,
+    keys,
+    tokenRequest: {
+      issuer,
+      apiAudiences: authentication.apiAudiences,
+      maxExpirationSeconds: sa.maxTokenExpirationSeconds,
+      extendExpiration: sa.extendTokenExpiration,
+      now: clock.now,
+    },
+    services: new ServiceAllocator({ store, range: serviceRange }),
   });
+  const rest = new RestStorage({
+    store,
+    admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
+    fields: createFieldManager(),
+    bodies: createBodyChecker(),
+    now: clock.now,
+  });
+  // Controllers, and the authenticator when it records legacy-token use, write stored objects only.
+  const storedCatalog = new Catalog(allStored(stored));
+  const client = new SystemClient(rest, storedCatalog);
+  // Stored objects are counted by the stored resources (the reviews store nothing).
+  const metrics = new ApiServerMetrics({ storageObjects: () => storageObjectCounts(store, storedCatalog.groups) });
 
   // Authentication: token file, then service-account tokens (legacy + bound) — kube-apiserver's order.
   const tokenAuthenticators: TokenAuthenticator[] = [];
-  if (o.tokenAuthFile) tokenAuthenticators.push(TokenFileAuthenticator.fromFile(o.tokenAuthFile, o.apiAudiences));
+  if (authentication.tokenAuthFile)
+    tokenAuthenticators.push(
+      TokenFileAuthenticator.fromFile(authentication.tokenAuthFile, authentication.apiAudiences),
+    );
   const saAuthn = new ServiceAccountTokenAuthenticator({
-    issuers: o.serviceAccountIssuers,
-    apiAudiences: o.apiAudiences,
+    issuers: sa.issuers,
+    apiAudiences: authentication.apiAudiences,
     keys: keys.verify,
     lookup,
     now: clock.now,
-    lookupLegacy: o.serviceAccountLookup,
-    onAccepted: (kind) => obs.metrics[`${kind}Tokens`].inc(),
+    lookupLegacy: sa.lookup,
+    onAccepted: (kind) => metrics[`${kind}Tokens`].inc(),
     // Legacy-token use is recorded on the Secret's last-used label, off the request path.
     onLegacyUse: (p) =>
-      void late.client
-        ?.update('', 'secrets', p.namespace, p.name, (sec) => {
+      void client
+        .update('', 'secrets', p.namespace, p.name, (sec) => {
           if (sec.metadata.uid !== p.uid || sec.metadata.labels?.[lastUsedLabel] === p.date) return undefined;
           sec.metadata.labels = { ...(sec.metadata.labels ?? {}), [lastUsedLabel]: p.date };
           return sec;
@@ -155,19 +175,19 @@ async function startLocked(
   // External issuers (--oidc-* / --authentication-config) come after service accounts, as in kube-apiserver.
   let oidc: { stop(): void } | undefined;
   let configWatch: { close(): void } | undefined;
-  if (authentication.jwt.length || authentication.file) {
+  if (authentication.jwt.length || authentication.configFile) {
     const { OidcAuthenticators, watchAuthenticationConfig } = await import('../authn/oidc/authenticator.js');
     const jwt = new OidcAuthenticators(authentication.jwt, {
-      apiAudiences: o.apiAudiences,
+      apiAudiences: authentication.apiAudiences,
       log,
-      disallowedIssuers: o.serviceAccountIssuers,
+      disallowedIssuers: sa.issuers,
       // Only a test's clock is passed: with none, Go-compatible messages print the real clock's reading.
       ...(clock === wallClock ? {} : { now: clock.now }),
     });
     jwt.start();
     tokenAuthenticators.push(jwt);
     oidc = jwt;
-    const authFile = authentication.file;
+    const authFile = authentication.configFile;
     if (authFile)
       configWatch = watchAuthenticationConfig(
         authFile.path,
@@ -175,45 +195,27 @@ async function startLocked(
         log,
         {
           initialData: authFile.data,
-          initialAnonymous: authentication.anonymous,
-          disallowedIssuers: o.serviceAccountIssuers,
+          initialAnonymous: authentication.anonymousConfig,
+          disallowedIssuers: sa.issuers,
         },
       );
   }
+  const modes = c.authorization.modes;
   const authenticator = new Authenticator({
     tokenAuthenticators,
-    apiAudiences: o.apiAudiences,
-    anonymous: o.anonymousAuth && !(o.authorizationModes.length === 1 && o.authorizationModes[0] === 'AlwaysAllow'),
-    anonymousPaths: authentication.anonymous?.conditions.map((c) => c.path),
+    apiAudiences: authentication.apiAudiences,
+    anonymous: authentication.anonymous && !(modes.length === 1 && modes[0] === 'AlwaysAllow'),
+    anonymousPaths: authentication.anonymousConfig?.conditions.map((a) => a.path),
     clientCertificates: true,
   });
 
-  const authz: Authorization = createAuthorization(o.authorizationModes, store);
+  const { bindAddress } = serving;
+  let port = serving.port;
+  const serverAddress = () => `${bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress}:${port}`;
+  const jwksUri = () => sa.jwksUri ?? `https://${serving.externalHostname ?? serverAddress()}/openid/v1/jwks`;
 
-  let port = o.securePort;
-  const serverAddress = () => `${o.bindAddress.includes(':') ? `[${o.bindAddress}]` : o.bindAddress}:${port}`;
-  const issuer = o.serviceAccountIssuers[0]!;
-  const jwksUri = () => o.serviceAccountJwksUri ?? `https://${o.externalHostname ?? serverAddress()}/openid/v1/jwks`;
-
-  const serviceRange = parseServiceRange(o.serviceClusterIPRange);
-  const defs = buildResources({
-    authenticator,
-    authz,
-    lookup,
-    keys,
-    issuer,
-    options: o,
-    services: new ServiceAllocator({ store, range: serviceRange }),
-  });
-  const catalog = (late.catalog = new Catalog(defs));
-  const rest = new RestStorage({
-    store,
-    admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
-    fields: createFieldManager(),
-    bodies: createBodyChecker(),
-    now: clock.now,
-  });
-  const client = (late.client = new SystemClient(rest, catalog));
+  const catalog = new Catalog(servedResources(stored, { authenticator, authz, now: clock.now }));
+  const rbacController = new RbacController(store, client);
 
   let ready = false;
   const healthChecks = (): HealthCheck[] => [
@@ -225,9 +227,17 @@ async function startLocked(
   const readyChecks = (): HealthCheck[] => [
     ...healthChecks(),
     { name: 'informer-sync', check: () => (ready ? undefined : 'not ready') },
-    { name: 'poststarthook/rbac/bootstrap-roles', check: () => (authz.bootstrapped() ? undefined : 'not finished') },
+    {
+      name: 'poststarthook/rbac/bootstrap-roles',
+      check: () => (rbacController.bootstrapped() ? undefined : 'not finished'),
+    },
     { name: 'poststarthook/start-service-account-controllers', check: () => (ready ? undefined : 'not finished') },
   ];
+  const obs = setupObservability(c.observability, {
+    metrics,
+    kindOf: (g, v, r) => catalog.find(g, v, r)?.kind,
+    checks: { healthz: () => healthChecks(), livez: () => healthChecks(), readyz: () => readyChecks() },
+  });
   const openapiDocs = new Map<string, unknown>();
   const nr = nonResourceHandlers({
     catalog,
@@ -271,7 +281,7 @@ async function startLocked(
     nonResource: nr.exact,
     nonResourcePrefixes: nr.prefixes,
     logger: log,
-    watchBookmarkIntervalMs: o.watchBookmarkIntervalMs,
+    watchBookmarkIntervalMs: c.watchBookmarkIntervalMs,
     observer: obs.observer,
   });
 
@@ -284,7 +294,7 @@ async function startLocked(
       client,
       caPem: pki.caCertPem,
       signer: keys.legacySigner,
-      autoCreate: o.legacyServiceAccountTokenSecrets,
+      autoCreate: sa.legacyTokenSecrets,
       log: log.info,
     });
     gc.index(store.list('/core/').concat());
@@ -300,26 +310,26 @@ async function startLocked(
     replication = await startReplication({
       store,
       client,
-      authz,
+      rbac: rbacController,
       keys,
-      issuers: o.serviceAccountIssuers,
+      issuers: sa.issuers,
       log,
       makeControllers,
     });
   } else {
-    await authz.start(client);
+    await rbacController.start();
     controllers = makeControllers();
     controllers.start();
     await bootstrapNamespaces(client);
   }
 
   const server: Http2SecureServer = createListener(
-    { cert: servingCert, key: servingKey, ca: clientCa, readHeaderTimeoutMs: o.readHeaderTimeoutMs },
+    { cert: servingCert, key: servingKey, ca: clientCa, readHeaderTimeoutMs: serving.readHeaderTimeoutMs },
     api.listener,
   );
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
-    server.listen(o.securePort, o.bindAddress, () => {
+    server.listen(serving.port, bindAddress, () => {
       server.off('error', rej);
       res();
     });
@@ -330,18 +340,14 @@ async function startLocked(
   const kubernetesService = new KubernetesServiceController({
     store,
     client,
-    address: o.advertiseAddress ?? (/^0\.0\.0\.0$|:/.test(o.bindAddress) ? '127.0.0.1' : o.bindAddress),
+    address: c.services.advertiseAddress ?? (/^0\.0\.0\.0$|:/.test(bindAddress) ? '127.0.0.1' : bindAddress),
     port,
     clusterIP: firstAddress(serviceRange),
     log: log.info,
   });
   kubernetesService.start();
   await kubernetesService.idle();
-  const host = o.bindAddress.includes(':')
-    ? `[${o.bindAddress}]`
-    : o.bindAddress === '0.0.0.0'
-      ? '127.0.0.1'
-      : o.bindAddress;
+  const host = bindAddress.includes(':') ? `[${bindAddress}]` : bindAddress === '0.0.0.0' ? '127.0.0.1' : bindAddress;
   const url = `https://${host}:${port}`;
   const kubeconfigPath = join(dataDir, 'admin.kubeconfig');
   writeKubeconfig(
@@ -376,6 +382,7 @@ async function startLocked(
         controllers?.stop();
         replication?.stop();
         kubernetesService.stop();
+        rbacController.stop();
         authz.stop();
         configWatch?.close();
         oidc?.stop();

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { serverConfig } from '../cli/config.js';
 import { parseServeOptions } from '../cli/options.js';
 import { createCa } from '../pki/ca.js';
 import { issueServingCert } from '../pki/certs.js';
@@ -21,13 +22,15 @@ before(async () => {
   const tokens = join(dir, 'tokens.csv');
   writeFileSync(tokens, 'good-token,alice,alice-uid\n');
   s = await startServer(
-    parseServeOptions([
-      '--secure-port=0',
-      `--data-dir=${join(dir, 'data')}`,
-      '--storage-backend=memory',
-      '--log-level=error',
-      `--token-auth-file=${tokens}`,
-    ]),
+    await serverConfig(
+      parseServeOptions([
+        '--secure-port=0',
+        `--data-dir=${join(dir, 'data')}`,
+        '--storage-backend=memory',
+        '--log-level=error',
+        `--token-auth-file=${tokens}`,
+      ]),
+    ),
   );
   await s.settle();
 });

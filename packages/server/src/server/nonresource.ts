@@ -15,7 +15,7 @@ import type { Catalog } from '../registry/catalog.js';
 import { gvString } from '../registry/resource.js';
 import type { NonResourceHandler } from './apiserver.js';
 import { openapiV2Handler } from './openapi-v2.js';
-import { send } from './respond.js';
+import { send } from './handlers/respond.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;

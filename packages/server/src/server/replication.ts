@@ -5,7 +5,6 @@ import { createPublicKey, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KObject } from '../api/types.js';
 import { StatusError } from '../api/errors.js';
-import type { Authorization } from '../authz/setup.js';
 import type { SystemClient } from '../controllers/client.js';
 import { bootstrapNamespaces } from '../controllers/bootstrap.js';
 import { LeaderElector } from '../controllers/leader.js';
@@ -22,7 +21,8 @@ interface Controllers {
 export interface ReplicationOptions {
   store: Store;
   client: SystemClient;
-  authz: Authorization;
+  /** RBAC's bootstrap policy and aggregation (every replica runs it: its writes reconcile, so races settle). */
+  rbac: { start(): Promise<void> };
   keys: ServiceAccountKeys;
   issuers: string[];
   log: { info(m: string, f?: object): void; warn(m: string, f?: object): void };
@@ -110,7 +110,7 @@ export async function startReplication(o: ReplicationOptions): Promise<Replicati
   }
 
   // Every replica keeps its RBAC index and bootstrap policy; AlreadyExists races with other replicas are retried.
-  await untilSettled(store, () => o.authz.start(o.client));
+  await untilSettled(store, () => o.rbac.start());
   await untilSettled(store, () => bootstrapNamespaces(o.client));
 
   let running: Controllers | undefined;

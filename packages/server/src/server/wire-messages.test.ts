@@ -7,6 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serverConfig } from '../cli/config.js';
 import { parseServeOptions } from '../cli/options.js';
 import { startServer, type RunningServer } from './app.js';
 
@@ -15,14 +16,16 @@ let s: RunningServer;
 
 async function start(extra: string[], data: string): Promise<RunningServer> {
   const server = await startServer(
-    parseServeOptions([
-      '--secure-port=0',
-      `--data-dir=${join(dir, data)}`,
-      '--storage-backend=memory',
-      '--log-level=error',
-      `--token-auth-file=${join(dir, 'tokens.csv')}`,
-      ...extra,
-    ]),
+    await serverConfig(
+      parseServeOptions([
+        '--secure-port=0',
+        `--data-dir=${join(dir, data)}`,
+        '--storage-backend=memory',
+        '--log-level=error',
+        `--token-auth-file=${join(dir, 'tokens.csv')}`,
+        ...extra,
+      ]),
+    ),
   );
   await server.settle();
   return server;

@@ -21,7 +21,7 @@ import {
 import { parseCompact, verifyJws, type ParsedJws } from './jwt.js';
 import type { KeySet } from './keys.js';
 import { validateLegacyToken, type LastUsedPatch } from './legacy-validator.js';
-import { LruCache } from './lru.js';
+import { LruCache } from '../cache/lru.js';
 import { userInfoFor } from './user.js';
 import { goQuote } from '../gocompat/quote.js';
 

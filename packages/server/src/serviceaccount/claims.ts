@@ -207,13 +207,3 @@ export function decodeLegacyPrivateClaims(p: Record<string, unknown>): LegacyPri
     serviceAccountUID: d.str(p[legacyClaimKeys.serviceAccountUID]),
   }));
 }
-
-export { validateBoundToken, type BoundValidation } from './bound-validator.js';
-export {
-  invalidSinceLabelKey,
-  lastUsedLabelKey,
-  validateLegacyToken,
-  type LegacyValidation,
-  type LastUsedPatch,
-} from './legacy-validator.js';
-export { type ServiceAccountInfo, makeUsername, userInfoFor } from './user.js';

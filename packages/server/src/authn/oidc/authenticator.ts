@@ -3,6 +3,7 @@
 // --oidc-* or --authentication-config configure, reloadable in place. The request path is synchronous and
 // memory-only: keys come from RemoteIssuer's background fetches, verified tokens from a small cache.
 import { readFile } from 'node:fs/promises';
+import { LruCache } from '../../cache/lru.js';
 import { freezeUser, type TokenAuthenticator, type TokenOutcome } from '../types.js';
 import type { UserInfo } from '../../api/types.js';
 import { b64urlDecode } from '../../serviceaccount/base64url.js';
@@ -85,8 +86,7 @@ export class JwtAuthenticator implements TokenAuthenticator {
   private readonly now: () => number;
   /** Go prints time.Now()'s monotonic reading in the nbf error; a test clock has none. */
   private readonly realClock: boolean;
-  private readonly cache = new Map<string, CacheEntry>();
-  private readonly cacheSize: number;
+  private readonly cache: LruCache<string, CacheEntry>;
   private readonly cacheTtlMs: number;
 
   constructor(
@@ -103,7 +103,7 @@ export class JwtAuthenticator implements TokenAuthenticator {
     this.issuer = config.issuer.url;
     this.mapper = mapper;
     this.now = o.now ?? Date.now;
-    this.cacheSize = o.cacheSize ?? defaults.cacheSize;
+    this.cache = new LruCache(o.cacheSize ?? defaults.cacheSize);
     this.cacheTtlMs = o.cacheTtlMs ?? defaults.cacheTtlMs;
     this.remote = new RemoteIssuer({
       issuer: config.issuer.url,
@@ -196,12 +196,6 @@ export class JwtAuthenticator implements TokenAuthenticator {
   }
 
   private remember(token: string, user: UserInfo, untilMs: number): void {
-    if (this.cacheSize <= 0) return;
-    if (this.cache.size >= this.cacheSize) {
-      // Map iteration is insertion order: drop the oldest entry.
-      const oldest = this.cache.keys().next();
-      if (!oldest.done) this.cache.delete(oldest.value);
-    }
     this.cache.set(token, { user, untilMs });
   }
 }

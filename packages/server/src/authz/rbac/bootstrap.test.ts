@@ -13,7 +13,12 @@ import {
 } from './bootstrap.js';
 import { RbacIndex } from './index.js';
 import { pathAttrs, resourceAttrs } from './testing.js';
-import { validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from './validation.js';
+import {
+  validateClusterRole,
+  validateClusterRoleBinding,
+  validateRole,
+  validateRoleBinding,
+} from '../../registry/rbac/validation.js';
 
 const find = (list: KObject[], name: string) => list.find((o) => o.metadata.name === name)!;
 

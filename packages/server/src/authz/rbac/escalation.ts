@@ -277,13 +277,5 @@ export function checkBindingEscalation(ctx: EscalationContext, obj: KObject, old
 export function roleRefStatusError(err: RoleRefError): StatusError {
   if (err.reason === 'NotFound')
     return errors.notFound({ group: rbacGroup, resource: err.kind === 'Role' ? 'roles' : 'clusterroles' }, err.name);
-  return new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: unsupportedKindMessage(err.kind),
-    reason: 'Unknown',
-    code: 500,
-  });
+  return errors.unknown(unsupportedKindMessage(err.kind));
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildResources, type ResourceDeps } from '../../registry/resources.js';
+import { allStored, storedResources, type StoredResourceDeps } from '../../registry/resources.js';
 import { keyFor } from '../../registry/rest.js';
 import { EtcdKeys } from './keys.js';
 
@@ -41,7 +41,7 @@ test('keys outside the prefix are not the store’s; prefixes are normalised', (
 
 test('every stored resource, namespaced or not, maps to an etcd key that maps back to it', () => {
   const k = new EtcdKeys('/registry');
-  const defs = buildResources({ options: {} } as ResourceDeps).filter((d) => !d.virtualCreate);
+  const defs = allStored(storedResources({} as StoredResourceDeps));
   assert.ok(defs.length > 12, String(defs.length));
   const seen = new Map<string, string>();
   for (const d of defs) {

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { isStatusError } from '../api/errors.js';
-import { mediaType, readBody, type AnyRequest } from './body.js';
+import { isStatusError } from '../../api/errors.js';
+import { mediaType } from '../../api/decode/body.js';
+import { readBody, type AnyRequest } from './body.js';
 
 function fakeRequest(headers: Record<string, string> = {}): PassThrough & { headers: Record<string, string> } {
   return Object.assign(new PassThrough(), { headers });

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import type { StatusError } from '../api/errors.js';
-import type { KObject } from '../api/types.js';
-import type { AnyResponse } from '../server/respond.js';
-import { MemoryBackend } from '../storage/memory.js';
-import { Store } from '../storage/store.js';
-import type { HandlerContext, ResourceDef } from './resource.js';
+import type { StatusError } from '../../api/errors.js';
+import type { KObject } from '../../api/types.js';
+import type { AnyResponse } from './respond.js';
+import { MemoryBackend } from '../../storage/memory.js';
+import { Store } from '../../storage/store.js';
+import type { HandlerContext, ResourceDef } from '../../registry/resource.js';
 import { serveWatch, type WatchOptions } from './watch.js';
 import { bookmarkObject, nextBookmarkAt, waitForRevision } from './watchtiming.js';
 
@@ -267,7 +267,7 @@ test('nextBookmarkAt: an interval ahead, capped 2 s before the deadline, none af
 });
 
 test("a revision the store does not reach in time: the watch cache's Timeout Status", async () => {
-  const { errors } = await import('../api/errors.js');
+  const { errors } = await import('../../api/errors.js');
   assert.deepEqual(errors.tooLargeResourceVersion(9, 3, 1).status, {
     kind: 'Status',
     apiVersion: 'v1',

@@ -1,9 +1,9 @@
 // meta.k8s.io Table and PartialObjectMetadata conversions for `kubectl get` (and watch -w), built by the
 // registry's printers.
-import type { KObject } from '../api/types.js';
-import { buildTable, parseIncludeObject, partialObjectMetadata } from '../registry/printers/default.js';
-import type { ResourceDef } from '../registry/resource.js';
-import type { Entry } from '../storage/store.js';
+import type { KObject } from '../../api/types.js';
+import { buildTable, parseIncludeObject, partialObjectMetadata } from '../../registry/printers/default.js';
+import type { ResourceDef } from '../../registry/resource.js';
+import type { Entry } from '../../storage/store.js';
 
 export interface Tables {
   table(

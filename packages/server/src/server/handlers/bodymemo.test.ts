@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KObject } from '../api/types.js';
+import type { KObject } from '../../api/types.js';
 import { BodyMemo } from './bodymemo.js';
 
 const decoder = () => {

@@ -2,10 +2,10 @@
 // no printer: kube-apiserver uses the default `Name`/`Created At` table. The server always prints the wide
 // columns (priority 1); kubectl shows them with -o wide.
 import type { KObject } from '../../api/types.js';
-import { ageColumn, defaultTable, nameColumn } from '../../registry/printers/default.js';
-import { age } from '../../registry/printers/duration.js';
-import type { ColumnDefinition, TablePrinter } from '../../registry/types.js';
-import { roleRefOf, subjectsOf } from './types.js';
+import { ageColumn, defaultTable, nameColumn } from '../printers/default.js';
+import { age } from '../printers/duration.js';
+import type { ColumnDefinition, TablePrinter } from '../types.js';
+import { roleRefOf, subjectsOf } from '../../authz/rbac/types.js';
 
 /** rbacv1beta1.RoleBinding{}.SwaggerDoc()["roleRef"] */
 export const roleBindingRoleRefDescription =

@@ -1,7 +1,7 @@
 // Content negotiation for responses, as kube-apiserver does it for JSON/YAML and the meta.k8s.io "as="
 // conversions (Table, PartialObjectMetadata). Protobuf is not served: a client that accepts only protobuf
 // gets 406, every real client also accepts JSON.
-import { errors } from '../api/errors.js';
+import { errors } from '../../api/errors.js';
 
 export type OutputKind = 'json' | 'yaml' | 'table' | 'partial';
 

@@ -3,7 +3,7 @@
 // are pure functions of the text, so their result is kept and only the decision is made afresh. Kept objects are
 // deeply frozen: a handler that tried to edit one would throw instead of changing the next caller's request, and
 // handlers may memoize their own work per frozen object.
-import type { KObject } from '../api/types.js';
+import type { KObject } from '../../api/types.js';
 
 interface Kept {
   text: string;

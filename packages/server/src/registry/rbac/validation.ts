@@ -6,9 +6,9 @@ import type { KObject } from '../../api/types.js';
 import { isDNS1123Subdomain, isValidPathSegmentName } from '../../api/validation/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/objectmeta.js';
 import { invalidRaw } from '../../api/validation/values.js';
-import type { ResourceStrategy } from '../../registry/types.js';
-import { validateLabelSelector } from './labelselector.js';
-import { goRoleRef } from '../gostring.js';
+import type { ResourceStrategy } from '../types.js';
+import { validateLabelSelector } from '../../authz/rbac/labelselector.js';
+import { goRoleRef } from '../../authz/gostring.js';
 import {
   type LabelSelector,
   type PolicyRule,
@@ -19,7 +19,7 @@ import {
   rulesOf,
   selectorsOf,
   subjectsOf,
-} from './types.js';
+} from '../../authz/rbac/types.js';
 
 // --- defaults ---------------------------------------------------------------------------------------------------
 

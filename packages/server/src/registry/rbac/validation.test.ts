@@ -12,7 +12,7 @@ import {
   saSubject,
   urlRule,
   userSubject,
-} from './testing.js';
+} from '../../authz/rbac/testing.js';
 import {
   rbacStrategies,
   setDefaults,

@@ -1,13 +1,13 @@
 // authentication.k8s.io virtual resources: TokenReview (not stored; runs the full token authenticator
 // chain, as kube-apiserver does) and SelfSubjectReview (v1 plus the beta/alpha versions older kubectl asks for).
-import { keptUtf8 } from '../api/bytes.js';
-import { errors } from '../api/errors.js';
-import type { KObject, UserInfo } from '../api/types.js';
-import type { Authenticator } from '../authn/chain.js';
-import type { TokenResult } from '../authn/types.js';
-import { rfc3339 } from './meta.js';
-import { virtual } from './define.js';
-import type { ResourceDef } from './resource.js';
+import { keptUtf8 } from '../../api/bytes.js';
+import { errors } from '../../api/errors.js';
+import type { KObject, UserInfo } from '../../api/types.js';
+import type { Authenticator } from '../../authn/chain.js';
+import type { TokenResult } from '../../authn/types.js';
+import { rfc3339 } from '../meta.js';
+import { virtual } from '../define.js';
+import type { ResourceDef } from '../resource.js';
 
 const group = 'authentication.k8s.io';
 const pkg = 'io.k8s.api.authentication';

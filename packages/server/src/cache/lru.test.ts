@@ -33,3 +33,14 @@ test('LruCache: a hot entry survives any number of insertions; capacity 0 keeps 
   c.set(-1, 'new');
   assert.equal(c.get(-1), 'new');
 });
+
+test('LruCache: delete drops that entry only', () => {
+  const c = new LruCache<string, number>(3);
+  c.set('a', 1);
+  c.set('b', 2);
+  c.delete('a');
+  c.delete('missing');
+  assert.equal(c.get('a'), undefined);
+  assert.equal(c.get('b'), 2);
+  assert.equal(c.size, 1);
+});

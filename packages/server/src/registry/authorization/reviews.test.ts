@@ -1,19 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StatusError } from '../api/errors.js';
-import type { UserInfo } from '../api/types.js';
-import type { Authorizer } from './authorizer.js';
-import { bootstrapPolicy } from './rbac/bootstrap.js';
-import { RbacAuthorizer } from './rbac/authorizer.js';
-import { RbacIndex } from './rbac/index.js';
-import { clusterRole, clusterRoleBinding, role, roleBinding, rule, userSubject } from './rbac/testing.js';
+import { StatusError } from '../../api/errors.js';
+import type { UserInfo } from '../../api/types.js';
+import type { Authorizer } from '../../authz/authorizer.js';
+import { bootstrapPolicy } from '../../authz/rbac/bootstrap.js';
+import { RbacAuthorizer } from '../../authz/rbac/authorizer.js';
+import { RbacIndex } from '../../authz/rbac/index.js';
+import { clusterRole, clusterRoleBinding, role, roleBinding, rule, userSubject } from '../../authz/rbac/testing.js';
 import {
   localSubjectAccessReview,
   selfSubjectAccessReview,
   selfSubjectRulesReview,
   subjectAccessReview,
 } from './reviews.js';
-import { buildAuthorizer } from './union.js';
+import { buildAuthorizer } from '../../authz/union.js';
 
 function chain() {
   const index = new RbacIndex();

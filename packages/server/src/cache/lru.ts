@@ -1,4 +1,4 @@
-// A bounded least-recently-used map. Map keeps insertion order, so the oldest entry is the first key and
+// The server's one bounded cache: a least-recently-used map (verified tokens, foreign tokens, OIDC results). Map keeps insertion order, so the oldest entry is the first key and
 // re-inserting an entry makes it the youngest. A hit re-inserts only entries that have drifted into the
 // older half: an entry touched within the last capacity/2 insertions cannot be the next one evicted
 // anyway, and skipping the delete+set keeps a hot entry's hit to one lookup (no Map churn).
@@ -32,6 +32,10 @@ export class LruCache<K, V> {
     this.map.delete(key);
     this.map.set(key, { value, tick: ++this.tick });
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+  }
+
+  delete(key: K): void {
+    this.map.delete(key);
   }
 
   get size(): number {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { decodeBody } from './body.js';
-import { fuzz, isClientError, nearJson, nearYaml } from '../testing/fuzz.js';
+import { fuzz, isClientError, nearJson, nearYaml } from '../../testing/fuzz.js';
 
 const defaults = { apiVersion: 'v1', kind: 'ConfigMap' };
 

@@ -1,13 +1,13 @@
 // Watch over HTTP: newline-delimited JSON events from the store's event window, with selectors (objects that
 // stop matching are sent as DELETED, start matching as ADDED, as kube-apiserver's watch cache does),
 // streaming lists (sendInitialEvents), bookmarks and timeouts.
-import { errors, type StatusError } from '../api/errors.js';
-import type { KObject } from '../api/types.js';
-import type { AnyResponse } from '../server/respond.js';
-import { StorageError, resourcePrefix, type Store, type WatchEvent } from '../storage/store.js';
-import { listOptions } from './listoptions.js';
-import { gvString, type HandlerContext, type ResourceDef } from './resource.js';
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { errors, type StatusError } from '../../api/errors.js';
+import type { KObject } from '../../api/types.js';
+import type { AnyResponse } from './respond.js';
+import { StorageError, resourcePrefix, type Store, type WatchEvent } from '../../storage/store.js';
+import { listOptions } from '../../registry/listoptions.js';
+import { gvString, type HandlerContext, type ResourceDef } from '../../registry/resource.js';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../../registry/selectors.js';
 import { bookmarkObject, nextBookmarkAt, waitForRevision } from './watchtiming.js';
 
 export interface WatchOptions {

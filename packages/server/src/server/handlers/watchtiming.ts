@@ -1,7 +1,7 @@
 // The pieces of a watch that depend on time and revisions, apart so they can be tested without a server:
 // the bookmark object, when the next bookmark is due, and waiting for the store to reach a revision.
-import type { KObject } from '../api/types.js';
-import type { Store } from '../storage/store.js';
+import type { KObject } from '../../api/types.js';
+import type { Store } from '../../storage/store.js';
 
 /** The annotation on the bookmark that ends a streaming list's initial events (storage.InitialEventsAnnotationKey). */
 export const initialEventsEndAnnotation = 'k8s.io/initial-events-end';

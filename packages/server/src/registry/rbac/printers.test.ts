@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clusterRoleBindingPrinter, roleBindingPrinter, rolePrinter } from './printers.js';
-import { clusterRoleBinding, groupSubject, role, roleBinding, saSubject, userSubject } from './testing.js';
+import {
+  clusterRoleBinding,
+  groupSubject,
+  role,
+  roleBinding,
+  saSubject,
+  userSubject,
+} from '../../authz/rbac/testing.js';
 
 test('RoleBinding columns and rows', () => {
   assert.deepEqual(

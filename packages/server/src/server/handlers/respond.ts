@@ -1,8 +1,8 @@
 // Writing responses. Errors are always Status objects built by api/errors.ts; nothing else writes them.
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
-import { yaml } from '../api/yaml.js';
-import { type StatusError } from '../api/errors.js';
+import { yaml } from '../../api/yaml.js';
+import { type StatusError } from '../../api/errors.js';
 import type { Negotiated } from './negotiate.js';
 
 export type AnyResponse = ServerResponse | Http2ServerResponse;

@@ -1,17 +1,17 @@
 // authorization.k8s.io/v1 access reviews (pkg/registry/authorization/*/rest.go, .../util/helpers.go,
 // pkg/apis/authorization/validation). Each takes the decoded request body and returns the response object,
 // or throws the StatusError kube-apiserver would send.
-import { keptUtf8 } from '../api/bytes.js';
-import { errors } from '../api/errors.js';
-import { setKey } from '../api/ownkeys.js';
-import { freezeUser } from '../authn/types.js';
-import { type FieldError, forbidden, invalid, required } from '../api/field.js';
-import type { ObjectMeta, UserInfo } from '../api/types.js';
-import { invalidRaw } from '../api/validation/values.js';
-import { parseLabelSelector, splitUnescaped } from '../registry/selectors.js';
-import type { Attributes, Authorizer, AuthorizerResult, RuleResolver } from './authorizer.js';
-import { goNonResourceAttributes, goObjectMeta } from './gostring.js';
-import { validateLabelSelectorRequirement } from './rbac/labelselector.js';
+import { keptUtf8 } from '../../api/bytes.js';
+import { errors } from '../../api/errors.js';
+import { setKey } from '../../api/ownkeys.js';
+import { freezeUser } from '../../authn/types.js';
+import { type FieldError, forbidden, invalid, required } from '../../api/field.js';
+import type { ObjectMeta, UserInfo } from '../../api/types.js';
+import { invalidRaw } from '../../api/validation/values.js';
+import { parseLabelSelector, splitUnescaped } from '../selectors.js';
+import type { Attributes, Authorizer, AuthorizerResult, RuleResolver } from '../../authz/authorizer.js';
+import { goNonResourceAttributes, goObjectMeta } from '../../authz/gostring.js';
+import { validateLabelSelectorRequirement } from '../../authz/rbac/labelselector.js';
 
 export const authorizationGroup = 'authorization.k8s.io';
 export const authorizationApiVersion = 'authorization.k8s.io/v1';
