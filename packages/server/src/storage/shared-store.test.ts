@@ -11,8 +11,14 @@ class FakeShared implements SharedStorage {
   feed?: FeedHandlers;
   held: FeedEvent[] = [];
   hold = false;
+  compacted = 0;
   async list() {
-    return { rev: this.rev, items: [...this.kv].map(([key, v]) => ({ key, ...v })) };
+    return { rev: this.rev, items: [...this.kv].map(([key, v]) => ({ key, ...v })), compacted: this.compacted };
+  }
+  /** What a compactor's write of compact_rev_key looks like on the feed. */
+  compact(to: number) {
+    this.compacted = to;
+    this.emit({ type: 'PUT', key: undefined, rev: ++this.rev, compacted: to });
   }
   watch(_from: number, on: FeedHandlers) {
     this.feed = on;
@@ -128,4 +134,30 @@ test('events from other replicas reach subscribers with the previous state; dele
   // A change outside the prefix only moves the revision.
   sh.feed!.events([{ type: 'PUT', key: undefined, rev: 20, value: '' }]);
   assert.equal(s.rev, 20);
+});
+
+test('a compaction recorded by any replica expires watches from before it (410 names the compacted revision)', async () => {
+  const shared = new FakeShared();
+  const store = await Store.openShared(shared);
+  const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns' } });
+  const first = await store.create('/core/configmaps/ns/a', cm('a'));
+  await store.create('/core/configmaps/ns/b', cm('b'));
+  // Within the cache's window: the watch replays what came after.
+  const seen: string[] = [];
+  store.watch('/core/configmaps/', first.rev, (ev) => seen.push(ev.key))();
+  assert.deepEqual(seen, ['/core/configmaps/ns/b']);
+  shared.compact(first.rev + 1);
+  assert.equal(store.compacted, first.rev + 1);
+  assert.throws(
+    () => store.watch('/core/configmaps/', first.rev, () => undefined),
+    (e: unknown) =>
+      e instanceof StorageError &&
+      e.code === 'Expired' &&
+      e.message === `too old resource version: ${first.rev} (${first.rev + 1})`,
+  );
+  // From the compacted revision itself, the history after it is still there.
+  store.watch('/core/configmaps/', first.rev + 1, () => undefined)();
+  // A replica that lists after the compaction knows it too.
+  const other = await Store.openShared(shared);
+  assert.equal(other.compacted, first.rev + 1);
 });

@@ -11,6 +11,8 @@ export interface FeedEvent {
   value?: string;
   /** For a PUT: the key's create revision equals `rev` (a create). */
   created?: boolean;
+  /** etcd's history was compacted up to this revision (the compactor recorded it: kube's `compact_rev_key`). */
+  compacted?: number;
 }
 
 export interface FeedHandlers {
@@ -21,7 +23,12 @@ export interface FeedHandlers {
 
 export interface SharedStorage {
   /** Every object under the prefix, and the revision of that read. */
-  list(): Promise<{ rev: number; items: Array<{ key: string; rev: number; value: string }> }>;
+  list(): Promise<{
+    rev: number;
+    items: Array<{ key: string; rev: number; value: string }>;
+    /** The revision the history was last compacted to, as far as the compactors recorded it (0: never). */
+    compacted: number;
+  }>;
   /** Every change after `fromRev`, in revision order. Returns a stop function. */
   watch(fromRev: number, on: FeedHandlers): () => void;
   /** Writes that fail the comparison throw StorageError (Exists / NotFound / Conflict). Return the revision. */

@@ -116,6 +116,8 @@ export class Store {
   private revision = 0;
   /** Oldest revision a watch can resume from (events after it are all in the window). */
   private oldestRev = 0;
+  /** Shared storage: the revision its history was compacted to (continue tokens and watches before it expire). */
+  private compactedRev = 0;
   private readonly historyMs: number;
   private readonly minHistory: number;
   private readonly now: () => number;
@@ -188,7 +190,8 @@ export class Store {
   private async relist(): Promise<void> {
     const shared = this.shared!;
     this.stopFeed?.();
-    const { rev, items } = await shared.list();
+    const { rev, items, compacted } = await shared.list();
+    this.compactedRev = Math.max(this.compactedRev, compacted);
     const seen = new Set<string>();
     for (const it of items) {
       seen.add(it.key);
@@ -225,6 +228,7 @@ export class Store {
   private applyFeed(evs: FeedEvent[]): void {
     for (const ev of evs) {
       if (ev.rev <= this.revision) continue;
+      if (ev.compacted !== undefined) this.compactedRev = Math.max(this.compactedRev, ev.compacted);
       if (ev.key === undefined) {
         this.advance(ev.rev);
         continue;
@@ -307,6 +311,11 @@ export class Store {
 
   get rev(): number {
     return this.revision;
+  }
+
+  /** The revision shared storage's history was compacted to (0: never, or not shared). */
+  get compacted(): number {
+    return this.compactedRev;
   }
 
   get(key: string): Entry | undefined {
@@ -411,8 +420,9 @@ export class Store {
     if (fromRev === undefined) {
       for (const e of this.listPrefix(prefix)) send({ type: 'ADDED', key: e.key, rev: e.rev, object: e.object });
     } else if (fromRev < this.revision) {
-      if (fromRev < this.oldestRev)
-        throw new StorageError('Expired', `too old resource version: ${fromRev} (${this.oldestRev})`);
+      // A revision etcd compacted away is gone on every replica alike, whatever this cache's window still holds.
+      const oldest = Math.max(this.oldestRev, this.compactedRev);
+      if (fromRev < oldest) throw new StorageError('Expired', `too old resource version: ${fromRev} (${oldest})`);
       for (let i = this.firstEventAfter(fromRev); i < this.events.length; i++) {
         const ev = this.events[i]!;
         if (ev.key.startsWith(prefix)) send(ev);

@@ -6,6 +6,10 @@ import type { IKeyValue } from 'etcd3/lib/rpc.js';
 import { StorageError, conflictMessage } from '../store.js';
 import type { FeedEvent, FeedHandlers, SharedStorage } from '../shared.js';
 import { EtcdKeys } from './keys.js';
+import { etcdCall } from './errors.js';
+
+/** kube-apiserver's compactor key (storage/etcd3/compact.go): its value is the revision compacted to. */
+export const compactRevKey = 'compact_rev_key';
 
 /** A value kubeauth wrote: a JSON object with metadata (kube's protobuf values start with "k8s\0"). */
 function foreignReason(value: Buffer): string | undefined {
@@ -38,6 +42,9 @@ export class EtcdShared implements SharedStorage {
     const items: Array<{ key: string; rev: number; value: string }> = [];
     let start = root;
     let rev: string | undefined;
+    const compacted = this.client.kv
+      .range({ key: Buffer.from(compactRevKey) })
+      .then((r) => Number(r.kvs[0]?.value.toString('utf8') ?? 0) || 0);
     for (;;) {
       const res = await this.client.kv.range({
         key: start,
@@ -50,7 +57,7 @@ export class EtcdShared implements SharedStorage {
       if (!res.more || !res.kvs.length) break;
       start = Buffer.concat([res.kvs[res.kvs.length - 1]!.key, Buffer.from([0])]);
     }
-    return { rev: Number(rev), items };
+    return { rev: Number(rev), items, compacted: await compacted };
   }
 
   private collect(kvs: IKeyValue[], items: Array<{ key: string; rev: number; value: string }>): void {
@@ -98,37 +105,44 @@ export class EtcdShared implements SharedStorage {
   }
 
   private feedEvent(type: 'Put' | 'Delete', kv: IKeyValue): FeedEvent {
-    const key = this.keys.fromEtcd(kv.key.toString('utf8'));
+    const ek = kv.key.toString('utf8');
+    const key = this.keys.fromEtcd(ek);
     const rev = Number(kv.mod_revision);
+    if (ek === compactRevKey && type === 'Put')
+      return { type: 'PUT', key, rev, compacted: Number(kv.value.toString('utf8')) || 0 };
     if (type === 'Delete') return { type: 'DELETED', key, rev };
     return { type: 'PUT', key, rev, value: kv.value.toString('utf8'), created: kv.create_revision === kv.mod_revision };
   }
 
   async create(key: string, value: string): Promise<number> {
     const ek = this.keys.toEtcd(key);
-    const r = await this.client.if(ek, 'Create', '==', 0).then(this.client.put(ek).value(value)).commit();
+    const r = await etcdCall(this.client.if(ek, 'Create', '==', 0).then(this.client.put(ek).value(value)).commit());
     if (!r.succeeded) throw new StorageError('Exists', 'already exists', key);
     return Number(r.header.revision);
   }
 
   async update(key: string, value: string, expectRev: number): Promise<number> {
     const ek = this.keys.toEtcd(key);
-    const r = await this.client
-      .if(ek, expectRev ? 'Mod' : 'Create', expectRev ? '==' : '>', expectRev || 0)
-      .then(this.client.put(ek).value(value))
-      .else(this.client.get(ek))
-      .commit();
+    const r = await etcdCall(
+      this.client
+        .if(ek, expectRev ? 'Mod' : 'Create', expectRev ? '==' : '>', expectRev || 0)
+        .then(this.client.put(ek).value(value))
+        .else(this.client.get(ek))
+        .commit(),
+    );
     if (!r.succeeded) throw this.failure(key, r.responses[0]?.response_range?.kvs ?? []);
     return Number(r.header.revision);
   }
 
   async delete(key: string, expectRev: number): Promise<number> {
     const ek = this.keys.toEtcd(key);
-    const r = await this.client
-      .if(ek, expectRev ? 'Mod' : 'Create', expectRev ? '==' : '>', expectRev || 0)
-      .then(this.client.delete().key(ek))
-      .else(this.client.get(ek))
-      .commit();
+    const r = await etcdCall(
+      this.client
+        .if(ek, expectRev ? 'Mod' : 'Create', expectRev ? '==' : '>', expectRev || 0)
+        .then(this.client.delete().key(ek))
+        .else(this.client.get(ek))
+        .commit(),
+    );
     if (!r.succeeded) throw this.failure(key, r.responses[0]?.response_range?.kvs ?? []);
     return Number(r.header.revision);
   }
@@ -144,7 +158,9 @@ export class EtcdShared implements SharedStorage {
 
   async currentRevision(): Promise<number> {
     // A linearizable (quorum) range of one key: its header carries the cluster's revision.
-    const r = await this.client.kv.range({ key: Buffer.from(this.keys.root), limit: 1, count_only: true });
+    const r = await etcdCall(
+      this.client.kv.range({ key: Buffer.from(this.keys.root), limit: 1, count_only: true }),
+    );
     return Number(r.header.revision);
   }
 
