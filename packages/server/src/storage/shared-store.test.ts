@@ -13,7 +13,8 @@ class FakeShared implements SharedStorage {
   hold = false;
   compacted = 0;
   async list() {
-    return { rev: this.rev, items: [...this.kv].map(([key, v]) => ({ key, ...v })), compacted: this.compacted };
+    const items = [...this.kv].map(([key, v]) => ({ key, rev: v.rev, object: JSON.parse(v.value) as KObject }));
+    return { rev: this.rev, items, compacted: this.compacted };
   }
   /** What a compactor's write of compact_rev_key looks like on the feed. */
   compact(to: number) {
@@ -52,7 +53,9 @@ class FakeShared implements SharedStorage {
     this.emit({ type: 'DELETED', key, rev: ++this.rev });
     return this.rev;
   }
+  revisionReads = 0;
   async currentRevision() {
+    this.revisionReads++;
     return this.rev;
   }
   async close() {}
@@ -160,4 +163,24 @@ test('a compaction recorded by any replica expires watches from before it (410 n
   // A replica that lists after the compaction knows it too.
   const other = await Store.openShared(shared);
   assert.equal(other.compacted, first.rev + 1);
+});
+
+test('consistent reads of one event-loop turn share one revision read; a later read asks again, after its call', async () => {
+  const shared = new FakeShared();
+  const store = await Store.openShared(shared);
+  const before = shared.revisionReads;
+  await Promise.all(Array.from({ length: 20 }, () => store.sync()));
+  assert.equal(shared.revisionReads - before, 1);
+  // Another replica writes after that batch was answered: the next read sees it (a new revision read).
+  shared.hold = true;
+  shared.foreign('/core/configmaps/ns/x', cm('x'));
+  let done = false;
+  const p = store.sync()!.then(() => (done = true));
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(done, false, 'the read waits for the cache to hold the write');
+  shared.release();
+  await p;
+  assert.equal(shared.revisionReads - before, 2);
+  assert.equal(store.get('/core/configmaps/ns/x')?.object.metadata.name, 'x');
 });

@@ -1,5 +1,6 @@
 // Storage shared by several replicas (etcd): the shared side owns compare-and-swap and the revision; each
 // replica's Store is a watch cache fed by `watch`, and a write is acknowledged once the cache has applied it.
+import type { KObject } from '../api/types.js';
 import type { EventType } from './backend.js';
 
 export interface FeedEvent {
@@ -22,10 +23,10 @@ export interface FeedHandlers {
 }
 
 export interface SharedStorage {
-  /** Every object under the prefix, and the revision of that read. */
+  /** Every object under the prefix (parsed, without resourceVersion), and the revision of that read. */
   list(): Promise<{
     rev: number;
-    items: Array<{ key: string; rev: number; value: string }>;
+    items: Array<{ key: string; rev: number; object: KObject }>;
     /** The revision the history was last compacted to, as far as the compactors recorded it (0: never). */
     compacted: number;
   }>;

@@ -140,7 +140,6 @@ export class Store {
   /** Writers and consistent reads waiting for the cache to reach a revision (ascending). */
   private readonly revWaiters: Array<{ rev: number; resolve: () => void }> = [];
   private syncing?: Promise<void>;
-  private syncNext?: Promise<void>;
 
   private constructor(
     private readonly backend: Backend | undefined,
@@ -197,7 +196,7 @@ export class Store {
       seen.add(it.key);
       const cur = this.entries.get(it.key);
       if (cur?.rev === it.rev) continue;
-      const object = JSON.parse(it.value) as KObject;
+      const object = it.object;
       object.metadata.resourceVersion = String(it.rev);
       if (this.revision === 0) this.put({ key: it.key, rev: it.rev, object });
       else this.apply(cur ? 'MODIFIED' : 'ADDED', it.key, it.rev, object, cur?.object);
@@ -273,25 +272,17 @@ export class Store {
   /**
    * A consistent read's wait (kube's consistent reads from cache): undefined when this store is the only
    * writer; with shared storage, a promise that resolves once the cache holds everything committed before the
-   * call. Concurrent callers share one revision request.
+   * call. The callers of one event-loop turn share one revision request, sent after all of them called; a
+   * caller of a later turn gets the next one (it never waits for a request that may predate it to come back
+   * first, so a consistent read costs one etcd round trip, not up to two).
    */
   sync(): Promise<void> | undefined {
-    if (!this.shared) return undefined;
-    if (!this.syncing) return (this.syncing = this.syncOnce());
-    // A request already in flight may predate this call: queue behind it for the next one.
-    const next = () => {
-      this.syncNext = undefined;
-      return (this.syncing ??= this.syncOnce());
-    };
-    return (this.syncNext ??= this.syncing.then(next, next));
-  }
-
-  private async syncOnce(): Promise<void> {
-    try {
-      await this.reached(await this.shared!.currentRevision());
-    } finally {
+    const shared = this.shared;
+    if (!shared) return undefined;
+    return (this.syncing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       this.syncing = undefined;
-    }
+      return shared.currentRevision().then((rev) => this.reached(rev));
+    }));
   }
 
   /** True when the store writes to shared storage (several replicas). */

@@ -34,6 +34,8 @@ export function createEtcdClient(o: EtcdConnectionOptions): Etcd3 {
   const opts: IOptions = {
     hosts: o.servers,
     dialTimeout: 5_000,
+    // No cap on a response's size (Go's etcd client, kube's, has none either): a list page of large objects.
+    grpcOptions: { 'grpc.max_receive_message_length': -1 },
     // Unary calls get a deadline; watch streams live as long as they are wanted.
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
   };
