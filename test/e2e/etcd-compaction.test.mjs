@@ -190,12 +190,16 @@ test("kubeauth's compactor compacts etcd; an informer whose watch resumes from a
     // client-node's informer stops on a connection error; its documented answer is to start it again, which
     // resumes the watch from the last resourceVersion (client-go's reflector does the same on its own).
     let errors = 0;
+    let stopped = false;
     inf.on('error', () => {
       errors++;
-      setTimeout(() => void inf.start().catch(() => undefined), 100);
+      if (!stopped) setTimeout(() => void (stopped || inf.start().catch(() => undefined)), 100);
     });
     await inf.start();
-    informer.stop = () => inf.stop();
+    informer.stop = () => {
+      stopped = true;
+      inf.stop();
+    };
     assert.deepEqual(
       inf.list().map((o) => o.metadata.name),
       ['before', 'kube-root-ca.crt'],
