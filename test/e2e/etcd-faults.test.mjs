@@ -159,9 +159,10 @@ test('etcd stopped mid-run: writes and consistent reads are 504 Timeout at once,
     assert.equal(cached.status, 200);
     assert.equal(cached.json.metadata.name, 'before-stop');
     const notReady = await eventually(async () => {
+      // The etcd check probes every second; the storage check asks at once.
       const r = await call(s, '/readyz?verbose');
-      return r.status === 500 ? r : undefined;
-    });
+      return r.status === 500 && /\[-\]etcd failed/.test(r.body) ? r : undefined;
+    }, 10_000);
     assert.match(notReady.body, /\[-\]etcd failed: reason withheld/);
     // Nothing half-written: the failed create is absent once etcd is back, and writes resume.
     await etcd.restartMember(0);
