@@ -9,6 +9,7 @@ import { appliesToUser } from '../rbac/subjects.js';
 import type { Subject } from '../rbac/types.js';
 import { systemMasters } from '../union.js';
 import { type AccessQuery, toAttributes } from './query.js';
+import { PerGeneration } from './derived.js';
 import { type BindingRef, type RoleRefName, bindingRef, effectiveSubject, roleRefName } from './refs.js';
 
 export interface Grant {
@@ -49,49 +50,57 @@ export function impliedBy(group: string): string | undefined {
 export function whoCan(index: RbacIndex, q: AccessQuery, opts: WhoCanOptions = {}): WhoCanResult {
   const req = prepareRequest(toAttributes(nobody, q));
   const namespace = req.resourceRequest ? (q.namespace ?? '') : '';
-  // Many bindings share a role: decide each role once.
-  const memo = new Map<RoleEntry, number>();
+  const w = whoCanIndex.get(index);
+  // Per role: unknown until asked, then the index of its first allowing rule or -1. Only the roles that name the
+  // verb (or `*`) can allow, so every other role starts decided.
+  const decided = w.scratch;
+  decided.fill(-1);
+  for (const list of [w.byVerb.get(req.verb), w.anyVerb]) if (list) for (const r of list) decided[r] = unknown;
   const grants: Grant[] = [];
   const unresolved: WhoCanResult['unresolved'] = [];
-  const consider = (b: BindingEntry, scope: string) => {
-    const role = b.role;
-    if (!role) {
-      unresolved.push({
-        binding: bindingRef(b),
-        role: roleRefName(b),
-        error: listerErrorMessage(index.bindingError(b)!),
-      });
-      return;
-    }
-    let ruleIndex = memo.get(role);
-    if (ruleIndex === undefined) memo.set(role, (ruleIndex = allowingRule(req, role)));
-    if (ruleIndex < 0) return;
-    for (const s of b.subjects) {
-      // A ServiceAccount without a namespace in a ClusterRoleBinding never matches anyone.
-      if (s.kind === 'ServiceAccount' && !(s.namespace || b.namespace)) continue;
-      if (s.kind !== 'User' && s.kind !== 'Group' && s.kind !== 'ServiceAccount') continue;
-      const g: Grant = {
-        subject: effectiveSubject(s, b.namespace),
-        binding: bindingRef(b),
-        role: roleRefName(b),
-        ruleIndex,
-        scope,
-      };
-      const implies = s.kind === 'Group' ? impliedBy(s.name) : undefined;
-      if (implies) g.implies = implies;
-      grants.push(g);
+  const consider = (slots: readonly Slot[]) => {
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      const r = slot.role;
+      if (r < 0) {
+        unresolved.push({ binding: slot.binding, role: slot.roleName, error: slot.error });
+        continue;
+      }
+      let ruleIndex = decided[r]!;
+      if (ruleIndex === -1) continue;
+      if (ruleIndex === unknown) decided[r] = ruleIndex = allowingRule(req, w.roles[r]!);
+      if (ruleIndex < 0) continue;
+      for (const s of slot.subjects) {
+        const g: Grant = {
+          subject: s.subject,
+          binding: slot.binding,
+          role: slot.roleName,
+          ruleIndex,
+          scope: slot.scope,
+        };
+        if (s.implies) g.implies = s.implies;
+        grants.push(g);
+      }
     }
   };
-  const lists = sortedBindings(index);
-  for (const b of lists.cluster) consider(b, '*');
-  if (req.resourceRequest && opts.allNamespaces) for (const b of lists.all) consider(b, b.namespace);
-  else if (req.resourceRequest && namespace)
-    for (const b of lists.byNamespace.get(namespace) ?? []) consider(b, namespace);
+  consider(w.cluster);
+  if (req.resourceRequest && opts.allNamespaces) consider(w.all);
+  else if (req.resourceRequest && namespace) consider(w.byNamespace.get(namespace) ?? []);
   return { privileged: [{ kind: 'Group', name: systemMasters }], grants, unresolved };
 }
 
+const unknown = -2;
+
+/** The first rule of the role that allows the request, or -1; cheap rejection on the resource first. */
 function allowingRule(req: PreparedRequest, role: RoleEntry): number {
   if (!role.anyVerb && !role.verbs.has(req.verb)) return -1;
+  if (
+    req.resourceRequest &&
+    !role.anyResource &&
+    !role.resources.has(req.combined) &&
+    !(req.starSubresource && role.resources.has(req.starSubresource))
+  )
+    return -1;
   for (let i = 0; i < role.rules.length; i++) if (preparedRuleAllows(req, role.rules[i]!)) return i;
   return -1;
 }
@@ -112,27 +121,95 @@ export function grantsAllow(result: WhoCanResult, user: UserInfo, namespace = ''
 
 const nobody: UserInfo = { username: '', groups: [] };
 
-interface SortedBindings {
-  generation: number;
-  cluster: BindingEntry[];
-  all: BindingEntry[];
-  byNamespace: Map<string, BindingEntry[]>;
+/** A binding as who-can reports it, with everything that does not depend on the question worked out once. */
+interface Slot {
+  binding: BindingRef;
+  roleName: RoleRefName;
+  /** Index into WhoCanIndex.roles, or -1 when the binding's role does not resolve. */
+  role: number;
+  /** Why the role does not resolve (role -1). */
+  error: string;
+  /** The namespace the binding's grants hold in, '*' for a ClusterRoleBinding. */
+  scope: string;
+  /** The subjects that can match someone, as reported. */
+  subjects: Array<{ subject: Subject; implies?: string }>;
 }
 
-/** The bindings in LIST order, sorted once per index generation rather than once per question. */
-const sortedCache = new WeakMap<RbacIndex, SortedBindings>();
+interface WhoCanIndex {
+  /** Every role some binding references, once. */
+  roles: RoleEntry[];
+  /** verb → the roles naming it; roles with verb `*` are in anyVerb. */
+  byVerb: Map<string, Int32Array>;
+  anyVerb: Int32Array;
+  /** Bindings in LIST order (by name): ClusterRoleBindings, all RoleBindings, RoleBindings per namespace. */
+  cluster: Slot[];
+  all: Slot[];
+  byNamespace: Map<string, Slot[]>;
+  /** Per-question decisions per role (questions run one at a time). */
+  scratch: Int32Array;
+}
 
-function sortedBindings(index: RbacIndex): SortedBindings {
-  const hit = sortedCache.get(index);
-  if (hit && hit.generation === index.generation) return hit;
-  const all = index.listRoleBindings();
-  const byNamespace = new Map<string, BindingEntry[]>();
-  for (const b of all) {
+/**
+ * Built once per index generation: every binding's reportable parts, and the inverted index from verbs to the
+ * roles that name them, so a question decides only the roles that could allow it, each once, and passes over
+ * every other binding with one array read.
+ */
+const whoCanIndex = new PerGeneration<WhoCanIndex>((index) => {
+  const roleIds = new Map<RoleEntry, number>();
+  const roles: RoleEntry[] = [];
+  const slot = (b: BindingEntry): Slot => {
+    let role = -1;
+    if (b.role) {
+      role = roleIds.get(b.role) ?? -1;
+      if (role < 0) {
+        roleIds.set(b.role, (role = roles.length));
+        roles.push(b.role);
+      }
+    }
+    const subjects: Slot['subjects'] = [];
+    for (const s of b.subjects) {
+      // A ServiceAccount without a namespace in a ClusterRoleBinding never matches anyone.
+      if (s.kind === 'ServiceAccount' && !(s.namespace || b.namespace)) continue;
+      if (s.kind !== 'User' && s.kind !== 'Group' && s.kind !== 'ServiceAccount') continue;
+      const implies = s.kind === 'Group' ? impliedBy(s.name) : undefined;
+      const subject = Object.freeze(effectiveSubject(s, b.namespace));
+      subjects.push(implies ? { subject, implies } : { subject });
+    }
+    return {
+      binding: Object.freeze(bindingRef(b)),
+      roleName: Object.freeze(roleRefName(b)),
+      role,
+      error: role < 0 ? listerErrorMessage(index.bindingError(b)!) : '',
+      scope: b.namespace || '*',
+      subjects,
+    };
+  };
+  const cluster = index.listClusterRoleBindings().map(slot);
+  const roleBindings = index.listRoleBindings();
+  const all = roleBindings.map(slot);
+  const byNamespace = new Map<string, Slot[]>();
+  roleBindings.forEach((b, i) => {
     let list = byNamespace.get(b.namespace);
     if (!list) byNamespace.set(b.namespace, (list = []));
-    list.push(b);
-  }
-  const s = { generation: index.generation, cluster: index.listClusterRoleBindings(), all, byNamespace };
-  sortedCache.set(index, s);
-  return s;
-}
+    list.push(all[i]!);
+  });
+  const verbs = new Map<string, number[]>();
+  const anyVerb: number[] = [];
+  roles.forEach((r, i) => {
+    if (r.anyVerb) return void anyVerb.push(i);
+    for (const v of r.verbs) {
+      let list = verbs.get(v);
+      if (!list) verbs.set(v, (list = []));
+      list.push(i);
+    }
+  });
+  return {
+    roles,
+    byVerb: new Map([...verbs].map(([v, ids]) => [v, Int32Array.from(ids)])),
+    anyVerb: Int32Array.from(anyVerb),
+    cluster,
+    all,
+    byNamespace,
+    scratch: new Int32Array(roles.length),
+  };
+});
