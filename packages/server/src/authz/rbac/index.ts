@@ -149,6 +149,10 @@ function byName(a: BindingEntry, b: BindingEntry): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+function byNamespaceThenName(a: BindingEntry, b: BindingEntry): number {
+  return a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : byName(a, b);
+}
+
 function insertionPoint(list: BindingEntry[], name: string): number {
   let lo = 0;
   let hi = list.length;
@@ -260,9 +264,10 @@ export class RbacIndex {
     return [...this.clusterBindings.values()].sort(byName);
   }
 
+  /** In LIST order (by storage key): by namespace, then by name. */
   listRoleBindings(namespace?: string): BindingEntry[] {
     const all = [...this.roleBindings.values()];
-    return (namespace === undefined ? all : all.filter((b) => b.namespace === namespace)).sort(byName);
+    return (namespace === undefined ? all : all.filter((b) => b.namespace === namespace)).sort(byNamespaceThenName);
   }
 
   /** The namespaces that hold at least one RoleBinding. */
