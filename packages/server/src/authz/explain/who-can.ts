@@ -51,18 +51,27 @@ export function whoCan(index: RbacIndex, q: AccessQuery, opts: WhoCanOptions = {
   const req = prepareRequest(toAttributes(nobody, q));
   const namespace = req.resourceRequest ? (q.namespace ?? '') : '';
   const w = whoCanIndex.get(index);
-  // Per role: unknown until asked, then the index of its first allowing rule or -1. Only the roles that name the
-  // verb (or `*`) can allow, so every other role starts decided.
-  const decided = w.scratch;
+  // Per role: -1 (cannot allow), or unknown until a binding asks, then the index of its first allowing rule or
+  // -1. Only roles naming the verb (or `*`) and the resource (or `*`, or `*\/sub`) — or, for a URL, holding
+  // URL rules — can allow: the inverted indexes mark them, and every other role starts decided.
+  const decided = w.decided;
+  const verbMatch = w.verbMatch;
   decided.fill(-1);
-  for (const list of [w.byVerb.get(req.verb), w.anyVerb]) if (list) for (const r of list) decided[r] = unknown;
+  verbMatch.fill(0);
+  markAll(verbMatch, w.byVerb.get(req.verb), 1);
+  markAll(verbMatch, w.anyVerb, 1);
+  if (req.resourceRequest) {
+    markIf(decided, verbMatch, w.byResource.get(req.combined));
+    if (req.starSubresource) markIf(decided, verbMatch, w.byResource.get(req.starSubresource));
+    markIf(decided, verbMatch, w.anyResource);
+  } else markIf(decided, verbMatch, w.withURLs);
   const grants: Grant[] = [];
   const unresolved: WhoCanResult['unresolved'] = [];
-  const consider = (slots: readonly Slot[]) => {
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i]!;
-      const r = slot.role;
+  const consider = ({ slots, roles }: Slots) => {
+    for (let i = 0; i < roles.length; i++) {
+      const r = roles[i]!;
       if (r < 0) {
+        const slot = slots[i]!;
         unresolved.push({ binding: slot.binding, role: slot.roleName, error: slot.error });
         continue;
       }
@@ -70,26 +79,36 @@ export function whoCan(index: RbacIndex, q: AccessQuery, opts: WhoCanOptions = {
       if (ruleIndex === -1) continue;
       if (ruleIndex === unknown) decided[r] = ruleIndex = allowingRule(req, w.roles[r]!);
       if (ruleIndex < 0) continue;
-      for (const s of slot.subjects) {
-        const g: Grant = {
-          subject: s.subject,
-          binding: slot.binding,
-          role: slot.roleName,
-          ruleIndex,
-          scope: slot.scope,
-        };
-        if (s.implies) g.implies = s.implies;
-        grants.push(g);
-      }
+      const slot = slots[i]!;
+      const made = (slot.grants[ruleIndex] ??= grantsOf(slot, ruleIndex));
+      for (let j = 0; j < made.length; j++) grants.push(made[j]!);
     }
   };
   consider(w.cluster);
   if (req.resourceRequest && opts.allNamespaces) consider(w.all);
-  else if (req.resourceRequest && namespace) consider(w.byNamespace.get(namespace) ?? []);
+  else if (req.resourceRequest && namespace) consider(w.byNamespace.get(namespace) ?? noSlots);
   return { privileged: [{ kind: 'Group', name: systemMasters }], grants, unresolved };
 }
 
 const unknown = -2;
+
+function markAll(marks: Int32Array, roles: Int32Array | undefined, value: number): void {
+  if (roles) for (let i = 0; i < roles.length; i++) marks[roles[i]!] = value;
+}
+
+/** The roles of the list that passed the verb filter become candidates. */
+function markIf(decided: Int32Array, verbMatch: Int32Array, roles: Int32Array | undefined): void {
+  if (roles) for (let i = 0; i < roles.length; i++) if (verbMatch[roles[i]!] === 1) decided[roles[i]!] = unknown;
+}
+
+/** A slot's grants through one rule: made once per generation, frozen because every answer shares them. */
+function grantsOf(slot: Slot, ruleIndex: number): readonly Grant[] {
+  return slot.subjects.map((s) => {
+    const g: Grant = { subject: s.subject, binding: slot.binding, role: slot.roleName, ruleIndex, scope: slot.scope };
+    if (s.implies) g.implies = s.implies;
+    return Object.freeze(g);
+  });
+}
 
 /** The first rule of the role that allows the request, or -1; cheap rejection on the resource first. */
 function allowingRule(req: PreparedRequest, role: RoleEntry): number {
@@ -133,7 +152,18 @@ interface Slot {
   scope: string;
   /** The subjects that can match someone, as reported. */
   subjects: Array<{ subject: Subject; implies?: string }>;
+  /** The grants answered so far, by the index of the allowing rule. */
+  grants: Array<readonly Grant[] | undefined>;
 }
+
+/** Bindings with their role indexes alongside, so a question scans one flat array until a role allows. */
+interface Slots {
+  slots: Slot[];
+  roles: Int32Array;
+}
+
+const slotsOf = (slots: Slot[]): Slots => ({ slots, roles: Int32Array.from(slots, (s) => s.role) });
+const noSlots = slotsOf([]);
 
 interface WhoCanIndex {
   /** Every role some binding references, once. */
@@ -141,12 +171,18 @@ interface WhoCanIndex {
   /** verb → the roles naming it; roles with verb `*` are in anyVerb. */
   byVerb: Map<string, Int32Array>;
   anyVerb: Int32Array;
-  /** Bindings in LIST order (by name): ClusterRoleBindings, all RoleBindings, RoleBindings per namespace. */
-  cluster: Slot[];
-  all: Slot[];
-  byNamespace: Map<string, Slot[]>;
-  /** Per-question decisions per role (questions run one at a time). */
-  scratch: Int32Array;
+  /** resource (`pods`, `pods/log`, `*\/status`) → the roles naming it; roles with resource `*` in anyResource. */
+  byResource: Map<string, Int32Array>;
+  anyResource: Int32Array;
+  /** Roles with a non-resource URL rule. */
+  withURLs: Int32Array;
+  /** Bindings in LIST order: ClusterRoleBindings, all RoleBindings, RoleBindings per namespace. */
+  cluster: Slots;
+  all: Slots;
+  byNamespace: Map<string, Slots>;
+  /** Per-question scratch space per role (questions run one at a time): decisions, verb filter. */
+  decided: Int32Array;
+  verbMatch: Int32Array;
 }
 
 /**
@@ -182,6 +218,7 @@ const whoCanIndex = new PerGeneration<WhoCanIndex>((index) => {
       error: role < 0 ? listerErrorMessage(index.bindingError(b)!) : '',
       scope: b.namespace || '*',
       subjects,
+      grants: [],
     };
   };
   const cluster = index.listClusterRoleBindings().map(slot);
@@ -193,23 +230,35 @@ const whoCanIndex = new PerGeneration<WhoCanIndex>((index) => {
     if (!list) byNamespace.set(b.namespace, (list = []));
     list.push(all[i]!);
   });
+  const file = (m: Map<string, number[]>, k: string, i: number) => {
+    let list = m.get(k);
+    if (!list) m.set(k, (list = []));
+    list.push(i);
+  };
   const verbs = new Map<string, number[]>();
+  const resources = new Map<string, number[]>();
   const anyVerb: number[] = [];
+  const anyResource: number[] = [];
+  const withURLs: number[] = [];
   roles.forEach((r, i) => {
-    if (r.anyVerb) return void anyVerb.push(i);
-    for (const v of r.verbs) {
-      let list = verbs.get(v);
-      if (!list) verbs.set(v, (list = []));
-      list.push(i);
-    }
+    if (r.anyVerb) anyVerb.push(i);
+    else for (const v of r.verbs) file(verbs, v, i);
+    if (r.anyResource) anyResource.push(i);
+    else for (const res of r.resources) file(resources, res, i);
+    if (r.rules.some((rule) => rule.nonResourceURLs?.length)) withURLs.push(i);
   });
+  const ids = (m: Map<string, number[]>) => new Map([...m].map(([k, list]) => [k, Int32Array.from(list)]));
   return {
     roles,
-    byVerb: new Map([...verbs].map(([v, ids]) => [v, Int32Array.from(ids)])),
+    byVerb: ids(verbs),
     anyVerb: Int32Array.from(anyVerb),
-    cluster,
-    all,
-    byNamespace,
-    scratch: new Int32Array(roles.length),
+    byResource: ids(resources),
+    anyResource: Int32Array.from(anyResource),
+    withURLs: Int32Array.from(withURLs),
+    cluster: slotsOf(cluster),
+    all: slotsOf(all),
+    byNamespace: new Map([...byNamespace].map(([ns, list]) => [ns, slotsOf(list)])),
+    decided: new Int32Array(roles.length),
+    verbMatch: new Int32Array(roles.length),
   };
 });
