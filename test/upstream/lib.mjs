@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeauth } from '../e2e/harness.mjs';
 import { request as httpsRequest } from 'node:https';
+import http2 from 'node:http2';
 import { call, adminCredentials } from '../e2e/http.mjs';
 
 export { call };
@@ -163,4 +164,45 @@ export function warnings(r) {
   if (!h) return [];
   const all = Array.isArray(h) ? h : [h];
   return all.flatMap((v) => [...v.matchAll(/299 - "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1')));
+}
+
+/**
+ * One request over HTTP/2, as Go clients (client-go, and so upstream's integration tests) speak to kube-apiserver:
+ * h2 carries any method token (HTTP/1.1 parsers refuse methods they do not know, such as `NOSUCHVERB`).
+ * Options as `call`; resolves {status, headers, body, json}.
+ */
+export function call2(s, path, { method = 'GET', body, headers = {}, token, anonymous = false } = {}) {
+  const admin = adminCredentials(s.kubeconfig);
+  const creds = anonymous || token ? {} : { cert: admin.cert, key: admin.key };
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(s.url, { ca: admin.ca, ...creds });
+    session.on('error', reject);
+    const r = session.request({
+      ':method': method,
+      ':path': path,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    });
+    const chunks = [];
+    let head = {};
+    r.on('response', (h) => (head = h));
+    r.on('data', (d) => chunks.push(d));
+    r.on('end', () => {
+      session.close();
+      const text = Buffer.concat(chunks).toString('utf8');
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      resolve({ status: head[':status'], headers: head, body: text, json });
+    });
+    r.on('error', (e) => {
+      session.close();
+      reject(e);
+    });
+    r.end(body);
+  });
 }
