@@ -27,7 +27,13 @@ export function checkLedger(ledger, baselines = [], readTest = (f) => readFileSy
       continue;
     }
     counts[e.status]++;
-    if (e.upstream && !/^[0-9a-f]{40}$/.test(e.upstream.commit ?? ''))
+    // The revision read: a commit, or — where the source index serves a file without naming its commit — the
+    // index's id for that exact text (read_file id=…), with `revision` saying what dates it.
+    if (
+      e.upstream &&
+      !/^[0-9a-f]{40}$/.test(e.upstream.commit ?? '') &&
+      !(/^[0-9]+$/.test(e.upstream.indexId ?? '') && (e.upstream.revision ?? '').length > 20)
+    )
       problems.push(`${e.id}: upstream commit missing`);
     if (e.upstream && !(e.upstream.path && e.upstream.function))
       problems.push(`${e.id}: upstream path/function missing`);
