@@ -167,13 +167,13 @@ test('[it.oidc.TestOIDC.ecdsa-id-token-is-ok] --oidc-*: an ES256 ID token lists 
   assert.equal((await listPods(s, token())).status, 200);
 });
 
-test('[it.oidc.TestOIDC.shared.id-token-is-expired] --oidc-*: an expired ID token is 401', async () => {
+test('[it.oidc.TestOIDC.shared-id-token-is-expired] --oidc-*: an expired ID token is 401', async () => {
   const { s, iss } = await flagsServer();
   const r = await listPods(s, idToken(iss, { sub: claimedUsername, exp: now() - 1200 }));
   assert.equal(r.status, 401, r.body);
 });
 
-test('[it.oidc.TestOIDC.shared.refresh-flow-does-not-return-id-token] --oidc-*: no ID token at all is system:anonymous', async () => {
+test('[it.oidc.TestOIDC.shared-refresh-flow-does-not-return-id-token] --oidc-*: no ID token at all is system:anonymous', async () => {
   const { s } = await flagsServer();
   const r = await listPods(s, undefined, true);
   assert.equal(r.status, 403, r.body);
@@ -274,12 +274,12 @@ test('[it.oidc.TestStructuredAuthenticationConfig.ecdsa-id-token-is-ok] Authenti
   await expectUser(s, idToken(url('structured-ecdsa'), { sub: claimedUsername }, ecdsa));
 });
 
-test('[it.oidc.TestStructuredAuthenticationConfig.shared.id-token-is-expired] AuthenticationConfiguration: an expired ID token is 401', async () => {
+test('[it.oidc.TestStructuredAuthenticationConfig.shared-id-token-is-expired] AuthenticationConfiguration: an expired ID token is 401', async () => {
   const { s, url } = await structuredServer();
   await expectUser(s, idToken(url('structured-default'), { sub: claimedUsername, exp: now() - 1200 }), undefined, 401);
 });
 
-test('[it.oidc.TestStructuredAuthenticationConfig.shared.refresh-flow-does-not-return-id-token] AuthenticationConfiguration: no ID token is system:anonymous', async () => {
+test('[it.oidc.TestStructuredAuthenticationConfig.shared-refresh-flow-does-not-return-id-token] AuthenticationConfiguration: no ID token is system:anonymous', async () => {
   const { s } = await structuredServer();
   const r = await listPods(s, undefined, true);
   assert.equal(r.status, 403, r.body);
