@@ -16,10 +16,14 @@ const bodies = {
     `{"kind":"ReplicationController","apiVersion":"v1","metadata":{"name":"a","labels":{"name":"a"}${sub}},"spec":{"replicas":2,"selector":{"name":"a"},"template":{"metadata":{"labels":{"name":"a"}},"spec":{"containers":[{"name":"foo","image":"bar/foo"}]}}}}`,
   service: (sub = '') =>
     `{"kind":"Service","apiVersion":"v1","metadata":{"name":"a","labels":{"name":"a"}${sub}},"spec":{"ports":[{"protocol":"TCP","port":8000}],"selector":{"name":"a"},"clusterIP":"10.0.0.100"}}`,
-  node: (sub = '') => `{"kind":"Node","apiVersion":"v1","metadata":{"name":"a"${sub}},"spec":{"externalID":"external"}}`,
-  event: (ns) => (sub = '') =>
-    `{"kind":"Event","apiVersion":"v1","metadata":{"name":"a"${sub}},"involvedObject":{"kind":"Pod","namespace":"${ns}","name":"a","apiVersion":"v1"}}`,
-  binding: (sub = '') => `{"kind":"Binding","apiVersion":"v1","metadata":{"name":"a"${sub}},"target":{"name":"10.10.10.10"}}`,
+  node: (sub = '') =>
+    `{"kind":"Node","apiVersion":"v1","metadata":{"name":"a"${sub}},"spec":{"externalID":"external"}}`,
+  event:
+    (ns) =>
+    (sub = '') =>
+      `{"kind":"Event","apiVersion":"v1","metadata":{"name":"a"${sub}},"involvedObject":{"kind":"Pod","namespace":"${ns}","name":"a","apiVersion":"v1"}}`,
+  binding: (sub = '') =>
+    `{"kind":"Binding","apiVersion":"v1","metadata":{"name":"a"${sub}},"target":{"name":"10.10.10.10"}}`,
   emptyEndpoints: (sub = '') => `{"kind":"Endpoints","apiVersion":"v1","metadata":{"name":"a"${sub}}}`,
   endpoints: (sub = '') =>
     `{"kind":"Endpoints","apiVersion":"v1","metadata":{"name":"a"${sub}},"subsets":[{"addresses":[{"ip":"10.10.1.1"}],"ports":[{"port":1909,"protocol":"TCP"}]}]}`,
@@ -172,7 +176,12 @@ function expectCodes(answers) {
 }
 
 const bindClusterRole = async (s, name, rules, subject) => {
-  await create(s, `${rbac}/clusterroles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules });
+  await create(s, `${rbac}/clusterroles`, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name },
+    rules,
+  });
   await create(s, `${rbac}/clusterrolebindings`, {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
@@ -309,7 +318,14 @@ test('[it.auth.TestImpersonateWithUID.impersonating-uid-without-authorization-fa
   await bindClusterRole(
     s,
     'anonymous-impersonates-one-user',
-    [{ apiGroups: [''], resources: ['users'], resourceNames: ['some-user-anonymous-can-impersonate'], verbs: ['impersonate'] }],
+    [
+      {
+        apiGroups: [''],
+        resources: ['users'],
+        resourceNames: ['some-user-anonymous-can-impersonate'],
+        verbs: ['impersonate'],
+      },
+    ],
     user('system:anonymous'),
   );
   const r = await call2(s, '/api/v1/nodes', {
@@ -390,7 +406,12 @@ test('[it.auth.TestNamespaceAuthorization] a user allowed in one namespace is re
 test('[it.auth.TestKindAuthorization] a user allowed one resource is refused others', async () => {
   const ns = 'auth-kind';
   await createNamespace(s, ns);
-  await bindClusterRole(s, 'services-only', [{ apiGroups: [''], resources: ['services'], verbs: ['*'] }], user('bob-kind'));
+  await bindClusterRole(
+    s,
+    'services-only',
+    [{ apiGroups: [''], resources: ['services'], verbs: ['*'] }],
+    user('bob-kind'),
+  );
   await rows(tokenOf('bob-kind'), [
     ['POST', timeoutPath('services', ns), bodies.service, 201],
     ['GET', path('services', ns), null, 200],

@@ -88,8 +88,7 @@ function jwtAuthenticator(url, o = {}) {
   return a;
 }
 
-const idToken = (iss, claims, key = rsa) =>
-  signJwt(key, { iss, aud: clientID, exp: now() + 1200, ...claims });
+const idToken = (iss, claims, key = rsa) => signJwt(key, { iss, aud: clientID, exp: now() + 1200, ...claims });
 
 const ssr = (s, token) =>
   call2(s, '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
@@ -97,8 +96,7 @@ const ssr = (s, token) =>
     token,
     body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }),
   });
-const listPods = (s, token, anonymous = false) =>
-  call2(s, '/api/v1/namespaces/default/pods', { token, anonymous });
+const listPods = (s, token, anonymous = false) => call2(s, '/api/v1/namespaces/default/pods', { token, anonymous });
 
 /** Waits until kubeauth accepts a good token of `iss` (its issuer loaded); `good` signs one. */
 async function ready(s, good) {
@@ -217,7 +215,10 @@ const cases = {
     audiences: [clientID, 'another-audience'],
     groupsExpression: '(claims.roles.split(",") + claims.other_roles.split(",")).map(role, "system:" + role)',
     userValidationRules: [
-      { expression: "user.groups.all(group, !group.startsWith('system:'))", message: 'groups cannot used reserved system: prefix' },
+      {
+        expression: "user.groups.all(group, !group.startsWith('system:'))",
+        message: 'groups cannot used reserved system: prefix',
+      },
     ],
   },
   'cel-audiences': {
@@ -291,7 +292,11 @@ const k8sJohn = `${prefix}${claimedUsername}`;
 test('[it.oidc.TestStructuredAuthenticationConfigCEL.username-cel-expression-is-ok] the jti is the credential id', async () => {
   const { s, url } = await structuredServer();
   const token = idToken(url('cel-username'), { sub: claimedUsername, jti: '0123456789' });
-  await expectUser(s, token, userInfo(k8sJohn, { extra: { 'authentication.kubernetes.io/credential-id': ['JTI=0123456789'] } }));
+  await expectUser(
+    s,
+    token,
+    userInfo(k8sJohn, { extra: { 'authentication.kubernetes.io/credential-id': ['JTI=0123456789'] } }),
+  );
 });
 
 test('[it.oidc.TestStructuredAuthenticationConfigCEL.groups-cel-expression-is-ok] groups from a CEL expression', async () => {
@@ -326,7 +331,11 @@ test('[it.oidc.TestStructuredAuthenticationConfigCEL.extra-mapping-cel-expressio
 
 test('[it.oidc.TestStructuredAuthenticationConfigCEL.uid-cel-expression-is-ok] uid from a CEL expression', async () => {
   const { s, url } = await structuredServer();
-  await expectUser(s, idToken(url('cel-uid'), { sub: claimedUsername, uid: '1234' }), userInfo(k8sJohn, { uid: '1234' }));
+  await expectUser(
+    s,
+    idToken(url('cel-uid'), { sub: claimedUsername, uid: '1234' }),
+    userInfo(k8sJohn, { uid: '1234' }),
+  );
 });
 
 test('[it.oidc.TestStructuredAuthenticationConfigCEL.user-validation-rule-fails] a failed user validation rule is 401', async () => {
@@ -341,7 +350,7 @@ test('[it.oidc.TestStructuredAuthenticationConfigCEL.multiple-audiences-check-wi
   await expectUser(s, token, userInfo(k8sJohn, { uid: '1234' }));
 });
 
-test("[it.oidc.TestStructuredAuthenticationConfigCEL.non-string-jti-claim-doesn-t-result-in-authentication-error] a numeric jti is no credential id, and no error", async () => {
+test('[it.oidc.TestStructuredAuthenticationConfigCEL.non-string-jti-claim-doesn-t-result-in-authentication-error] a numeric jti is no credential id, and no error', async () => {
   const { s, url } = await structuredServer();
   await expectUser(s, idToken(url('cel-jti'), { sub: claimedUsername, jti: 1234 }), userInfo(k8sJohn));
 });
@@ -376,13 +385,20 @@ async function discoveryServer(pairs) {
   const s = await server([`--authentication-config=${configFile(jwt)}`]);
   return s;
 }
-const discoveryToken = (iss) => signJwt(rsa, { iss, sub: claimedUsername, aud: 'foo', exp: now() + 1200, hd: 'example.com' });
+const discoveryToken = (iss) =>
+  signJwt(rsa, { iss, sub: claimedUsername, aud: 'foo', exp: now() + 1200, hd: 'example.com' });
 
 let discoveryServers;
 async function discoveryPair(i) {
   discoveryServers ??= Promise.all([
-    discoveryServer([await discoveryCase('https://example.com', ''), await discoveryCase('https://example.com/a/b/foo', 'c/d/bar')]),
-    discoveryServer([await discoveryCase('https://example.com', 'c/d/bar'), await discoveryCase('https://example.com/a/b/foo', '')]),
+    discoveryServer([
+      await discoveryCase('https://example.com', ''),
+      await discoveryCase('https://example.com/a/b/foo', 'c/d/bar'),
+    ]),
+    discoveryServer([
+      await discoveryCase('https://example.com', 'c/d/bar'),
+      await discoveryCase('https://example.com/a/b/foo', ''),
+    ]),
   ]);
   return (await discoveryServers)[i];
 }
@@ -410,7 +426,9 @@ test('[it.oidc.TestMultipleJWTAuthenticators] two JWT authenticators, each with 
   const file = configFile([
     jwtAuthenticator(first, {
       audiences: ['foo'],
-      claimValidationRules: [{ expression: 'claims.hd == "example.com"', message: 'the hd claim must be set to example.com' }],
+      claimValidationRules: [
+        { expression: 'claims.hd == "example.com"', message: 'the hd claim must be set to example.com' },
+      ],
     }),
     jwtAuthenticator('https://example.com', {
       audiences: ['bar'],
@@ -420,7 +438,8 @@ test('[it.oidc.TestMultipleJWTAuthenticators] two JWT authenticators, each with 
     }),
   ]);
   const s = await server([`--authentication-config=${file}`]);
-  const one = () => signJwt(rsa, { iss: first, sub: claimedUsername, aud: 'foo', exp: now() + 1200, hd: 'example.com' });
+  const one = () =>
+    signJwt(rsa, { iss: first, sub: claimedUsername, aud: 'foo', exp: now() + 1200, hd: 'example.com' });
   const two = () =>
     signJwt(ecdsa, {
       iss: 'https://example.com',
@@ -459,7 +478,9 @@ async function reloadServer(jwt) {
   return { s, swap };
 }
 const reloadIssuer = (k) => `${issuer.url}/reload-${k}`;
-const okConfig = (k, o = {}) => [jwtAuthenticator(reloadIssuer(k), { audiences: [clientID, 'another-audience'], ...o })];
+const okConfig = (k, o = {}) => [
+  jwtAuthenticator(reloadIssuer(k), { audiences: [clientID, 'another-audience'], ...o }),
+];
 
 test('[it.oidc.TestStructuredAuthenticationConfigReload.old-valid-config-to-new-valid-config] a new username expression is used once loaded', async () => {
   const { s, swap } = await reloadServer(okConfig('a'));
@@ -467,7 +488,11 @@ test('[it.oidc.TestStructuredAuthenticationConfigReload.old-valid-config-to-new-
   await ready(s, token);
   await expectUser(s, token(), userInfo(k8sJohn));
   swap(authConfig(okConfig('a', { usernameExpression: "'panda-' + claims.sub" })));
-  await eventually(async () => (await ssr(s, token())).json?.status?.userInfo?.username === 'panda-john_doe', 30_000, 200);
+  await eventually(
+    async () => (await ssr(s, token())).json?.status?.userInfo?.username === 'panda-john_doe',
+    30_000,
+    200,
+  );
   const r = await expectUser(s, token(), userInfo('panda-john_doe'), 403);
   assert.equal(r.json.message, forbidden('panda-john_doe'));
 });

@@ -15,7 +15,9 @@ import { startKubeauth } from '../../packages/server/dist/embed/index.js';
 const issuer = 'https://kubernetes.default.svc.cluster.local';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 // kube's key id: base64url(sha256(DER of the public key)).
-const kid = createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('base64url');
+const kid = createHash('sha256')
+  .update(publicKey.export({ format: 'der', type: 'spki' }))
+  .digest('base64url');
 
 let kube;
 const t0 = Date.UTC(2018, 0, 1); // upstream's fixed "now": 1514764800
@@ -91,8 +93,16 @@ async function fixture({ finalizers } = {}) {
   const ns = `claims-${++seq}`;
   await kube.createNamespace(ns);
   const meta = (name) => ({ name, ...(finalizers ? { finalizers: ['example.com/hold'] } : {}) });
-  const sa = await create(`/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('saname') });
-  const secret = await create(`/api/v1/namespaces/${ns}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: meta('secretname') });
+  const sa = await create(`/api/v1/namespaces/${ns}/serviceaccounts`, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: meta('saname'),
+  });
+  const secret = await create(`/api/v1/namespaces/${ns}/secrets`, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: meta('secretname'),
+  });
   const pod = await create(`/api/v1/namespaces/${ns}/pods`, {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -113,13 +123,25 @@ test('[ut.serviceaccount.claims.TestValidatePrivateClaims.good] good', async () 
 
 test('[ut.serviceaccount.claims.TestValidatePrivateClaims.expired] expired', async () => {
   const now = await nowS();
-  const tok = await token(live.ns, 'saname', live.sa.metadata.uid, {}, { iat: now - 2000 * hours, nbf: now - 2000 * hours, exp: now - 1000 * hours });
+  const tok = await token(
+    live.ns,
+    'saname',
+    live.sa.metadata.uid,
+    {},
+    { iat: now - 2000 * hours, nbf: now - 2000 * hours, exp: now - 1000 * hours },
+  );
   await expect(tok, 'service account token has expired');
 });
 
 test('[ut.serviceaccount.claims.TestValidatePrivateClaims.not-yet-valid] not yet valid', async () => {
   const now = await nowS();
-  const tok = await token(live.ns, 'saname', live.sa.metadata.uid, {}, { iat: now, nbf: now + 1000 * hours, exp: now + 2000 * hours });
+  const tok = await token(
+    live.ns,
+    'saname',
+    live.sa.metadata.uid,
+    {},
+    { iat: now, nbf: now + 1000 * hours, exp: now + 2000 * hours },
+  );
   await expect(tok, 'service account token is not valid yet');
 });
 
@@ -128,7 +150,9 @@ test('[ut.serviceaccount.claims.TestValidatePrivateClaims.missing-serviceaccount
 });
 
 test('[ut.serviceaccount.claims.TestValidatePrivateClaims.missing-secret] missing secret', async () => {
-  const tok = await token(live.ns, 'saname', live.sa.metadata.uid, { secret: { name: 'nosuchsecret', uid: 'secretuid' } });
+  const tok = await token(live.ns, 'saname', live.sa.metadata.uid, {
+    secret: { name: 'nosuchsecret', uid: 'secretuid' },
+  });
   await expect(tok, 'service account token has been invalidated');
 });
 
@@ -144,11 +168,16 @@ test('[ut.serviceaccount.claims.TestValidatePrivateClaims.missing-node] missing 
 
 test('[ut.serviceaccount.claims.TestValidatePrivateClaims.different-uid-serviceaccount] different uid serviceaccount', async () => {
   const uid = live.sa.metadata.uid;
-  await expect(await token(live.ns, 'saname', 'sauidold'), `service account UID (${uid}) does not match claim (sauidold)`);
+  await expect(
+    await token(live.ns, 'saname', 'sauidold'),
+    `service account UID (${uid}) does not match claim (sauidold)`,
+  );
 });
 
 test('[ut.serviceaccount.claims.TestValidatePrivateClaims.different-uid-secret] different uid secret', async () => {
-  const tok = await token(live.ns, 'saname', live.sa.metadata.uid, { secret: { name: 'secretname', uid: 'secretuidold' } });
+  const tok = await token(live.ns, 'saname', live.sa.metadata.uid, {
+    secret: { name: 'secretname', uid: 'secretuidold' },
+  });
   const uid = live.secret.metadata.uid;
   await expect(tok, `secret UID (${uid}) does not match service account secret ref claim (secretuidold)`);
 });
@@ -184,27 +213,64 @@ async function deletedFixtures(ago) {
   return { a, b };
 }
 
-const deletion = [
-  ['valid', null],
-  ['deleted now', 0],
-  ['deleted near past', 1],
-  ['deleted near future', -1],
-  ['deleted now-leeway', 60],
-  ['deleted now-leeway-1', 61],
-];
-for (const [name, ago] of deletion) {
-  const slug = name.replace(/[^a-z0-9]+/g, '-');
+const fixtures = new Map();
+/** One deletion case of upstream's table: `kind`'s object deleted `ago` seconds back (null: not deleted). */
+async function deletionCase(ago, kind) {
+  if (!fixtures.has(ago)) fixtures.set(ago, deletedFixtures(ago));
+  const { a, b } = await fixtures.get(ago);
   const gone = ago !== null && ago > 60;
-  let fx;
-  const setup = async () => (fx ??= await deletedFixtures(ago));
-  test(`[ut.serviceaccount.claims.TestValidatePrivateClaims.${slug}-serviceaccount] ${name} serviceaccount`, async () => {
-    const { a } = await setup();
-    await expect(await token(a.ns, 'saname', a.sa.metadata.uid), gone ? `service account ${a.ns}/saname has been deleted` : '');
-  });
-  for (const kind of ['secret', 'pod', 'node'])
-    test(`[ut.serviceaccount.claims.TestValidatePrivateClaims.${slug}-${kind}] ${name} ${kind}`, async () => {
-      const { b } = await setup();
-      const tok = await token(b.ns, 'saname', b.sa.metadata.uid, { [kind]: ref(b[kind]) });
-      await expect(tok, gone ? 'service account token has been invalidated' : '');
-    });
+  if (kind === 'serviceaccount')
+    return expect(
+      await token(a.ns, 'saname', a.sa.metadata.uid),
+      gone ? `service account ${a.ns}/saname has been deleted` : '',
+    );
+  const tok = await token(b.ns, 'saname', b.sa.metadata.uid, { [kind]: ref(b[kind]) });
+  return expect(tok, gone ? 'service account token has been invalidated' : '');
 }
+
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.valid-serviceaccount] valid serviceaccount', () =>
+  deletionCase(null, 'serviceaccount'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.valid-secret] valid secret', () =>
+  deletionCase(null, 'secret'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.valid-pod] valid pod', () => deletionCase(null, 'pod'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.valid-node] valid node', () => deletionCase(null, 'node'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-serviceaccount] deleted now serviceaccount', () =>
+  deletionCase(0, 'serviceaccount'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-secret] deleted now secret', () =>
+  deletionCase(0, 'secret'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-pod] deleted now pod', () =>
+  deletionCase(0, 'pod'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-node] deleted now node', () =>
+  deletionCase(0, 'node'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-near-past-serviceaccount] deleted near past serviceaccount', () =>
+  deletionCase(1, 'serviceaccount'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-near-past-secret] deleted near past secret', () =>
+  deletionCase(1, 'secret'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-near-past-pod] deleted near past pod', () =>
+  deletionCase(1, 'pod'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-near-past-node] deleted near past node', () =>
+  deletionCase(1, 'node'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-near-future-serviceaccount] deleted near future serviceaccount', () =>
+  deletionCase(-1, 'serviceaccount'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-near-future-secret] deleted near future secret', () =>
+  deletionCase(-1, 'secret'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-near-future-pod] deleted near future pod', () =>
+  deletionCase(-1, 'pod'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-near-future-node] deleted near future node', () =>
+  deletionCase(-1, 'node'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-leeway-serviceaccount] deleted now-leeway serviceaccount', () =>
+  deletionCase(60, 'serviceaccount'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-leeway-secret] deleted now-leeway secret', () =>
+  deletionCase(60, 'secret'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-leeway-pod] deleted now-leeway pod', () =>
+  deletionCase(60, 'pod'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-leeway-node] deleted now-leeway node', () =>
+  deletionCase(60, 'node'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-leeway-1-serviceaccount] deleted now-leeway-1 serviceaccount', () =>
+  deletionCase(61, 'serviceaccount'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-leeway-1-secret] deleted now-leeway-1 secret', () =>
+  deletionCase(61, 'secret'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-leeway-1-pod] deleted now-leeway-1 pod', () =>
+  deletionCase(61, 'pod'));
+test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-leeway-1-node] deleted now-leeway-1 node', () =>
+  deletionCase(61, 'node'));
