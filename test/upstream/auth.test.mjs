@@ -439,3 +439,19 @@ test('[it.auth.TestReadOnlyAuthorization] a read-only user reads and cannot writ
     ['GET', path('pods', 'default', 'a'), null, 404],
   ]);
 });
+
+// node_rule_resolution_test.go: with RBAC (kubeauth has no Node authorizer), a regular user's rules resolve fully.
+test('[it.node-rule-resolution.TestNodeAuthorizerRuleResolutionWithNonNodeUser.test-node-authorizer-rule-resolution-with-non-node-regular-user] a regular user’s rules are complete', async () => {
+  const r = await call2(s, '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
+    method: 'POST',
+    headers: { 'impersonate-user': 'user:foo', 'impersonate-group': ['user:foo', 'system:authenticated'] },
+    body: JSON.stringify({
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectRulesReview',
+      spec: { namespace: 'default' },
+    }),
+  });
+  assert.equal(r.status, 201, r.body);
+  assert.equal(r.json.status.incomplete, false);
+  assert.equal(r.json.status.evaluationError ?? '', '');
+});
