@@ -72,7 +72,10 @@ test('[it.serviceaccount.TestServiceAccountAutoCreate] a namespace gets a defaul
   const ns = 'test-service-account-creation';
   await createNamespace(s, ns);
   let first;
-  await eventually(async () => (first = (await get(`/api/v1/namespaces/${ns}/serviceaccounts/default`)).json)?.metadata?.uid, 10_000);
+  await eventually(
+    async () => (first = (await get(`/api/v1/namespaces/${ns}/serviceaccounts/default`)).json)?.metadata?.uid,
+    10_000,
+  );
   const del = await req(s, 'DELETE', `/api/v1/namespaces/${ns}/serviceaccounts/default`);
   assert.equal(del.status, 200, del.body);
   let second;
@@ -94,7 +97,10 @@ test('[it.serviceaccount.TestServiceAccountTokenAutoMount] a pod gets the defaul
     spec: { containers: [{ name: 'container', image: 'container-image' }] },
   });
   assert.equal(pod.spec.serviceAccountName, 'default');
-  assert.ok(pod.spec.volumes?.length > 0 && pod.spec.volumes[0].projected, 'Expected projected volume for service account token inserted');
+  assert.ok(
+    pod.spec.volumes?.length > 0 && pod.spec.volumes[0].projected,
+    'Expected projected volume for service account token inserted',
+  );
 });
 
 const rbac = '/apis/rbac.authorization.k8s.io/v1';
@@ -104,7 +110,12 @@ async function grant(ns) {
     ['ro', [{ apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] }]],
     ['rw', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]],
   ]) {
-    await create(s, `${rbac}/namespaces/${ns}/roles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name }, rules });
+    await create(s, `${rbac}/namespaces/${ns}/roles`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name },
+      rules,
+    });
     await create(s, `${rbac}/namespaces/${ns}/rolebindings`, {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
@@ -115,7 +126,11 @@ async function grant(ns) {
   }
 }
 const serviceAccount = (ns, name) =>
-  create(s, `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } });
+  create(s, `/api/v1/namespaces/${ns}/serviceaccounts`, {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name },
+  });
 
 test('[it.serviceaccount.TestServiceAccountTokenAuthentication] legacy tokens authenticate their account until their Secret goes', async () => {
   const myns = 'auth-ns';
@@ -163,7 +178,9 @@ async function trackingCase(which, expectWarning) {
   const { token, secret } = tokens[which];
   const before = today();
   const concurrency = 5;
-  const answers = (await Promise.all(Array.from({ length: concurrency }, () => doRequests(token, ns, true, true, false)))).flat();
+  const answers = (
+    await Promise.all(Array.from({ length: concurrency }, () => doRequests(token, ns, true, true, false)))
+  ).flat();
   const after = today();
   const warned = answers.flatMap((r) => warnings(r).filter((w) => w === legacyWarning));
   // doRequests makes 4 API requests
@@ -183,7 +200,9 @@ test('[it.serviceaccount.TestLegacyServiceAccountTokenTracking.auto-created-lega
 
 test('[it.serviceaccount.TestLegacyServiceAccountTokenTracking] the tracking ConfigMap records since when', async () => {
   await eventually(async () => {
-    const r = await get('/api/v1/namespaces/kube-system/configmaps/kube-apiserver-legacy-service-account-token-tracking');
+    const r = await get(
+      '/api/v1/namespaces/kube-system/configmaps/kube-apiserver-legacy-service-account-token-tracking',
+    );
     return r.status === 200 && r.json.data?.since === today();
   }, 10_000);
 });

@@ -174,7 +174,10 @@ export function nonResourceHandlers(d: NonResourceDeps): {
   const index: NonResourceHandler = (_q, res) => {
     const paths = [...exact.keys()].filter((p) => p !== '/' && p !== '/index.html' && !p.endsWith('/')).sort();
     const body = JSON.stringify({ paths }, null, 2);
-    (res as ServerResponse).writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    (res as ServerResponse).writeHead(200, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    });
     res.end(body);
   };
   exact.set('/', index);

@@ -78,11 +78,12 @@ function withSets(env: Environment): Environment {
 
 function environments(): Record<CelVar, Environment> {
   return (envs ??= {
-    claims: withSets(new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false })).registerVariable(
-      'claims',
-      'map<string, dyn>',
-    ),
-    user: withSets(new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false })).registerVariable('user', {
+    claims: withSets(
+      new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false }),
+    ).registerVariable('claims', 'map<string, dyn>'),
+    user: withSets(
+      new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false }),
+    ).registerVariable('user', {
       schema: {
         username: 'string',
         uid: 'string',
