@@ -54,3 +54,30 @@ test('rules: failing, missing test, missing name, missing reason, dropped or dem
     'b: ported in HEAD, now not-applicable',
   ]);
 });
+
+test('rules: a revision is a commit, or the source index id of the text read with what dates it', () => {
+  const { commit: _c, ...noCommit } = up;
+  const e = (id, upstream) => ({
+    id,
+    upstream,
+    status: 'not-applicable',
+    reason: 'a reason that is long enough to read',
+  });
+  const r = checkLedger({
+    entries: [
+      e('a', { ...noCommit, indexId: '123', revision: '1.31 or later (ktesting.Init)' }),
+      e('b', { ...noCommit, indexId: '123' }),
+      e('c', noCommit),
+    ],
+  });
+  assert.deepEqual(r.problems, ['b: upstream commit missing', 'c: upstream commit missing']);
+});
+
+test('the generated table: one row per upstream file, and no block without the markers', async () => {
+  const { coverageTable, withBlock } = await import('../../scripts/ledger.mjs');
+  const table = coverageTable({ entries: [ported('a'), ported('b'), { id: 'x', upstream: null, status: 'ported' }] });
+  assert.match(table, /\| `x_test.go` \| 2 \| 0 \| 0 \| 2 \|/);
+  assert.match(table, /\| \(no upstream test: pinned shortcuts\) \| 1 \| 0 \| 0 \| 1 \|/);
+  assert.match(table, /upstream ledger: 3 ported \/ 0 not-applicable \/ 0 failing \/ 3 total/);
+  assert.equal(withBlock('no markers here', table), undefined);
+});

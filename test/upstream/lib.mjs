@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubeauth } from '../e2e/harness.mjs';
 import { request as httpsRequest } from 'node:https';
+import http2 from 'node:http2';
 import { call, adminCredentials } from '../e2e/http.mjs';
 
 export { call };
@@ -19,6 +20,13 @@ export const users = {
   'job-writer': {},
   'job-writer-namespace': {},
   'user-with-no-permissions': {},
+  // auth_test.go ports: upstream gives each test its own server and ABAC policy for bob; here one RBAC server
+  // holds the bindings of several tests, so each test's "bob" is its own user.
+  'bob-namespace': {},
+  'bob-kind': {},
+  'bob-readonly': {},
+  'imp-alice': {},
+  'imp-bob': {},
 };
 export const tokenOf = (name) => `${name}-token`;
 
@@ -27,16 +35,33 @@ export const tokenOf = (name) => `${name}-token`;
  * test runs: an authenticated user with no bindings must be refused (403) listing Secrets. Without this guard a
  * port could pass against a server with authorization off.
  */
-export async function startServer(args = []) {
+export async function startServer(args = [], { authorization = 'RBAC' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kubeauth-upstream-'));
   const file = join(dir, 'tokens.csv');
   const lines = Object.entries(users).map(
     ([name, u]) => `${tokenOf(name)},${name},${u.uid ?? name}${u.groups ? `,"${u.groups.join(',')}"` : ''}`,
   );
   writeFileSync(file, lines.join('\n') + '\n');
-  const s = await startKubeauth([`--token-auth-file=${file}`, ...args]);
-  await assertRbacOn(s);
+  const mode = authorization === 'RBAC' ? [] : [`--authorization-mode=${authorization}`];
+  const s = await startKubeauth([`--token-auth-file=${file}`, ...mode, ...args]);
+  if (authorization === 'RBAC') await assertRbacOn(s);
+  else await assertModeOn(s, authorization);
   return s;
+}
+
+/**
+ * The guard for the two ports that run upstream's non-RBAC modes (auth_test.go TestAuthModeAlwaysAllow and
+ * TestAuthModeAlwaysDeny): the same unbound user is allowed, or refused with AlwaysDeny's reason.
+ */
+async function assertModeOn(s, mode) {
+  const r = await call(s, '/api/v1/namespaces/default/secrets', { token: tokenOf('user-with-no-permissions') });
+  if (mode === 'AlwaysAllow') return assert.equal(r.status, 200, `AlwaysAllow is not on: ${r.body}`);
+  assert.equal(mode, 'AlwaysDeny');
+  assert.equal(r.status, 403, `AlwaysDeny is not on: ${r.body}`);
+  assert.equal(
+    r.json.message,
+    'secrets is forbidden: User "user-with-no-permissions" cannot list resource "secrets" in API group "" in the namespace "default": Everything is forbidden.',
+  );
 }
 
 /** The RBAC guard: an unbound user is refused with RBAC's exact Forbidden message. */
@@ -163,4 +188,47 @@ export function warnings(r) {
   if (!h) return [];
   const all = Array.isArray(h) ? h : [h];
   return all.flatMap((v) => [...v.matchAll(/299 - "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1')));
+}
+
+/**
+ * One request over HTTP/2, as Go clients (client-go, and so upstream's integration tests) speak to kube-apiserver:
+ * h2 carries any method token (HTTP/1.1 parsers refuse methods they do not know, such as `NOSUCHVERB`).
+ * Options as `call`; resolves {status, headers, body, json}.
+ */
+export function call2(s, path, { method = 'GET', body, headers = {}, token, anonymous = false } = {}) {
+  const admin = adminCredentials(s.kubeconfig);
+  const creds = anonymous || token ? {} : { cert: admin.cert, key: admin.key };
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(s.url, { ca: admin.ca, ...creds });
+    session.on('error', reject);
+    const r = session.request({
+      ':method': method,
+      ':path': path,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined && !headers['content-type'] ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    });
+    const chunks = [];
+    let head = {};
+    r.on('response', (h) => (head = h));
+    r.on('data', (d) => chunks.push(d));
+    r.on('end', () => {
+      session.close();
+      const text = Buffer.concat(chunks).toString('utf8');
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      resolve({ status: head[':status'], headers: head, body: text, json });
+    });
+    r.on('error', (e) => {
+      session.close();
+      reject(e);
+    });
+    // Node ends a HEAD (or GET) request's stream itself.
+    if (r.writableEnded) return;
+    r.end(body);
+  });
 }

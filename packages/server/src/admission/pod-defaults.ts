@@ -14,14 +14,30 @@ const defaultTolerations: Toleration[] = [
   { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
 ];
 
+interface PodSpec {
+  priority?: number;
+  preemptionPolicy?: string;
+  tolerations?: Toleration[];
+}
+
 export function podDefaults(): AdmissionPlugin {
   return {
     name: 'Priority,DefaultTolerationSeconds',
-    admit(op, def, pod, _old, ctx) {
-      if (op !== 'CREATE' || def.group !== '' || def.resource !== 'pods' || ctx.info.subresource) return;
-      const spec = (pod.spec ??= {}) as { priority?: number; preemptionPolicy?: string; tolerations?: Toleration[] };
-      spec.priority ??= 0;
-      spec.preemptionPolicy ??= 'PreemptLowerPriority';
+    admit(op, def, pod, old, ctx) {
+      if (def.group !== '' || def.resource !== 'pods' || ctx.info.subresource) return;
+      if (op !== 'CREATE' && op !== 'UPDATE') return;
+      const spec = (pod.spec ??= {}) as PodSpec;
+      if (op === 'CREATE') {
+        spec.priority ??= 0;
+        spec.preemptionPolicy ??= 'PreemptLowerPriority';
+      } else {
+        // Priority keeps what it set on create when an update leaves the fields out (its admitPod on Update).
+        const was = (old?.spec ?? {}) as PodSpec;
+        if (spec.priority === undefined && was.priority !== undefined) spec.priority = was.priority;
+        if (spec.preemptionPolicy === undefined && was.preemptionPolicy !== undefined)
+          spec.preemptionPolicy = was.preemptionPolicy;
+      }
+      // DefaultTolerationSeconds handles Create and Update alike.
       const tol = (spec.tolerations ??= []);
       for (const d of defaultTolerations) {
         const has = tol.some(

@@ -1,6 +1,6 @@
 // Impersonation headers (kubectl --as, --as-group, --as-uid), checked with the authorizer exactly like
 // k8s.io/apiserver/pkg/endpoints/filters/impersonation.go: one `impersonate` check per requested value.
-import { errors, type StatusError } from '../api/errors.js';
+import type { StatusError } from '../api/errors.js';
 import { setKey } from '../api/ownkeys.js';
 import type { UserInfo } from '../api/types.js';
 import type { Attributes, AuthorizerResult } from '../authz/authorizer.js';
@@ -14,6 +14,13 @@ function all(h: Headers, name: string): string[] {
 }
 
 const saPrefix = 'system:serviceaccount:';
+
+/**
+ * Impersonation headers that name no user. kube-apiserver 1.33's filter answers this with
+ * responsewriters.InternalError (filters/impersonation.go): a plain-text 500, not a Status; releases from 1.35 on
+ * answer a 400 Status instead. The server writes it (see `internalErrorText`).
+ */
+export class ImpersonationHeadersError extends Error {}
 
 export interface ImpersonationDeps {
   authorize(a: Attributes): AuthorizerResult;
@@ -43,7 +50,7 @@ export function impersonate(headers: Headers, requester: UserInfo, deps: Imperso
   }
   if (username === undefined) {
     if (groups.length || uid !== undefined || Object.keys(extra).length)
-      throw errors.badRequest(`requested ${describe(groups, extra, uid)} without impersonating a user`);
+      throw new ImpersonationHeadersError(`requested ${describe(groups, extra, uid)} without impersonating a user`);
     return undefined;
   }
   const check = (a: Partial<Attributes>) => {

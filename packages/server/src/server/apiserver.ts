@@ -5,7 +5,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { errors, isStatusError, StatusError, successStatus } from '../api/errors.js';
 import type { KObject, UserInfo } from '../api/types.js';
 import type { Authenticator } from '../authn/chain.js';
-import { impersonate } from '../authn/impersonation.js';
+import { impersonate, ImpersonationHeadersError } from '../authn/impersonation.js';
 import type { Attributes, Authorizer } from '../authz/authorizer.js';
 import type { Catalog } from '../registry/catalog.js';
 import { gvString, type HandlerContext, type ResourceDef } from '../registry/resource.js';
@@ -21,7 +21,7 @@ import { jsonWithoutDuplicates } from '../api/decode/yaml-duplicates.js';
 import { isProtobuf } from '../api/protobuf/decode.js';
 import { negotiate, type Negotiated } from './handlers/negotiate.js';
 import { createOnlyRouteError } from './routes.js';
-import { send, sendStatus, warningHeader, type AnyResponse } from './handlers/respond.js';
+import { internalErrorText, send, sendStatus, warningHeader, type AnyResponse } from './handlers/respond.js';
 import type { Tables } from './handlers/tables.js';
 import type { RequestObserver } from '../observe/observer.js';
 import { jsonSyntaxError } from '../api/decode/json.js';
@@ -194,10 +194,16 @@ export class ApiServer {
     }
     const warnings = [...authn.warnings];
     let user = authn.user;
-    const imp = impersonate(req.headers, user, {
-      authorize: (a) => this.d.authorizer.authorize(a),
-      forbidden: this.d.forbidden,
-    });
+    let imp: UserInfo | undefined;
+    try {
+      imp = impersonate(req.headers, user, {
+        authorize: (a) => this.d.authorizer.authorize(a),
+        forbidden: this.d.forbidden,
+      });
+    } catch (e) {
+      if (e instanceof ImpersonationHeadersError) return internalErrorText(res, rawUrl, e.message);
+      throw e;
+    }
     if (imp) trace?.impersonating((user = imp));
 
     // Authorization.
@@ -326,6 +332,8 @@ export class ApiServer {
     const { info } = ctx;
     const rest = this.d.rest;
     const ua = req.headers['user-agent'];
+    // HEAD is authorized as get/list (RequestInfo), but go-restful registers no HEAD route for a resource: 405.
+    if (req.method === 'HEAD') throw errors.restfulMethodNotAllowed();
     if (info.subresource) {
       const sub = def.subresources.find((s) => s.name === info.subresource);
       if (!sub || (!sub.handle && !sub.strategy)) throw errors.pathNotFound();

@@ -320,7 +320,7 @@ async function startLocked(
     await rbacController.start();
     controllers = makeControllers();
     controllers.start();
-    await bootstrapNamespaces(client);
+    await bootstrapNamespaces(client, clock.now);
   }
 
   const server: Http2SecureServer = createListener(

@@ -45,6 +45,15 @@ interface Answer {
   warning: string | undefined;
 }
 
+/** A Status body's message, or a plain-text body as it is. */
+function messageOf(body: string): string {
+  try {
+    return (JSON.parse(body) as { message?: string }).message ?? '';
+  } catch {
+    return body;
+  }
+}
+
 function viaH1(path: string, headers: Record<string, string>): Promise<Answer> {
   return new Promise((res, rej) => {
     const u = new URL(s.url);
@@ -55,7 +64,7 @@ function viaH1(path: string, headers: Record<string, string>): Promise<Answer> {
       resp.on('end', () =>
         res({
           status: resp.statusCode!,
-          message: (JSON.parse(b) as { message?: string }).message ?? '',
+          message: messageOf(b),
           warning: resp.headers['warning'] as string | undefined,
         }),
       );
@@ -79,7 +88,7 @@ function viaH2(url: string, path: string, headers: Record<string, string>, ca = 
     });
     r.setEncoding('utf8');
     r.on('data', (d: string) => (b += d));
-    r.on('end', () => res({ status, message: (JSON.parse(b) as { message?: string }).message ?? '', warning }));
+    r.on('end', () => res({ status, message: messageOf(b), warning }));
     r.on('error', rej);
   }).finally(() => c.close());
 }
@@ -154,10 +163,11 @@ test('Authorization with surrounding whitespace authenticates over HTTP/2 too (G
   });
 });
 
-test('an Impersonate-Extra key with a malformed escape is kube 400 on any path, never a 500', async () => {
+test('an Impersonate-Extra key with a malformed escape and no user is kube 1.33 plain-text 500 on any path', async () => {
   const want: Answer = {
-    status: 400,
-    message: 'requested [{UserExtra  v  authentication.k8s.io/v1  %zz}] without impersonating a user',
+    status: 500,
+    message:
+      'Internal Server Error: "/version": requested [{UserExtra  v  authentication.k8s.io/v1  %zz}] without impersonating a user\n',
     warning: undefined,
   };
   assert.deepEqual(await viaH1('/version', { 'Impersonate-Extra-%ZZ': 'v' }), want);

@@ -169,6 +169,19 @@ export function nonResourceHandlers(d: NonResourceDeps): {
       ),
     );
   }
+  // routes.Index: GET / (and /index.html) lists the served paths, sorted, as responsewriters.WriteRawJSON writes
+  // them (json.MarshalIndent with two spaces). Read at request time, so paths added later (/metrics) are listed.
+  const index: NonResourceHandler = (_q, res) => {
+    const paths = [...exact.keys()].filter((p) => p !== '/' && p !== '/index.html' && !p.endsWith('/')).sort();
+    const body = JSON.stringify({ paths }, null, 2);
+    (res as ServerResponse).writeHead(200, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  };
+  exact.set('/', index);
+  exact.set('/index.html', index);
   return { exact, prefixes };
 }
 

@@ -21,13 +21,69 @@ export interface CelCompileError {
 
 let envs: Record<CelVar, Environment> | undefined;
 
+/** The receiver of cel-go's ext.Sets functions (`sets.contains(...)`): a constant with no fields. */
+class CelSetsLibrary {}
+
+/** CEL equality for set membership: numbers of any kind compare by value, lists and maps element-wise. */
+function celEqual(a: unknown, b: unknown): boolean {
+  // cel-js: int is a bigint, double a number, uint an object holding its value.
+  const num = (v: unknown): number | bigint | undefined => {
+    if (typeof v === 'number' || typeof v === 'bigint') return v;
+    if (v && typeof v === 'object' && /Unsigned/.test(v.constructor?.name ?? '')) {
+      const x = (v as { value?: unknown }).value;
+      if (typeof x === 'number' || typeof x === 'bigint') return x;
+    }
+    return undefined;
+  };
+  const na = num(a);
+  const nb = num(b);
+  if (na !== undefined || nb !== undefined) {
+    if (na === undefined || nb === undefined) return false;
+    return typeof na === 'bigint' && typeof nb === 'bigint' ? na === nb : Number(na) === Number(nb);
+  }
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => celEqual(x, b[i]));
+  if (a instanceof Map && b instanceof Map)
+    return a.size === b.size && [...a].every(([k, v]) => b.has(k) && celEqual(v, b.get(k)));
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    return ka.length === kb.length && ka.every((k) => Object.hasOwn(rb, k) && celEqual(ra[k], rb[k]));
+  }
+  return a === b;
+}
+const has = (list: unknown[], x: unknown) => list.some((y) => celEqual(x, y));
+
+/**
+ * k8s.io/apiserver's base CEL environment (cel/environment/base.go) includes cel-go's ext.Sets library since 1.29:
+ * `sets.contains(a, b)` (every element of b is in a), `sets.equivalent(a, b)` (each contains the other) and
+ * `sets.intersects(a, b)` (an element in common), with CEL's equality (1 == 1.0 == 1u).
+ */
+function withSets(env: Environment): Environment {
+  return env
+    .registerType('CelSetsLibrary', { fields: {}, ctor: CelSetsLibrary })
+    .registerConstant('sets', 'CelSetsLibrary', new CelSetsLibrary())
+    .registerFunction('CelSetsLibrary.contains(list, list): bool', (_: unknown, a: unknown[], b: unknown[]) =>
+      b.every((x) => has(a, x)),
+    )
+    .registerFunction(
+      'CelSetsLibrary.equivalent(list, list): bool',
+      (_: unknown, a: unknown[], b: unknown[]) => b.every((x) => has(a, x)) && a.every((x) => has(b, x)),
+    )
+    .registerFunction('CelSetsLibrary.intersects(list, list): bool', (_: unknown, a: unknown[], b: unknown[]) =>
+      b.some((x) => has(a, x)),
+    );
+}
+
 function environments(): Record<CelVar, Environment> {
   return (envs ??= {
-    claims: new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false }).registerVariable(
-      'claims',
-      'map<string, dyn>',
-    ),
-    user: new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false }).registerVariable('user', {
+    claims: withSets(
+      new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false }),
+    ).registerVariable('claims', 'map<string, dyn>'),
+    user: withSets(
+      new Environment({ enableOptionalTypes: true, homogeneousAggregateLiterals: false }),
+    ).registerVariable('user', {
       schema: {
         username: 'string',
         uid: 'string',

@@ -49,7 +49,7 @@ export interface TestProvider {
 let tls: Promise<{ caPem: string; certPem: string; keyPem: string }> | undefined;
 
 /** A CA and a 127.0.0.1 serving certificate (ECDSA P-256), made once per process. */
-function testTls() {
+export function testTls(): Promise<{ caPem: string; certPem: string; keyPem: string }> {
   return (tls ??= (async () => {
     const x509 = await loadPeculiar();
     const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import { yaml } from '../../api/yaml.js';
 import { type StatusError } from '../../api/errors.js';
+import { goQuote } from '../../gocompat/quote.js';
 import type { Negotiated } from './negotiate.js';
 
 export type AnyResponse = ServerResponse | Http2ServerResponse;
@@ -62,4 +63,22 @@ export function sendStatus(
 /** RFC 7234 warning as kube-apiserver emits it: `299 - "text"`. */
 export function warningHeader(text: string): string {
   return `299 - ${JSON.stringify(text)}`;
+}
+
+const htmlSanitizer: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * kube-apiserver's responsewriters.InternalError: Go's http.Error with `Internal Server Error: %q: %v` of the
+ * request URI and the error, `&`, `<` and `>` escaped as HTML — a plain-text 500, not a Status (client-go shows it
+ * as `an error on the server ("…") has prevented the request from succeeding`).
+ */
+export function internalErrorText(res: AnyResponse, requestURI: string, message: string): void {
+  const body = `Internal Server Error: ${goQuote(requestURI)}: ${message}`.replace(/[&<>]/g, (c) => htmlSanitizer[c]!);
+  const text = body + '\n';
+  (res as ServerResponse).writeHead(500, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
 }
