@@ -99,6 +99,11 @@ export class ApiServerMetrics {
     labelNames: ['plugin'],
     registers: [this.registry],
   });
+  readonly auditRequestsRejected = new Counter({
+    name: 'apiserver_audit_requests_rejected_total',
+    help: 'Counter of apiserver requests rejected due to an error in audit logging backend.',
+    registers: [this.registry],
+  });
   readonly legacyTokens = new Counter({
     name: 'serviceaccount_legacy_tokens_total',
     help: 'Cumulative legacy service account tokens used',
