@@ -628,6 +628,33 @@ async function main() {
   target('i', `matrix 1 subject × ${x.resources} resources × ${x.namespaces} ns`, x.matrixMs, 'ms', '<', 100, floor);
   target('i', `lint (${x.findings} findings)`, x.lintMs, 'ms', '<', 2000, '');
   target('i', 'offline load from YAML', x.loadMs, 'ms', '<', 2000, '');
+
+  // (p) the testing API (kubeauth/testing): its own script, in a child with --expose-gc (RSS per instance)
+  log('(p) kubeauth/testing: start, RSS per instance, snapshot/restore');
+  const testingJson = path.join(BENCH, 'testing-last-run.json');
+  rmSync(testingJson, { force: true });
+  try {
+    execFileSync(process.execPath, ['--expose-gc', path.join(BENCH, 'testing.mjs')], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 300_000,
+    });
+    const rows = JSON.parse(readFileSync(testingJson, 'utf8')).rows;
+    F.p_testing = rows;
+    const start = rows.find((r) => r.what.startsWith('start, in-process'));
+    if (start)
+      target(
+        'p',
+        'startKubeauth() in-process, median of 7',
+        start.value,
+        'ms',
+        '<',
+        300,
+        `${start.ratio}× the floor (${start.floor}: ${start.floorValue} ms)`,
+      );
+  } catch (e) {
+    F.p_testing = { skipped: String(e?.message ?? e) };
+    log(`WARNING (p) testing bench failed: ${F.p_testing.skipped}`);
+  }
 }
 
 /** Best runs, then the two noise-robust views (median runs, CPU per request) of a compareToFloor result. */

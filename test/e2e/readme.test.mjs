@@ -1,5 +1,5 @@
-// The README runs verbatim: every ```sh doctest block of README.md and docs/*.md, in order, in one bash session
-// (set -euo pipefail) on a copy of the repository, so the files the commands name must exist and the commands
+// The README runs verbatim: every ```sh doctest block of README.md, docs/*.md and examples/README.md, in order, in
+// one bash session (set -euo pipefail) on a copy of the repository, so the files the commands name must exist and the commands
 // must succeed. `doctest background wait="TEXT"` blocks run in the background (the server, the proxy) and the
 // session continues once their output shows TEXT; everything started is stopped at the end.
 import { test } from 'node:test';
@@ -56,6 +56,7 @@ test('README.md and docs/*.md: every marked shell block runs verbatim, in order'
     ...readdirSync(join(root, 'docs'))
       .filter((f) => f.endsWith('.md'))
       .map((f) => `docs/${f}`),
+    'examples/README.md',
   ];
   const blocks = docs.flatMap((d) => doctestBlocks(readFileSync(join(root, d), 'utf8')));
   assert.ok(blocks.length >= 5, 'the README has marked blocks');
@@ -101,6 +102,16 @@ test('README.md and docs/*.md: every marked shell block runs verbatim, in order'
       /"message":"forbidden: User \\"system:serviceaccount:proxy-demo:caller\\" cannot get path \\"\/other\\"".*"code":403\}\n/,
     );
     assert.match(r.out, /\n401\n/);
+    // The audit walkthrough: the second server wrote kube's httplog line for the list (and grep found the event).
+    const logs = readdirSync(work)
+      .filter((f) => f.startsWith('background-'))
+      .map((f) => readFileSync(join(work, f), 'utf8'));
+    assert.ok(
+      logs.some((l) => /httplog\.go:\d+\] "HTTP" verb="LIST" URI="\/api\/v1\/namespaces/.test(l)),
+      'the audit server logged the request',
+    );
+    // examples/README.md: the TokenReview service answered the caller's identity.
+    assert.match(r.out, /\{"username":"system:serviceaccount:my-namespace:caller","groups":\[/);
     // `npm start` said what it was doing while it built, then printed the ready line.
     const start = readFileSync(join(work, 'background-1.log'), 'utf8');
     assert.match(
