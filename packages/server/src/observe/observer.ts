@@ -44,7 +44,17 @@ export interface ObserverDeps {
 
 const mutatingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+// An authenticated user is often the same object request after request (a cached token review, a static token):
+// its audit form is built once per object. Events are only serialized, never changed, so sharing it is safe.
+const auditUsers = new WeakMap<UserInfo, AuditUser>();
+
 function auditUser(u: UserInfo): AuditUser {
+  let out = auditUsers.get(u);
+  if (!out) auditUsers.set(u, (out = buildAuditUser(u)));
+  return out;
+}
+
+function buildAuditUser(u: UserInfo): AuditUser {
   const out: AuditUser = { username: u.username };
   if (u.uid) out.uid = u.uid;
   if (u.groups?.length) out.groups = [...u.groups];
@@ -131,9 +141,8 @@ export class Trace {
     const m = this.o.metrics;
     if (m) {
       const result = 'user' in r ? 'success' : 'error' in r ? 'error' : 'failure';
-      if ('user' in r) m.authenticatedUserRequests.inc({ username: compressUsername(r.user.username) });
-      m.authenticationAttempts.inc({ result });
-      m.authenticationDuration.observe({ result }, (now - this.mark) / 1000);
+      if ('user' in r) m.userRequest(compressUsername(r.user.username));
+      m.attempt('authn', result, (now - this.mark) / 1000);
     }
     this.mark = now;
     if ('user' in r) {
@@ -182,8 +191,7 @@ export class Trace {
     const m = this.o.metrics;
     const result = d.decision === 'Allow' ? 'allowed' : d.decision === 'Deny' ? 'denied' : 'no-opinion';
     if (m) {
-      m.authorizationAttempts.inc({ result });
-      m.authorizationDuration.observe({ result }, (now - this.mark) / 1000);
+      m.attempt('authz', result, (now - this.mark) / 1000);
     }
     this.mark = now;
     this.annotations['authorization.k8s.io/decision'] = d.decision === 'Allow' ? 'allow' : 'forbid';
@@ -374,12 +382,11 @@ export class Trace {
       // kube counts requests its handlers served; a non-resource path nobody serves (404) is not one.
       if (this.info.isResourceRequest || code !== 404) {
         const l = this.labels;
-        m.requestTotal.inc({ ...l, code: String(code) });
-        if (!this.longRunning) m.requestDuration.observe(l, elapsed / 1000);
-        if (l.verb === 'GET' || l.verb === 'LIST') {
-          const len = Number(this.res.getHeader('content-length') ?? 0);
-          m.responseSizes.observe(this.sizeLabels(l), len);
-        }
+        const series = m.series(l);
+        series.count(code);
+        if (!this.longRunning) series.observeDuration(elapsed / 1000);
+        if (l.verb === 'GET' || l.verb === 'LIST')
+          series.observeSize(Number(this.res.getHeader('content-length') ?? 0));
       }
       if (this.watch) {
         m.registeredWatchers.dec(this.watch);
