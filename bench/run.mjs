@@ -644,7 +644,7 @@ async function main() {
   try {
     execFileSync(process.execPath, ['--expose-gc', path.join(BENCH, 'testing.mjs')], {
       stdio: ['ignore', 'ignore', 'inherit'],
-      timeout: 300_000,
+      timeout: 900_000,
     });
     const rows = JSON.parse(readFileSync(testingJson, 'utf8')).rows;
     F.p_testing = rows;
