@@ -4,6 +4,8 @@
 // pkg/endpoints/filters/metrics.go (authentication/authorization attempts and durations, compressUsername),
 // pkg/audit/metrics.go, pkg/serviceaccount/metrics.go, pkg/storage/etcd3/metrics (apiserver_storage_objects).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { counterCell, histogramCell, type CounterCell, type HistogramCell } from './cells.js';
+import type { RequestLabels } from './labels.js';
 
 /** prometheus ExponentialBuckets(start, factor, count). */
 export function exponentialBuckets(start: number, factor: number, count: number): number[] {
@@ -99,6 +101,11 @@ export class ApiServerMetrics {
     labelNames: ['plugin'],
     registers: [this.registry],
   });
+  readonly auditRequestsRejected = new Counter({
+    name: 'apiserver_audit_requests_rejected_total',
+    help: 'Counter of apiserver requests rejected due to an error in audit logging backend.',
+    registers: [this.registry],
+  });
   readonly legacyTokens = new Counter({
     name: 'serviceaccount_legacy_tokens_total',
     help: 'Cumulative legacy service account tokens used',
@@ -147,6 +154,48 @@ export class ApiServerMetrics {
     if (o.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
+  private readonly requestSeries = new Map<string, RequestSeries>();
+  private readonly byResult = new Map<string, { attempts: CounterCell; duration: HistogramCell | undefined }>();
+  private readonly byUser = new Map<string, CounterCell>();
+
+  /** The series of a request's labels (apiserver_request_total, _duration_seconds, response sizes), cached. */
+  series(l: RequestLabels): RequestSeries {
+    const key = `${l.verb}\x00${l.dry_run}\x00${l.group}\x00${l.version}\x00${l.resource}\x00${l.subresource}\x00${l.scope}\x00${l.component}`;
+    let s = this.requestSeries.get(key);
+    if (!s) this.requestSeries.set(key, (s = new RequestSeries(this, l)));
+    return s;
+  }
+
+  /** authentication_attempts / authentication_duration_seconds (`authn`) or authorization_* (`authz`). */
+  attempt(kind: 'authn' | 'authz', result: string, seconds: number): void {
+    const key = kind + result;
+    let c = this.byResult.get(key);
+    const labels = { result };
+    if (!c)
+      this.byResult.set(
+        key,
+        (c = {
+          attempts: counterCell(kind === 'authn' ? this.authenticationAttempts : this.authorizationAttempts, labels),
+          duration: undefined,
+        }),
+      );
+    c.attempts.inc();
+    if (c.duration) c.duration.observe(seconds);
+    else
+      c.duration = histogramCell(
+        kind === 'authn' ? this.authenticationDuration : this.authorizationDuration,
+        labels,
+        seconds,
+      );
+  }
+
+  /** authenticated_user_requests of a (compressed) user name. */
+  userRequest(username: string): void {
+    let c = this.byUser.get(username);
+    if (!c) this.byUser.set(username, (c = counterCell(this.authenticatedUserRequests, { username })));
+    c.inc();
+  }
+
   requestStarted(mutating: boolean): void {
     const k = mutating ? 'mutating' : 'readOnly';
     if (++this.inflight[k] > this.peak[k]) this.peak[k] = this.inflight[k];
@@ -158,6 +207,40 @@ export class ApiServerMetrics {
 
   text(): Promise<string> {
     return this.registry.metrics();
+  }
+}
+
+/** One label set of the request metrics, its series held (metrics/cells.ts). */
+export class RequestSeries {
+  private readonly totals = new Map<number, CounterCell>();
+  private duration: HistogramCell | undefined;
+  private sizes: HistogramCell | undefined;
+  private readonly labels: Record<string, string>;
+  private readonly sizeLabels: Record<string, string>;
+
+  constructor(
+    private readonly m: ApiServerMetrics,
+    l: RequestLabels,
+  ) {
+    this.labels = { ...l };
+    const { dry_run: _d, ...rest } = l;
+    this.sizeLabels = rest;
+  }
+
+  count(code: number): void {
+    let c = this.totals.get(code);
+    if (!c) this.totals.set(code, (c = counterCell(this.m.requestTotal, { ...this.labels, code: String(code) })));
+    c.inc();
+  }
+
+  observeDuration(seconds: number): void {
+    if (this.duration) this.duration.observe(seconds);
+    else this.duration = histogramCell(this.m.requestDuration, this.labels, seconds);
+  }
+
+  observeSize(bytes: number): void {
+    if (this.sizes) this.sizes.observe(bytes);
+    else this.sizes = histogramCell(this.m.responseSizes, this.sizeLabels, bytes);
   }
 }
 

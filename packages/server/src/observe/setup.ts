@@ -71,7 +71,10 @@ export function setupObservability(o: OpsOptions | undefined, d: ObservabilityDe
   const measured = process.env.KUBEAUTH_METRICS !== 'off';
   const observer = new RequestObserver({
     metrics: measured ? metrics : undefined,
-    audit: policy ? { policy, sinks } : undefined,
+    // A blocking webhook holds each request for its events.
+    audit: policy
+      ? { policy, sinks, blocking: o?.auditWebhook !== undefined && o.auditWebhook.mode !== 'batch' }
+      : undefined,
     httpLog: httpLog.enabled ? httpLog : undefined,
     kindOf: d.kindOf,
   });

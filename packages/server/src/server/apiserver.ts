@@ -182,7 +182,16 @@ export class ApiServer {
 
     // Authentication.
     const authn = this.d.authenticator.authenticateRequest(req.headers, req.socket, path);
-    trace?.authenticated(authn);
+    const audited = trace?.authenticated(authn);
+    // A blocking audit webhook holds the request until RequestReceived is sent; blocking-strict fails it if lost.
+    if (audited !== undefined && !(await audited)) {
+      return sendStatus(
+        res,
+        errors.internal('failed to store audit event'),
+        { kind: 'json', contentType: 'application/json', pretty },
+        [],
+      );
+    }
     if ('error' in authn || 'none' in authn) {
       if ('error' in authn) this.d.logger.info('Unable to authenticate the request', { err: authn.error, path });
       return sendStatus(
