@@ -140,6 +140,10 @@ export class ApiServer {
     const out = await this.decoder.decode({ text: ctx.body!.toString('utf8'), yaml, schema: def.schemaName, raw });
     if ('error' in out) {
       if (out.syntax === 'yaml') throw errors.badRequest(`error converting YAML to JSON: ${out.error}`);
+      if (out.syntax === 'number')
+        throw errors.badRequest(
+          `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${out.error}`,
+        );
       throw errors.badRequest(`couldn't get version/kind; json parse error: ${out.error}`);
     }
     ctx.body = Buffer.from(out.json, 'utf8');
