@@ -117,7 +117,7 @@ export class ApiServer {
       if (duplicates) ctx.applyDuplicates = [];
       return body;
     }
-    const out = await this.decoder.decode({ text, yaml: true, duplicates });
+    const out = await this.decoder.decode({ text, yaml: true, duplicates }, ctx.user.username);
     if ('json' in out) {
       if (out.duplicates) ctx.applyDuplicates = out.duplicates;
       return Buffer.from(out.json, 'utf8');
@@ -137,7 +137,10 @@ export class ApiServer {
   private async decodeOffThread(def: ResourceDef, ctx: HandlerContext, mt: string): Promise<void> {
     const yaml = mt === 'application/yaml';
     const raw = ctx.query.get('fieldValidation') !== 'Ignore';
-    const out = await this.decoder.decode({ text: ctx.body!.toString('utf8'), yaml, schema: def.schemaName, raw });
+    const out = await this.decoder.decode(
+      { text: ctx.body!.toString('utf8'), yaml, schema: def.schemaName, raw },
+      ctx.user.username,
+    );
     if ('error' in out) {
       if (out.syntax === 'yaml') throw errors.badRequest(`error converting YAML to JSON: ${out.error}`);
       if (out.syntax === 'number')

@@ -1,10 +1,12 @@
 // Request bodies that are costly to decode are decoded on a worker thread, so that one document (3 MiB of tiny
 // YAML keys takes js-yaml up to ~1 s) never holds up the event loop that serves everyone else. One worker, one
-// job at a time: such bodies get at most one core between them, whatever clients send. Its heap is capped.
+// job at a time: such bodies get at most one core between them, whatever clients send. Its heap is capped, it
+// runs at a lower OS priority than the serving thread (thread.ts), and jobs are queued fairly by user.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errors, type StatusError } from '../errors.js';
+import { FairQueue } from './fairqueue.js';
 import type { DecodeJob, DecodeOutcome } from './job.js';
 
 interface Pending {
@@ -15,6 +17,8 @@ interface Pending {
 
 /** Jobs waiting beyond this many answer 429, as kube-apiserver's max-in-flight filter does. */
 const maxQueued = 32;
+/** And beyond this many from one user: one user's bodies never fill the queue for everyone. */
+const maxQueuedPerUser = 8;
 /** A backstop far above the worst case measured at the size limit: the worker is replaced and the body refused. */
 const watchdogMs = 20_000;
 
@@ -31,18 +35,20 @@ function threadFile(): URL {
 
 export class BodyDecoder {
   private worker: Worker | undefined;
-  private readonly queue: Pending[] = [];
+  private readonly queue = new FairQueue<Pending>(maxQueued, maxQueuedPerUser);
   private current: Pending | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  /** The job's outcome; rejects only with a 429 (queue full) or 503 (shutting down) StatusError. */
-  decode(job: DecodeJob): Promise<DecodeOutcome> {
+  /**
+   * The job's outcome; rejects only with a 429 (the queue, or `user`'s share of it, is full) or 503 (shutting
+   * down) StatusError. Jobs are run one at a time, users in turn (FairQueue).
+   */
+  decode(job: DecodeJob, user = ''): Promise<DecodeOutcome> {
     if (this.closed) return Promise.reject(errors.serviceUnavailable('the server is shutting down'));
-    if (this.queue.length >= maxQueued)
-      return Promise.reject(errors.tooManyRequests('Too many requests, please try again later.', 1));
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      if (!this.queue.push(user, { job, resolve, reject }))
+        return reject(errors.tooManyRequests('Too many requests, please try again later.', 1));
       this.next();
     });
   }
@@ -50,7 +56,7 @@ export class BodyDecoder {
   close(): void {
     this.closed = true;
     const gone = errors.serviceUnavailable('the server is shutting down');
-    for (const p of this.queue.splice(0)) p.reject(gone);
+    for (const p of this.queue.drain()) p.reject(gone);
     this.current?.reject(gone);
     this.current = undefined;
     clearTimeout(this.timer);
@@ -59,7 +65,7 @@ export class BodyDecoder {
   }
 
   private next(): void {
-    if (this.current || this.queue.length === 0) return;
+    if (this.current || this.queue.size === 0) return;
     const p = (this.current = this.queue.shift()!);
     const w = (this.worker ??= this.spawn());
     this.timer = setTimeout(() => this.replace('document took too long to decode'), watchdogMs);
