@@ -63,6 +63,8 @@ export interface ApiServerDeps {
   watchBookmarkIntervalMs?: number;
   /** Metrics, audit and request logs (observe/observer.ts). */
   observer?: RequestObserver;
+  /** The decoding worker (shared with the registry's large applies); one of its own when not given. */
+  decoder?: BodyDecoder;
 }
 
 /**
@@ -84,9 +86,11 @@ export class ApiServer {
   private drainWaiters: Array<() => void> = [];
   private readonly watchClosers = new Set<() => void>();
   private readonly reviewBodies = new BodyMemo();
-  private readonly decoder = new BodyDecoder();
+  private readonly decoder: BodyDecoder;
 
-  constructor(private readonly d: ApiServerDeps) {}
+  constructor(private readonly d: ApiServerDeps) {
+    this.decoder = d.decoder ?? new BodyDecoder();
+  }
 
   /** The node request listener. Never throws: every failure becomes a Status response. */
   readonly listener = (req: Req, res: Res): void => {
@@ -412,6 +416,8 @@ export class ApiServer {
         const mt = mediaType(ctx.contentType);
         ctx.contentType = mt;
         const { entry, created } = await rest.patch(def, ctx, ua);
+        // Serializing a large result is a step of its own: other requests get a turn before it.
+        if (ctx.body && ctx.body.length >= offThreadBytes) await new Promise((r) => setImmediate(r));
         return this.respond(res, created ? 201 : 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
       }
       case 'delete': {
