@@ -15,7 +15,17 @@ export function startServer(dataDir, extra = []) {
   const t0 = performance.now();
   const proc = spawn(
     process.execPath,
-    [MAIN, 'serve', '--secure-port=0', `--data-dir=${dataDir}`, '--bind-address=127.0.0.1', ...extra],
+    // KUBEAUTH_BENCH_NODE_ARGS: node flags for the server only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to profile
+    // it under a benchmark's load; NODE_OPTIONS refuses --cpu-prof).
+    [
+      ...(process.env.KUBEAUTH_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      MAIN,
+      'serve',
+      '--secure-port=0',
+      `--data-dir=${dataDir}`,
+      '--bind-address=127.0.0.1',
+      ...extra,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -569,16 +569,16 @@ async function main() {
     'ms',
     '<',
     100,
-    `p50 ${r1(a.healthzP50ms, 1)} ms, max ${r1(a.healthzMaxMs, 0)} ms`,
+    `p50 ${r1(a.healthzP50ms, 1)} ms, max ${r1(a.healthzMaxMs, 0)} ms; ${r1(a.healthzP99TimesQuiet, 2)}× the quiet p99 of the same run (${r1(m.quiet.healthzP99ms, 1)} ms)`,
   );
   target(
     'm',
-    'TokenReview req/s under that load ÷ unloaded',
+    'TokenReview req/s under that load ÷ quiet',
     a.tokenReviewRatio,
     '×',
     '>=',
     0.5,
-    `${r1(a.tokenReviewLoadedRps, 0)} vs ${r1(a.tokenReviewUnloadedRps, 0)} req/s (${m.loadTool})`,
+    `${r1(a.tokenReviewRps, 0)} vs ${r1(m.quiet.tokenReviewRps, 0)} req/s (${m.loadTool})`,
   );
   target(
     'm',
@@ -587,7 +587,7 @@ async function main() {
     'ms',
     '<',
     100,
-    `max ${r1(w.healthzMaxMs, 0)} ms; TokenReview ${r1(w.tokenReviewRatio, 2)}× unloaded`,
+    `max ${r1(w.healthzMaxMs, 0)} ms, ${r1(w.healthzP99TimesQuiet, 2)}× quiet; TokenReview ${r1(w.tokenReviewRatio, 2)}× quiet`,
   );
 
   // (o) metrics + audit at Metadata to a file vs both off; RequestResponse reported

@@ -63,6 +63,8 @@ export interface ApiServerDeps {
   watchBookmarkIntervalMs?: number;
   /** Metrics, audit and request logs (observe/observer.ts). */
   observer?: RequestObserver;
+  /** The decoding worker (shared with the registry's large applies); one of its own when not given. */
+  decoder?: BodyDecoder;
 }
 
 /**
@@ -84,9 +86,11 @@ export class ApiServer {
   private drainWaiters: Array<() => void> = [];
   private readonly watchClosers = new Set<() => void>();
   private readonly reviewBodies = new BodyMemo();
-  private readonly decoder = new BodyDecoder();
+  private readonly decoder: BodyDecoder;
 
-  constructor(private readonly d: ApiServerDeps) {}
+  constructor(private readonly d: ApiServerDeps) {
+    this.decoder = d.decoder ?? new BodyDecoder();
+  }
 
   /** The node request listener. Never throws: every failure becomes a Status response. */
   readonly listener = (req: Req, res: Res): void => {
@@ -117,7 +121,7 @@ export class ApiServer {
       if (duplicates) ctx.applyDuplicates = [];
       return body;
     }
-    const out = await this.decoder.decode({ text, yaml: true, duplicates });
+    const out = await this.decoder.decode({ text, yaml: true, duplicates }, ctx.user.username);
     if ('json' in out) {
       if (out.duplicates) ctx.applyDuplicates = out.duplicates;
       return Buffer.from(out.json, 'utf8');
@@ -137,9 +141,16 @@ export class ApiServer {
   private async decodeOffThread(def: ResourceDef, ctx: HandlerContext, mt: string): Promise<void> {
     const yaml = mt === 'application/yaml';
     const raw = ctx.query.get('fieldValidation') !== 'Ignore';
-    const out = await this.decoder.decode({ text: ctx.body!.toString('utf8'), yaml, schema: def.schemaName, raw });
+    const out = await this.decoder.decode(
+      { text: ctx.body!.toString('utf8'), yaml, schema: def.schemaName, raw },
+      ctx.user.username,
+    );
     if ('error' in out) {
       if (out.syntax === 'yaml') throw errors.badRequest(`error converting YAML to JSON: ${out.error}`);
+      if (out.syntax === 'number')
+        throw errors.badRequest(
+          `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${out.error}`,
+        );
       throw errors.badRequest(`couldn't get version/kind; json parse error: ${out.error}`);
     }
     ctx.body = Buffer.from(out.json, 'utf8');
@@ -422,6 +433,8 @@ export class ApiServer {
         const mt = mediaType(ctx.contentType);
         ctx.contentType = mt;
         const { entry, created } = await rest.patch(def, ctx, ua);
+        // Serializing a large result is a step of its own: other requests get a turn before it.
+        if (ctx.body && ctx.body.length >= offThreadBytes) await new Promise((r) => setImmediate(r));
         return this.respond(res, created ? 201 : 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
       }
       case 'delete': {

@@ -37,6 +37,7 @@ import { KubernetesServiceController } from '../controllers/kubernetes-service.j
 import { ServiceAllocator } from '../registry/services/allocator.js';
 import { firstAddress, parseServiceRange } from '../registry/services/cidr.js';
 import { createFieldManager, createBodyChecker } from '../registry/fields.js';
+import { BodyDecoder } from '../api/decode/decoder.js';
 import { openapiRoot, openapiDocument, openapiV2 } from '../registry/openapi.js';
 import { loadServiceAccountKeys, type ServiceAccountKeys } from '../serviceaccount/setup.js';
 import { ServiceAccountTokenAuthenticator } from '../serviceaccount/authenticator.js';
@@ -134,10 +135,12 @@ async function startLocked(
     },
     services: new ServiceAllocator({ store, range: serviceRange }),
   });
+  // The decoding worker: costly bodies and large applies, shared by the API server and the registry.
+  const decoder = new BodyDecoder();
   const rest = new RestStorage({
     store,
     admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
-    fields: createFieldManager(),
+    fields: createFieldManager(decoder),
     bodies: createBodyChecker(),
     now: clock.now,
   });
@@ -283,6 +286,7 @@ async function startLocked(
     logger: log,
     watchBookmarkIntervalMs: c.watchBookmarkIntervalMs,
     observer: obs.observer,
+    decoder,
   });
 
   // Controllers (built afresh each time this replica becomes the leader).
