@@ -28,8 +28,10 @@ import { rbacExplainBench } from './rbac-explain.mjs';
 import { tokenRequestBench } from './tokenrequest.mjs';
 import { verifyBench } from './verify.mjs';
 import { ensureWrk } from './wrk.mjs';
+import { ensureH2load } from './h2load.mjs';
 import { hostileBench } from './hostile.mjs';
 import { observeBench } from './observe.mjs';
+import { hotpathBench } from './hotpath.mjs';
 import { seedRbacObjects, seedServiceAccounts } from './seed.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -91,11 +93,12 @@ process.on('SIGINT', () => process.exit(130));
 async function main() {
   // ── environment ───────────────────────────────────────────────────────────────────────────────────────
   const hasWrk = ensureWrk(log);
+  ensureH2load(log);
   results.env = {
     node: process.version,
     nproc: os.availableParallelism(),
     cpu: os.cpus()[0]?.model,
-    loadTool: `autocannon ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/autocannon/package.json'), 'utf8')).version} (HTTP/1.1 keep-alive, ${CONN} connections, separate process); the proxy figure (k): ${hasWrk ? `wrk (one thread, ${CONN} connections), and autocannon for comparison` : 'autocannon (wrk missing)'}`,
+    loadTool: `autocannon ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/autocannon/package.json'), 'utf8')).version} (HTTP/1.1 keep-alive, ${CONN} connections, separate process); the proxy figure (k): ${hasWrk ? `wrk (one thread, ${CONN} connections), and autocannon for comparison` : 'autocannon (wrk missing)'}; the hot path (p): wrk for HTTP/1.1, h2load for HTTP/2`,
     openssl: execFileSync('openssl', ['version']).toString().trim(),
     mode: QUICK ? 'quick' : 'full',
     loadSeconds: `${P.dur} per run, ${P.rounds} alternating rounds per floor (order flipped each round)`,
@@ -603,6 +606,31 @@ async function main() {
       0.9,
       `${r1(F.o_observe.metadataRps, 0)} vs ${r1(F.o_observe.offRps, 0)} req/s (medians, ${F.o_observe.loadTool}); RequestResponse ${r1(F.o_observe.requestResponseRatio, 2)}×`,
     );
+
+  // (p) the hot path with C load generators: TokenReview, GET ServiceAccount, SubjectAccessReview over HTTP/1.1
+  // (wrk) and HTTP/2 (h2load), each against a bare node floor in the same rounds (bench/hotpath.mjs)
+  log('(p) hot path: wrk (HTTP/1.1) and h2load (HTTP/2) vs bare node floors');
+  F.p_hotpath = await hotpathBench({
+    tmp,
+    common,
+    admin: ADMIN,
+    durationSeconds: P.dur,
+    rounds: P.rounds,
+    connections: CONN,
+    sarBindings: P.sarBindings,
+    log,
+  });
+  for (const [key, f] of Object.entries(F.p_hotpath.figures ?? {}))
+    target(
+      'p',
+      `${f.what} over ${f.protocol} req/s ÷ bare node floor (${f.protocol === 'HTTP/2' ? 'h2load' : 'wrk'})`,
+      f.ratio,
+      '×',
+      '>=',
+      0.6,
+      `${key}: ${detail(f)}`,
+    );
+  if (F.p_hotpath.skipped) log(`(p) skipped: ${F.p_hotpath.skipped}`);
 
   // (h) RBAC in-process
   log('(h) RBAC decisions in-process');

@@ -79,8 +79,9 @@ export class Trace {
   private started = false;
   private panicked = false;
   readonly auditID: string;
-  private readonly remote: string;
-  private readonly ips: string[];
+  /** Source address and IPs, for the audit events and the request log only (empty when neither is on). */
+  private readonly remote: string = '';
+  private readonly ips: string[] = [];
 
   constructor(
     private readonly o: ObserverDeps,
@@ -100,16 +101,20 @@ export class Trace {
       o.metrics.requestStarted(this.mutating);
     }
     // Read now: an HTTP/2 stream's socket is gone once it has closed.
-    this.remote = `${req.socket?.remoteAddress ?? ''}:${req.socket?.remotePort ?? ''}`;
-    this.ips = sourceIPs(req);
-    res.once('close', () => {
-      try {
-        this.finish();
-      } catch (e) {
-        // Observing must never take the server down.
-        process.emitWarning(`request observer: ${String((e as Error)?.stack ?? e)}`);
-      }
-    });
+    if (o.audit || o.httpLog?.enabled) {
+      this.remote = `${req.socket?.remoteAddress ?? ''}:${req.socket?.remotePort ?? ''}`;
+      this.ips = sourceIPs(req);
+    }
+  }
+
+  /** The response has closed (the server's one 'close' listener calls this). */
+  closed(): void {
+    try {
+      this.finish();
+    } catch (e) {
+      // Observing must never take the server down.
+      process.emitWarning(`request observer: ${String((e as Error)?.stack ?? e)}`);
+    }
   }
 
   /** The authentication outcome: metrics, and the RequestReceived event with the authenticated user. */
@@ -125,7 +130,7 @@ export class Trace {
     this.mark = now;
     if ('user' in r) {
       this.user = r.user;
-      if (r.annotations) Object.assign(this.annotations, r.annotations);
+      if (r.annotations && this.o.audit) Object.assign(this.annotations, r.annotations);
     }
     if (this.o.audit) {
       this.audit = this.o.audit.policy.evaluate({
@@ -161,8 +166,11 @@ export class Trace {
       m.authorizationDuration.observe({ result }, (now - this.mark) / 1000);
     }
     this.mark = now;
-    this.annotations['authorization.k8s.io/decision'] = d.decision === 'Allow' ? 'allow' : 'forbid';
-    this.annotations['authorization.k8s.io/reason'] = d.reason;
+    // The decision annotations are the audit events' only (kube's authorization filter adds them to the event).
+    if (this.o.audit) {
+      this.annotations['authorization.k8s.io/decision'] = d.decision === 'Allow' ? 'allow' : 'forbid';
+      this.annotations['authorization.k8s.io/reason'] = d.reason;
+    }
     if (d.decision === 'Allow' && this.info.verb === 'watch' && this.info.isResourceRequest) this.startWatch();
   }
 
@@ -300,7 +308,8 @@ export class Trace {
         if (!this.longRunning) m.requestDuration.observe(l, elapsed / 1000);
         if (l.verb === 'GET' || l.verb === 'LIST') {
           const len = Number(this.res.getHeader('content-length') ?? 0);
-          m.responseSizes.observe(this.sizeLabels(l), len);
+          // Its label names leave dry_run out.
+          m.responseSizes.observe(l, len);
         }
       }
       if (this.watch) {
