@@ -28,8 +28,10 @@ import { rbacExplainBench } from './rbac-explain.mjs';
 import { tokenRequestBench } from './tokenrequest.mjs';
 import { verifyBench } from './verify.mjs';
 import { ensureWrk } from './wrk.mjs';
+import { ensureH2load } from './h2load.mjs';
 import { hostileBench } from './hostile.mjs';
 import { observeBench } from './observe.mjs';
+import { hotpathBench } from './hotpath.mjs';
 import { seedRbacObjects, seedServiceAccounts } from './seed.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -91,11 +93,12 @@ process.on('SIGINT', () => process.exit(130));
 async function main() {
   // ── environment ───────────────────────────────────────────────────────────────────────────────────────
   const hasWrk = ensureWrk(log);
+  ensureH2load(log);
   results.env = {
     node: process.version,
     nproc: os.availableParallelism(),
     cpu: os.cpus()[0]?.model,
-    loadTool: `autocannon ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/autocannon/package.json'), 'utf8')).version} (HTTP/1.1 keep-alive, ${CONN} connections, separate process); the proxy figure (k): ${hasWrk ? `wrk (one thread, ${CONN} connections), and autocannon for comparison` : 'autocannon (wrk missing)'}`,
+    loadTool: `autocannon ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/autocannon/package.json'), 'utf8')).version} (HTTP/1.1 keep-alive, ${CONN} connections, separate process); the proxy figure (k): ${hasWrk ? `wrk (one thread, ${CONN} connections), and autocannon for comparison` : 'autocannon (wrk missing)'}; the hot path (p): wrk for HTTP/1.1, h2load for HTTP/2`,
     openssl: execFileSync('openssl', ['version']).toString().trim(),
     mode: QUICK ? 'quick' : 'full',
     loadSeconds: `${P.dur} per run, ${P.rounds} alternating rounds per floor (order flipped each round)`,
@@ -612,6 +615,31 @@ async function main() {
       `${r1(F.o_observe.metadataRps, 0)} vs ${r1(F.o_observe.offRps, 0)} req/s (medians, ${F.o_observe.loadTool}); RequestResponse ${r1(F.o_observe.requestResponseRatio, 2)}×`,
     );
 
+  // (p) the hot path with C load generators: TokenReview, GET ServiceAccount, SubjectAccessReview over HTTP/1.1
+  // (wrk) and HTTP/2 (h2load), each against a bare node floor in the same rounds (bench/hotpath.mjs)
+  log('(p) hot path: wrk (HTTP/1.1) and h2load (HTTP/2) vs bare node floors');
+  F.p_hotpath = await hotpathBench({
+    tmp,
+    common,
+    admin: ADMIN,
+    durationSeconds: P.dur,
+    rounds: P.rounds,
+    connections: CONN,
+    sarBindings: P.sarBindings,
+    log,
+  });
+  for (const [key, f] of Object.entries(F.p_hotpath.figures ?? {}))
+    target(
+      'p',
+      `${f.what} over ${f.protocol} req/s ÷ bare node floor (${f.protocol === 'HTTP/2' ? 'h2load' : 'wrk'})`,
+      f.ratio,
+      '×',
+      '>=',
+      0.6,
+      `${key}: ${detail(f)}`,
+    );
+  if (F.p_hotpath.skipped) log(`(p) skipped: ${F.p_hotpath.skipped}`);
+
   // (h) RBAC in-process
   log('(h) RBAC decisions in-process');
   F.h_rbac = [];
@@ -627,13 +655,13 @@ async function main() {
     `p50 ${r1(big.p50us, 2)} µs`,
   );
 
-  // (i) kubeauth rbac engine in-process, against the authorizer's own decision time as the floor
-  log('(i) kubeauth rbac: who-can, explain, matrix, lint, offline load');
-  const x = (F.i_rbac_explain = await rbacExplainBench({ samples: QUICK ? 500 : 2000 }));
+  // (r) kubeauth rbac engine in-process, against the authorizer's own decision time as the floor
+  log('(r) kubeauth rbac: who-can, explain, matrix, lint, offline load');
+  const x = (F.r_rbac_explain = await rbacExplainBench({ samples: QUICK ? 500 : 2000 }));
   const floor = `floor: authorizer decision p99 ${r1(x.floorP99ms * 1000, 1)} µs`;
   const cpu = (ms) => `CPU ${r1(ms, 2)} ms`;
   target(
-    'i',
+    'r',
     'who-can p99',
     x.whoCanP99ms,
     'ms',
@@ -642,7 +670,7 @@ async function main() {
     `${r1(x.whoCanP99ms / x.floorP99ms, 0)}× ${floor}; p50 ${r1(x.whoCanP50ms, 2)} ms; ${cpu(x.cpu.whoCanP99ms)} p99`,
   );
   target(
-    'i',
+    'r',
     'explain p99',
     x.explainP99ms,
     'ms',
@@ -650,12 +678,12 @@ async function main() {
     1,
     `${r1(x.explainP99ms / x.floorP99ms, 0)}× ${floor}; p50 ${r1(x.explainP50ms * 1000, 1)} µs; ${cpu(x.cpu.explainP99ms)} p99`,
   );
-  target('i', `matrix 1 subject × ${x.resources} resources × ${x.namespaces} ns`, x.matrixMs, 'ms', '<', 100, floor);
-  target('i', `lint (${x.findings} findings)`, x.lintMs, 'ms', '<', 2000, cpu(x.cpu.lintMs));
-  target('i', 'offline load from YAML', x.loadMs, 'ms', '<', 2000, cpu(x.cpu.loadMs));
+  target('r', `matrix 1 subject × ${x.resources} resources × ${x.namespaces} ns`, x.matrixMs, 'ms', '<', 100, floor);
+  target('r', `lint (${x.findings} findings)`, x.lintMs, 'ms', '<', 2000, cpu(x.cpu.lintMs));
+  target('r', 'offline load from YAML', x.loadMs, 'ms', '<', 2000, cpu(x.cpu.loadMs));
 
-  // (p) the testing API (kubeauth/testing): its own script, in a child with --expose-gc (RSS per instance)
-  log('(p) kubeauth/testing: start, RSS per instance, snapshot/restore');
+  // (t) the testing API (kubeauth/testing): its own script, in a child with --expose-gc (RSS per instance)
+  log('(t) kubeauth/testing: start, RSS per instance, snapshot/restore');
   const testingJson = path.join(BENCH, 'testing-last-run.json');
   rmSync(testingJson, { force: true });
   try {
@@ -664,11 +692,11 @@ async function main() {
       timeout: 900_000,
     });
     const rows = JSON.parse(readFileSync(testingJson, 'utf8')).rows;
-    F.p_testing = rows;
+    F.t_testing = rows;
     const start = rows.find((r) => r.what.startsWith('start, in-process'));
     if (start)
       target(
-        'p',
+        't',
         'startKubeauth() in-process, median of 7',
         start.value,
         'ms',
@@ -677,8 +705,8 @@ async function main() {
         `${start.ratio}× the floor (${start.floor}: ${start.floorValue} ms)`,
       );
   } catch (e) {
-    F.p_testing = { skipped: String(e?.message ?? e) };
-    log(`WARNING (p) testing bench failed: ${F.p_testing.skipped}`);
+    F.t_testing = { skipped: String(e?.message ?? e) };
+    log(`WARNING (t) testing bench failed: ${F.t_testing.skipped}`);
   }
 }
 

@@ -98,8 +98,9 @@ export class Trace {
   /** Writes wait for this: a blocking sink still sending ResponseStarted (watch). */
   private gate: Promise<unknown> | undefined;
   readonly auditID: string;
-  private readonly remote: string;
-  private readonly ips: string[];
+  /** Source address and IPs, for the audit events and the request log only (empty when neither is on). */
+  private readonly remote: string = '';
+  private readonly ips: string[] = [];
 
   constructor(
     private readonly o: ObserverDeps,
@@ -119,16 +120,20 @@ export class Trace {
       o.metrics.requestStarted(this.mutating);
     }
     // Read now: an HTTP/2 stream's socket is gone once it has closed.
-    this.remote = `${req.socket?.remoteAddress ?? ''}:${req.socket?.remotePort ?? ''}`;
-    this.ips = sourceIPs(req);
-    res.once('close', () => {
-      try {
-        this.finish();
-      } catch (e) {
-        // Observing must never take the server down.
-        process.emitWarning(`request observer: ${String((e as Error)?.stack ?? e)}`);
-      }
-    });
+    if (o.audit || o.httpLog?.enabled) {
+      this.remote = `${req.socket?.remoteAddress ?? ''}:${req.socket?.remotePort ?? ''}`;
+      this.ips = sourceIPs(req);
+    }
+  }
+
+  /** The response has closed (the server's one 'close' listener calls this). */
+  closed(): void {
+    try {
+      this.finish();
+    } catch (e) {
+      // Observing must never take the server down.
+      process.emitWarning(`request observer: ${String((e as Error)?.stack ?? e)}`);
+    }
   }
 
   /**
@@ -141,13 +146,14 @@ export class Trace {
     const m = this.o.metrics;
     if (m) {
       const result = 'user' in r ? 'success' : 'error' in r ? 'error' : 'failure';
-      if ('user' in r) m.userRequest(compressUsername(r.user.username));
-      m.attempt('authn', result, (now - this.mark) / 1000);
+      if ('user' in r) m.authenticatedUserRequests.inc({ username: compressUsername(r.user.username) });
+      m.authenticationAttempts.inc({ result });
+      m.authenticationDuration.observe({ result }, (now - this.mark) / 1000);
     }
     this.mark = now;
     if ('user' in r) {
       this.user = r.user;
-      if (r.annotations) Object.assign(this.annotations, r.annotations);
+      if (r.annotations && this.o.audit) Object.assign(this.annotations, r.annotations);
     }
     if (this.o.audit) {
       this.audit = this.o.audit.policy.evaluate({
@@ -191,11 +197,15 @@ export class Trace {
     const m = this.o.metrics;
     const result = d.decision === 'Allow' ? 'allowed' : d.decision === 'Deny' ? 'denied' : 'no-opinion';
     if (m) {
-      m.attempt('authz', result, (now - this.mark) / 1000);
+      m.authorizationAttempts.inc({ result });
+      m.authorizationDuration.observe({ result }, (now - this.mark) / 1000);
     }
     this.mark = now;
-    this.annotations['authorization.k8s.io/decision'] = d.decision === 'Allow' ? 'allow' : 'forbid';
-    this.annotations['authorization.k8s.io/reason'] = d.reason;
+    // The decision annotations are the audit events' only (kube's authorization filter adds them to the event).
+    if (this.o.audit) {
+      this.annotations['authorization.k8s.io/decision'] = d.decision === 'Allow' ? 'allow' : 'forbid';
+      this.annotations['authorization.k8s.io/reason'] = d.reason;
+    }
     if (d.decision === 'Allow' && this.info.verb === 'watch' && this.info.isResourceRequest) this.startWatch();
   }
 
@@ -382,11 +392,13 @@ export class Trace {
       // kube counts requests its handlers served; a non-resource path nobody serves (404) is not one.
       if (this.info.isResourceRequest || code !== 404) {
         const l = this.labels;
-        const series = m.series(l);
-        series.count(code);
-        if (!this.longRunning) series.observeDuration(elapsed / 1000);
-        if (l.verb === 'GET' || l.verb === 'LIST')
-          series.observeSize(Number(this.res.getHeader('content-length') ?? 0));
+        m.requestTotal.inc({ ...l, code: String(code) });
+        if (!this.longRunning) m.requestDuration.observe(l, elapsed / 1000);
+        if (l.verb === 'GET' || l.verb === 'LIST') {
+          const len = Number(this.res.getHeader('content-length') ?? 0);
+          // Its label names leave dry_run out.
+          m.responseSizes.observe(l, len);
+        }
       }
       if (this.watch) {
         m.registeredWatchers.dec(this.watch);

@@ -23,10 +23,16 @@ import { negotiate, type Negotiated } from './handlers/negotiate.js';
 import { createOnlyRouteError } from './routes.js';
 import { internalErrorText, send, sendStatus, warningHeader, type AnyResponse } from './handlers/respond.js';
 import type { Tables } from './handlers/tables.js';
-import type { RequestObserver } from '../observe/observer.js';
+import type { RequestObserver, Trace } from '../observe/observer.js';
 import { jsonSyntaxError } from '../api/decode/json.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
+
+/** One request in flight: its observation, finished when the response closes. */
+interface Request {
+  trace: Trace | undefined;
+  done: boolean;
+}
 
 /**
  * JSON bodies from this size on are decoded on the worker too: parsing, the field check and the duplicate check
@@ -95,15 +101,16 @@ export class ApiServer {
   /** The node request listener. Never throws: every failure becomes a Status response. */
   readonly listener = (req: Req, res: Res): void => {
     this.inflight++;
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
+    const r: Request = { trace: undefined, done: false };
+    // 'close' follows 'finish' on every response (and alone on an aborted one), so it is the one to count on;
+    // one listener ends both the count and the request's observation.
+    res.on('close', () => {
+      if (r.done) return;
+      r.done = true;
+      r.trace?.closed();
       if (--this.inflight === 0) for (const w of this.drainWaiters.splice(0)) w();
-    };
-    // 'close' follows 'finish' on every response (and alone on an aborted one), so it is the one to count on.
-    res.on('close', finish);
-    this.handle(req, res).catch((e: unknown) => this.fail(res, e, undefined, []));
+    });
+    this.handle(req, res, r).catch((e: unknown) => this.fail(res, e, undefined, []));
   };
 
   /**
@@ -173,7 +180,7 @@ export class ApiServer {
     sendStatus(res, errors.internal(String((e as Error)?.message ?? e)), neg, warnings);
   }
 
-  private async handle(req: Req, res: Res): Promise<void> {
+  private async handle(req: Req, res: Res, r: Request): Promise<void> {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
@@ -189,10 +196,13 @@ export class ApiServer {
     const method = req.method ?? 'GET';
     const info = q < 0 ? requestInfoNoQuery(method, path) : requestInfo(method, path, query);
     const pretty = query.get('pretty') === 'true' || query.get('pretty') === '1';
-    const trace = this.d.observer?.begin(req, res, info, q < 0 ? '' : rawUrl.slice(q + 1), query);
+    const trace = (r.trace = this.d.observer?.begin(req, res, info, q < 0 ? '' : rawUrl.slice(q + 1), query));
 
     // Authentication.
-    const authn = this.d.authenticator.authenticateRequest(req.headers, req.socket, path);
+    // HTTP/2: the session's socket, one object per connection (each stream's req.socket is a proxy of its own),
+    // so the client certificate's identity is kept per connection as it is for HTTP/1.1.
+    const socket = 'stream' in req ? (req.stream.session?.socket ?? req.socket) : req.socket;
+    const authn = this.d.authenticator.authenticateRequest(req.headers, socket, path);
     const audited = trace?.authenticated(authn);
     // A blocking audit webhook holds the request until RequestReceived is sent; blocking-strict fails it if lost.
     if (audited !== undefined && !(await audited)) {
