@@ -20,6 +20,7 @@ import {
   type AuditUser,
   type ResponseStatus,
 } from '../audit/event.js';
+import type { DecisionRing } from '../audit/decisions.js';
 import { goDuration, type HttpLog } from './httplog.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
@@ -35,6 +36,8 @@ export interface ObserverDeps {
   httpLog?: HttpLog;
   /** The kind served at group/version/resource (watch metrics are labelled by kind). */
   kindOf?: (group: string, version: string, resource: string) => string | undefined;
+  /** The web inspector's live trace: every request's authentication and authorization outcome. */
+  decisions?: DecisionRing;
 }
 
 const mutatingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -78,6 +81,8 @@ export class Trace {
   private errorBody: string | undefined;
   private started = false;
   private panicked = false;
+  private authnError: string | undefined;
+  private decision: AuthorizerResult | undefined;
   readonly auditID: string;
   private readonly remote: string;
   private readonly ips: string[];
@@ -123,6 +128,7 @@ export class Trace {
       m.authenticationDuration.observe({ result }, (now - this.mark) / 1000);
     }
     this.mark = now;
+    if (!('user' in r)) this.authnError = 'error' in r ? r.error : 'no credentials';
     if ('user' in r) {
       this.user = r.user;
       if (r.annotations) Object.assign(this.annotations, r.annotations);
@@ -161,6 +167,7 @@ export class Trace {
       m.authorizationDuration.observe({ result }, (now - this.mark) / 1000);
     }
     this.mark = now;
+    this.decision = d;
     this.annotations['authorization.k8s.io/decision'] = d.decision === 'Allow' ? 'allow' : 'forbid';
     this.annotations['authorization.k8s.io/reason'] = d.reason;
     if (d.decision === 'Allow' && this.info.verb === 'watch' && this.info.isResourceRequest) this.startWatch();
@@ -312,6 +319,7 @@ export class Trace {
       if (!this.user) this.emit('ResponseStarted');
       else this.emit(this.panicked ? 'Panic' : 'ResponseComplete');
     }
+    if (this.o.decisions) this.recordDecision(code, elapsed);
     const log = this.o.httpLog;
     if (log?.enabled) {
       const rec = {
@@ -326,6 +334,34 @@ export class Trace {
       };
       log.request(rec);
     }
+  }
+
+  private recordDecision(code: number, elapsed: number): void {
+    const i = this.info;
+    const allowed = this.decision?.decision === 'Allow';
+    // The inspector's own page and polls would drown everything else: its allowed requests are left out.
+    if (allowed && !i.isResourceRequest && (i.path === '/ui' || i.path.startsWith('/ui/'))) return;
+    if (!this.user && this.authnError === undefined) return;
+    const u = this.impersonated ?? this.user;
+    this.o.decisions!.record({
+      time: new Date(this.startEpoch).toISOString(),
+      auditID: this.auditID,
+      user: this.user?.username ?? '',
+      groups: this.user ? [...this.user.groups] : [],
+      ...(this.impersonated ? { impersonatedUser: u!.username } : {}),
+      verb: i.verb,
+      resourceRequest: i.isResourceRequest,
+      apiGroup: i.apiGroup,
+      resource: i.resource,
+      subresource: i.subresource,
+      namespace: i.namespace,
+      name: i.name,
+      path: i.path,
+      decision: !this.user ? 'unauthenticated' : allowed ? 'allow' : 'forbid',
+      reason: !this.user ? (this.authnError ?? '') : (this.decision?.reason ?? ''),
+      code,
+      latencyMs: Math.round(elapsed * 1000) / 1000,
+    });
   }
 }
 
