@@ -30,6 +30,7 @@ import { verifyBench } from './verify.mjs';
 import { ensureWrk } from './wrk.mjs';
 import { hostileBench } from './hostile.mjs';
 import { observeBench } from './observe.mjs';
+import { uiBench } from './ui.mjs';
 import { seedRbacObjects, seedServiceAccounts } from './seed.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -628,6 +629,41 @@ async function main() {
   target('i', `matrix 1 subject × ${x.resources} resources × ${x.namespaces} ns`, x.matrixMs, 'ms', '<', 100, floor);
   target('i', `lint (${x.findings} findings)`, x.lintMs, 'ms', '<', 2000, '');
   target('i', 'offline load from YAML', x.loadMs, 'ms', '<', 2000, '');
+
+  // (u) the web inspector in headless chromium over the same policy, served by kubeauth serve --ui
+  log('(u) web inspector: matrix first paint, who-can in the page, bundle size');
+  const u = (F.u_ui = await uiBench({ runs: QUICK ? 4 : 7, queries: QUICK ? 10 : 30 }));
+  if (u.skipped) log(`(u) skipped: ${u.skipped}`);
+  else {
+    const paintFloor = `floor: chromium to /version ${r1(u.paintFloorMs, 0)} ms`;
+    target(
+      'u',
+      'matrix view first meaningful paint (median of warm loads)',
+      u.matrixPaintMs.median,
+      'ms',
+      '<',
+      1000,
+      `${r1(u.matrixPaintMs.median / u.paintFloorMs, 1)}× ${paintFloor}; first (cold) load ${r1(u.matrixPaintMs.first, 0)} ms`,
+    );
+    target(
+      'u',
+      'who-can answered in the page (median)',
+      u.whoCanInPageMs.median,
+      'ms',
+      '<',
+      100,
+      `p95 ${r1(u.whoCanInPageMs.p95, 0)} ms; ${r1(u.whoCanInPageMs.median / u.whoCanBareMs.median, 1)}× floor: the same question over HTTPS from node, median ${r1(u.whoCanBareMs.median, 1)} ms`,
+    );
+    target(
+      'u',
+      'bundle gzipped',
+      u.bundle.gzipBytes / 1024,
+      'KB',
+      '<',
+      300,
+      `${r1(u.bundle.rawBytes / 1024, 1)} KB raw`,
+    );
+  }
 }
 
 /** Best runs, then the two noise-robust views (median runs, CPU per request) of a compareToFloor result. */

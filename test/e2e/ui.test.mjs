@@ -4,6 +4,7 @@
 // console stays clean, and a screenshot of each view is kept in test/artifacts/. Then `kubeauth ui --kubeconfig`
 // against a second kubeauth (no --ui) standing in for any cluster. The HTTP side (401/403 Status, /ui/ off
 // without --ui) needs no browser and always runs.
+/* global document */ // page.evaluate callbacks run in the browser
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -119,9 +120,21 @@ before(async () => {
   ]);
   await Promise.all([applyPolicy(s), applyPolicy(other)]);
   for (const srv of [s, other]) {
-    const r = await srv.kubectl(['create', 'clusterrolebinding', 'viewer-ui', '--clusterrole=kubeauth:ui-viewer', '--user=viewer']);
+    const r = await srv.kubectl([
+      'create',
+      'clusterrolebinding',
+      'viewer-ui',
+      '--clusterrole=kubeauth:ui-viewer',
+      '--user=viewer',
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    const o = await srv.kubectl(['create', 'clusterrolebinding', 'ops-admin', '--clusterrole=cluster-admin', '--user=ops']);
+    const o = await srv.kubectl([
+      'create',
+      'clusterrolebinding',
+      'ops-admin',
+      '--clusterrole=cluster-admin',
+      '--user=ops',
+    ]);
     assert.equal(o.code, 0, o.stderr);
   }
 });
@@ -354,7 +367,10 @@ describe('in chromium', { skip: noBrowser }, () => {
     await page.screenshot({ path: join(artifacts, 'ui-token.png'), fullPage: true });
 
     const aud = await diagnose(vault);
-    assert.match(aud.verdict, /^TokenReview: not authenticated — \[invalid bearer token, token audiences \["vault"\] is invalid/);
+    assert.match(
+      aud.verdict,
+      /^TokenReview: not authenticated — \[invalid bearer token, token audiences \["vault"\] is invalid/,
+    );
     assert.match(aud.checks, /FAIL audience: audience mismatch/);
     const audOk = await diagnose(vault, 'vault');
     assert.match(audOk.verdict, /authenticated as system:serviceaccount:team:builder for \["vault"\]/);

@@ -18,10 +18,7 @@ export interface ServerUiDeps {
   issuers: readonly string[];
   apiAudiences: readonly string[];
   now: () => number;
-  review: (
-    token: string,
-    audiences: string[],
-  ) => { user: UserInfo; audiences: string[] } | { error: string };
+  review: (token: string, audiences: string[]) => { user: UserInfo; audiences: string[] } | { error: string };
   decisions: DecisionRing;
 }
 

@@ -140,7 +140,10 @@ export function uiHandler(backend: UiBackend, assets = findUiAssets()) {
         const auds = b.audiences ?? [];
         if (!Array.isArray(auds) || auds.some((a) => typeof a !== 'string'))
           throw errors.badRequest('audiences must be a list of strings');
-        out = await backend.diagnose(b.token, (auds as string[]).filter((a) => a.trim()));
+        out = await backend.diagnose(
+          b.token,
+          (auds as string[]).filter((a) => a.trim()),
+        );
         break;
       }
       case 'trace': {

@@ -180,7 +180,8 @@ export async function diagnoseToken(o: DoctorOptions): Promise<TokenDiagnosis> {
       status: 'fail',
       message: `not yet valid: nbf is ${when(pub.nbf)}, in ${ago(pub.nbf * 1000 - now)} (clock skew between issuer and server?)`,
     });
-  else if (pub.nbf !== undefined) checks.push({ id: 'notBefore', status: 'pass', message: `valid since ${when(pub.nbf)}` });
+  else if (pub.nbf !== undefined)
+    checks.push({ id: 'notBefore', status: 'pass', message: `valid since ${when(pub.nbf)}` });
 
   let sa: { namespace: string; name: string } | undefined;
   let boundPod: string | undefined;

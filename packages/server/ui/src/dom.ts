@@ -46,14 +46,23 @@ export function select(
   return { wrap: h('div', { class: 'field' }, h('label', { for: id }, label), input), input };
 }
 
-export function checkbox(label: string, name: string, checked: boolean): { wrap: HTMLElement; input: HTMLInputElement } {
+export function checkbox(
+  label: string,
+  name: string,
+  checked: boolean,
+): { wrap: HTMLElement; input: HTMLInputElement } {
   const id = `f-${name}-${++uid}`;
   const input = h('input', { id, name, type: 'checkbox' });
   input.checked = checked;
   return { wrap: h('div', { class: 'field check' }, input, h('label', { for: id }, label)), input };
 }
 
-export function table(caption: string, head: string[], rows: Array<Array<string | Node>>, id?: string): HTMLTableElement {
+export function table(
+  caption: string,
+  head: string[],
+  rows: Array<Array<string | Node>>,
+  id?: string,
+): HTMLTableElement {
   const t = h('table', id ? { id } : {});
   t.append(h('caption', {}, caption));
   t.append(h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))));

@@ -37,7 +37,11 @@ const gap = 60;
 const rowHeight = 26;
 const hot = new Set(['critical', 'high', 'medium']);
 
-function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...kids: Array<SVGElement | string>): SVGElementTagNameMap[K] {
+function s<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  ...kids: Array<SVGElement | string>
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(svgNs, tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   for (const k of kids) el.append(k as never);
@@ -49,7 +53,11 @@ const clip = (t: string, n = 34) => (t.length > n ? `${t.slice(0, n - 1)}…` : 
 export function renderGraph(out: HTMLElement, g: GraphAnswer): void {
   clear(out);
   out.append(
-    h('p', { class: 'summary', role: 'status', id: 'graph-summary' }, `${g.matched} of ${g.totalBindings} bindings match; ${g.shown} drawn (${g.nodes.length} nodes, ${g.findings.length} lint findings on them).`),
+    h(
+      'p',
+      { class: 'summary', role: 'status', id: 'graph-summary' },
+      `${g.matched} of ${g.totalBindings} bindings match; ${g.shown} drawn (${g.nodes.length} nodes, ${g.findings.length} lint findings on them).`,
+    ),
   );
   if (!g.nodes.length) return;
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
@@ -69,11 +77,14 @@ export function renderGraph(out: HTMLElement, g: GraphAnswer): void {
     if (!r) right.set(a, (r = []));
     r.push(b);
   }
-  const mean = (ids: string[] | undefined) => (ids?.length ? ids.reduce((x, id) => x + (pos.get(id) ?? 0), 0) / ids.length : 0);
+  const mean = (ids: string[] | undefined) =>
+    ids?.length ? ids.reduce((x, id) => x + (pos.get(id) ?? 0), 0) / ids.length : 0;
   cols[0]!.sort((a, b) => mean(right.get(a.id)) - mean(right.get(b.id)));
   cols[0]!.forEach((n, i) => pos.set(n.id, i));
   for (const c of [2, 3]) {
-    cols[c]!.sort((a, b) => mean(left.get(a.id)) - mean(left.get(b.id)) || a.id.localeCompare(b.id, undefined, { numeric: true }));
+    cols[c]!.sort(
+      (a, b) => mean(left.get(a.id)) - mean(left.get(b.id)) || a.id.localeCompare(b.id, undefined, { numeric: true }),
+    );
     cols[c]!.forEach((n, i) => pos.set(n.id, i));
   }
   const rows = Math.max(...cols.map((c) => c.length));
@@ -85,8 +96,21 @@ export function renderGraph(out: HTMLElement, g: GraphAnswer): void {
     const offset = ((rows - c.length) * rowHeight) / 2;
     c.forEach((n, i) => xy.set(n.id, [ci * (colWidth + gap), 30 + offset + i * rowHeight]));
   });
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': 'graph-title', id: 'graph-svg' });
-  svg.append(s('title', { id: 'graph-title' }, `RBAC graph: ${cols[0]!.length} subjects, ${cols[1]!.length} bindings, ${cols[2]!.length} roles, ${cols[3]!.length} rules`));
+  const svg = s('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    height,
+    role: 'img',
+    'aria-labelledby': 'graph-title',
+    id: 'graph-svg',
+  });
+  svg.append(
+    s(
+      'title',
+      { id: 'graph-title' },
+      `RBAC graph: ${cols[0]!.length} subjects, ${cols[1]!.length} bindings, ${cols[2]!.length} roles, ${cols[3]!.length} rules`,
+    ),
+  );
   layers.forEach((t, i) => svg.append(s('text', { x: i * (colWidth + gap), y: 14, class: 'col-head' }, `${t}s`)));
   const edges = s('g', { class: 'edges' });
   for (const [a, b] of g.edges) {
@@ -95,14 +119,25 @@ export function renderGraph(out: HTMLElement, g: GraphAnswer): void {
     const sx = x1 + colWidth;
     const mid = (sx + x2) / 2;
     const flagged = hot.has(byId.get(a)?.severity ?? '') && hot.has(byId.get(b)?.severity ?? '');
-    edges.append(s('path', { d: `M${sx},${y1 + 10} C${mid},${y1 + 10} ${mid},${y2 + 10} ${x2},${y2 + 10}`, class: flagged ? 'edge hot' : 'edge' }));
+    edges.append(
+      s('path', {
+        d: `M${sx},${y1 + 10} C${mid},${y1 + 10} ${mid},${y2 + 10} ${x2},${y2 + 10}`,
+        class: flagged ? 'edge hot' : 'edge',
+      }),
+    );
   }
   svg.append(edges);
   for (const n of g.nodes) {
     const [x, y] = xy.get(n.id)!;
     const cls = `node node-${n.type}${n.severity ? ` sev-${n.severity}` : ''}`;
     const title = `${n.detail}: ${n.label}${n.findings?.length ? ` — lint ${n.findings.join(', ')} (${n.severity})` : ''}`;
-    const box = s('g', { class: cls, transform: `translate(${x},${y})` }, s('title', {}, title), s('rect', { width: colWidth, height: 20, rx: 4 }), s('text', { x: 6, y: 14 }, clip(n.label)));
+    const box = s(
+      'g',
+      { class: cls, transform: `translate(${x},${y})` },
+      s('title', {}, title),
+      s('rect', { width: colWidth, height: 20, rx: 4 }),
+      s('text', { x: 6, y: 14 }, clip(n.label)),
+    );
     if (n.type === 'subject') {
       const m = /^s:(User|Group|ServiceAccount)\/(?:([^/]+)\/)?(.+)$/.exec(n.id);
       if (m) {
@@ -121,7 +156,15 @@ export function renderGraph(out: HTMLElement, g: GraphAnswer): void {
       table(
         'Lint findings on the drawn bindings (escalation paths highlighted in the graph)',
         ['Severity', 'ID', 'Subject', 'Path', 'Fix'],
-        g.findings.slice(0, 200).map((f) => [f.severity, `${f.id} ${f.technique}`, `${f.subject.kind}/${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`, f.path.join(' → '), f.fix]),
+        g.findings
+          .slice(0, 200)
+          .map((f) => [
+            f.severity,
+            `${f.id} ${f.technique}`,
+            `${f.subject.kind}/${f.subject.namespace ? `${f.subject.namespace}/` : ''}${f.subject.name}`,
+            f.path.join(' → '),
+            f.fix,
+          ]),
         'graph-findings',
       ),
     );

@@ -141,13 +141,20 @@ interface WhoCan {
   unresolved: Array<{ binding: Grant['binding']; role: Grant['role']; error: string }>;
 }
 
-const maxRows = 1000;
+/** Rows drawn at first; the rest on request (a who-can answer can name thousands of subjects). */
+const firstRows = 200;
 
 function renderWhoCan(out: HTMLElement, r: WhoCan, req: Record<string, unknown>): void {
   clear(out);
-  const what = req.nonResourceURL ? `${req.verb} ${req.nonResourceURL}` : `${req.verb} ${req.resource}${req.group ? `.${req.group}` : ''}`;
+  const what = req.nonResourceURL
+    ? `${req.verb} ${req.nonResourceURL}`
+    : `${req.verb} ${req.resource}${req.group ? `.${req.group}` : ''}`;
   out.append(
-    h('p', { class: 'summary', role: 'status' }, `${r.grants.length} grant${r.grants.length === 1 ? '' : 's'} allow ${what}${req.namespace ? ` in ${req.namespace}` : ''}.`),
+    h(
+      'p',
+      { class: 'summary', role: 'status' },
+      `${r.grants.length} grant${r.grants.length === 1 ? '' : 's'} allow ${what}${req.namespace ? ` in ${req.namespace}` : ''}.`,
+    ),
   );
   const explainTarget = (s: Grant['subject']) => ({
     ...subjectParams(s),
@@ -157,29 +164,52 @@ function renderWhoCan(out: HTMLElement, r: WhoCan, req: Record<string, unknown>)
     namespace: String(req.namespace ?? ''),
     url: String(req.nonResourceURL ?? ''),
   });
-  const rows: Array<Array<string | HTMLElement>> = [
-    ...r.privileged.map((s) => [s.kind, s.name, '*', '-', '-', '-', 'privileged: allowed everything, RBAC is not asked']),
-    ...r.grants.slice(0, maxRows).map((g) => [
-      g.subject.kind,
-      g.subject.kind === 'Group'
-        ? fmtSubject(g.subject)
-        : link('matrix', { ...subjectParams(g.subject), namespace: g.scope === '*' ? '' : g.scope }, fmtSubject(g.subject), `Matrix of ${g.subject.kind} ${fmtSubject(g.subject)}`),
-      g.scope,
-      fmtRef(g.binding),
-      fmtRef(g.role),
-      String(g.ruleIndex),
-      h('span', {}, g.implies ? `${g.implies} · ` : '', link('explain', explainTarget(g.subject), 'why', `Explain for ${fmtSubject(g.subject)}`)),
-    ]),
-  ];
-  out.append(
-    table(
-      `Subjects that may ${what}`,
-      ['Kind', 'Subject', 'Scope', 'Binding', 'Role', 'Rule', 'Note'],
-      rows,
-      'whocan-table',
+  const head = ['Kind', 'Subject', 'Scope', 'Binding', 'Role', 'Rule', 'Note'];
+  const rowOf = (g: Grant): Array<string | HTMLElement> => [
+    g.subject.kind,
+    g.subject.kind === 'Group'
+      ? fmtSubject(g.subject)
+      : link(
+          'matrix',
+          { ...subjectParams(g.subject), namespace: g.scope === '*' ? '' : g.scope },
+          fmtSubject(g.subject),
+          `Matrix of ${g.subject.kind} ${fmtSubject(g.subject)}`,
+        ),
+    g.scope,
+    fmtRef(g.binding),
+    fmtRef(g.role),
+    String(g.ruleIndex),
+    h(
+      'span',
+      {},
+      g.implies ? `${g.implies} · ` : '',
+      link('explain', explainTarget(g.subject), 'why', `Explain for ${fmtSubject(g.subject)}`),
     ),
-  );
-  if (r.grants.length > maxRows) out.append(h('p', {}, `First ${maxRows} of ${r.grants.length} shown.`));
+  ];
+  // Rows are built only when drawn: a who-can answer can name thousands of subjects.
+  const rows = (n: number): Array<Array<string | HTMLElement>> => [
+    ...r.privileged.map((s) => [
+      s.kind,
+      s.name,
+      '*',
+      '-',
+      '-',
+      '-',
+      'privileged: allowed everything, RBAC is not asked',
+    ]),
+    ...r.grants.slice(0, n).map(rowOf),
+  ];
+  const t = table(`Subjects that may ${what}`, head, rows(firstRows), 'whocan-table');
+  out.append(t);
+  if (r.grants.length > firstRows) {
+    const more = h('button', { type: 'button' }, `Show all ${r.grants.length} grants`);
+    more.addEventListener('click', () => {
+      t.replaceWith(table(`Subjects that may ${what}`, head, rows(r.grants.length), 'whocan-table'));
+      note.remove();
+    });
+    const note = h('p', {}, `First ${firstRows} of ${r.grants.length} grants shown. `, more);
+    out.append(note);
+  }
   if (r.unresolved.length)
     out.append(
       h('h3', {}, 'Bindings that grant nothing (missing role)'),
@@ -191,7 +221,11 @@ function renderWhoCan(out: HTMLElement, r: WhoCan, req: Record<string, unknown>)
 
 function subjectFields(p: Params) {
   const kind = select('Subject kind', 'kind', ['User', 'ServiceAccount', 'Group'], p.get('kind') ?? 'User');
-  const name = field('Name', 'name', p.get('name') ?? '', { placeholder: 'alice, or the ServiceAccount name', required: true, list: 'subject-options' });
+  const name = field('Name', 'name', p.get('name') ?? '', {
+    placeholder: 'alice, or the ServiceAccount name',
+    required: true,
+    list: 'subject-options',
+  });
   const sans = field('ServiceAccount namespace', 'sans', p.get('sans') ?? '', { placeholder: 'for a ServiceAccount' });
   const groups = field('Extra groups', 'groups', p.get('groups') ?? '', { placeholder: 'comma-separated' });
   const options = h('datalist', { id: 'subject-options' });
@@ -208,11 +242,23 @@ function subjectFields(p: Params) {
   const value = () => {
     const k = kind.input.value;
     return {
-      subject: { kind: k, name: name.input.value.trim(), ...(k === 'ServiceAccount' ? { namespace: sans.input.value.trim() } : {}) },
-      groups: groups.input.value.split(',').map((g) => g.trim()).filter(Boolean),
+      subject: {
+        kind: k,
+        name: name.input.value.trim(),
+        ...(k === 'ServiceAccount' ? { namespace: sans.input.value.trim() } : {}),
+      },
+      groups: groups.input.value
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean),
     };
   };
-  const params = () => ({ kind: kind.input.value, name: name.input.value.trim(), sans: sans.input.value.trim(), groups: groups.input.value.trim() });
+  const params = () => ({
+    kind: kind.input.value,
+    name: name.input.value.trim(),
+    sans: sans.input.value.trim(),
+    groups: groups.input.value.trim(),
+  });
   return { wraps: [kind.wrap, name.wrap, sans.wrap, groups.wrap, options], value, params };
 }
 
@@ -228,7 +274,13 @@ function matrixView(p: Params): void {
   const subj = subjectFields(p);
   const ns = field('Namespace', 'namespace', p.get('namespace') ?? '', { placeholder: 'empty: cluster-wide' });
   const out = h('section', { 'aria-live': 'polite', 'aria-label': 'Matrix: answer' });
-  const form = h('form', { 'aria-label': 'Access matrix' }, h('h2', {}, 'Access matrix'), h('div', { class: 'row' }, ...subj.wraps, ns.wrap), h('button', { type: 'submit' }, 'Show'));
+  const form = h(
+    'form',
+    { 'aria-label': 'Access matrix' },
+    h('h2', {}, 'Access matrix'),
+    h('div', { class: 'row' }, ...subj.wraps, ns.wrap),
+    h('button', { type: 'submit' }, 'Show'),
+  );
   const show = async () => {
     const v = subj.value();
     remember('matrix', { ...subj.params(), namespace: ns.input.value.trim() });
@@ -252,8 +304,20 @@ function renderMatrix(out: HTMLElement, m: MatrixAnswer, who: Record<string, str
   clear(out);
   const scope = m.scopes[0]!;
   const grid = h('table', { class: 'matrix', id: 'matrix-table' });
-  grid.append(h('caption', {}, `What ${who.kind} ${who.kind === 'ServiceAccount' ? `${who.sans}/${who.name}` : who.name} may do ${namespace ? `in namespace ${namespace}` : 'cluster-wide'} (✓ allowed, ~ some names, · denied; each cell explains itself)`));
-  grid.append(h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Resource'), ...m.verbs.map((v) => h('th', { scope: 'col' }, v)))));
+  grid.append(
+    h(
+      'caption',
+      {},
+      `What ${who.kind} ${who.kind === 'ServiceAccount' ? `${who.sans}/${who.name}` : who.name} may do ${namespace ? `in namespace ${namespace}` : 'cluster-wide'} (✓ allowed, ~ some names, · denied; each cell explains itself)`,
+    ),
+  );
+  grid.append(
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', { scope: 'col' }, 'Resource'), ...m.verbs.map((v) => h('th', { scope: 'col' }, v))),
+    ),
+  );
   const body = h('tbody', {});
   const frag = document.createDocumentFragment();
   for (const r of scope.rows) {
@@ -273,7 +337,8 @@ function renderMatrix(out: HTMLElement, m: MatrixAnswer, who: Record<string, str
   body.append(frag);
   grid.append(body);
   out.append(grid);
-  if (m.incomplete.length) out.append(h('ul', { class: 'notes' }, ...m.incomplete.map((n) => h('li', {}, `Incomplete: ${n}`))));
+  if (m.incomplete.length)
+    out.append(h('ul', { class: 'notes' }, ...m.incomplete.map((n) => h('li', {}, `Incomplete: ${n}`))));
   performance.mark('matrix-rendered');
   document.body.dataset.matrix = 'ready';
 }
@@ -336,19 +401,50 @@ function explainView(p: Params): void {
       const e = await api<Explanation>('explain', { ...subj.value(), request: requestOf(new URLSearchParams(params)) });
       clear(out);
       out.append(
-        h('p', { class: `decision ${e.allowed ? 'allowed' : 'denied'}`, role: 'status', id: 'decision' }, e.allowed ? `Allowed${e.privileged ? ' (system:masters: RBAC is not asked)' : ''}` : 'Denied'),
+        h(
+          'p',
+          { class: `decision ${e.allowed ? 'allowed' : 'denied'}`, role: 'status', id: 'decision' },
+          e.allowed ? `Allowed${e.privileged ? ' (system:masters: RBAC is not asked)' : ''}` : 'Denied',
+        ),
         h('p', {}, h('strong', {}, 'Reason: '), e.reason || '(RBAC has no opinion: no rule allows it)'),
       );
       if (e.allowedBy.length)
-        out.append(table('Allowed by', ['Binding', 'Role', 'Rule', 'Subject', 'Matched rule'], e.allowedBy.map((r) => [fmtRef(r.binding), fmtRef(r.role), String(r.ruleIndex), fmtRef(r.subject), ruleText(r.rule)]), 'allowed-by'));
+        out.append(
+          table(
+            'Allowed by',
+            ['Binding', 'Role', 'Rule', 'Subject', 'Matched rule'],
+            e.allowedBy.map((r) => [
+              fmtRef(r.binding),
+              fmtRef(r.role),
+              String(r.ruleIndex),
+              fmtRef(r.subject),
+              ruleText(r.rule),
+            ]),
+            'allowed-by',
+          ),
+        );
       if (!e.allowed)
         out.append(
           e.nearMisses.length
-            ? table('Nearest misses: rules bound to the subject that match every attribute but one', ['Binding', 'Role', 'Rule', 'Mismatch', 'Rule text'], e.nearMisses.map((r) => [fmtRef(r.binding), fmtRef(r.role), String(r.ruleIndex), r.mismatch ?? '', ruleText(r.rule)]), 'near-misses')
+            ? table(
+                'Nearest misses: rules bound to the subject that match every attribute but one',
+                ['Binding', 'Role', 'Rule', 'Mismatch', 'Rule text'],
+                e.nearMisses.map((r) => [
+                  fmtRef(r.binding),
+                  fmtRef(r.role),
+                  String(r.ruleIndex),
+                  r.mismatch ?? '',
+                  ruleText(r.rule),
+                ]),
+                'near-misses',
+              )
             : h('p', {}, 'No rule bound to this subject comes within one attribute of it.'),
         );
       if (e.unresolved.length)
-        out.append(h('h3', {}, 'Bindings that apply but reference a missing role'), h('ul', {}, ...e.unresolved.map((u) => h('li', {}, `${fmtRef(u.binding)} → ${fmtRef(u.role)}: ${u.error}`))));
+        out.append(
+          h('h3', {}, 'Bindings that apply but reference a missing role'),
+          h('ul', {}, ...e.unresolved.map((u) => h('li', {}, `${fmtRef(u.binding)} → ${fmtRef(u.role)}: ${u.error}`))),
+        );
     } catch (err) {
       showError(out, err);
     }
@@ -362,14 +458,32 @@ function explainView(p: Params): void {
 
 function graphView(p: Params): void {
   const text = field('Filter', 'text', p.get('text') ?? '', { placeholder: 'subject, binding or role name' });
-  const ns = field('Namespace', 'namespace', p.get('namespace') ?? '', { placeholder: 'empty: any; "-": cluster bindings' });
+  const ns = field('Namespace', 'namespace', p.get('namespace') ?? '', {
+    placeholder: 'empty: any; "-": cluster bindings',
+  });
   const limit = field('Bindings drawn (max)', 'limit', p.get('limit') ?? '40', { type: 'number' });
   const risky = checkbox('Only escalation paths and risky grants (lint)', 'risky', p.get('risky') === '1');
   const out = h('section', { 'aria-live': 'polite', 'aria-label': 'Graph: answer' });
-  const form = h('form', { 'aria-label': 'RBAC graph' }, h('h2', {}, 'Subjects → bindings → roles → rules'), h('div', { class: 'row' }, text.wrap, ns.wrap, limit.wrap, risky.wrap), h('button', { type: 'submit' }, 'Draw'));
+  const form = h(
+    'form',
+    { 'aria-label': 'RBAC graph' },
+    h('h2', {}, 'Subjects → bindings → roles → rules'),
+    h('div', { class: 'row' }, text.wrap, ns.wrap, limit.wrap, risky.wrap),
+    h('button', { type: 'submit' }, 'Draw'),
+  );
   const draw = async () => {
-    const body = { text: text.input.value.trim(), namespace: ns.input.value.trim(), limit: Number(limit.input.value) || 40, risky: risky.input.checked };
-    remember('graph', { text: body.text, namespace: body.namespace, limit: String(body.limit), risky: body.risky ? '1' : '' });
+    const body = {
+      text: text.input.value.trim(),
+      namespace: ns.input.value.trim(),
+      limit: Number(limit.input.value) || 40,
+      risky: risky.input.checked,
+    };
+    remember('graph', {
+      text: body.text,
+      namespace: body.namespace,
+      limit: String(body.limit),
+      risky: body.risky ? '1' : '',
+    });
     status(out, 'Drawing…');
     try {
       const g = await api<Parameters<typeof renderGraph>[1]>('graph', body);
@@ -392,20 +506,36 @@ interface Diagnosis {
   kind?: string;
   verifiedBy?: { kid: string; alg: string };
   checks: Array<{ id: string; status: string; message: string }>;
-  tokenReview: { authenticated: boolean; user?: { username: string; groups?: string[] }; audiences?: string[]; error?: string };
+  tokenReview: {
+    authenticated: boolean;
+    user?: { username: string; groups?: string[] };
+    audiences?: string[];
+    error?: string;
+  };
   requestedAudiences: string[];
   kubectl?: string;
 }
 
 function tokenView(): void {
-  const ta = h('textarea', { id: 'token', name: 'token', rows: '5', spellcheck: 'false', autocomplete: 'off', placeholder: 'eyJhbGciOi…' }) as HTMLTextAreaElement;
+  const ta = h('textarea', {
+    id: 'token',
+    name: 'token',
+    rows: '5',
+    spellcheck: 'false',
+    autocomplete: 'off',
+    placeholder: 'eyJhbGciOi…',
+  }) as HTMLTextAreaElement;
   const auds = field('Audiences (comma-separated; empty: the API audiences)', 'audiences', '', {});
   const out = h('section', { 'aria-live': 'polite', 'aria-label': 'Token doctor: diagnosis' });
   const form = h(
     'form',
     { 'aria-label': 'Token doctor', autocomplete: 'off' },
     h('h2', {}, 'Token doctor'),
-    h('p', { class: 'hint' }, 'The token is sent only to this kubeauth, for this one answer, and is stored nowhere (not in the URL either).'),
+    h(
+      'p',
+      { class: 'hint' },
+      'The token is sent only to this kubeauth, for this one answer, and is stored nowhere (not in the URL either).',
+    ),
     h('label', { for: 'token' }, 'JWT'),
     ta,
     h('div', { class: 'row' }, auds.wrap),
@@ -415,14 +545,33 @@ function tokenView(): void {
     e.preventDefault();
     status(out, 'Diagnosing…');
     try {
-      const d = await api<Diagnosis>('tokendiagnosis', { token: ta.value, audiences: auds.input.value.split(',').map((a) => a.trim()).filter(Boolean) });
+      const d = await api<Diagnosis>('tokendiagnosis', {
+        token: ta.value,
+        audiences: auds.input.value
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      });
       clear(out);
       const tr = d.tokenReview;
       out.append(
-        h('p', { class: `decision ${tr.authenticated ? 'allowed' : 'denied'}`, role: 'status', id: 'verdict' }, tr.authenticated ? `TokenReview: authenticated as ${tr.user?.username} for ${JSON.stringify(tr.audiences ?? [])}` : `TokenReview: not authenticated — ${tr.error}`),
-        h('ul', { class: 'checks', id: 'checks' }, ...d.checks.map((c) => h('li', { class: `check-${c.status}` }, h('strong', {}, `${c.status.toUpperCase()} ${c.id}: `), c.message))),
+        h(
+          'p',
+          { class: `decision ${tr.authenticated ? 'allowed' : 'denied'}`, role: 'status', id: 'verdict' },
+          tr.authenticated
+            ? `TokenReview: authenticated as ${tr.user?.username} for ${JSON.stringify(tr.audiences ?? [])}`
+            : `TokenReview: not authenticated — ${tr.error}`,
+        ),
+        h(
+          'ul',
+          { class: 'checks', id: 'checks' },
+          ...d.checks.map((c) =>
+            h('li', { class: `check-${c.status}` }, h('strong', {}, `${c.status.toUpperCase()} ${c.id}: `), c.message),
+          ),
+        ),
       );
-      if (d.kubectl) out.append(h('h3', {}, 'Mint a token that passes'), h('pre', {}, h('code', { id: 'kubectl' }, d.kubectl)));
+      if (d.kubectl)
+        out.append(h('h3', {}, 'Mint a token that passes'), h('pre', {}, h('code', { id: 'kubectl' }, d.kubectl)));
       if (d.jwt)
         out.append(
           h('h3', {}, 'Header'),
@@ -460,26 +609,64 @@ interface Decision {
 
 function traceView(p: Params): void {
   const user = field('User contains', 'user', p.get('user') ?? '', {});
-  const decision = select('Decision', 'decision', ['any', 'allow', 'forbid', 'unauthenticated'], p.get('decision') ?? 'any');
+  const decision = select(
+    'Decision',
+    'decision',
+    ['any', 'allow', 'forbid', 'unauthenticated'],
+    p.get('decision') ?? 'any',
+  );
   const text = field('Resource or path contains', 'text', p.get('text') ?? '', {});
   const paused = checkbox('Pause', 'paused', false);
   const note = h('p', { role: 'status', class: 'summary' }, '');
   const tbody = h('tbody', {});
-  const grid = h('table', { id: 'trace-table' }, h('caption', {}, 'Recent authentication and authorization decisions, newest first'), h('thead', {}, h('tr', {}, ...['Time', 'User', 'Verb', 'Resource / path', 'Namespace', 'Decision', 'Reason', 'Code', 'Latency', ''].map((c) => h('th', { scope: 'col' }, c)))), tbody);
-  const form = h('form', { 'aria-label': 'Trace filter' }, h('h2', {}, 'Live trace'), h('div', { class: 'row' }, user.wrap, decision.wrap, text.wrap, paused.wrap));
+  const grid = h(
+    'table',
+    { id: 'trace-table' },
+    h('caption', {}, 'Recent authentication and authorization decisions, newest first'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['Time', 'User', 'Verb', 'Resource / path', 'Namespace', 'Decision', 'Reason', 'Code', 'Latency', ''].map(
+          (c) => h('th', { scope: 'col' }, c),
+        ),
+      ),
+    ),
+    tbody,
+  );
+  const form = h(
+    'form',
+    { 'aria-label': 'Trace filter' },
+    h('h2', {}, 'Live trace'),
+    h('div', { class: 'row' }, user.wrap, decision.wrap, text.wrap, paused.wrap),
+  );
   form.addEventListener('submit', (e) => e.preventDefault());
   main.append(form, note, grid);
   const items: Decision[] = [];
   let last = 0;
   let timer: number | undefined;
   let stopped = false;
-  const what = (d: Decision) => (d.resourceRequest ? `${d.resource}${d.subresource ? `/${d.subresource}` : ''}${d.apiGroup ? `.${d.apiGroup}` : ''}${d.name ? ` ${d.name}` : ''}` : d.path);
+  const what = (d: Decision) =>
+    d.resourceRequest
+      ? `${d.resource}${d.subresource ? `/${d.subresource}` : ''}${d.apiGroup ? `.${d.apiGroup}` : ''}${d.name ? ` ${d.name}` : ''}`
+      : d.path;
   const render = () => {
-    remember('trace', { user: user.input.value.trim(), decision: decision.input.value === 'any' ? '' : decision.input.value, text: text.input.value.trim() });
+    remember('trace', {
+      user: user.input.value.trim(),
+      decision: decision.input.value === 'any' ? '' : decision.input.value,
+      text: text.input.value.trim(),
+    });
     const u = user.input.value.trim().toLowerCase();
     const dec = decision.input.value;
     const t = text.input.value.trim().toLowerCase();
-    const shown = items.filter((d) => (!u || d.user.toLowerCase().includes(u)) && (dec === 'any' || d.decision === dec) && (!t || what(d).toLowerCase().includes(t)));
+    const shown = items.filter(
+      (d) =>
+        (!u || d.user.toLowerCase().includes(u)) &&
+        (dec === 'any' || d.decision === dec) &&
+        (!t || what(d).toLowerCase().includes(t)),
+    );
     clear(tbody);
     const frag = document.createDocumentFragment();
     for (const d of shown.slice(-300).reverse()) {
@@ -502,7 +689,24 @@ function traceView(p: Params): void {
             `Explain ${d.verb} ${what(d)} for ${d.user}`,
           )
         : '';
-      frag.append(h('tr', { class: `trace-${d.decision}` }, ...[d.time.slice(11, 23), d.user || '(none)', d.verb, what(d), d.namespace, d.decision, d.reason, String(d.code), `${d.latencyMs.toFixed(1)} ms`].map((c) => h('td', {}, c)), h('td', {}, ex)));
+      frag.append(
+        h(
+          'tr',
+          { class: `trace-${d.decision}` },
+          ...[
+            d.time.slice(11, 23),
+            d.user || '(none)',
+            d.verb,
+            what(d),
+            d.namespace,
+            d.decision,
+            d.reason,
+            String(d.code),
+            `${d.latencyMs.toFixed(1)} ms`,
+          ].map((c) => h('td', {}, c)),
+          h('td', {}, ex),
+        ),
+      );
     }
     tbody.append(frag);
     note.textContent = `${shown.length} of ${items.length} decisions shown.`;
@@ -511,7 +715,9 @@ function traceView(p: Params): void {
     if (stopped) return;
     if (!paused.input.checked) {
       try {
-        const r = await api<{ available: boolean; reason?: string; items: Decision[]; last: number }>(`trace?since=${last}`);
+        const r = await api<{ available: boolean; reason?: string; items: Decision[]; last: number }>(
+          `trace?since=${last}`,
+        );
         if (!r.available) {
           note.textContent = `No trace: ${r.reason}`;
           return;
@@ -548,7 +754,8 @@ async function start(): Promise<void> {
   route();
   try {
     const info = await api<{ mode: string; cluster: string; user: { username: string } }>('info');
-    document.getElementById('whoami')!.textContent = `${info.mode === 'local' ? 'Local inspector for' : 'Serving'} ${info.cluster} · signed in as ${info.user.username}`;
+    document.getElementById('whoami')!.textContent =
+      `${info.mode === 'local' ? 'Local inspector for' : 'Serving'} ${info.cluster} · signed in as ${info.user.username}`;
   } catch (e) {
     document.getElementById('whoami')!.textContent = `Not connected: ${(e as Error).message}`;
   }

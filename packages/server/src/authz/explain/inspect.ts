@@ -27,8 +27,7 @@ export interface InspectorSource {
 export class InspectorInputError extends Error {}
 
 type Rec = Record<string, unknown>;
-const rec = (v: unknown): Rec =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : ({} as Rec);
+const rec = (v: unknown): Rec => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : ({} as Rec));
 const str = (v: unknown, field: string, required = false): string => {
   if (v === undefined || v === null || v === '') {
     if (required) throw new InspectorInputError(`${field} is required`);
@@ -108,8 +107,18 @@ export function answerMatrix(src: InspectorSource, body: unknown) {
   return { user, namespace, ...m };
 }
 
+const resourcesCache = new WeakMap<RbacIndex, { generation: number; resources: ResourceInfo[] }>();
+
 /** Kubernetes' built-in resources plus any other a role names explicitly (custom resources), sorted. */
 export function policyResources(index: RbacIndex): ResourceInfo[] {
+  const hit = resourcesCache.get(index);
+  if (hit && hit.generation === index.generation) return hit.resources;
+  const resources = scanResources(index);
+  resourcesCache.set(index, { generation: index.generation, resources });
+  return resources;
+}
+
+function scanResources(index: RbacIndex): ResourceInfo[] {
   const known = new Set(builtinResources.map((r) => `${r.group}/${r.resource}`));
   const extra: ResourceInfo[] = [];
   const roles = [...index.listClusterRoles(), ...index.listRoles()];
@@ -163,7 +172,9 @@ const rank = ['info', 'low', 'medium', 'high', 'critical'];
 const subjectId = (s: Subject, ns: string) =>
   s.kind === 'ServiceAccount' ? `s:ServiceAccount/${s.namespace || ns}/${s.name}` : `s:${s.kind}/${s.name}`;
 const subjectLabel = (s: Subject, ns: string) =>
-  s.kind === 'ServiceAccount' ? `sa ${s.namespace || ns}/${s.name}` : `${s.kind === 'User' ? 'user' : 'group'} ${s.name}`;
+  s.kind === 'ServiceAccount'
+    ? `sa ${s.namespace || ns}/${s.name}`
+    : `${s.kind === 'User' ? 'user' : 'group'} ${s.name}`;
 
 /**
  * `{text, namespace, kind, risky, limit}`: the bindings whose subject, binding or role name contains `text`, in
@@ -200,7 +211,8 @@ export function answerGraph(src: InspectorSource, body: unknown): GraphAnswer {
   const mark = (n: GraphNode, fs: Finding[]) => {
     for (const f of fs) {
       if (!n.severity || rank.indexOf(f.severity) > rank.indexOf(n.severity)) n.severity = f.severity;
-      (n.findings ??= []).includes(f.id) || n.findings.push(f.id);
+      const ids = (n.findings ??= []);
+      if (!ids.includes(f.id)) ids.push(f.id);
     }
   };
   for (const bd of matched.slice(0, limit)) {
@@ -218,7 +230,8 @@ export function answerGraph(src: InspectorSource, body: unknown): GraphAnswer {
     for (const s of bd.subjects) {
       const sid = subjectId(s, bd.namespace);
       let sn = nodes.get(sid);
-      if (!sn) nodes.set(sid, (sn = { id: sid, type: 'subject', label: subjectLabel(s, bd.namespace), detail: s.kind }));
+      if (!sn)
+        nodes.set(sid, (sn = { id: sid, type: 'subject', label: subjectLabel(s, bd.namespace), detail: s.kind }));
       mark(
         sn,
         fs.filter((f) => subjectId(f.subject, '') === sid),
@@ -226,7 +239,8 @@ export function answerGraph(src: InspectorSource, body: unknown): GraphAnswer {
       edges.push([sid, bid]);
     }
     const role: RoleEntry | undefined = bd.role;
-    const rid = bd.roleRef.kind === 'Role' ? `r:Role/${bd.namespace}/${bd.roleRef.name}` : `r:ClusterRole/${bd.roleRef.name}`;
+    const rid =
+      bd.roleRef.kind === 'Role' ? `r:Role/${bd.namespace}/${bd.roleRef.name}` : `r:ClusterRole/${bd.roleRef.name}`;
     let rn = nodes.get(rid);
     if (!rn)
       nodes.set(
