@@ -105,6 +105,44 @@ const cli = (argv) =>
     ),
   );
 
+/** `kubeauth ui` on a free port; resolves {url, server, stop}. */
+async function startUi(kubeconfig) {
+  const child = spawn(process.execPath, [mainJs, 'ui', '--kubeconfig', kubeconfig, '--address', '127.0.0.1:0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const line = await new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) => reject(new Error(`kubeauth ui exited ${code}: ${err}`)));
+  });
+  const m = /^kubeauth ui: (http:\/\/127\.0\.0\.1:\d+\/ui\/) — cluster (\S+) \(context/.exec(line);
+  assert.ok(m, line);
+  return {
+    url: m[1],
+    server: m[2],
+    stop: () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** A copy of a server's admin kubeconfig that authenticates with a bearer token instead. */
+function tokenKubeconfig(server, token, name) {
+  const kc = parse(readFileSync(server.kubeconfig, 'utf8'));
+  kc.users = [{ name, user: { token } }];
+  for (const c of kc.contexts) c.context.user = name;
+  const path = join(dir, `${name}.kubeconfig`);
+  writeFileSync(path, stringify(kc));
+  return path;
+}
+
 async function applyPolicy(server) {
   const r = await server.kubectl(['apply', '-f', '-'], { input: policy });
   assert.equal(r.code, 0, r.stderr);
@@ -211,6 +249,36 @@ describe('HTTP side of --ui', () => {
       details: {},
       code: 404,
     });
+  });
+
+  test('kubeauth ui: a kubeconfig that cannot list RBAC objects is told so (503), other hosts are refused', async () => {
+    const ui = await startUi(tokenKubeconfig(other, 'nobody-token', 'nobody'));
+    try {
+      const r = await fetch(`${ui.url}api/whocan`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ verb: 'get', resource: 'pods' }),
+      });
+      assert.equal(r.status, 503);
+      const st = await r.json();
+      assert.equal(st.reason, 'ServiceUnavailable');
+      assert.match(
+        st.message,
+        /^cannot list clusterroles\.rbac\.authorization\.k8s\.io at the cluster scope \(HTTP 403: /,
+      );
+      const port = new URL(ui.url).port;
+      const rebound = await new Promise((resolve, reject) =>
+        httpGet({ host: '127.0.0.1', port, path: '/ui/api/info', headers: { Host: `evil.example:${port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        }).on('error', reject),
+      );
+      assert.equal(rebound, 403);
+      const cross = await fetch(`${ui.url}api/refresh`, { method: 'POST', headers: { Origin: 'http://evil.example' } });
+      assert.equal(cross.status, 403);
+    } finally {
+      await ui.stop();
+    }
   });
 
   test('the API answers as kubeauth rbac does', async () => {
@@ -406,27 +474,10 @@ describe('in chromium', { skip: noBrowser }, () => {
 
   test('kubeauth ui --kubeconfig against another cluster: computed here, credentials kept here', async () => {
     // A kubeconfig with a bearer token, to check that the page never receives it.
-    const kc = parse(readFileSync(other.kubeconfig, 'utf8'));
-    kc.users = [{ name: 'ops', user: { token: 'ops-token' } }];
-    for (const c of kc.contexts) c.context.user = 'ops';
-    const opsKc = join(dir, 'ops.kubeconfig');
-    writeFileSync(opsKc, stringify(kc));
-    const child = spawn(process.execPath, [mainJs, 'ui', '--kubeconfig', opsKc, '--address', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const opsKc = tokenKubeconfig(other, 'ops-token', 'ops');
+    const ui = await startUi(opsKc);
     try {
-      const line = await new Promise((resolve, reject) => {
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => {
-          out += d;
-          if (out.includes('\n')) resolve(out.split('\n')[0]);
-        });
-        child.stderr.on('data', (d) => (err += d));
-        child.on('exit', (code) => reject(new Error(`kubeauth ui exited ${code}: ${err}`)));
-      });
-      const m = /^kubeauth ui: (http:\/\/127\.0\.0\.1:\d+\/ui\/) — cluster (\S+) \(context/.exec(line);
-      assert.ok(m, line);
+      const m = [undefined, ui.url, ui.server];
       assert.equal(m[2], other.url);
       const bodies = [];
       const { page, context } = await open(`${m[1]}#/whocan?verb=get&resource=pods&namespace=team`, {});
@@ -454,19 +505,10 @@ describe('in chromium', { skip: noBrowser }, () => {
       await page.goto(`${m[1]}#/trace`);
       await page.getByText(/^No trace: this cluster keeps no decision trace/).waitFor();
 
-      // Only this address by name: another Host is refused.
-      const port = new URL(m[1]).port;
-      const rebound = await new Promise((resolve, reject) =>
-        httpGet({ host: '127.0.0.1', port, path: '/ui/api/info', headers: { Host: `evil.example:${port}` } }, (r) => {
-          r.resume();
-          resolve(r.statusCode);
-        }).on('error', reject),
-      );
-      assert.equal(rebound, 403);
       assert.ok(!bodies.some((b) => b.includes('ops-token')), 'the kubeconfig token never reaches the page');
       await context.close();
     } finally {
-      child.kill('SIGTERM');
+      await ui.stop();
     }
   });
 

@@ -9,7 +9,7 @@ import http from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { errors } from '../api/errors.js';
+import { errors, isStatusError } from '../api/errors.js';
 import type { KObject } from '../api/types.js';
 import type { InspectorSource } from '../authz/explain/inspect.js';
 import { loadPolicy } from '../authz/explain/policy.js';
@@ -19,7 +19,7 @@ import { KeySet, type PublicKeyEntry, type SigningAlg } from '../serviceaccount/
 import { sendStatus } from '../server/handlers/respond.js';
 import { uiHandler, type TraceAnswer, type UiBackend } from '../server/ui.js';
 import { FlagError, parseFlags, usage, type FlagSpec } from './flags.js';
-import { readLive, request, statusMessage } from './rbac/live.js';
+import { LiveSourceError, readLive, request, statusMessage } from './rbac/live.js';
 
 const flags: FlagSpec[] = [
   { name: 'kubeconfig', type: 'string', usage: 'kubeconfig file (default $KUBECONFIG, else ~/.kube/config)' },
@@ -170,8 +170,17 @@ export async function uiCommand(argv: string[]): Promise<void> {
   let allowedHosts = new Set<string>();
 
   const server = http.createServer((req, res) => {
+    // The cluster refusing or unreachable is 503 with its reason (the page shows it); anything else is ours, 500.
     const fail = (e: unknown) =>
-      sendStatus(res, e && typeof e === 'object' && 'status' in e ? (e as never) : errors.internal(String(e)), json);
+      sendStatus(
+        res,
+        isStatusError(e)
+          ? e
+          : e instanceof LiveSourceError
+            ? errors.serviceUnavailable(e.message)
+            : errors.internal(String((e as Error)?.message ?? e)),
+        json,
+      );
     // Only this address by name: another site's page cannot reach it through a rebound DNS name, or post to it.
     const origin = req.headers.origin;
     if (!allowedHosts.has(req.headers.host ?? '') || (origin && !allowedHosts.has(origin.replace(/^http:\/\//, ''))))
