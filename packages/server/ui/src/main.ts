@@ -114,8 +114,9 @@ function whoCanView(p: Params): void {
     const t0 = performance.now();
     status(out, 'Asking…');
     try {
-      const r = await api<WhoCan>('whocan', req);
-      renderWhoCan(out, r, req);
+      // The first screen only: a who-can answer can name thousands of subjects; the rest on request.
+      const r = await api<WhoCan>('whocan', { ...req, limit: firstRows });
+      renderWhoCan(out, r, req, () => api<WhoCan>('whocan', req));
       performance.measure('whocan', { start: t0 });
       out.dataset.ms = String(Math.round(performance.now() - t0));
     } catch (e) {
@@ -136,6 +137,7 @@ interface Grant {
   scope: string;
 }
 interface WhoCan {
+  total: number;
   privileged: Array<{ kind: string; name: string }>;
   grants: Grant[];
   unresolved: Array<{ binding: Grant['binding']; role: Grant['role']; error: string }>;
@@ -144,7 +146,12 @@ interface WhoCan {
 /** Rows drawn at first; the rest on request (a who-can answer can name thousands of subjects). */
 const firstRows = 200;
 
-function renderWhoCan(out: HTMLElement, r: WhoCan, req: Record<string, unknown>): void {
+function renderWhoCan(
+  out: HTMLElement,
+  r: WhoCan,
+  req: Record<string, unknown>,
+  fetchAll: () => Promise<WhoCan>,
+): void {
   clear(out);
   const what = req.nonResourceURL
     ? `${req.verb} ${req.nonResourceURL}`
@@ -153,7 +160,7 @@ function renderWhoCan(out: HTMLElement, r: WhoCan, req: Record<string, unknown>)
     h(
       'p',
       { class: 'summary', role: 'status' },
-      `${r.grants.length} grant${r.grants.length === 1 ? '' : 's'} allow ${what}${req.namespace ? ` in ${req.namespace}` : ''}.`,
+      `${r.total} grant${r.total === 1 ? '' : 's'} allow ${what}${req.namespace ? ` in ${req.namespace}` : ''}.`,
     ),
   );
   const explainTarget = (s: Grant['subject']) => ({
@@ -186,8 +193,7 @@ function renderWhoCan(out: HTMLElement, r: WhoCan, req: Record<string, unknown>)
       link('explain', explainTarget(g.subject), 'why', `Explain for ${fmtSubject(g.subject)}`),
     ),
   ];
-  // Rows are built only when drawn: a who-can answer can name thousands of subjects.
-  const rows = (n: number): Array<Array<string | HTMLElement>> => [
+  const rows = (grants: Grant[]): Array<Array<string | HTMLElement>> => [
     ...r.privileged.map((s) => [
       s.kind,
       s.name,
@@ -197,17 +203,19 @@ function renderWhoCan(out: HTMLElement, r: WhoCan, req: Record<string, unknown>)
       '-',
       'privileged: allowed everything, RBAC is not asked',
     ]),
-    ...r.grants.slice(0, n).map(rowOf),
+    ...grants.map(rowOf),
   ];
-  const t = table(`Subjects that may ${what}`, head, rows(firstRows), 'whocan-table');
+  const t = table(`Subjects that may ${what}`, head, rows(r.grants), 'whocan-table');
   out.append(t);
-  if (r.grants.length > firstRows) {
-    const more = h('button', { type: 'button' }, `Show all ${r.grants.length} grants`);
-    more.addEventListener('click', () => {
-      t.replaceWith(table(`Subjects that may ${what}`, head, rows(r.grants.length), 'whocan-table'));
+  if (r.total > r.grants.length) {
+    const more = h('button', { type: 'button' }, `Show all ${r.total} grants`);
+    more.addEventListener('click', async () => {
+      more.disabled = true;
+      const all = await fetchAll();
+      t.replaceWith(table(`Subjects that may ${what}`, head, rows(all.grants), 'whocan-table'));
       note.remove();
     });
-    const note = h('p', {}, `First ${firstRows} of ${r.grants.length} grants shown. `, more);
+    const note = h('p', {}, `First ${r.grants.length} of ${r.total} grants shown. `, more);
     out.append(note);
   }
   if (r.unresolved.length)

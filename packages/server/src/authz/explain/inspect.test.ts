@@ -53,6 +53,12 @@ test('who-can answers as the engine does', () => {
     r.grants.map((x) => x.subject.name),
     ['alice'],
   );
+  // The page's first screen: the first grants and how many there are.
+  const all = answerWhoCan(src, { verb: 'get', resource: 'secrets', allNamespaces: true });
+  const first = answerWhoCan(src, { verb: 'get', resource: 'secrets', allNamespaces: true, limit: 1 });
+  assert.equal(first.total, all.total);
+  assert.deepEqual(first.grants, all.grants.slice(0, 1));
+  assert.throws(() => answerWhoCan(src, { verb: 'get', resource: 'pods', limit: -1 }), InspectorInputError);
 });
 
 test('questions that cannot be answered say which field is wrong', () => {

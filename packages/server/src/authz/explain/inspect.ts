@@ -80,9 +80,17 @@ export function userFrom(subject: unknown, groups: unknown): UserInfo {
   throw new InspectorInputError('subject.kind must be User, Group or ServiceAccount');
 }
 
+/** `limit` (optional): only the first grants, with `total` saying how many there are (the page's first screen). */
 export function answerWhoCan(src: InspectorSource, body: unknown) {
   const q = queryFrom(body);
-  return { request: q, ...whoCan(src.index, q, { allNamespaces: rec(body).allNamespaces === true }) };
+  const b = rec(body);
+  const limit = b.limit === undefined ? undefined : Number(b.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+    throw new InspectorInputError('limit must be a positive integer');
+  const r = whoCan(src.index, q, { allNamespaces: b.allNamespaces === true });
+  const total = r.grants.length;
+  if (limit !== undefined && total > limit) r.grants = r.grants.slice(0, limit);
+  return { request: q, total, ...r };
 }
 
 export function answerExplain(src: InspectorSource, body: unknown) {
