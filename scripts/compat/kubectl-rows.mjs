@@ -321,8 +321,7 @@ export const kubectlRows = [
   },
   {
     id: 'cluster-info',
-    title: 'cluster-info (needs the kubernetes Service)',
-    expectedFail: 'kubeauth does not serve Services yet',
+    title: 'cluster-info (reads the kubernetes Service)',
     steps: () => [k(['cluster-info'], { out: /Kubernetes control plane is running at https:/ })],
   },
 ];

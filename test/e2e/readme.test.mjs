@@ -101,6 +101,9 @@ test('README.md and docs/*.md: every marked shell block runs verbatim, in order'
       /"message":"forbidden: User \\"system:serviceaccount:proxy-demo:caller\\" cannot get path \\"\/other\\"".*"code":403\}\n/,
     );
     assert.match(r.out, /\n401\n/);
+    // kubeauth rbac over the risky fixture: who-can lists the grant, explain names the near miss on the verb.
+    assert.match(r.out, /User +dev +apps +RoleBinding\/apps\/dev-deploys +Role\/apps\/deployer +0/);
+    assert.match(r.out, /RoleBinding\/apps\/dev-deploys +Role\/apps\/deployer +0 +verb /);
     // `npm start` said what it was doing while it built, then printed the ready line.
     const start = readFileSync(join(work, 'background-1.log'), 'utf8');
     assert.match(

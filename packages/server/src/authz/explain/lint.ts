@@ -344,6 +344,7 @@ function escalationPaths(
   hitsOf: (role: RoleEntry) => Array<[Technique, number]>,
   maxHops: number,
 ): Finding[] {
+  const allBindings = [...index.listClusterRoleBindings(), ...index.listRoleBindings()];
   // The ServiceAccounts known per namespace: named by bindings, or present as objects in the source.
   const accounts = new Map<string, Map<string, Subject>>();
   const addSa = (ns: string, name: string) => {
@@ -352,13 +353,13 @@ function escalationPaths(
     if (!m) accounts.set(ns, (m = new Map()));
     m.set(name, { kind: 'ServiceAccount', name, namespace: ns });
   };
-  for (const b of [...index.listClusterRoleBindings(), ...index.listRoleBindings()])
+  for (const b of allBindings)
     for (const s of b.subjects) if (s.kind === 'ServiceAccount') addSa(s.namespace || b.namespace, s.name);
   for (const o of objects) if (o.kind === 'ServiceAccount') addSa(o.metadata?.namespace ?? '', o.metadata?.name ?? '');
   const namespaces = [...accounts.keys()].sort();
   // Every binding filed under each user, ServiceAccount username and group it names, across all scopes.
   const byKey = new Map<string, BindingEntry[]>();
-  for (const b of [...index.listClusterRoleBindings(), ...index.listRoleBindings()])
+  for (const b of allBindings)
     for (const s of b.subjects) {
       const k = s.kind === 'ServiceAccount' ? serviceAccountUsername(s.namespace || b.namespace, s.name) : s.name;
       let list = byKey.get(k);
@@ -366,46 +367,89 @@ function escalationPaths(
       list.push(b);
     }
 
-  // Every risky capability a subject holds, through any binding that applies to it (groups included).
-  const capsMemo = new Map<string, Capability[]>();
-  const capabilities = (s: Subject): Capability[] => {
+  // What a subject holds, worked out once per subject: every risky capability through any binding that applies
+  // to it (groups included), the ones that lead on to other ServiceAccounts, and its power (technique@scope).
+  interface Holder {
+    subject: Subject;
+    hops: Capability[];
+    power: Set<string>;
+  }
+  const holders = new Map<string, Holder>();
+  const holder = (s: Subject): Holder => {
     const key = formatSubject(s);
-    const hit = capsMemo.get(key);
+    const hit = holders.get(key);
     if (hit) return hit;
     const user = subjectUser(s);
     const caps: Capability[] = [];
-    const add = (b: BindingEntry) => {
-      if (!b.role) return;
-      for (const [t] of hitsOf(b.role)) caps.push({ technique: t.name, scope: b.namespace || '*', binding: b });
-    };
     const seen = new Set<BindingEntry>();
     for (const k of [user.username, ...user.groups])
       for (const b of byKey.get(k) ?? [])
         if (!seen.has(b) && firstApplyingSubject(user, b.subjects, b.namespace) >= 0) {
           seen.add(b);
-          add(b);
+          if (b.role)
+            for (const [t] of hitsOf(b.role)) caps.push({ technique: t.name, scope: b.namespace || '*', binding: b });
         }
-    capsMemo.set(key, caps);
-    return caps;
+    const h: Holder = {
+      subject: s,
+      hops: caps.filter((c) => hopTechniques.has(c.technique)),
+      power: new Set(caps.map((c) => `${c.technique}@${c.scope}`)),
+    };
+    holders.set(key, h);
+    return h;
   };
-  const powerMemo = new Map<string, Set<string>>();
-  const power = (s: Subject): Set<string> => {
-    const key = formatSubject(s);
-    let set = powerMemo.get(key);
-    if (!set) powerMemo.set(key, (set = new Set(capabilities(s).map((c) => `${c.technique}@${c.scope}`))));
-    return set;
+  // `technique@scope` → `technique@*`, computed once per distinct entry.
+  const anywhere = new Map<string, string>();
+  const everywhere = (x: string) => {
+    let all = anywhere.get(x);
+    if (all === undefined) anywhere.set(x, (all = `${x.slice(0, x.indexOf('@'))}@*`));
+    return all;
   };
   const gainedOver = (target: Set<string>, mine: Set<string>): string[] => {
     const out: string[] = [];
-    for (const x of target) {
-      if (mine.has(x)) continue;
-      const technique = x.slice(0, x.indexOf('@'));
-      if (mine.has(`${technique}@*`)) continue;
-      out.push(x);
-    }
+    for (const x of target) if (!mine.has(x) && !mine.has(everywhere(x))) out.push(x);
     return out;
   };
-  const hopsOf = (s: Subject) => capabilities(s).filter((c) => hopTechniques.has(c.technique));
+
+  // Per namespace, worked out once: its ServiceAccounts, the union of their power (no ServiceAccount there can
+  // hold what the union does not), and where their hops lead: each namespace once, through the first
+  // ServiceAccount and grant that reaches it — the one a breadth-first walk expanding this namespace meets first.
+  interface Edge {
+    to: string;
+    from: Subject;
+    hop: Capability;
+  }
+  interface Place {
+    holders: Holder[];
+    power: Set<string>;
+    edges: Edge[] | undefined;
+  }
+  const places = new Map<string, Place>();
+  for (const [ns, sas] of accounts) {
+    const hs = [...sas.values()].map(holder);
+    const power = new Set<string>();
+    for (const h of hs) for (const x of h.power) power.add(x);
+    places.set(ns, { holders: hs, power, edges: undefined });
+  }
+  const allPower = new Set<string>();
+  for (const pl of places.values()) for (const x of pl.power) allPower.add(x);
+  const edgesFrom = (hops: Array<{ from: Subject; hop: Capability }>): Edge[] => {
+    const edges: Edge[] = [];
+    const seen = new Set<string>();
+    for (const { from, hop } of hops) {
+      if (seen.size === namespaces.length) break;
+      for (const to of hop.scope === '*' ? namespaces : [hop.scope]) {
+        if (seen.has(to) || !accounts.has(to)) continue;
+        seen.add(to);
+        edges.push({ to, from, hop });
+      }
+    }
+    return edges;
+  };
+  const edgesOf = (ns: string): Edge[] => {
+    const pl = places.get(ns)!;
+    pl.edges ??= edgesFrom(pl.holders.flatMap((h) => h.hops.map((hop) => ({ from: h.subject, hop }))));
+    return pl.edges;
+  };
 
   const findings: Finding[] = [];
   const starts = new Map<string, { subject: Subject; binding: BindingEntry }>();
@@ -418,41 +462,43 @@ function escalationPaths(
       }
 
   for (const { subject, binding } of starts.values()) {
-    const first = hopsOf(subject);
-    if (first.length === 0) continue;
-    const mine = power(subject);
-    // Breadth-first over namespaces; each remembers how it was reached, to spell the path out.
-    const reached = new Map<string, string[]>();
-    let frontier: Array<{ from: Subject; path: string[]; hops: Capability[] }> = [
-      { from: subject, path: [], hops: first },
-    ];
-    for (let depth = 0; depth < maxHops && frontier.length; depth++) {
-      const next: typeof frontier = [];
-      for (const f of frontier)
-        for (const c of f.hops) {
-          const targets = c.scope === '*' ? namespaces : [c.scope];
-          for (const ns of targets) {
-            if (reached.has(ns) || !accounts.has(ns)) continue;
-            const step = `${formatSubject(f.from)} --${formatBinding(bindingRef(c.binding))}: ${hopVerb[c.technique]} ${ns}--> ServiceAccounts of ${ns}`;
-            const path = [...f.path, step];
-            reached.set(ns, path);
-            for (const sa of accounts.get(ns)!.values()) {
-              const h = hopsOf(sa);
-              if (h.length) next.push({ from: sa, path, hops: h });
-            }
-          }
-        }
-      frontier = next;
-      if (reached.size === namespaces.length) break;
+    const start = holder(subject);
+    if (start.hops.length === 0) continue;
+    const mine = start.power;
+    // Nothing anywhere holds more than this subject: no path can be reported.
+    if (gainedOver(allPower, mine).length === 0) continue;
+    // Breadth-first over namespaces; each remembers the edge that reached it, to spell the path out. Paths are
+    // reported as namespaces are reached (the order a full walk would list them in), and the walk stops at the
+    // report limit.
+    interface Reach {
+      prev: string | undefined;
+      edge: Edge;
     }
+    const reached = new Map<string, Reach>();
+    const pathTo = (ns: string): string[] => {
+      const steps: string[] = [];
+      for (let at: string | undefined = ns; at !== undefined;) {
+        const { prev, edge }: Reach = reached.get(at)!;
+        steps.push(
+          `${formatSubject(edge.from)} --${formatBinding(bindingRef(edge.hop.binding))}: ${hopVerb[edge.hop.technique]} ${at}--> ServiceAccounts of ${at}`,
+        );
+        at = prev;
+      }
+      return steps.reverse();
+    };
     let reported = 0;
-    for (const [ns, path] of reached) {
-      for (const sa of accounts.get(ns)!.values()) {
-        if (reported >= maxPathsPerSubject) break;
-        if (sa.kind === subject.kind && sa.name === subject.name && sa.namespace === subject.namespace) continue;
-        const gained = gainedOver(power(sa), mine);
+    const report = (ns: string) => {
+      const pl = places.get(ns)!;
+      if (gainedOver(pl.power, mine).length === 0) return;
+      let path: string[] | undefined;
+      for (const sa of pl.holders) {
+        if (reported >= maxPathsPerSubject) return;
+        const s = sa.subject;
+        if (s.kind === subject.kind && s.name === subject.name && s.namespace === subject.namespace) continue;
+        const gained = gainedOver(sa.power, mine);
         if (!gained.length) continue;
         reported++;
+        path ??= pathTo(ns);
         findings.push({
           id: escalationPathId,
           technique: 'escalation-path',
@@ -460,13 +506,42 @@ function escalationPaths(
             ? 'critical'
             : 'high',
           subject,
-          path: [...path, `${formatSubject(sa)} holds ${gained.join(', ')}`],
+          path: [...path, `${formatSubject(s)} holds ${gained.join(', ')}`],
           binding: bindingRef(binding),
           role: roleRefName(binding),
-          message: `${formatSubject(subject)} can act as ${formatSubject(sa)} in ${path.length} hop(s) and gain ${gained.join(', ')}`,
-          fix: `do not let ${formatSubject(subject)} run workloads as, mint tokens for or read the token of ${formatSubject(sa)}, or reduce ${formatSubject(sa)}'s grants`,
+          message: `${formatSubject(subject)} can act as ${formatSubject(s)} in ${path.length} hop(s) and gain ${gained.join(', ')}`,
+          fix: `do not let ${formatSubject(subject)} run workloads as, mint tokens for or read the token of ${formatSubject(s)}, or reduce ${formatSubject(s)}'s grants`,
         });
       }
+    };
+    const done = () => reported >= maxPathsPerSubject || reached.size === namespaces.length;
+    const reach = (edge: Edge, prev: string | undefined, next: string[]) => {
+      if (reached.has(edge.to)) return;
+      reached.set(edge.to, { prev, edge });
+      report(edge.to);
+      if (places.get(edge.to)!.holders.some((h) => h.hops.length)) next.push(edge.to);
+    };
+    // The start's own hops, then level by level the namespaces reached last.
+    let level: string[] = [];
+    for (const hop of start.hops) {
+      for (const to of hop.scope === '*' ? namespaces : [hop.scope]) {
+        if (!accounts.has(to)) continue;
+        reach({ to, from: subject, hop }, undefined, level);
+        if (done()) break;
+      }
+      if (done()) break;
+    }
+    for (let depth = 1; depth < maxHops && level.length && !done(); depth++) {
+      const next: string[] = [];
+      for (const from of level) {
+        // A namespace's edges are worked out once, and only when a walk gets past it.
+        for (const edge of edgesOf(from)) {
+          reach(edge, from, next);
+          if (done()) break;
+        }
+        if (done()) break;
+      }
+      level = next;
     }
   }
   return findings;

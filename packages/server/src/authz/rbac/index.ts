@@ -52,6 +52,8 @@ function roleEntry(kind: RoleEntry['kind'], name: string, namespace: string, obj
 }
 
 export interface BindingEntry {
+  /** Unique in the process: bindings are filed by it where a Set would hash the object (slower to build). */
+  id: number;
   kind: 'RoleBinding' | 'ClusterRoleBinding';
   name: string;
   /** '' for ClusterRoleBindings. */
@@ -149,6 +151,10 @@ function byName(a: BindingEntry, b: BindingEntry): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+function byNamespaceThenName(a: BindingEntry, b: BindingEntry): number {
+  return a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : byName(a, b);
+}
+
 function insertionPoint(list: BindingEntry[], name: string): number {
   let lo = 0;
   let hi = list.length;
@@ -183,22 +189,27 @@ function mergeByName(lists: BindingEntry[][]): BindingEntry[] {
 
 /** Index keys: users (and service accounts, by the username they authenticate as) and groups. */
 function keysOf(b: BindingEntry): Array<['users' | 'groups', string]> {
-  const users = new Set<string>();
-  const groups = new Set<string>();
+  const users: string[] = [];
+  const groups: string[] = [];
   for (const s of b.subjects) {
-    if (s.kind === 'User') users.add(s.name);
-    else if (s.kind === 'Group') groups.add(s.name);
+    if (s.kind === 'User') users.push(s.name);
+    else if (s.kind === 'Group') groups.push(s.name);
     else if (s.kind === 'ServiceAccount') {
       // In a ClusterRoleBinding a service account without a namespace never matches: not filed.
       const ns = s.namespace || b.namespace;
-      if (ns) users.add(serviceAccountUsername(ns, s.name));
+      if (ns) users.push(serviceAccountUsername(ns, s.name));
     }
   }
   // Each key once, even when a subject is repeated or a User subject spells a service account's username.
   return [
-    ...[...users].map((u): ['users', string] => ['users', u]),
-    ...[...groups].map((g): ['groups', string] => ['groups', g]),
+    ...unique(users).map((u): ['users', string] => ['users', u]),
+    ...unique(groups).map((g): ['groups', string] => ['groups', g]),
   ];
+}
+
+/** Without repeats, in first-seen order; no Set for the usual handful of subjects. */
+function unique(xs: string[]): string[] {
+  return xs.length <= 16 ? xs.filter((x, i) => xs.indexOf(x) === i) : [...new Set(xs)];
 }
 
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
@@ -210,8 +221,8 @@ export class RbacIndex {
   private readonly roleBindings = new Map<string, BindingEntry>();
   private clusterIndex = new SubjectIndex();
   private readonly namespaceIndex = new Map<string, SubjectIndex>();
-  /** roleKey → the bindings referencing that role, to refresh their cached rules. */
-  private readonly referencedBy = new Map<string, Set<BindingEntry>>();
+  /** roleKey → the bindings referencing that role (by id), to refresh their cached rules. */
+  private readonly referencedBy = new Map<string, Map<number, BindingEntry>>();
   /** Bumped on every change, for callers that cache derived data. */
   generation = 0;
 
@@ -260,9 +271,10 @@ export class RbacIndex {
     return [...this.clusterBindings.values()].sort(byName);
   }
 
+  /** In LIST order (by storage key): by namespace, then by name. */
   listRoleBindings(namespace?: string): BindingEntry[] {
     const all = [...this.roleBindings.values()];
-    return (namespace === undefined ? all : all.filter((b) => b.namespace === namespace)).sort(byName);
+    return (namespace === undefined ? all : all.filter((b) => b.namespace === namespace)).sort(byNamespaceThenName);
   }
 
   /** The namespaces that hold at least one RoleBinding. */
@@ -361,21 +373,22 @@ export class RbacIndex {
         : b.roleRef.kind === 'Role'
           ? this.roles.get(key(b.namespace, b.roleRef.name))
           : undefined;
-    let set = this.referencedBy.get(b.roleKey);
-    if (!set) this.referencedBy.set(b.roleKey, (set = new Set()));
-    set.add(b);
+    let refs = this.referencedBy.get(b.roleKey);
+    if (!refs) this.referencedBy.set(b.roleKey, (refs = new Map()));
+    refs.set(b.id, b);
     return b;
   }
 
   private untrack(b: BindingEntry): void {
-    const set = this.referencedBy.get(b.roleKey);
-    if (!set) return;
-    set.delete(b);
-    if (set.size === 0) this.referencedBy.delete(b.roleKey);
+    const refs = this.referencedBy.get(b.roleKey);
+    if (!refs) return;
+    refs.delete(b.id);
+    if (refs.size === 0) this.referencedBy.delete(b.roleKey);
   }
 
   private refresh(roleKey: string, role: RoleEntry | undefined): void {
-    for (const b of this.referencedBy.get(roleKey) ?? []) b.role = role;
+    const refs = this.referencedBy.get(roleKey);
+    if (refs) for (const b of refs.values()) b.role = role;
   }
 
   private put(obj: KObject, sorted: boolean): void {
@@ -446,9 +459,12 @@ export class RbacIndex {
   }
 }
 
+let bindingIds = 0;
+
 function binding(kind: BindingEntry['kind'], obj: KObject, namespace: string): BindingEntry {
   const roleRef = roleRefOf(obj);
   return {
+    id: ++bindingIds,
     kind,
     name: obj.metadata?.name ?? '',
     namespace,
