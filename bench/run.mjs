@@ -32,6 +32,7 @@ import { ensureH2load } from './h2load.mjs';
 import { hostileBench } from './hostile.mjs';
 import { observeBench } from './observe.mjs';
 import { hotpathBench } from './hotpath.mjs';
+import { uiBench } from './ui.mjs';
 import { seedRbacObjects, seedServiceAccounts } from './seed.mjs';
 
 const QUICK = process.argv.includes('--quick');
@@ -707,6 +708,41 @@ async function main() {
   } catch (e) {
     F.t_testing = { skipped: String(e?.message ?? e) };
     log(`WARNING (t) testing bench failed: ${F.t_testing.skipped}`);
+  }
+
+  // (u) the web inspector in headless chromium over the same policy, served by kubeauth serve --ui
+  log('(u) web inspector: matrix first paint, who-can in the page, bundle size');
+  const u = (F.u_ui = await uiBench({ runs: QUICK ? 4 : 7, queries: QUICK ? 10 : 30 }));
+  if (u.skipped) log(`(u) skipped: ${u.skipped}`);
+  else {
+    const paintFloor = `floor: chromium to /version ${r1(u.paintFloorMs, 0)} ms`;
+    target(
+      'u',
+      'matrix view first meaningful paint (median of warm loads)',
+      u.matrixPaintMs.median,
+      'ms',
+      '<',
+      1000,
+      `${r1(u.matrixPaintMs.median / u.paintFloorMs, 1)}× ${paintFloor}; first (cold) load ${r1(u.matrixPaintMs.first, 0)} ms`,
+    );
+    target(
+      'u',
+      'who-can answered in the page (median)',
+      u.whoCanInPageMs.median,
+      'ms',
+      '<',
+      100,
+      `p95 ${r1(u.whoCanInPageMs.p95, 0)} ms; ${r1(u.whoCanInPageMs.median / u.whoCanBareMs.median, 1)}× floor: the same question over HTTPS from node, median ${r1(u.whoCanBareMs.median, 1)} ms`,
+    );
+    target(
+      'u',
+      'bundle gzipped',
+      u.bundle.gzipBytes / 1024,
+      'KB',
+      '<',
+      300,
+      `${r1(u.bundle.rawBytes / 1024, 1)} KB raw`,
+    );
   }
 }
 

@@ -20,7 +20,7 @@ function kubeauth(args) {
 test('kubeauth --help lists every command; each command and subcommand has help', async () => {
   const top = await kubeauth(['--help']);
   assert.equal(top.code, 0);
-  for (const c of ['serve', 'proxy', 'token', 'keys', 'version', 'help'])
+  for (const c of ['serve', 'proxy', 'token', 'keys', 'rbac', 'ui', 'version', 'help'])
     assert.match(top.stdout, new RegExp(`^  ${c} +\\S`, 'm'), c);
   assert.equal((await kubeauth([])).stdout, top.stdout);
   assert.equal((await kubeauth(['help'])).stdout, top.stdout);

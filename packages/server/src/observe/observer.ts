@@ -20,6 +20,7 @@ import {
   type AuditUser,
   type ResponseStatus,
 } from '../audit/event.js';
+import type { DecisionRing } from '../audit/decisions.js';
 import { goDuration, type HttpLog } from './httplog.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
@@ -40,6 +41,8 @@ export interface ObserverDeps {
   httpLog?: HttpLog;
   /** The kind served at group/version/resource (watch metrics are labelled by kind). */
   kindOf?: (group: string, version: string, resource: string) => string | undefined;
+  /** The web inspector's live trace: every request's authentication and authorization outcome. */
+  decisions?: DecisionRing;
 }
 
 const mutatingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -97,6 +100,8 @@ export class Trace {
   private completed = false;
   /** Writes wait for this: a blocking sink still sending ResponseStarted (watch). */
   private gate: Promise<unknown> | undefined;
+  private authnError: string | undefined;
+  private decision: AuthorizerResult | undefined;
   readonly auditID: string;
   /** Source address and IPs, for the audit events and the request log only (empty when neither is on). */
   private readonly remote: string = '';
@@ -120,7 +125,7 @@ export class Trace {
       o.metrics.requestStarted(this.mutating);
     }
     // Read now: an HTTP/2 stream's socket is gone once it has closed.
-    if (o.audit || o.httpLog?.enabled) {
+    if (o.audit || o.httpLog?.enabled || o.decisions) {
       this.remote = `${req.socket?.remoteAddress ?? ''}:${req.socket?.remotePort ?? ''}`;
       this.ips = sourceIPs(req);
     }
@@ -151,6 +156,7 @@ export class Trace {
       m.authenticationDuration.observe({ result }, (now - this.mark) / 1000);
     }
     this.mark = now;
+    if (!('user' in r)) this.authnError = 'error' in r ? r.error : 'no credentials';
     if ('user' in r) {
       this.user = r.user;
       if (r.annotations && this.o.audit) Object.assign(this.annotations, r.annotations);
@@ -201,6 +207,7 @@ export class Trace {
       m.authorizationDuration.observe({ result }, (now - this.mark) / 1000);
     }
     this.mark = now;
+    this.decision = d;
     // The decision annotations are the audit events' only (kube's authorization filter adds them to the event).
     if (this.o.audit) {
       this.annotations['authorization.k8s.io/decision'] = d.decision === 'Allow' ? 'allow' : 'forbid';
@@ -407,6 +414,7 @@ export class Trace {
     }
     // Not yet emitted when nothing is held, or when the connection closed before the response ended.
     if (this.audit && this.audit.level !== 'None' && !this.completed) void this.emitLast();
+    if (this.o.decisions) this.recordDecision(code, elapsed);
     const log = this.o.httpLog;
     if (log?.enabled) {
       const rec = {
@@ -421,6 +429,34 @@ export class Trace {
       };
       log.request(rec);
     }
+  }
+
+  private recordDecision(code: number, elapsed: number): void {
+    const i = this.info;
+    const allowed = this.decision?.decision === 'Allow';
+    // The inspector's own page and polls would drown everything else: its allowed requests are left out.
+    if (allowed && !i.isResourceRequest && (i.path === '/ui' || i.path.startsWith('/ui/'))) return;
+    if (!this.user && this.authnError === undefined) return;
+    const u = this.impersonated ?? this.user;
+    this.o.decisions!.record({
+      time: new Date(this.startEpoch).toISOString(),
+      auditID: this.auditID,
+      user: this.user?.username ?? '',
+      groups: this.user ? [...this.user.groups] : [],
+      ...(this.impersonated ? { impersonatedUser: u!.username } : {}),
+      verb: i.verb,
+      resourceRequest: i.isResourceRequest,
+      apiGroup: i.apiGroup,
+      resource: i.resource,
+      subresource: i.subresource,
+      namespace: i.namespace,
+      name: i.name,
+      path: i.path,
+      decision: !this.user ? 'unauthenticated' : allowed ? 'allow' : 'forbid',
+      reason: !this.user ? (this.authnError ?? '') : (this.decision?.reason ?? ''),
+      code,
+      latencyMs: Math.round(elapsed * 1000) / 1000,
+    });
   }
 }
 

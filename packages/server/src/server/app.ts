@@ -238,6 +238,7 @@ async function startLocked(
   ];
   const obs = setupObservability(c.observability, {
     metrics,
+    traceDecisions: c.ui === true,
     kindOf: (g, v, r) => catalog.find(g, v, r)?.kind,
     checks: { healthz: () => healthChecks(), livez: () => healthChecks(), readyz: () => readyChecks() },
   });
@@ -274,6 +275,26 @@ async function startLocked(
       : undefined,
   });
   for (const [p, h] of obs.handlers) nr.exact.set(p, h);
+  if (c.ui) {
+    // The web inspector: a non-resource path, so the chain above authorizes it like /metrics (kubeauth:ui-viewer).
+    const { serverUiBackend } = await import('./ui-backend.js');
+    const { uiHandler } = await import('./ui.js');
+    const handler = uiHandler(
+      serverUiBackend({
+        cluster: () => `https://${serverAddress()}`,
+        index: authz.index,
+        lookup,
+        keys: keys.verify,
+        issuers: sa.issuers,
+        apiAudiences: authentication.apiAudiences,
+        now: clock.now,
+        review: (t, a) => authenticator.reviewToken(t, a),
+        decisions: obs.decisions!,
+      }),
+    );
+    nr.exact.set('/ui', handler);
+    nr.prefixes.push(['/ui/', handler]);
+  }
   const api = new ApiServer({
     catalog,
     rest,
