@@ -11,11 +11,23 @@ export const ROOT = path.resolve(BENCH, '..');
 const MAIN = path.join(ROOT, 'packages/server/dist/bin/kubeauth.js');
 const live = new Set();
 
-export function startServer(dataDir, extra = []) {
+/** Starts kubeauth on a free port; `nodeArgs` go to node itself (e.g. `--cpu-prof`). */
+export function startServer(dataDir, extra = [], { nodeArgs = [] } = {}) {
   const t0 = performance.now();
   const proc = spawn(
     process.execPath,
-    [MAIN, 'serve', '--secure-port=0', `--data-dir=${dataDir}`, '--bind-address=127.0.0.1', ...extra],
+    // KUBEAUTH_BENCH_NODE_ARGS: node flags for the server only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to profile
+    // it under a benchmark's load; NODE_OPTIONS refuses --cpu-prof).
+    [
+      ...nodeArgs,
+      ...(process.env.KUBEAUTH_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      MAIN,
+      'serve',
+      '--secure-port=0',
+      `--data-dir=${dataDir}`,
+      '--bind-address=127.0.0.1',
+      ...extra,
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -126,12 +138,15 @@ export function runChild(script, arg, { onStart } = {}) {
 /** Load run in a separate process: {port, method, path, headers, bodies?, connections, duration|amount}. */
 export const load = (cfg) => runChild('load.mjs', cfg);
 
-/** Bare node https floor in a separate process, replaying fixed response bytes. Returns {port, stop}. */
-export function startFloor({ cert, key, status, headers, body }) {
+/**
+ * Bare node floor in a separate process, replaying fixed response bytes: node:https, or node:http2 with
+ * `protocol: 'h2'` (bench/floor.mjs). Returns {port, pid, stop}.
+ */
+export function startFloor({ cert, key, status, headers, body, protocol = 'h1' }) {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [path.join(BENCH, 'floor.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
     live.add(p);
-    p.stdin.end(JSON.stringify({ cert, key, status, headers, body: body.toString('base64') }));
+    p.stdin.end(JSON.stringify({ cert, key, status, headers, body: body.toString('base64'), protocol }));
     let out = '';
     p.stdout.on('data', (d) => {
       out += d;

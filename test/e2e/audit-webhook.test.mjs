@@ -1,6 +1,8 @@
 // The audit webhook backend end to end: a started kubeauth POSTs audit.k8s.io/v1 EventLists to an HTTPS receiver
 // started here (its CA and a bearer token from the webhook kubeconfig): batches of --audit-webhook-batch-max-size,
-// one request per event in blocking mode, a failed send retried after the initial backoff, bad flags refused.
+// one request per event in blocking mode, a failed send retried after the initial backoff, the response held
+// until its event is sent (blocking) and a request failed when its RequestReceived event is lost (blocking-strict),
+// bad flags refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:https';
@@ -29,9 +31,14 @@ rules:
 `,
 );
 
-/** Every POST the receiver got: {url, headers, body}; `failNext` answers that many with 500 first. */
+/**
+ * Every POST the receiver got: {url, headers, body}; `failNext` answers that many with 500 first; `refuse` answers
+ * every POST 403 (not retried); `onPost(body)` is called (and awaited) before a POST is answered.
+ */
 const received = [];
 let failNext = 0;
+let refuse = false;
+let onPost;
 let receiver;
 let kubeconfig;
 before(async () => {
@@ -40,7 +47,12 @@ before(async () => {
   receiver = createServer({ cert: leaf.certPem, key: leaf.keyPem }, (req, res) => {
     const chunks = [];
     req.on('data', (d) => chunks.push(d));
-    req.on('end', () => {
+    req.on('end', async () => {
+      await onPost?.(JSON.parse(Buffer.concat(chunks)));
+      if (refuse) {
+        res.writeHead(403).end();
+        return;
+      }
       if (failNext > 0) {
         failNext--;
         res.writeHead(500).end();
@@ -156,6 +168,95 @@ test('blocking mode: each event sent at once; a 500 is retried after the initial
     const m = await call(s, '/metrics');
     assert.doesNotMatch(m.body, /apiserver_audit_error_total\{plugin="webhook"\}/);
   } finally {
+    await s.stop();
+  }
+});
+
+test('blocking mode holds the response until its ResponseComplete event is sent, and ignores a lost one', async () => {
+  received.length = 0;
+  const s = await startKubeauth([
+    '--storage-backend=memory',
+    `--audit-policy-file=${policy}`,
+    `--audit-webhook-config-file=${kubeconfig}`,
+    '--audit-webhook-mode=blocking',
+    '--audit-webhook-initial-backoff=10ms',
+  ]);
+  let answered = false;
+  let release;
+  const held = new Promise((r) => (release = r));
+  let posted;
+  const gotPost = new Promise((r) => (posted = r));
+  onPost = (body) => {
+    posted(body.items.map((e) => e.stage));
+    return held;
+  };
+  try {
+    const pending = call(s, '/version').then((x) => ((answered = true), x));
+    assert.deepEqual(await gotPost, ['ResponseComplete']);
+    // While the receiver holds the event, a later request (healthz: not audited) gets its whole answer, and the
+    // first one still has none: its end waits for the webhook.
+    assert.equal((await call(s, '/healthz')).status, 200);
+    assert.equal(answered, false);
+    release();
+    const r = await pending;
+    assert.equal(r.status, 200);
+    onPost = undefined;
+    // blocking (not -strict): a webhook that refuses the event does not fail the request; the loss is counted.
+    refuse = true;
+    const b = await call(s, '/api');
+    assert.equal(b.status, 200);
+    refuse = false;
+    const m = await call(s, '/metrics');
+    assert.match(m.body, /^apiserver_audit_error_total\{plugin="webhook"\} 1$/m);
+    assert.match(m.body, /^apiserver_audit_requests_rejected_total 0$/m);
+  } finally {
+    onPost = undefined;
+    refuse = false;
+    await s.stop();
+  }
+});
+
+test('blocking-strict mode fails a request whose RequestReceived event is lost, as kube-apiserver does', async () => {
+  received.length = 0;
+  const strictPolicy = join(work, 'policy-all-stages.yaml');
+  writeFileSync(strictPolicy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n');
+  const s = await startKubeauth([
+    '--storage-backend=memory',
+    `--audit-policy-file=${strictPolicy}`,
+    `--audit-webhook-config-file=${kubeconfig}`,
+    '--audit-webhook-mode=blocking-strict',
+    '--audit-webhook-initial-backoff=10ms',
+  ]);
+  try {
+    const ok = await call(s, '/api/v1/namespaces/default');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(
+      received.flatMap((p) => p.body.items.map((e) => [e.stage, e.auditID])),
+      [
+        ['RequestReceived', ok.headers['audit-id']],
+        ['ResponseComplete', ok.headers['audit-id']],
+      ],
+    );
+    refuse = true;
+    const r = await call(s, '/api/v1/namespaces/default');
+    refuse = false;
+    assert.equal(r.status, 500);
+    assert.deepEqual(JSON.parse(r.body), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Internal error occurred: failed to store audit event',
+      reason: 'InternalError',
+      details: { causes: [{ message: 'failed to store audit event' }] },
+      code: 500,
+    });
+    const m = await call(s, '/metrics');
+    assert.match(m.body, /^apiserver_audit_requests_rejected_total 1$/m);
+    // Only the RequestReceived event was attempted for the failed request (no ResponseComplete after it).
+    assert.match(m.body, /^apiserver_audit_error_total\{plugin="webhook"\} 1$/m);
+  } finally {
+    refuse = false;
     await s.stop();
   }
 });

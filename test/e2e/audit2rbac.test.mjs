@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { startKubeauth, eventually, mainJs } from './harness.mjs';
 
 const dist = new URL('../../packages/server/dist/audit2rbac/', import.meta.url);
@@ -38,11 +37,7 @@ before(async () => {
   }
   const t = await s.kubectl(['create', 'token', 'deployer', '-n', 'shop', '--duration=1h']);
   assert.equal(t.code, 0, t.stderr);
-  const kc = parse(readFileSync(s.kubeconfig, 'utf8'));
-  kc.users = [{ name: 'deployer', user: { token: t.stdout.trim() } }];
-  for (const c of kc.contexts) c.context.user = 'deployer';
-  saKubeconfig = join(work, 'deployer.kubeconfig');
-  writeFileSync(saKubeconfig, stringify(kc));
+  saKubeconfig = s.tokenKubeconfig('deployer', t.stdout.trim(), work);
 });
 after(async () => {
   await s?.stop();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mainJs, startKubeauth } from './harness.mjs';
@@ -20,7 +20,7 @@ function kubeauth(args) {
 test('kubeauth --help lists every command; each command and subcommand has help', async () => {
   const top = await kubeauth(['--help']);
   assert.equal(top.code, 0);
-  for (const c of ['serve', 'proxy', 'token', 'keys', 'version', 'help'])
+  for (const c of ['serve', 'proxy', 'token', 'keys', 'rbac', 'ui', 'version', 'help'])
     assert.match(top.stdout, new RegExp(`^  ${c} +\\S`, 'm'), c);
   assert.equal((await kubeauth([])).stdout, top.stdout);
   assert.equal((await kubeauth(['help'])).stdout, top.stdout);
@@ -142,6 +142,30 @@ test('serve: a port in use, an unusable data dir and a missing token file say wh
       r.stderr,
       `Error: mkdir ${join(tmp, 'file/dir')}: not a directory\n` +
         `the data directory ${join(tmp, 'file/dir')} is not usable: a file that is not a directory is in the way; choose a writable --data-dir (it is created when missing)\n`,
+    );
+    // A directory kubeauth may not write to: EACCES. Root ignores file modes, so as root the command runs as
+    // `nobody` (setpriv); the message names the path, the reason and the flag to change.
+    const readOnly = join(tmp, 'read-only');
+    mkdirSync(readOnly);
+    chmodSync(readOnly, 0o555);
+    chmodSync(tmp, 0o755);
+    const denied = join(readOnly, 'data');
+    const serveDenied = ['serve', '--secure-port=0', `--data-dir=${denied}`];
+    r =
+      process.getuid?.() === 0
+        ? await new Promise((res) =>
+            execFile(
+              'setpriv',
+              ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, mainJs, ...serveDenied],
+              (err, stdout, stderr) => res({ code: err ? (err.code ?? 1) : 0, stdout, stderr }),
+            ),
+          )
+        : await kubeauth(serveDenied);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr,
+      `Error: mkdir ${denied}: permission denied\n` +
+        `the data directory ${denied} is not usable: kubeauth cannot write there (permission denied); choose a writable --data-dir (it is created when missing)\n`,
     );
     r = await kubeauth([
       'serve',

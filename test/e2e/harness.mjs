@@ -1,10 +1,11 @@
 // Black-box test harness: starts the built `kubeauth serve` on a free loopback port with a temp data dir,
 // and runs the machine's kubectl binaries against its admin kubeconfig.
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 import { findKubectl, findHelm } from '../../scripts/clients.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -51,8 +52,17 @@ export function kubectlAbsent(version) {
 /** Helm 4 (from the kubectl-v35 npm package), or {why} it is absent. */
 export const helm = () => findHelm();
 
-export async function startKubeauth(args = [], { dataDir } = {}) {
+/**
+ * Starts kubeauth on a fresh data directory (or `dataDir`). `tokens`: the lines of a static token file
+ * (`token,user,uid[,"groups"]`), written into the data directory and passed as --token-auth-file.
+ */
+export async function startKubeauth(args = [], { dataDir, tokens } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'kubeauth-e2e-'));
+  if (tokens !== undefined) {
+    const file = join(dir, 'tokens.csv');
+    writeFileSync(file, tokens);
+    args = [...args, `--token-auth-file=${file}`];
+  }
   args = [...(await storageArgs(args, dir)), ...args];
   const child = spawn(
     process.execPath,
@@ -86,6 +96,18 @@ export async function startKubeauth(args = [], { dataDir } = {}) {
     child,
     line,
     stderr: () => stderr,
+    /**
+     * A kubeconfig for `user` holding only a bearer token (same cluster and CA as the admin's, no client
+     * certificate, which would win over the token): written to `<dir>/<user>.kubeconfig`, its path returned.
+     */
+    tokenKubeconfig(user, token, dir = server.dir) {
+      const kc = parse(readFileSync(kubeconfig, 'utf8'));
+      kc.users = [{ name: user, user: { token } }];
+      for (const c of kc.contexts) c.context.user = user;
+      const file = join(dir, `${user}.kubeconfig`);
+      writeFileSync(file, stringify(kc));
+      return file;
+    },
     /** Runs kubectl; resolves {code, stdout, stderr} (never rejects on a non-zero exit). */
     kubectl(argv, { version, input, env, kubeconfig: kc } = {}) {
       const bin = kubectlPath(version);

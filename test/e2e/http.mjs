@@ -15,7 +15,7 @@ export function adminCredentials(kubeconfigPath) {
 }
 
 /** Resolves {status, headers, body, json} and never rejects on HTTP errors. */
-export function call(server, path, { method = 'GET', body, headers = {}, token, anonymous = false } = {}) {
+export function call(server, path, { method = 'GET', body, headers = {}, token, anonymous = false, onSent } = {}) {
   const creds = anonymous || token ? {} : adminCredentials(server.kubeconfig);
   return new Promise((resolve, reject) => {
     const u = new URL(server.url);
@@ -46,6 +46,8 @@ export function call(server, path, { method = 'GET', body, headers = {}, token, 
       },
     );
     req.on('error', reject);
+    // 'finish': the whole request, body included, has been handed to the connection.
+    if (onSent) req.on('finish', onSent);
     req.end(body);
   });
 }

@@ -75,6 +75,8 @@ test('tarballs: built code, types and the launcher only; no tests, sources, maps
     'dist/embed/index.js',
     'dist/embed/index.d.ts',
     'dist/embed/child.js',
+    // The web inspector's page (kubeauth serve --ui, kubeauth ui).
+    'dist/ui/index.html',
   ])
     assert.ok(server.includes(f), `kubeauth ships ${f}`);
 });

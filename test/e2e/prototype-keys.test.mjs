@@ -2,24 +2,18 @@
 // API: a ConfigMap/Secret may use them as keys, labels may use them, and objects may be named after them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startKubeauth } from './harness.mjs';
 import { call } from './http.mjs';
 
 let s;
-let tokenDir;
 before(async () => {
-  tokenDir = mkdtempSync(join(tmpdir(), 'kubeauth-proto-'));
-  const tokens = join(tokenDir, 'tokens.csv');
   // Users named after Object.prototype members, one of them in groups named so too.
-  writeFileSync(tokens, 'proto-token,__proto__,proto-uid\nctor-token,constructor,ctor-uid,"toString,__proto__"\n');
-  s = await startKubeauth([`--token-auth-file=${tokens}`]);
+  s = await startKubeauth([], {
+    tokens: 'proto-token,__proto__,proto-uid\nctor-token,constructor,ctor-uid,"toString,__proto__"\n',
+  });
 });
 after(async () => {
   await s?.stop();
-  if (tokenDir) rmSync(tokenDir, { recursive: true, force: true });
 });
 
 const json = { 'Content-Type': 'application/json' };

@@ -4,32 +4,22 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { mainJs, startKubeauth, kubectlPath } from './harness.mjs';
 
 const fixtures = new URL('./fixtures/rbac/', import.meta.url).pathname;
 const risky = join(fixtures, 'risky');
 let s;
-let tokenDir;
 let aliceKubeconfig;
 
 before(async () => {
-  tokenDir = mkdtempSync(join(tmpdir(), 'kubeauth-rbac-explain-'));
-  const tokens = join(tokenDir, 'tokens.csv');
-  writeFileSync(tokens, 'alice-token,alice,alice-uid\n');
-  s = await startKubeauth([`--token-auth-file=${tokens}`]);
-  const kc = parse(readFileSync(s.kubeconfig, 'utf8'));
-  kc.users = [{ name: 'alice', user: { token: 'alice-token' } }];
-  for (const c of kc.contexts) c.context.user = 'alice';
-  aliceKubeconfig = join(tokenDir, 'alice.kubeconfig');
-  writeFileSync(aliceKubeconfig, stringify(kc));
+  s = await startKubeauth([], { tokens: 'alice-token,alice,alice-uid\n' });
+  aliceKubeconfig = s.tokenKubeconfig('alice', 'alice-token');
 });
 after(async () => {
   await s?.stop();
-  if (tokenDir) rmSync(tokenDir, { recursive: true, force: true });
 });
 
 const v = ['1.33', '1.27'].find((x) => kubectlPath(x));

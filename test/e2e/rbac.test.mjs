@@ -2,31 +2,21 @@
 // SubjectAccessReview reasons, resolution errors and immediate effect of new bindings.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { startKubeauth, kubectlPath } from './harness.mjs';
 import { call } from './http.mjs';
 
 let s;
 let aliceKubeconfig;
-let tokenDir;
 before(async () => {
-  tokenDir = mkdtempSync(join(tmpdir(), 'kubeauth-rbac-'));
-  const tokens = join(tokenDir, 'tokens.csv');
-  writeFileSync(tokens, 'alice-token,alice,alice-uid\n');
-  s = await startKubeauth([`--token-auth-file=${tokens}`]);
+  s = await startKubeauth([], { tokens: 'alice-token,alice,alice-uid\n' });
   // alice's own kubeconfig: same cluster, a bearer token instead of the admin client certificate
-  const kc = parse(readFileSync(s.kubeconfig, 'utf8'));
-  kc.users = [{ name: 'alice', user: { token: 'alice-token' } }];
-  for (const c of kc.contexts) c.context.user = 'alice';
-  aliceKubeconfig = join(s.dir, 'alice.kubeconfig');
-  writeFileSync(aliceKubeconfig, stringify(kc));
+  aliceKubeconfig = s.tokenKubeconfig('alice', 'alice-token');
 });
 after(async () => {
   await s?.stop();
-  if (tokenDir) rmSync(tokenDir, { recursive: true, force: true });
 });
 
 const v = ['1.33', '1.27'].find((x) => kubectlPath(x));

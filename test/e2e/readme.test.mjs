@@ -1,5 +1,5 @@
-// The README runs verbatim: every ```sh doctest block of README.md and docs/*.md, in order, in one bash session
-// (set -euo pipefail) on a copy of the repository, so the files the commands name must exist and the commands
+// The README runs verbatim: every ```sh doctest block of README.md, docs/*.md and examples/README.md, in order, in
+// one bash session (set -euo pipefail) on a copy of the repository, so the files the commands name must exist and the commands
 // must succeed. `doctest background wait="TEXT"` blocks run in the background (the server, the proxy) and the
 // session continues once their output shows TEXT; everything started is stopped at the end.
 import { test } from 'node:test';
@@ -50,68 +50,83 @@ function script(blocks) {
   return lines.join('\n') + '\n';
 }
 
-test('README.md and docs/*.md: every marked shell block runs verbatim, in order', { timeout: 600_000 }, async () => {
-  const docs = [
-    'README.md',
-    ...readdirSync(join(root, 'docs'))
-      .filter((f) => f.endsWith('.md'))
-      .map((f) => `docs/${f}`),
-  ];
-  const blocks = docs.flatMap((d) => doctestBlocks(readFileSync(join(root, d), 'utf8')));
-  assert.ok(blocks.length >= 5, 'the README has marked blocks');
+test(
+  'README.md, docs/*.md and examples/README.md: every marked shell block runs verbatim, in order',
+  { timeout: 600_000 },
+  async () => {
+    const docs = [
+      'README.md',
+      ...readdirSync(join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+      'examples/README.md',
+    ];
+    const blocks = docs.flatMap((d) => doctestBlocks(readFileSync(join(root, d), 'utf8')));
+    assert.ok(blocks.length >= 5, 'the README has marked blocks');
 
-  // A copy as a fresh clone has it: tracked and new (not ignored) files, plus this checkout's installed
-  // dependencies and build (a clone would get them from `npm ci` and the first `npm start`).
-  const copy = mkdtempSync(join(tmpdir(), 'kubeauth-readme-'));
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
-    .split('\0')
-    .filter(Boolean);
-  for (const f of files) {
-    try {
-      cpSync(join(root, f), join(copy, f), { preserveTimestamps: true });
-    } catch (e) {
-      if (e.code !== 'ENOENT') throw e; // deleted but not yet committed
+    // A copy as a fresh clone has it: tracked and new (not ignored) files, plus this checkout's installed
+    // dependencies and build (a clone would get them from `npm ci` and the first `npm start`).
+    const copy = mkdtempSync(join(tmpdir(), 'kubeauth-readme-'));
+    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean);
+    for (const f of files) {
+      try {
+        cpSync(join(root, f), join(copy, f), { preserveTimestamps: true });
+      } catch (e) {
+        if (e.code !== 'ENOENT') throw e; // deleted but not yet committed
+      }
     }
-  }
-  for (const pkg of ['packages/server', 'packages/verify'])
-    cpSync(join(root, pkg, 'dist'), join(copy, pkg, 'dist'), { recursive: true, preserveTimestamps: true });
-  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
-  const work = join(copy, '.doctest');
-  mkdirSync(work);
-  writeFileSync(join(work, 'run.sh'), script(blocks));
-  try {
-    const r = await new Promise((res) => {
-      const p = spawn('bash', [join(work, 'run.sh')], {
-        cwd: copy,
-        env: { ...process.env, DOCTEST_DIR: work, HOME: work, KUBECONFIG: '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    for (const pkg of ['packages/server', 'packages/verify'])
+      cpSync(join(root, pkg, 'dist'), join(copy, pkg, 'dist'), { recursive: true, preserveTimestamps: true });
+    symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+    const work = join(copy, '.doctest');
+    mkdirSync(work);
+    writeFileSync(join(work, 'run.sh'), script(blocks));
+    try {
+      const r = await new Promise((res) => {
+        const p = spawn('bash', [join(work, 'run.sh')], {
+          cwd: copy,
+          env: { ...process.env, DOCTEST_DIR: work, HOME: work, KUBECONFIG: '' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.stderr.on('data', (d) => (out += d));
+        p.on('exit', (code) => res({ code, out }));
       });
-      let out = '';
-      p.stdout.on('data', (d) => (out += d));
-      p.stderr.on('data', (d) => (out += d));
-      p.on('exit', (code) => res({ code, out }));
-    });
-    assert.equal(r.code, 0, r.out);
-    // What the README says the walkthrough shows.
-    assert.match(r.out, /kube-api-access-/);
-    assert.match(r.out, /authenticated: true/);
-    assert.match(r.out, /hello system:serviceaccount:proxy-demo:caller/);
-    assert.match(
-      r.out,
-      /"message":"forbidden: User \\"system:serviceaccount:proxy-demo:caller\\" cannot get path \\"\/other\\"".*"code":403\}\n/,
-    );
-    assert.match(r.out, /\n401\n/);
-    // kubeauth rbac over the risky fixture: who-can lists the grant, explain names the near miss on the verb.
-    assert.match(r.out, /User +dev +apps +RoleBinding\/apps\/dev-deploys +Role\/apps\/deployer +0/);
-    assert.match(r.out, /RoleBinding\/apps\/dev-deploys +Role\/apps\/deployer +0 +verb /);
-    // `npm start` said what it was doing while it built, then printed the ready line.
-    const start = readFileSync(join(work, 'background-1.log'), 'utf8');
-    assert.match(
-      start,
-      /^\[1\/3\] compiling TypeScript \(tsc -b\)… done in [\d.]+ s\n\[2\/3\] bundling the kubeauth command \(esbuild\)… done in [\d.]+ s\n\[3\/3\] starting kubeauth serve\n/m,
-    );
-    assert.match(start, /kubeauth ready on https:\/\/127\.0\.0\.1:6443 in \d+ ms/);
-  } finally {
-    rmSync(copy, { recursive: true, force: true });
-  }
-});
+      assert.equal(r.code, 0, r.out);
+      // What the README says the walkthrough shows.
+      assert.match(r.out, /kube-api-access-/);
+      assert.match(r.out, /authenticated: true/);
+      assert.match(r.out, /hello system:serviceaccount:proxy-demo:caller/);
+      assert.match(
+        r.out,
+        /"message":"forbidden: User \\"system:serviceaccount:proxy-demo:caller\\" cannot get path \\"\/other\\"".*"code":403\}\n/,
+      );
+      assert.match(r.out, /\n401\n/);
+      // kubeauth rbac over the risky fixture: who-can lists the grant, explain names the near miss on the verb.
+      assert.match(r.out, /User +dev +apps +RoleBinding\/apps\/dev-deploys +Role\/apps\/deployer +0/);
+      assert.match(r.out, /RoleBinding\/apps\/dev-deploys +Role\/apps\/deployer +0 +verb /);
+      // The audit walkthrough: the second server wrote kube's httplog line for the list (and grep found the event).
+      const logs = readdirSync(work)
+        .filter((f) => f.startsWith('background-'))
+        .map((f) => readFileSync(join(work, f), 'utf8'));
+      assert.ok(
+        logs.some((l) => /httplog\.go:\d+\] "HTTP" verb="LIST" URI="\/api\/v1\/namespaces/.test(l)),
+        'the audit server logged the request',
+      );
+      // examples/README.md: the TokenReview service answered the caller's identity.
+      assert.match(r.out, /\{"username":"system:serviceaccount:my-namespace:caller","groups":\[/);
+      // `npm start` said what it was doing while it built, then printed the ready line.
+      const start = readFileSync(join(work, 'background-1.log'), 'utf8');
+      assert.match(
+        start,
+        /^\[1\/3\] compiling TypeScript \(tsc -b\)… done in [\d.]+ s\n\[2\/3\] bundling the kubeauth command \(esbuild\)… done in [\d.]+ s\n\[3\/3\] starting kubeauth serve\n/m,
+      );
+      assert.match(start, /kubeauth ready on https:\/\/127\.0\.0\.1:6443 in \d+ ms/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  },
+);

@@ -7,6 +7,8 @@ import { startKubeauth } from '../e2e/harness.mjs';
 import { call } from '../e2e/http.mjs';
 import { cases } from './cases.mjs';
 
+const APPLY_HEADERS = { 'Content-Type': 'application/apply-patch+yaml' };
+
 let s;
 before(async () => {
   s = await startKubeauth();
@@ -93,6 +95,52 @@ test('request headers over 1 MiB answer 431 and close the connection, as Go does
   );
   await new Promise((r) => sock.once('close', r));
   assert.match(got, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+});
+
+test('a costly server-side apply holds up no one: requests sent after it complete before it does', async () => {
+  // A ConfigMap with ~100,000 data keys, all owned by one manager (set up with a large apply).
+  const keys = [];
+  for (let i = 0, n = 0; n < 1024 * 1024; i++) n += keys.push(`"k${i}":"v"`) && 10;
+  const path = '/api/v1/namespaces/default/configmaps/huge';
+  const big = await call(s, `${path}?fieldManager=big`, {
+    method: 'PATCH',
+    body: `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"huge"},"data":{${keys.join(',')}}}`,
+    headers: APPLY_HEADERS,
+  });
+  assert.equal(big.status, 201, big.body.slice(0, 300));
+  // A tiny apply by another manager: its body needs no decoding worth the name, but its field sets and managed
+  // fields are computed over the whole live object (a second or more), off the serving thread.
+  let sent;
+  const sentP = new Promise((r) => (sent = r));
+  let applied = false;
+  const apply = call(s, `${path}?fieldManager=small&dryRun=All`, {
+    method: 'PATCH',
+    body: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"huge","labels":{"a":"b"}}}',
+    headers: APPLY_HEADERS,
+    onSent: sent,
+  }).then((r) => ((applied = true), r));
+  await sentP;
+  // Requests started once the whole apply was sent, one after another: health checks and an authenticated
+  // review in turn. On the serving thread the apply held every one of them until it had answered.
+  const completed = [];
+  for (let i = 0; !applied && i < 1000; i++) {
+    const r =
+      i % 2
+        ? await call(s, '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+            method: 'POST',
+            body: '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}',
+            headers: { 'Content-Type': 'application/json' },
+          })
+        : await call(s, '/healthz');
+    assert.ok(r.status === 200 || r.status === 201, r.body);
+    if (!applied) completed.push(r.status);
+  }
+  const r = await apply;
+  assert.equal(r.status, 200, r.body.slice(0, 300));
+  assert.equal(r.json.metadata.labels.a, 'b');
+  assert.equal(Object.keys(r.json.data).length, keys.length);
+  assert.ok(completed.length >= 3, `only ${completed.length} requests completed before the apply answered`);
+  assert.equal((await call(s, path, { method: 'DELETE' })).status, 200);
 });
 
 test('the server still serves after every hostile case and logged no panic', async () => {

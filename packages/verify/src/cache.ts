@@ -284,14 +284,16 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefin
 export class SecretKeyHasher {
   private readonly secret = randomBytes(32);
   private readonly keyed = createHash('sha256').update(this.secret);
-  // The secret as a latin1 string prefix for the one-shot hash (a string, so the prefix costs no Buffer copy).
-  private readonly prefix = this.secret.toString('latin1');
+  // The secret as an ASCII (base64) string prefix for the one-shot hash: a string, so the prefix costs no Buffer
+  // copy, and ASCII, so prefix + token stays on Node's ASCII fast path (a latin1 prefix has bytes ≥ 0x80, which
+  // sends every call through UTF-8 transcoding and made a cache hit about 1.6 times as slow).
+  private readonly prefix = this.secret.toString('base64');
 
   /**
    * A keyed SHA-256 of one bearer token, for cache keys: the per-process secret, then the token. One native call
    * (`crypto.hash` where Node has it), the cheapest keyed hash Node offers for a kilobyte token. The token is
-   * visible ASCII (checked by the caller), so the latin1 prefix and the token cannot run into each other ambiguously:
-   * the prefix has a fixed length.
+   * visible ASCII (checked by the caller before anything is cached), and the prefix has a fixed length (44
+   * characters), so prefix and token cannot run into each other ambiguously.
    */
   hashToken(token: string): string {
     if (oneShot !== undefined) return oneShot('sha256', this.prefix + token, 'base64');

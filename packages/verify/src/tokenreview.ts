@@ -175,12 +175,15 @@ export class TokenReviewer implements Authenticator {
     const audiences = this.audiencesFor(options?.audiences);
     let key: string;
     if (this.hashTokens) {
-      // One keyed hash of the token, and the audiences in clear: the cache holds no bearer token.
-      const local = this.rejectLocally(token);
-      if (local) return local;
+      // One keyed hash of the token, and the audiences in clear: the cache holds no bearer token. Only tokens that
+      // passed the local checks are cached, so a hit needs no character check (the length check spares hashing a
+      // huge token).
+      if (token.length === 0 || token.length > this.maxTokenBytes) return this.rejectLocally(token)!;
       key = this.hasher.hashToken(token) + audiencesKey(audiences);
       const cached = this.cache.get(key, undefined);
       if (cached) return cached;
+      const local = this.rejectLocally(token);
+      if (local) return local;
     } else {
       // Front of the cache: one Map lookup by the token itself. Only tokens that passed the local checks are cached.
       const hit = this.cache.peek(token, audiences);

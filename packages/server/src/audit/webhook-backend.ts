@@ -3,9 +3,12 @@
 // - batch (default): buffered (up to buffer-size events; more are dropped and counted as errors), sent when
 //   max-size events are waiting or max-wait has passed, at most throttle-qps batches a second (burst
 //   throttle-burst), several sends in flight at once (kube's AsyncDelegate);
-// - blocking / blocking-strict: each call's events sent at once in one request. kube also holds the response
-//   until that send is done (and blocking-strict fails the request when the RequestReceived send fails); here
-//   the response is not held: observing never delays or fails a request.
+// - blocking / blocking-strict: each call's events sent at once in one request, and the caller waits for it:
+//   processEvents returns a promise that settles when the send (with its retries) is over, and the request
+//   observer holds the request (RequestReceived) or its response (the later stages) until then, as kube's
+//   synchronous ProcessEvents does. blocking ignores a failed send (kube's withIgnoreErrors); blocking-strict
+//   reports it (false), which fails the request with kube's "failed to store audit event" when it happens at
+//   RequestReceived.
 // A failed send is retried with kube's webhook backoff (initial backoff, ×1.5, 20% jitter, 5 attempts) on
 // connection errors and 5xx/429; what is finally lost counts in apiserver_audit_error_total{plugin="webhook"}.
 // Truncation (pkg/audit/truncate): an event over max-event-size loses its request and response objects and gets
@@ -44,19 +47,17 @@ export class WebhookBackend {
   private timer: NodeJS.Timeout | undefined;
   private tokens: number;
   private lastRefill = performance.now();
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inflight = new Set<Promise<boolean>>();
   private closed = false;
 
   constructor(private readonly o: WebhookBackendOptions) {
     this.tokens = o.throttleBurst;
   }
 
-  processEvents(...events: AuditEvent[]): void {
-    if (this.closed) return;
-    if (this.o.mode !== 'batch') {
-      this.send(events);
-      return;
-    }
+  /** Batch mode: buffers, nothing to wait for. Blocking modes: resolves when sent (false: lost, blocking-strict). */
+  processEvents(...events: AuditEvent[]): void | Promise<boolean> {
+    if (this.closed) return this.o.mode === 'batch' ? undefined : Promise.resolve(this.o.mode === 'blocking');
+    if (this.o.mode !== 'batch') return this.send(events).then((ok) => ok || this.o.mode === 'blocking');
     const room = this.o.bufferSize - this.buffer.length;
     if (room < events.length) this.o.onError?.(events.length - Math.max(room, 0), new Error('audit buffer full'));
     if (room > 0) this.buffer.push(...events.slice(0, room));
@@ -74,7 +75,7 @@ export class WebhookBackend {
         this.timer = setTimeout(() => this.drain(), Math.ceil(1000 / this.o.throttleQPS)).unref();
         return;
       }
-      this.send(this.buffer.splice(0, this.o.maxBatchSize));
+      void this.send(this.buffer.splice(0, this.o.maxBatchSize));
     }
   }
 
@@ -88,12 +89,23 @@ export class WebhookBackend {
     return true;
   }
 
-  private send(events: AuditEvent[]): void {
+  /** Sends the events (in batches under the truncation limits); resolves whether every batch was delivered. */
+  private send(events: AuditEvent[]): Promise<boolean> {
+    const sends: Promise<boolean>[] = [];
     for (const batch of this.o.truncate ? this.truncated(events) : [events]) {
-      const p = this.deliver(batch).catch((e: unknown) => this.o.onError?.(batch.length, e));
+      const p = this.deliver(batch).then(
+        () => true,
+        (e: unknown) => {
+          this.o.onError?.(batch.length, e);
+          return false;
+        },
+      );
       this.inflight.add(p);
       void p.finally(() => this.inflight.delete(p));
+      sends.push(p);
     }
+    if (sends.length === 1) return sends[0]!;
+    return Promise.all(sends).then((oks) => oks.every(Boolean));
   }
 
   private truncated(events: AuditEvent[]): AuditEvent[][] {

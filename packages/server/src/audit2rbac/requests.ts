@@ -2,7 +2,7 @@
 // Each request counts once (deduplicated by auditID) whatever stages the policy kept: RequestReceived,
 // ResponseStarted, ResponseComplete or Panic all carry the same request attributes.
 import type { AuditEvent } from '../audit/event.js';
-import type { Attributes } from '../authz/authorizer.js';
+import { nonResourceAttributes, type Attributes } from '../authz/authorizer.js';
 
 /** Who the roles are for: a user name, or a service account (bound as a ServiceAccount subject). */
 export type Subject = { kind: 'User'; name: string } | { kind: 'ServiceAccount'; namespace: string; name: string };
@@ -30,17 +30,7 @@ export function requestOf(ev: AuditEvent): ObservedRequest {
   if (!ref) {
     const uri = ev.requestURI ?? '/';
     const q = uri.indexOf('?');
-    return {
-      verb: ev.verb,
-      isResourceRequest: false,
-      path: q < 0 ? uri : uri.slice(0, q),
-      apiGroup: '',
-      apiVersion: '',
-      resource: '',
-      subresource: '',
-      namespace: '',
-      name: '',
-    };
+    return nonResourceAttributes(ev.verb, q < 0 ? uri : uri.slice(0, q));
   }
   return {
     verb: ev.verb,

@@ -17,6 +17,21 @@ export interface Attributes {
   name: string;
 }
 
+/** A non-resource request's attributes without the user: its verb and path, every resource member empty. */
+export function nonResourceAttributes(verb: string, path: string): Omit<Attributes, 'user'> {
+  return {
+    verb,
+    isResourceRequest: false,
+    path,
+    apiGroup: '',
+    apiVersion: '',
+    resource: '',
+    subresource: '',
+    namespace: '',
+    name: '',
+  };
+}
+
 export type Decision = 'Allow' | 'Deny' | 'NoOpinion';
 
 export interface AuthorizerResult {

@@ -54,6 +54,7 @@ export async function serverConfig(o: ServeOptions): Promise<ServerConfig> {
     },
     services: { clusterIPRange: o.serviceClusterIPRange, advertiseAddress: o.advertiseAddress },
     observability: o.ops,
+    ui: o.ui,
     watchBookmarkIntervalMs: o.watchBookmarkIntervalMs,
     clock: o.clock,
   };

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `kubeauth` command: `serve` (the API server), `proxy`, `token inspect`, `keys rotate|prune|list`, `version`.
+// The `kubeauth` command: `serve` (the API server), `proxy`, `token inspect`, `keys rotate|prune|list`, `rbac`, `ui`,
+// `version`.
 import { FlagError, usage } from './flags.js';
 import { serverConfig } from './config.js';
 import { parseServeOptions, serveFlags } from './options.js';
@@ -16,6 +17,7 @@ Available Commands:
   keys        Rotate, prune and list service-account signing keys
   audit2rbac  Least-privilege RBAC objects from an audit log
   rbac        who-can, explain, matrix, lint, test: RBAC answers, live or from manifests
+  ui          The web inspector against any cluster (a local server holding the kubeconfig)
   version     Print the kubeauth version
   help        Help about any command
 
@@ -103,6 +105,10 @@ async function main(argv: string[]): Promise<void> {
       const { rbacCommand } = await import('./rbac.js');
       process.exitCode = await rbacCommand(rest);
       return;
+    }
+    case 'ui': {
+      const { uiCommand } = await import('./ui.js');
+      return uiCommand(rest);
     }
     case 'help':
       // `kubeauth help keys` is `kubeauth keys --help`, as with cobra.

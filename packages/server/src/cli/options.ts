@@ -36,6 +36,8 @@ export interface ServeOptions {
   /** --advertise-address: where the `default/kubernetes` Endpoints point (the bind address unless unspecified). */
   advertiseAddress?: string;
   logLevel: string;
+  /** --ui: the web inspector at /ui/. */
+  ui: boolean;
   /** Metrics, audit and request-log flags (cli/ops-flags.ts). */
   ops?: OpsOptions;
   /** External JWT/OIDC issuers from --oidc-* or --authentication-config (see resolveAuthentication). */
@@ -192,6 +194,13 @@ export const serveFlags: FlagSpec[] = [
   },
   ...etcdFlagSpecs,
   { name: 'log-level', type: 'string', default: 'info', usage: 'Log level: debug, info, warn, error.' },
+  {
+    name: 'ui',
+    type: 'bool',
+    default: false,
+    usage:
+      'Serve the web inspector at /ui/ (who-can, matrix, graph, token doctor, live trace), behind the same authentication and RBAC (ClusterRole kubeauth:ui-viewer).',
+  },
   ...oidcFlagSpecs,
   ...opsFlagSpecs,
 ];
@@ -227,6 +236,7 @@ export function parseServeOptions(argv: string[]): ServeOptions {
     storageBackend: v.get('storage-backend') as ServeOptions['storageBackend'],
     etcd: etcdOptions(v),
     logLevel: v.get('log-level') as string,
+    ui: v.get('ui') as boolean,
     authenticationFlags: new Map([...v].filter(([k]) => oidcFlagSpecs.some((f) => f.name === k))),
     anonymousAuthExplicit: explicit.has('anonymous-auth'),
   };

@@ -2,6 +2,8 @@
 // flags are mapped onto the server's configuration as `kubeauth serve` maps them, plus the test's clock.
 import { serverConfig } from '../cli/config.js';
 import { parseServeOptions } from '../cli/options.js';
+import { explainStartError } from '../cli/start-errors.js';
+import { StartError } from './start-error.js';
 import { startServer, type RunningServer } from '../server/app.js';
 import type { Clock } from '../clock/clock.js';
 
@@ -23,5 +25,23 @@ export async function startEmbedded(s: EmbeddedStart): Promise<RunningServer> {
     ...s.flags,
   ]);
   o.clock = s.clock;
-  return startServer(await serverConfig(o));
+  try {
+    return await startServer(await serverConfig(o));
+  } catch (e) {
+    const explained = explainStartError(e, o);
+    if (!explained) throw e;
+    const err = e as NodeJS.ErrnoException;
+    const path = err.path;
+    const inDataDir = path !== undefined && (path === o.dataDir || path.startsWith(o.dataDir + '/'));
+    throw new StartError(
+      {
+        // The CLI's text, with the option's name in place of the flag's.
+        message: explained.message.replace('choose a writable --data-dir', 'choose a writable dataDir'),
+        code: err.code ?? 'UNKNOWN',
+        path,
+        dataDir: inDataDir ? o.dataDir : undefined,
+      },
+      { cause: e },
+    );
+  }
 }

@@ -2,6 +2,7 @@
 // same Control as in-process mode and answers its calls. It exits when the parent disconnects, so a test
 // runner that dies never leaves it behind.
 import { startLocal, type Control, type ControlStart } from './control.js';
+import { StartError } from './start-error.js';
 
 export type Request =
   | { id: number; op: 'now' }
@@ -52,7 +53,10 @@ process.once('message', (start: ControlStart) => {
       process.once('disconnect', () => void c.close().finally(() => process.exit(0)));
     },
     (e: unknown) => {
-      send({ failed: (e as Error)?.message ?? String(e) }, disconnect);
+      send(
+        { failed: (e as Error)?.message ?? String(e), ...(e instanceof StartError ? { startError: e.fields() } : {}) },
+        disconnect,
+      );
     },
   );
 });

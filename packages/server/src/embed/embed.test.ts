@@ -1,7 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { startKubeauth, KubeRequestError, type Kubeauth } from './index.js';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startKubeauth, KubeRequestError, StartError, type Kubeauth } from './index.js';
 
 const t0 = Date.parse('2030-01-01T00:00:00Z');
 
@@ -223,4 +225,53 @@ test("process: 'child' offers the same API, clock and snapshots over IPC", async
     await child.close();
   }
   assert.equal(existsSync(child.dataDir), false);
+});
+
+test('a data dir that cannot be created rejects with a StartError naming the path, why, and what to do', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'kubeauth-embed-datadir-'));
+  try {
+    // A file where a directory is expected: refused whoever runs the test (root included).
+    writeFileSync(join(tmp, 'file'), '');
+    const dataDir = join(tmp, 'file', 'dir');
+    for (const mode of ['in-process', 'child'] as const) {
+      const err = await startKubeauth({ dataDir, process: mode }).then(
+        () => assert.fail('started'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof StartError, `${mode}: ${String(err)}`);
+      assert.equal(err.code, 'ENOTDIR');
+      assert.equal(err.path, dataDir);
+      assert.equal(err.dataDir, dataDir);
+      assert.equal(
+        err.message,
+        `mkdir ${dataDir}: not a directory\nthe data directory ${dataDir} is not usable: a file that is not a directory ` +
+          'is in the way; choose a writable dataDir (it is created when missing)',
+      );
+    }
+    // Not writable: a read-only directory for an ordinary user; root ignores modes, so /sys (EPERM, or EROFS where
+    // it is mounted read-only) stands in for it.
+    let parent = join(tmp, 'read-only');
+    if (process.getuid?.() === 0) parent = '/sys';
+    else {
+      mkdirSync(parent);
+      chmodSync(parent, 0o555);
+    }
+    const denied = join(parent, `kubeauth-${process.pid}`);
+    const err = await startKubeauth({ dataDir: denied }).then(
+      () => assert.fail('started'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof StartError, String(err));
+    assert.ok(['EACCES', 'EPERM', 'EROFS'].includes(err.code), err.code);
+    assert.equal(err.dataDir, denied);
+    assert.match(
+      err.message,
+      new RegExp(
+        `^mkdir ${denied}: (permission denied|operation not permitted|read-only file system)\\n` +
+          `the data directory ${denied} is not usable: kubeauth cannot write there \\(.+\\); choose a writable dataDir`,
+      ),
+    );
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -13,6 +13,7 @@ import { startRemote } from './remote.js';
 import { must, send, type Credentials, type Response } from './client.js';
 
 export { KubeRequestError, type KubeStatus } from './client.js';
+export { StartError } from './start-error.js';
 export { ManualClock, parseDuration, type Clock } from '../clock/clock.js';
 
 export interface StartKubeauthOptions {

@@ -5,6 +5,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Control, ControlStart, Started } from './control.js';
 import type { Reply, Request } from './child.js';
+import { StartError, type StartErrorFields } from './start-error.js';
 
 type Call = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -20,9 +21,10 @@ export async function startRemote(s: ControlStart): Promise<Control> {
     const onExit = (code: number | null) =>
       rej(new Error(`kubeauth child process exited (${code}) before it was ready`));
     child.once('exit', onExit);
-    child.once('message', (m: { ready?: Started; failed?: string }) => {
+    child.once('message', (m: { ready?: Started; failed?: string; startError?: StartErrorFields }) => {
       child.off('exit', onExit);
       if (m.ready) res(m.ready);
+      else if (m.startError) rej(new StartError(m.startError));
       else rej(new Error(m.failed ?? 'kubeauth child process failed to start'));
     });
     child.send(s);

@@ -3,7 +3,8 @@
 // latency, size, inflight, long-running, watch metrics and the verb/scope/dry_run label rules),
 // pkg/endpoints/filters/metrics.go (authentication/authorization attempts and durations, compressUsername),
 // pkg/audit/metrics.go, pkg/serviceaccount/metrics.go, pkg/storage/etcd3/metrics (apiserver_storage_objects).
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { BoundCounter, BoundHistogram } from './bound.js';
 
 /** prometheus ExponentialBuckets(start, factor, count). */
 export function exponentialBuckets(start: number, factor: number, count: number): number[] {
@@ -18,26 +19,27 @@ const watchLabels = ['group', 'version', 'kind'] as const;
 
 export class ApiServerMetrics {
   readonly registry = new Registry();
-  readonly requestTotal = new Counter({
-    name: 'apiserver_request_total',
-    help: 'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
-    labelNames: [...requestLabels, 'code'],
-    registers: [this.registry],
-  });
-  readonly requestDuration = new Histogram({
-    name: 'apiserver_request_duration_seconds',
-    help: 'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
-    labelNames: requestLabels,
-    buckets: [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
-    registers: [this.registry],
-  });
-  readonly responseSizes = new Histogram({
-    name: 'apiserver_response_sizes',
-    help: 'Response size distribution in bytes for each group, version, verb, resource, subresource, scope and component.',
-    labelNames: sizeLabels,
-    buckets: exponentialBuckets(1000, 10, 7),
-    registers: [this.registry],
-  });
+  // Every request adds to the bound (per-request) metrics below; the rest are prom-client's own.
+  readonly requestTotal = new BoundCounter(
+    'apiserver_request_total',
+    'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+    [...requestLabels, 'code'],
+    this.registry,
+  );
+  readonly requestDuration = new BoundHistogram(
+    'apiserver_request_duration_seconds',
+    'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
+    requestLabels,
+    this.registry,
+    [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
+  );
+  readonly responseSizes = new BoundHistogram(
+    'apiserver_response_sizes',
+    'Response size distribution in bytes for each group, version, verb, resource, subresource, scope and component.',
+    sizeLabels,
+    this.registry,
+    exponentialBuckets(1000, 10, 7),
+  );
   readonly longRunning = new Gauge({
     name: 'apiserver_longrunning_requests',
     help: 'Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component. Not all requests are tracked this way.',
@@ -56,38 +58,38 @@ export class ApiServerMetrics {
     labelNames: watchLabels,
     registers: [this.registry],
   });
-  readonly authenticatedUserRequests = new Counter({
-    name: 'authenticated_user_requests',
-    help: 'Counter of authenticated requests broken out by username.',
-    labelNames: ['username'],
-    registers: [this.registry],
-  });
-  readonly authenticationAttempts = new Counter({
-    name: 'authentication_attempts',
-    help: 'Counter of authenticated attempts.',
-    labelNames: ['result'],
-    registers: [this.registry],
-  });
-  readonly authenticationDuration = new Histogram({
-    name: 'authentication_duration_seconds',
-    help: 'Authentication duration in seconds broken out by result.',
-    labelNames: ['result'],
-    buckets: exponentialBuckets(0.001, 2, 15),
-    registers: [this.registry],
-  });
-  readonly authorizationAttempts = new Counter({
-    name: 'authorization_attempts_total',
-    help: "Counter of authorization attempts broken down by result. It can be either 'allowed', 'denied', 'no-opinion' or 'error'.",
-    labelNames: ['result'],
-    registers: [this.registry],
-  });
-  readonly authorizationDuration = new Histogram({
-    name: 'authorization_duration_seconds',
-    help: 'Authorization duration in seconds broken out by result.',
-    labelNames: ['result'],
-    buckets: exponentialBuckets(0.001, 2, 15),
-    registers: [this.registry],
-  });
+  readonly authenticatedUserRequests = new BoundCounter(
+    'authenticated_user_requests',
+    'Counter of authenticated requests broken out by username.',
+    ['username'],
+    this.registry,
+  );
+  readonly authenticationAttempts = new BoundCounter(
+    'authentication_attempts',
+    'Counter of authenticated attempts.',
+    ['result'],
+    this.registry,
+  );
+  readonly authenticationDuration = new BoundHistogram(
+    'authentication_duration_seconds',
+    'Authentication duration in seconds broken out by result.',
+    ['result'],
+    this.registry,
+    exponentialBuckets(0.001, 2, 15),
+  );
+  readonly authorizationAttempts = new BoundCounter(
+    'authorization_attempts_total',
+    "Counter of authorization attempts broken down by result. It can be either 'allowed', 'denied', 'no-opinion' or 'error'.",
+    ['result'],
+    this.registry,
+  );
+  readonly authorizationDuration = new BoundHistogram(
+    'authorization_duration_seconds',
+    'Authorization duration in seconds broken out by result.',
+    ['result'],
+    this.registry,
+    exponentialBuckets(0.001, 2, 15),
+  );
   readonly auditEvents = new Counter({
     name: 'apiserver_audit_event_total',
     help: 'Counter of audit events generated and sent to the audit backend.',
@@ -97,6 +99,11 @@ export class ApiServerMetrics {
     name: 'apiserver_audit_error_total',
     help: 'Counter of audit events that failed to be audited properly. Plugin identifies the plugin affected by the error.',
     labelNames: ['plugin'],
+    registers: [this.registry],
+  });
+  readonly auditRequestsRejected = new Counter({
+    name: 'apiserver_audit_requests_rejected_total',
+    help: 'Counter of apiserver requests rejected due to an error in audit logging backend.',
     registers: [this.registry],
   });
   readonly legacyTokens = new Counter({

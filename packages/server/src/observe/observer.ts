@@ -20,26 +20,44 @@ import {
   type AuditUser,
   type ResponseStatus,
 } from '../audit/event.js';
+import type { DecisionRing } from '../audit/decisions.js';
 import { goDuration, type HttpLog } from './httplog.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
 
+/**
+ * Where audit events go. A sink that returns a promise is blocking (the webhook's blocking modes): the request, or
+ * its response, is held until it settles, and `false` at RequestReceived fails the request.
+ */
 export interface AuditSink {
-  processEvents(...events: AuditEvent[]): void;
+  processEvents(...events: AuditEvent[]): void | Promise<boolean>;
 }
 
 export interface ObserverDeps {
   metrics?: ApiServerMetrics;
-  audit?: { policy: PolicyEvaluator; sinks: AuditSink[] };
+  /** `blocking`: some sink returns promises (the response's end is then held for the last event). */
+  audit?: { policy: PolicyEvaluator; sinks: AuditSink[]; blocking?: boolean };
   httpLog?: HttpLog;
   /** The kind served at group/version/resource (watch metrics are labelled by kind). */
   kindOf?: (group: string, version: string, resource: string) => string | undefined;
+  /** The web inspector's live trace: every request's authentication and authorization outcome. */
+  decisions?: DecisionRing;
 }
 
 const mutatingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+// An authenticated user is often the same object request after request (a cached token review, a static token):
+// its audit form is built once per object. Events are only serialized, never changed, so sharing it is safe.
+const auditUsers = new WeakMap<UserInfo, AuditUser>();
+
 function auditUser(u: UserInfo): AuditUser {
+  let out = auditUsers.get(u);
+  if (!out) auditUsers.set(u, (out = buildAuditUser(u)));
+  return out;
+}
+
+function buildAuditUser(u: UserInfo): AuditUser {
   const out: AuditUser = { username: u.username };
   if (u.uid) out.uid = u.uid;
   if (u.groups?.length) out.groups = [...u.groups];
@@ -78,9 +96,16 @@ export class Trace {
   private errorBody: string | undefined;
   private started = false;
   private panicked = false;
+  /** The last audit event (ResponseComplete, Panic, or ResponseStarted of a failed authentication) was emitted. */
+  private completed = false;
+  /** Writes wait for this: a blocking sink still sending ResponseStarted (watch). */
+  private gate: Promise<unknown> | undefined;
+  private authnError: string | undefined;
+  private decision: AuthorizerResult | undefined;
   readonly auditID: string;
-  private readonly remote: string;
-  private readonly ips: string[];
+  /** Source address and IPs, for the audit events and the request log only (empty when neither is on). */
+  private readonly remote: string = '';
+  private readonly ips: string[] = [];
 
   constructor(
     private readonly o: ObserverDeps,
@@ -100,20 +125,28 @@ export class Trace {
       o.metrics.requestStarted(this.mutating);
     }
     // Read now: an HTTP/2 stream's socket is gone once it has closed.
-    this.remote = `${req.socket?.remoteAddress ?? ''}:${req.socket?.remotePort ?? ''}`;
-    this.ips = sourceIPs(req);
-    res.once('close', () => {
-      try {
-        this.finish();
-      } catch (e) {
-        // Observing must never take the server down.
-        process.emitWarning(`request observer: ${String((e as Error)?.stack ?? e)}`);
-      }
-    });
+    if (o.audit || o.httpLog?.enabled || o.decisions) {
+      this.remote = `${req.socket?.remoteAddress ?? ''}:${req.socket?.remotePort ?? ''}`;
+      this.ips = sourceIPs(req);
+    }
   }
 
-  /** The authentication outcome: metrics, and the RequestReceived event with the authenticated user. */
-  authenticated(r: AuthnResult): void {
+  /** The response has closed (the server's one 'close' listener calls this). */
+  closed(): void {
+    try {
+      this.finish();
+    } catch (e) {
+      // Observing must never take the server down.
+      process.emitWarning(`request observer: ${String((e as Error)?.stack ?? e)}`);
+    }
+  }
+
+  /**
+   * The authentication outcome: metrics, and the RequestReceived event with the authenticated user. A promise when
+   * a blocking audit sink is sending that event: the request waits for it, and is failed (kube's "failed to store
+   * audit event") when it resolves false.
+   */
+  authenticated(r: AuthnResult): Promise<boolean> | undefined {
     const now = performance.now();
     const m = this.o.metrics;
     if (m) {
@@ -123,9 +156,10 @@ export class Trace {
       m.authenticationDuration.observe({ result }, (now - this.mark) / 1000);
     }
     this.mark = now;
+    if (!('user' in r)) this.authnError = 'error' in r ? r.error : 'no credentials';
     if ('user' in r) {
       this.user = r.user;
-      if (r.annotations) Object.assign(this.annotations, r.annotations);
+      if (r.annotations && this.o.audit) Object.assign(this.annotations, r.annotations);
     }
     if (this.o.audit) {
       this.audit = this.o.audit.policy.evaluate({
@@ -142,9 +176,21 @@ export class Trace {
       if (this.audit.level !== 'None') {
         this.captureResponse();
         // A failed authentication has only the one event, at ResponseStarted (WithFailedAuthenticationAudit).
-        if ('user' in r) this.emit('RequestReceived');
+        if ('user' in r) {
+          const held = this.emit('RequestReceived');
+          if (held)
+            return held.then((ok) => {
+              if (!ok) {
+                // kube's WithAudit returns before its deferred ResponseComplete: this request has no more events.
+                this.completed = true;
+                this.o.metrics?.auditRequestsRejected.inc();
+              }
+              return ok;
+            });
+        }
       }
     }
+    return undefined;
   }
 
   impersonating(u: UserInfo): void {
@@ -161,8 +207,12 @@ export class Trace {
       m.authorizationDuration.observe({ result }, (now - this.mark) / 1000);
     }
     this.mark = now;
-    this.annotations['authorization.k8s.io/decision'] = d.decision === 'Allow' ? 'allow' : 'forbid';
-    this.annotations['authorization.k8s.io/reason'] = d.reason;
+    this.decision = d;
+    // The decision annotations are the audit events' only (kube's authorization filter adds them to the event).
+    if (this.o.audit) {
+      this.annotations['authorization.k8s.io/decision'] = d.decision === 'Allow' ? 'allow' : 'forbid';
+      this.annotations['authorization.k8s.io/reason'] = d.reason;
+    }
     if (d.decision === 'Allow' && this.info.verb === 'watch' && this.info.isResourceRequest) this.startWatch();
   }
 
@@ -193,9 +243,13 @@ export class Trace {
     res.write = (...a: unknown[]) => {
       if (!this.started) {
         this.started = true;
-        if (this.audit && this.audit.level !== 'None') this.emit('ResponseStarted');
+        if (this.audit && this.audit.level !== 'None') this.hold(this.emit('ResponseStarted'));
       }
       if (this.watch) m!.watchEvents.inc(this.watch);
+      if (this.gate) {
+        this.hold(this.gate.then(() => write(...a)));
+        return true;
+      }
       return write(...a);
     };
   }
@@ -205,11 +259,29 @@ export class Trace {
     return rest;
   }
 
-  /** Keeps what the response's audit event needs: the Status of an error, the whole body at RequestResponse. */
+  /** Later writes (and the end) wait for `p` too. */
+  private hold(p: Promise<unknown> | undefined): void {
+    if (!p) return;
+    const gate = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.gate = gate;
+    void gate.then(() => {
+      if (this.gate === gate) this.gate = undefined;
+    });
+  }
+
+  /**
+   * Keeps what the response's audit event needs: the Status of an error, the whole body at RequestResponse. With a
+   * blocking sink the last event is emitted when the response ends, and the end waits until it has been sent (kube
+   * sends it before its handler returns, while the response is still buffered).
+   */
   private captureResponse(): void {
     const res = this.res as unknown as { end: (...a: unknown[]) => unknown };
     const end = res.end.bind(res);
     const whole = this.audit!.level === 'RequestResponse' && this.info.verb !== 'watch';
+    const blocking = this.o.audit!.blocking;
     res.end = (...a: unknown[]) => {
       const chunk = a[0];
       if (chunk && typeof chunk !== 'function' && (whole || this.res.statusCode >= 400)) {
@@ -217,8 +289,32 @@ export class Trace {
         if (this.res.statusCode >= 400) this.errorBody = text;
         if (whole) this.responseChunks = [Buffer.from(text, 'utf8')];
       }
-      return end(...a);
+      if (!blocking) return end(...a);
+      const before = this.gate;
+      if (before) {
+        void before.then(() => this.endHeld(end, a));
+        return this.res;
+      }
+      return this.endHeld(end, a);
     };
+  }
+
+  private endHeld(end: (...a: unknown[]) => unknown, a: unknown[]): unknown {
+    if (this.completed) return end(...a);
+    const held = this.emitLast();
+    if (!held) return end(...a);
+    void held.then(
+      () => end(...a),
+      () => end(...a),
+    );
+    return this.res;
+  }
+
+  /** The request's last event: ResponseStarted of a failed authentication, Panic or ResponseComplete. */
+  private emitLast(): Promise<boolean> | undefined {
+    this.completed = true;
+    if (!this.user) return this.emit('ResponseStarted');
+    return this.emit(this.panicked ? 'Panic' : 'ResponseComplete');
   }
 
   private responseStatus(): ResponseStatus {
@@ -240,9 +336,10 @@ export class Trace {
     return { metadata: {}, ...(rs.status ? { status: rs.status } : {}), ...rest(rs), code };
   }
 
-  private emit(stage: Stage): void {
+  /** Sends the event of `stage` to every sink: a promise if a blocking sink is sending it (true: all delivered). */
+  private emit(stage: Stage): Promise<boolean> | undefined {
     const a = this.audit!;
-    if (a.omitStages.includes(stage)) return;
+    if (a.omitStages.includes(stage)) return undefined;
     const info = this.info;
     // Members are added in the order of the Go type, which is the order of the JSON.
     const ev = {
@@ -284,7 +381,13 @@ export class Trace {
     const keys = Object.keys(ann).sort();
     if (keys.length) ev.annotations = Object.fromEntries(keys.map((k) => [k, ann[k]!]));
     if (this.o.metrics) this.o.metrics.auditEvents.inc();
-    for (const s of this.o.audit!.sinks) s.processEvents(ev);
+    let held: Promise<boolean>[] | undefined;
+    for (const s of this.o.audit!.sinks) {
+      const p = s.processEvents(ev);
+      if (p) (held ??= []).push(p);
+    }
+    if (!held) return undefined;
+    return held.length === 1 ? held[0] : Promise.all(held).then((oks) => oks.every(Boolean));
   }
 
   private finish(): void {
@@ -300,7 +403,8 @@ export class Trace {
         if (!this.longRunning) m.requestDuration.observe(l, elapsed / 1000);
         if (l.verb === 'GET' || l.verb === 'LIST') {
           const len = Number(this.res.getHeader('content-length') ?? 0);
-          m.responseSizes.observe(this.sizeLabels(l), len);
+          // Its label names leave dry_run out.
+          m.responseSizes.observe(l, len);
         }
       }
       if (this.watch) {
@@ -308,10 +412,9 @@ export class Trace {
         m.longRunning.dec(this.sizeLabels(this.labels));
       }
     }
-    if (this.audit && this.audit.level !== 'None') {
-      if (!this.user) this.emit('ResponseStarted');
-      else this.emit(this.panicked ? 'Panic' : 'ResponseComplete');
-    }
+    // Not yet emitted when nothing is held, or when the connection closed before the response ended.
+    if (this.audit && this.audit.level !== 'None' && !this.completed) void this.emitLast();
+    if (this.o.decisions) this.recordDecision(code, elapsed);
     const log = this.o.httpLog;
     if (log?.enabled) {
       const rec = {
@@ -326,6 +429,34 @@ export class Trace {
       };
       log.request(rec);
     }
+  }
+
+  private recordDecision(code: number, elapsed: number): void {
+    const i = this.info;
+    const allowed = this.decision?.decision === 'Allow';
+    // The inspector's own page and polls would drown everything else: its allowed requests are left out.
+    if (allowed && !i.isResourceRequest && (i.path === '/ui' || i.path.startsWith('/ui/'))) return;
+    if (!this.user && this.authnError === undefined) return;
+    const u = this.impersonated ?? this.user;
+    this.o.decisions!.record({
+      time: new Date(this.startEpoch).toISOString(),
+      auditID: this.auditID,
+      user: this.user?.username ?? '',
+      groups: this.user ? [...this.user.groups] : [],
+      ...(this.impersonated ? { impersonatedUser: u!.username } : {}),
+      verb: i.verb,
+      resourceRequest: i.isResourceRequest,
+      apiGroup: i.apiGroup,
+      resource: i.resource,
+      subresource: i.subresource,
+      namespace: i.namespace,
+      name: i.name,
+      path: i.path,
+      decision: !this.user ? 'unauthenticated' : allowed ? 'allow' : 'forbid',
+      reason: !this.user ? (this.authnError ?? '') : (this.decision?.reason ?? ''),
+      code,
+      latencyMs: Math.round(elapsed * 1000) / 1000,
+    });
   }
 }
 

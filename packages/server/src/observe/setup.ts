@@ -8,6 +8,7 @@ import { loadPolicyFile, PolicyEvaluator } from '../audit/policy.js';
 import { LogBackend } from '../audit/log-backend.js';
 import { WebhookBackend } from '../audit/webhook-backend.js';
 import { parseKubeconfigFile } from '../pki/kubeconfig.js';
+import { DecisionRing } from '../audit/decisions.js';
 import { HttpLog } from './httplog.js';
 import { RequestObserver, type AuditSink } from './observer.js';
 
@@ -16,6 +17,8 @@ export interface Observability {
   metrics: ApiServerMetrics;
   /** Exact-path handlers: /metrics and /metrics/slis. */
   handlers: Map<string, (req: unknown, res: unknown) => Promise<void>>;
+  /** The recent decisions, kept only for the web inspector (--ui). */
+  decisions?: DecisionRing;
   close(): Promise<void>;
 }
 
@@ -23,6 +26,8 @@ export interface ObservabilityDeps {
   /** Built before authentication, which counts accepted tokens in it. */
   metrics: ApiServerMetrics;
   kindOf: (group: string, version: string, resource: string) => string | undefined;
+  /** Keep the recent decisions for the web inspector's live trace. */
+  traceDecisions?: boolean;
   checks: { healthz: () => NamedCheck[]; livez: () => NamedCheck[]; readyz: () => NamedCheck[] };
 }
 
@@ -69,9 +74,14 @@ export function setupObservability(o: OpsOptions | undefined, d: ObservabilityDe
   const httpLog = new HttpLog(o?.verbosity ?? 0, o?.loggingFormat ?? 'text');
   // KUBEAUTH_METRICS=off: requests are not measured (/metrics still answers): the benchmark's baseline.
   const measured = process.env.KUBEAUTH_METRICS !== 'off';
+  const decisions = d.traceDecisions ? new DecisionRing() : undefined;
   const observer = new RequestObserver({
+    decisions,
     metrics: measured ? metrics : undefined,
-    audit: policy ? { policy, sinks } : undefined,
+    // A blocking webhook holds each request for its events.
+    audit: policy
+      ? { policy, sinks, blocking: o?.auditWebhook !== undefined && o.auditWebhook.mode !== 'batch' }
+      : undefined,
     httpLog: httpLog.enabled ? httpLog : undefined,
     kindOf: d.kindOf,
   });
@@ -90,6 +100,7 @@ export function setupObservability(o: OpsOptions | undefined, d: ObservabilityDe
     observer,
     metrics,
     handlers,
+    decisions,
     close: async () => {
       await Promise.all(closers.map((c) => c()));
     },

@@ -303,3 +303,47 @@ test('JSON patches see the zero-valued fields of the typed object (status: {})',
   );
   assert.deepEqual((r.object as unknown as { status: unknown }).status, { phase: 'Running' });
 });
+
+test('numbers beyond float64 in any patch type are a 4xx with Go’s decoding text, never a 500', () => {
+  const range = (lit: string) => `json: cannot unmarshal number ${lit} into Go value of type float64`;
+  const status = (type: string, body: string) => {
+    const e = catchStatus(() => applyPatchRequest(type, live(), body, ctx({ fieldManager: 'm' })));
+    return [e.status.code, e.status.reason, e.status.message];
+  };
+  // The fuzz finding: a merge patch array whose number overflows to -Infinity answered 500 (TypeError).
+  const fuzzed = '["",-7144929688169362e+293]';
+  assert.deepEqual(status('application/merge-patch+json', fuzzed), [
+    422,
+    'Invalid',
+    ` "" is invalid: patch: Invalid value: ${JSON.stringify(fuzzed)}: ${range('-7144929688169362e+293')}`,
+  ]);
+  assert.deepEqual(status('application/merge-patch+json', '{"data":{"x":1e400}}'), [
+    422,
+    'Invalid',
+    ` "" is invalid: patch: Invalid value: "{\\"data\\":{\\"x\\":1e400}}": ${range('1e400')}`,
+  ]);
+  assert.deepEqual(status('application/merge-patch+json', '1e400'), [400, 'BadRequest', 'Invalid JSON Patch']);
+  assert.deepEqual(status('application/strategic-merge-patch+json', '{"metadata":{"x":-1E+999}}'), [
+    400,
+    'BadRequest',
+    range('-1E+999'),
+  ]);
+  const digits = '9'.repeat(400);
+  assert.deepEqual(status('application/json-patch+json', `[{"op":"add","path":"/data/x","value":${digits}}]`), [
+    400,
+    'BadRequest',
+    range(digits),
+  ]);
+  assert.deepEqual(
+    status('application/apply-patch+yaml', '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm"},"x":1e999}'),
+    [400, 'BadRequest', `error decoding YAML: error unmarshaling JSON: while decoding JSON: ${range('1e999')}`],
+  );
+  // Literal-looking text inside strings is data, and large finite numbers are numbers.
+  const ok = applyPatchRequest(
+    'application/merge-patch+json',
+    live(),
+    '{"data":{"e":"1e400 \\"9e999\\\\\\""},"metadata":{"labels":{"x":"1"}},"y":1.7976931348623157e308}',
+    ctx(),
+  );
+  assert.equal((ok.object as unknown as { data: Record<string, string> }).data.e, '1e400 "9e999\\"');
+});

@@ -5,7 +5,7 @@
 import { errors } from '../api/errors.js';
 import { invalid } from '../api/field.js';
 import { type Json, type JsonObject, clone, getKey, isObject, setKey } from './json.js';
-import { JsonError, decodeJson } from '../api/decode/json.js';
+import { JsonError, JsonRangeError, decodeJson } from '../api/decode/json.js';
 import { goJson } from '../gocompat/json-encode.js';
 
 /** Applies a merge patch body to a copy of `doc`. */
@@ -14,6 +14,10 @@ export function mergePatch(doc: JsonObject, body: string): JsonObject {
   try {
     patch = decodeJson(body) as Json;
   } catch (e) {
+    // Valid JSON with a number beyond float64: evanphx keeps the literal, and kube's decoding of the patched
+    // document refuses it (422 on the patch). kubeauth refuses it here, with the patch as sent.
+    if (e instanceof JsonRangeError && /^\s*[[{]/.test(body))
+      throw errors.invalid({ group: '', kind: '' }, '', [invalid('patch', body, e.message)]);
     if (e instanceof JsonError) throw errors.badRequest('Invalid JSON Patch');
     throw e;
   }

@@ -2,7 +2,7 @@
 // arrive as JSON (the server converts YAML with go-yaml's rules before the patch code runs); other callers may
 // still pass YAML, converted here by the same converter.
 import { errors } from '../api/errors.js';
-import { decodeJson, JsonError, jsonSyntaxError, parseValidJSON } from '../api/decode/json.js';
+import { decodeJson, JsonError, JsonRangeError, jsonSyntaxError, parseValidJSON } from '../api/decode/json.js';
 import { YamlError, yamlToJsonSync } from '../api/decode/yaml.js';
 import { type Json, type JsonObject, isObject } from './json.js';
 
@@ -15,6 +15,9 @@ export function decodeApplyConfig(body: string): JsonObject {
     const json = parseValidJSON(body);
     v = json !== undefined ? json : decodeJson(jsonSyntaxError(body) === undefined ? body : yamlToJsonSync(body));
   } catch (e) {
+    // A number beyond float64 fails as sigs.k8s.io/yaml's JSON decoding step reports it.
+    if (e instanceof JsonRangeError)
+      throw errors.badRequest(`error decoding YAML: error unmarshaling JSON: while decoding JSON: ${e.message}`);
     if (e instanceof YamlError || e instanceof JsonError)
       throw errors.badRequest(`error decoding YAML: error converting YAML to JSON: ${e.message}`);
     throw e;

@@ -43,6 +43,18 @@ export interface FieldManager {
     now: number,
     decodePatched?: (patched: KObject, patchType: string, body: string) => void,
   ): KObject;
+  /**
+   * The same for a server-side apply too costly for the serving thread (a large body or live object): computed
+   * off it, resolving to the applied object. Undefined when the apply is cheap enough to run in place.
+   */
+  applyOffThread?(
+    def: ResourceDef,
+    live: Entry | undefined,
+    ctx: HandlerContext,
+    fieldManager: string,
+    userAgent: string | undefined,
+    now: number,
+  ): Promise<KObject> | undefined;
 }
 
 export interface RestDeps {
@@ -446,15 +458,18 @@ export class RestStorage {
     for (let attempt = 0; ; attempt++) {
       const cur = this.deps.store.get(key);
       if (!cur && !isApply) throw errors.notFound(gr(def), ctx.info.name);
-      const patched = this.deps.fields.patch(
-        def,
-        cur ? clone(cur.object) : undefined,
-        ctx,
-        manager,
-        ua,
-        this.now(),
-        (obj, type, body) => this.decodePatched(def, ctx, obj, type, body),
-      );
+      const offThread = isApply ? this.deps.fields.applyOffThread?.(def, cur, ctx, manager, ua, this.now()) : undefined;
+      const patched = offThread
+        ? await offThread.then(async (o) => (await new Promise((r) => setImmediate(r)), o))
+        : this.deps.fields.patch(
+            def,
+            cur ? clone(cur.object) : undefined,
+            ctx,
+            manager,
+            ua,
+            this.now(),
+            (obj, type, body) => this.decodePatched(def, ctx, obj, type, body),
+          );
       if (isApply) this.checkApplyConfig(ctx);
       // The text only names a result that is no object, and a serialization holds no duplicate keys to report:
       // an object is checked without it (serializing and scanning 3 MiB cost ~10% of an apply).
@@ -466,6 +481,8 @@ export class RestStorage {
         );
       obj.metadata.name = ctx.info.name;
       this.namespaceCheck(def, ctx, obj);
+      // A large apply gives other requests a turn between its steps on the serving thread.
+      if (offThread) await new Promise((r) => setImmediate(r));
       try {
         if (!cur)
           return {

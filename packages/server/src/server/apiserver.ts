@@ -23,10 +23,16 @@ import { negotiate, type Negotiated } from './handlers/negotiate.js';
 import { createOnlyRouteError } from './routes.js';
 import { internalErrorText, send, sendStatus, warningHeader, type AnyResponse } from './handlers/respond.js';
 import type { Tables } from './handlers/tables.js';
-import type { RequestObserver } from '../observe/observer.js';
+import type { RequestObserver, Trace } from '../observe/observer.js';
 import { jsonSyntaxError } from '../api/decode/json.js';
 
 type Req = IncomingMessage | Http2ServerRequest;
+
+/** One request in flight: its observation, finished when the response closes. */
+interface Request {
+  trace: Trace | undefined;
+  done: boolean;
+}
 
 /**
  * JSON bodies from this size on are decoded on the worker too: parsing, the field check and the duplicate check
@@ -63,6 +69,8 @@ export interface ApiServerDeps {
   watchBookmarkIntervalMs?: number;
   /** Metrics, audit and request logs (observe/observer.ts). */
   observer?: RequestObserver;
+  /** The decoding worker (shared with the registry's large applies); one of its own when not given. */
+  decoder?: BodyDecoder;
 }
 
 /**
@@ -84,22 +92,25 @@ export class ApiServer {
   private drainWaiters: Array<() => void> = [];
   private readonly watchClosers = new Set<() => void>();
   private readonly reviewBodies = new BodyMemo();
-  private readonly decoder = new BodyDecoder();
+  private readonly decoder: BodyDecoder;
 
-  constructor(private readonly d: ApiServerDeps) {}
+  constructor(private readonly d: ApiServerDeps) {
+    this.decoder = d.decoder ?? new BodyDecoder();
+  }
 
   /** The node request listener. Never throws: every failure becomes a Status response. */
   readonly listener = (req: Req, res: Res): void => {
     this.inflight++;
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
+    const r: Request = { trace: undefined, done: false };
+    // 'close' follows 'finish' on every response (and alone on an aborted one), so it is the one to count on;
+    // one listener ends both the count and the request's observation.
+    res.on('close', () => {
+      if (r.done) return;
+      r.done = true;
+      r.trace?.closed();
       if (--this.inflight === 0) for (const w of this.drainWaiters.splice(0)) w();
-    };
-    // 'close' follows 'finish' on every response (and alone on an aborted one), so it is the one to count on.
-    res.on('close', finish);
-    this.handle(req, res).catch((e: unknown) => this.fail(res, e, undefined, []));
+    });
+    this.handle(req, res, r).catch((e: unknown) => this.fail(res, e, undefined, []));
   };
 
   /**
@@ -117,7 +128,7 @@ export class ApiServer {
       if (duplicates) ctx.applyDuplicates = [];
       return body;
     }
-    const out = await this.decoder.decode({ text, yaml: true, duplicates });
+    const out = await this.decoder.decode({ text, yaml: true, duplicates }, ctx.user.username);
     if ('json' in out) {
       if (out.duplicates) ctx.applyDuplicates = out.duplicates;
       return Buffer.from(out.json, 'utf8');
@@ -137,9 +148,16 @@ export class ApiServer {
   private async decodeOffThread(def: ResourceDef, ctx: HandlerContext, mt: string): Promise<void> {
     const yaml = mt === 'application/yaml';
     const raw = ctx.query.get('fieldValidation') !== 'Ignore';
-    const out = await this.decoder.decode({ text: ctx.body!.toString('utf8'), yaml, schema: def.schemaName, raw });
+    const out = await this.decoder.decode(
+      { text: ctx.body!.toString('utf8'), yaml, schema: def.schemaName, raw },
+      ctx.user.username,
+    );
     if ('error' in out) {
       if (out.syntax === 'yaml') throw errors.badRequest(`error converting YAML to JSON: ${out.error}`);
+      if (out.syntax === 'number')
+        throw errors.badRequest(
+          `${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: ${out.error}`,
+        );
       throw errors.badRequest(`couldn't get version/kind; json parse error: ${out.error}`);
     }
     ctx.body = Buffer.from(out.json, 'utf8');
@@ -162,7 +180,7 @@ export class ApiServer {
     sendStatus(res, errors.internal(String((e as Error)?.message ?? e)), neg, warnings);
   }
 
-  private async handle(req: Req, res: Res): Promise<void> {
+  private async handle(req: Req, res: Res, r: Request): Promise<void> {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
@@ -178,11 +196,23 @@ export class ApiServer {
     const method = req.method ?? 'GET';
     const info = q < 0 ? requestInfoNoQuery(method, path) : requestInfo(method, path, query);
     const pretty = query.get('pretty') === 'true' || query.get('pretty') === '1';
-    const trace = this.d.observer?.begin(req, res, info, q < 0 ? '' : rawUrl.slice(q + 1), query);
+    const trace = (r.trace = this.d.observer?.begin(req, res, info, q < 0 ? '' : rawUrl.slice(q + 1), query));
 
     // Authentication.
-    const authn = this.d.authenticator.authenticateRequest(req.headers, req.socket, path);
-    trace?.authenticated(authn);
+    // HTTP/2: the session's socket, one object per connection (each stream's req.socket is a proxy of its own),
+    // so the client certificate's identity is kept per connection as it is for HTTP/1.1.
+    const socket = 'stream' in req ? (req.stream.session?.socket ?? req.socket) : req.socket;
+    const authn = this.d.authenticator.authenticateRequest(req.headers, socket, path);
+    const audited = trace?.authenticated(authn);
+    // A blocking audit webhook holds the request until RequestReceived is sent; blocking-strict fails it if lost.
+    if (audited !== undefined && !(await audited)) {
+      return sendStatus(
+        res,
+        errors.internal('failed to store audit event'),
+        { kind: 'json', contentType: 'application/json', pretty },
+        [],
+      );
+    }
     if ('error' in authn || 'none' in authn) {
       if ('error' in authn) this.d.logger.info('Unable to authenticate the request', { err: authn.error, path });
       return sendStatus(
@@ -413,6 +443,8 @@ export class ApiServer {
         const mt = mediaType(ctx.contentType);
         ctx.contentType = mt;
         const { entry, created } = await rest.patch(def, ctx, ua);
+        // Serializing a large result is a step of its own: other requests get a turn before it.
+        if (ctx.body && ctx.body.length >= offThreadBytes) await new Promise((r) => setImmediate(r));
         return this.respond(res, created ? 201 : 200, this.entryBody(def, entry, neg, ctx), neg, ctx);
       }
       case 'delete': {

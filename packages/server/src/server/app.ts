@@ -37,6 +37,7 @@ import { KubernetesServiceController } from '../controllers/kubernetes-service.j
 import { ServiceAllocator } from '../registry/services/allocator.js';
 import { firstAddress, parseServiceRange } from '../registry/services/cidr.js';
 import { createFieldManager, createBodyChecker } from '../registry/fields.js';
+import { BodyDecoder } from '../api/decode/decoder.js';
 import { openapiRoot, openapiDocument, openapiV2 } from '../registry/openapi.js';
 import { loadServiceAccountKeys, type ServiceAccountKeys } from '../serviceaccount/setup.js';
 import { ServiceAccountTokenAuthenticator } from '../serviceaccount/authenticator.js';
@@ -134,10 +135,12 @@ async function startLocked(
     },
     services: new ServiceAllocator({ store, range: serviceRange }),
   });
+  // The decoding worker: costly bodies and large applies, shared by the API server and the registry.
+  const decoder = new BodyDecoder();
   const rest = new RestStorage({
     store,
     admission: new AdmissionChain([namespaceLifecycle(lookup), podDefaults(), serviceAccountAdmission(lookup)]),
-    fields: createFieldManager(),
+    fields: createFieldManager(decoder),
     bodies: createBodyChecker(),
     now: clock.now,
   });
@@ -235,6 +238,7 @@ async function startLocked(
   ];
   const obs = setupObservability(c.observability, {
     metrics,
+    traceDecisions: c.ui === true,
     kindOf: (g, v, r) => catalog.find(g, v, r)?.kind,
     checks: { healthz: () => healthChecks(), livez: () => healthChecks(), readyz: () => readyChecks() },
   });
@@ -271,6 +275,26 @@ async function startLocked(
       : undefined,
   });
   for (const [p, h] of obs.handlers) nr.exact.set(p, h);
+  if (c.ui) {
+    // The web inspector: a non-resource path, so the chain above authorizes it like /metrics (kubeauth:ui-viewer).
+    const { serverUiBackend } = await import('./ui-backend.js');
+    const { uiHandler } = await import('./ui.js');
+    const handler = uiHandler(
+      serverUiBackend({
+        cluster: () => `https://${serverAddress()}`,
+        index: authz.index,
+        lookup,
+        keys: keys.verify,
+        issuers: sa.issuers,
+        apiAudiences: authentication.apiAudiences,
+        now: clock.now,
+        review: (t, a) => authenticator.reviewToken(t, a),
+        decisions: obs.decisions!,
+      }),
+    );
+    nr.exact.set('/ui', handler);
+    nr.prefixes.push(['/ui/', handler]);
+  }
   const api = new ApiServer({
     catalog,
     rest,
@@ -283,6 +307,7 @@ async function startLocked(
     logger: log,
     watchBookmarkIntervalMs: c.watchBookmarkIntervalMs,
     observer: obs.observer,
+    decoder,
   });
 
   // Controllers (built afresh each time this replica becomes the leader).

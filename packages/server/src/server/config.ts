@@ -18,6 +18,8 @@ export interface ServerConfig {
   services: { clusterIPRange: string; advertiseAddress?: string };
   /** Metrics, audit and request logs. */
   observability?: Parameters<typeof setupObservability>[0];
+  /** Serve the web inspector at /ui/ (--ui). */
+  ui?: boolean;
   /** How often watches get a bookmark: kube's minute unless a test shortens it. */
   watchBookmarkIntervalMs?: number;
   /** The time source for tokens, caches and timestamps: the wall clock unless a test passes a manual one. */

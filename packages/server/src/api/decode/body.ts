@@ -2,7 +2,7 @@
 // bad input. Reading the bytes off the connection is the handler layer's (server/handlers/body.ts).
 import { errors } from '../errors.js';
 import { decodeKubernetesProtobuf, isProtobuf, ProtobufError } from '../protobuf/decode.js';
-import { decodeJson, JsonError } from './json.js';
+import { decodeJson, JsonError, JsonRangeError } from './json.js';
 import { YamlError, yamlToJsonSync } from './yaml.js';
 
 /** The media types whose bodies are YAML (converted to JSON before anything else reads them). */
@@ -59,7 +59,15 @@ export function decodeBody(
   try {
     return decodeJson(text);
   } catch (e) {
+    // A number beyond float64 is a decoding error, not a syntax error: kube names the kind it decodes into.
+    if (e instanceof JsonRangeError && defaults) throw errors.badRequest(rangeMessage(defaults, e));
     if (e instanceof JsonError) throw errors.badRequest(`couldn't get version/kind; json parse error: ${e.message}`);
     throw e;
   }
+}
+
+/** `ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number 1e400 into …`. */
+export function rangeMessage(defaults: { apiVersion: string; kind: string }, e: JsonRangeError): string {
+  const version = defaults.apiVersion.slice(defaults.apiVersion.indexOf('/') + 1);
+  return `${defaults.kind} in version "${version}" cannot be handled as a ${defaults.kind}: ${e.message}`;
 }

@@ -1,22 +1,50 @@
 // Request bodies that are costly to decode are decoded on a worker thread, so that one document (3 MiB of tiny
 // YAML keys takes js-yaml up to ~1 s) never holds up the event loop that serves everyone else. One worker, one
-// job at a time: such bodies get at most one core between them, whatever clients send. Its heap is capped.
-import { existsSync } from 'node:fs';
+// job at a time: such bodies get at most one core between them, whatever clients send. Its heap is capped, it
+// runs at a lower OS priority than the serving thread (thread.ts), and jobs are queued fairly by user.
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errors, type StatusError } from '../errors.js';
+import { FairQueue } from './fairqueue.js';
 import type { DecodeJob, DecodeOutcome } from './job.js';
+import type { ApplyJob, ApplyOutcome } from './apply-job.js';
+
+/** What the worker is sent: a decoding job as is, an apply wrapped. */
+export type WorkerMessage = DecodeJob | { apply: ApplyJob };
+type Outcome = DecodeOutcome | ApplyOutcome;
 
 interface Pending {
-  job: DecodeJob;
-  resolve: (out: DecodeOutcome) => void;
+  job: WorkerMessage;
+  resolve: (out: Outcome) => void;
   reject: (e: StatusError) => void;
 }
 
 /** Jobs waiting beyond this many answer 429, as kube-apiserver's max-in-flight filter does. */
 const maxQueued = 32;
-/** A backstop far above the worst case measured at the size limit: the worker is replaced and the body refused. */
+/** And beyond this many from one user: one user's bodies never fill the queue for everyone. */
+const maxQueuedPerUser = 8;
+/**
+ * A backstop far above the worst case measured at the size limit: past this much CPU time on one job the worker is
+ * replaced and the body refused. CPU time, not wall time: the worker runs at a low priority, so on a busy host a
+ * job may wait long for the CPU without being costly. (Wall time where the thread's CPU time cannot be read.)
+ */
 const watchdogMs = 20_000;
+/** An apply at the size limit computes field sets and managed fields besides decoding. */
+const applyWatchdogMs = 40_000;
+const watchdogTickMs = 250;
+
+/** A thread's CPU time in ms (utime + stime of /proc/self/task/<tid>/stat, in 10 ms ticks), or undefined. */
+function threadCpuMs(tid: number | undefined): number | undefined {
+  if (tid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The worker's entry file. Compiled, it sits beside this module (dist/api/decode/thread.js); bundled into the
@@ -31,18 +59,33 @@ function threadFile(): URL {
 
 export class BodyDecoder {
   private worker: Worker | undefined;
-  private readonly queue: Pending[] = [];
+  private readonly queue = new FairQueue<Pending>(maxQueued, maxQueuedPerUser);
   private current: Pending | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The worker thread's id (Linux), for its CPU time; its CPU time and the wall clock when the job started. */
+  private tid: number | undefined;
+  private startCpu: number | undefined;
+  private startWall = 0;
   private closed = false;
 
-  /** The job's outcome; rejects only with a 429 (queue full) or 503 (shutting down) StatusError. */
-  decode(job: DecodeJob): Promise<DecodeOutcome> {
+  /**
+   * The job's outcome; rejects only with a 429 (the queue, or `user`'s share of it, is full) or 503 (shutting
+   * down) StatusError. Jobs are run one at a time, users in turn (FairQueue).
+   */
+  decode(job: DecodeJob, user = ''): Promise<DecodeOutcome> {
+    return this.enqueue(job, user) as Promise<DecodeOutcome>;
+  }
+
+  /** A server-side apply computed on the worker (apply-job.ts), queued like a decoding job. */
+  apply(job: ApplyJob, user = ''): Promise<ApplyOutcome> {
+    return this.enqueue({ apply: job }, user) as Promise<ApplyOutcome>;
+  }
+
+  private enqueue(job: WorkerMessage, user: string): Promise<Outcome> {
     if (this.closed) return Promise.reject(errors.serviceUnavailable('the server is shutting down'));
-    if (this.queue.length >= maxQueued)
-      return Promise.reject(errors.tooManyRequests('Too many requests, please try again later.', 1));
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      if (!this.queue.push(user, { job, resolve, reject }))
+        return reject(errors.tooManyRequests('Too many requests, please try again later.', 1));
       this.next();
     });
   }
@@ -50,26 +93,34 @@ export class BodyDecoder {
   close(): void {
     this.closed = true;
     const gone = errors.serviceUnavailable('the server is shutting down');
-    for (const p of this.queue.splice(0)) p.reject(gone);
+    for (const p of this.queue.drain()) p.reject(gone);
     this.current?.reject(gone);
     this.current = undefined;
-    clearTimeout(this.timer);
+    clearInterval(this.timer);
     void this.worker?.terminate();
     this.worker = undefined;
   }
 
   private next(): void {
-    if (this.current || this.queue.length === 0) return;
+    if (this.current || this.queue.size === 0) return;
     const p = (this.current = this.queue.shift()!);
     const w = (this.worker ??= this.spawn());
-    this.timer = setTimeout(() => this.replace('document took too long to decode'), watchdogMs);
+    const limit = 'apply' in p.job ? applyWatchdogMs : watchdogMs;
+    this.startCpu = threadCpuMs(this.tid);
+    this.startWall = Date.now();
+    this.timer = setInterval(() => {
+      const cpu = threadCpuMs(this.tid);
+      const spent =
+        cpu !== undefined && this.startCpu !== undefined ? cpu - this.startCpu : Date.now() - this.startWall;
+      if (spent > limit) this.replace('document took too long to decode');
+    }, watchdogTickMs);
     this.timer.unref();
     w.postMessage(p.job);
   }
 
-  private done(out: DecodeOutcome): void {
+  private done(out: Outcome): void {
     const p = this.current;
-    clearTimeout(this.timer);
+    clearInterval(this.timer);
     this.current = undefined;
     p?.resolve(out);
     this.next();
@@ -84,7 +135,10 @@ export class BodyDecoder {
       w.on('error', () => undefined);
       void w.terminate();
     }
-    const syntax = this.current?.job.yaml ? 'yaml' : 'json';
+    const job = this.current?.job;
+    if (job && 'apply' in job)
+      return this.done({ status: errors.timeout(`the apply could not be computed: ${why}`).status });
+    const syntax = job?.yaml ? 'yaml' : 'json';
     this.done({ error: `${syntax === 'yaml' ? 'yaml: ' : ''}${why}`, syntax });
   }
 
@@ -95,7 +149,15 @@ export class BodyDecoder {
       stderr: false,
     });
     w.unref();
-    w.on('message', (out: DecodeOutcome) => this.done(out));
+    this.tid = undefined;
+    w.on('message', (out: Outcome | { tid: number }) => {
+      if ('tid' in out) {
+        this.tid = out.tid;
+        this.startCpu = threadCpuMs(this.tid);
+        return;
+      }
+      this.done(out);
+    });
     w.on('error', () => this.replace("document exceeds the decoder's memory limit"));
     w.on('exit', () => {
       if (this.worker === w && this.current) this.replace("document exceeds the decoder's memory limit");

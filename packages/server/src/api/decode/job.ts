@@ -2,7 +2,7 @@
 // to a value within the nesting limit and the field check that prunes unknown fields. What comes back is JSON
 // text (pruned) and the field report, so the thread that serves requests parses only what the Go types would
 // have kept, and never scans a large body itself.
-import { decodeJson, JsonError, jsonSyntaxError, parseValidJSON } from './json.js';
+import { decodeJson, JsonError, JsonRangeError, jsonSyntaxError, parseValidJSON } from './json.js';
 import { checkFields, type FieldCheck } from '../schema/fields.js';
 import type { YamlResult } from './yaml-convert.js';
 import { applyStrictErrors } from './yaml-duplicates.js';
@@ -19,10 +19,20 @@ export interface DecodeJob {
   raw?: boolean;
 }
 
+/** `syntax: 'number'`: valid JSON holding a number beyond float64 (the error is Go's decoding text). */
 export type DecodeOutcome =
-  { json: string; duplicates?: string[]; fields?: FieldCheck } | { error: string; syntax: 'yaml' | 'json' };
+  { json: string; duplicates?: string[]; fields?: FieldCheck } | { error: string; syntax: 'yaml' | 'json' | 'number' };
 
 export function runJob(job: DecodeJob, convertYaml: (text: string) => YamlResult): DecodeOutcome {
+  try {
+    return run(job, convertYaml);
+  } catch (e) {
+    if (e instanceof JsonRangeError) return { error: e.message, syntax: 'number' };
+    throw e;
+  }
+}
+
+function run(job: DecodeJob, convertYaml: (text: string) => YamlResult): DecodeOutcome {
   const text = job.text;
   if (job.schema === undefined) {
     // JSON is YAML with the same meaning (kubectl sends apply configurations as JSON): no conversion needed. The
@@ -56,7 +66,7 @@ export function runJob(job: DecodeJob, convertYaml: (text: string) => YamlResult
     try {
       value = decodeJson(text);
     } catch (e) {
-      if (e instanceof JsonError) return { error: e.message, syntax: 'json' };
+      if (e instanceof JsonError && !(e instanceof JsonRangeError)) return { error: e.message, syntax: 'json' };
       throw e;
     }
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeJson, JsonError } from './json.js';
+import { decodeJson, JsonError, overflowingNumber } from './json.js';
 
 const refused = (text: string): string => {
   try {
@@ -29,4 +29,13 @@ test('nesting: 1,000 levels decode, one more is refused with Go’s text, howeve
   assert.equal(refused('['.repeat(1000) + '[]' + ']'.repeat(1000)), "invalid character '[' exceeded max depth");
   // Many brackets side by side are not deep.
   assert.equal((decodeJson('[' + '[],'.repeat(5000) + '[]]') as unknown[]).length, 5001);
+});
+
+test('numbers beyond float64 are refused with Go’s decoding text; strings and large finite numbers are not', () => {
+  assert.equal(refused('{"a":[1,2e308]}'), 'json: cannot unmarshal number 2e308 into Go value of type float64');
+  assert.equal(refused('-1e+400'), 'json: cannot unmarshal number -1e+400 into Go value of type float64');
+  assert.ok(decodeJson('{"a":"1e400","b":1e-400,"c":1.7976931348623157e308,"d":"\\\\"}'));
+  assert.equal(overflowingNumber('["\\"1e999", 1e999]'), '1e999');
+  assert.equal(overflowingNumber(`{"a\\\\":${'1'.repeat(308)}}`), undefined);
+  assert.equal(overflowingNumber(`[${'1'.repeat(309)}, ${'9'.repeat(309)}.5]`), `${'9'.repeat(309)}.5`);
 });

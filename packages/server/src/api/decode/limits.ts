@@ -24,3 +24,9 @@ export const yamlLimits = {
   ratioHigh: 4_000_000,
   maxExpandedBytes: 4 * maxRequestBodyBytes,
 } as const;
+
+/**
+ * The decoding worker's nice value (0 is the serving thread's): at 10 the kernel gives the serving thread about
+ * nine times the worker's share of a contended core, and the worker a whole core when no one else wants it.
+ */
+export const decodeThreadNice = 10;

@@ -9,6 +9,11 @@
 //          []<type> | {}<type>       array of / map of string to
 //   flags: req (required) | ps=<patch strategy> | mk=<patch merge key> | lt=<list type> | lk=<key,key>
 //          (list-map keys) | mt=<map type> | def=<value> (the Go type's `+default=` marker; `def=` is "")
+//          and, for the protobuf field tables generated from these (api/protobuf/generate.ts, which writes
+//          messages.generated.ts): pb=<field number> | ptr (a Go pointer) | noomit (a Go JSON tag without
+//          omitempty on a field that is not required; a required field never has omitempty, any other does)
+// A field named `...` is an embedded Go struct whose fields JSON inlines (`'...': 'VolumeSource pb=2'`): the schema
+// gets its fields in its place. Structs that are only ever embedded are listed under `embedded` (no schema).
 // A required scalar field gets its Go zero value as `default` ("" / 0 / false), as kube-openapi's generator
 // writes it for non-omitempty fields: structured-merge-diff reads these defaults for list-map keys an applied
 // item omits (a container port without `protocol` is keyed as TCP, an item without `name` as "").
@@ -29,6 +34,45 @@ export interface PackageDef {
   docs?: Record<string, string>;
   aliases?: Record<string, string>;
   types: Record<string, Record<string, string>>;
+  /** Go structs only ever embedded in others (`'...'` fields): their fields, no component of their own. */
+  embedded?: Record<string, Record<string, string>>;
+}
+
+/** The struct `name` (a component type or an embedded-only struct) of a package. */
+export function structFields(pkg: PackageDef, name: string): Record<string, string> | undefined {
+  return pkg.types[name] ?? pkg.embedded?.[name];
+}
+
+/**
+ * A struct's fields as JSON has them: each `...` (embedded) field replaced by the embedded struct's own, in place. A
+ * field listed after a `...` under the name of one of the embedded struct's fields keeps that place and gives it
+ * this struct's schema flags (the embedding type's view of it; it is not a field of its own).
+ */
+export function jsonFields(pkg: PackageDef, fields: Record<string, string>): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const embedded = new Map<string, number>();
+  for (const [name, spec] of Object.entries(fields)) {
+    if (name === '...') {
+      const type = spec.split(' ')[0]!;
+      const inner = structFields(pkg, type);
+      if (!inner) throw new Error(`schema: unknown embedded struct ${type} in ${pkg.prefix}`);
+      // The embedded struct's own map type ('@') is not the embedding struct's.
+      for (const f of jsonFields(pkg, inner)) if (f[0] !== '@') embedded.set(f[0], out.push(f) - 1);
+      continue;
+    }
+    const at = embedded.get(name);
+    if (at !== undefined) out[at] = [name, spec];
+    else out.push([name, spec]);
+  }
+  return out;
+}
+
+/** The names of `fields` that only restate an embedded struct's field (see jsonFields). */
+export function embeddedOverrides(pkg: PackageDef, fields: Record<string, string>): Set<string> {
+  const names = new Set<string>();
+  for (const [name, spec] of Object.entries(fields))
+    if (name === '...') for (const [n] of jsonFields(pkg, structFields(pkg, spec.split(' ')[0]!) ?? {})) names.add(n);
+  return names;
 }
 
 export const schemaRefPrefix = '#/components/schemas/';
@@ -96,7 +140,7 @@ export function buildComponents(pkgs: Record<string, PackageDef>): Record<string
       const s: Schema = { type: 'object' };
       const doc = pkg.docs?.[name];
       if (doc) s.description = doc;
-      for (const [field, spec] of Object.entries(fields)) {
+      for (const [field, spec] of jsonFields(pkg, fields)) {
         if (field === '@') {
           s['x-kubernetes-map-type'] = spec as 'atomic';
           continue;
@@ -144,6 +188,8 @@ function applyFlag(s: Schema, flag: string, req: () => void): void {
   else if (k === 'lt') s['x-kubernetes-list-type'] = v as 'atomic' | 'set' | 'map';
   else if (k === 'lk') s['x-kubernetes-list-map-keys'] = v.split(',');
   else if (k === 'mt') s['x-kubernetes-map-type'] = v as 'atomic' | 'granular';
+  else if (k === 'pb' || k === 'ptr' || k === 'noomit')
+    return; // the protobuf tables' facts, nothing in the schema
   else if (k === 'def')
     s.default = s.type === 'integer' || s.type === 'number' ? Number(v) : s.type === 'boolean' ? v === 'true' : v;
   else throw new Error(`schema: unknown flag ${flag}`);

@@ -54,7 +54,7 @@ async function listAll(conn: KubeconfigConnection, resource: string, kind: strin
   return out;
 }
 
-function statusMessage(body: string): string {
+export function statusMessage(body: string): string {
   try {
     const s = JSON.parse(body) as { message?: unknown };
     return typeof s.message === 'string' ? s.message : '';
@@ -64,15 +64,27 @@ function statusMessage(body: string): string {
 }
 
 function get(conn: KubeconfigConnection, path: string): Promise<{ status: number; body: string }> {
+  return request(conn, 'GET', path);
+}
+
+/** One request to the kubeconfig's server with its credentials (also the web inspector's local mode). */
+export function request(
+  conn: KubeconfigConnection,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: string }> {
   // Appended, not resolved: a server URL with a path prefix (behind a proxy) keeps it.
   const url = new URL(conn.server.replace(/\/+$/, '') + path);
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (conn.token) headers.Authorization = `Bearer ${conn.token}`;
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  if (data !== undefined) headers['Content-Type'] = 'application/json';
   return new Promise((resolve, reject) => {
     const req = https.request(
       url,
       {
-        method: 'GET',
+        method,
         headers,
         ca: conn.caPem,
         cert: conn.clientCertPem,
@@ -87,6 +99,6 @@ function get(conn: KubeconfigConnection, path: string): Promise<{ status: number
       },
     );
     req.on('error', (e) => reject(new LiveSourceError(`cannot reach ${conn.server}: ${e.message}`)));
-    req.end();
+    req.end(data);
   });
 }

@@ -9,7 +9,13 @@ import { type FieldError, forbidden, invalid, required } from '../../api/field.j
 import type { ObjectMeta, UserInfo } from '../../api/types.js';
 import { invalidRaw } from '../../api/validation/values.js';
 import { parseLabelSelector, splitUnescaped } from '../selectors.js';
-import type { Attributes, Authorizer, AuthorizerResult, RuleResolver } from '../../authz/authorizer.js';
+import {
+  nonResourceAttributes,
+  type Attributes,
+  type Authorizer,
+  type AuthorizerResult,
+  type RuleResolver,
+} from '../../authz/authorizer.js';
 import { goNonResourceAttributes, goObjectMeta } from '../../authz/gostring.js';
 import { validateLabelSelectorRequirement } from '../../authz/rbac/labelselector.js';
 
@@ -224,18 +230,7 @@ export function attributesFrom(user: UserInfo, spec: ReviewSpec): Attributes {
       name: ra.name ?? '',
     };
   const nra = spec.nonResourceAttributes ?? {};
-  return {
-    user,
-    verb: nra.verb ?? '',
-    isResourceRequest: false,
-    path: nra.path ?? '',
-    apiGroup: '',
-    apiVersion: '',
-    resource: '',
-    subresource: '',
-    namespace: '',
-    name: '',
-  };
+  return { user, ...nonResourceAttributes(nra.verb ?? '', nra.path ?? '') };
 }
 
 const fieldOperators = new Set(['In', 'NotIn']);

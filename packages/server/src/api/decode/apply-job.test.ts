@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runApply, type ApplyJob } from './apply-job.js';
+import { applyPatchRequest } from '../../patch/index.js';
+import { resolve } from '../schema/index.js';
+
+const job = (body: string, live?: object): ApplyJob => ({
+  contentType: 'application/apply-patch+yaml',
+  live: live && JSON.stringify(live),
+  body,
+  ctx: {
+    schemaName: 'io.k8s.api.core.v1.ConfigMap',
+    apiVersion: 'v1',
+    resetFields: [[{ field: 'status' }]],
+    gr: { group: '', resource: 'configmaps' },
+    name: 'cm',
+    namespace: 'default',
+    kind: 'ConfigMap',
+    fieldManager: 'm',
+    now: Date.parse('2024-05-01T10:00:00Z'),
+  },
+});
+
+test('an apply computed from text gives what the serving thread computes, as JSON text', () => {
+  const live = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'cm', namespace: 'default', uid: 'u', resourceVersion: '3' },
+    data: { a: '1' },
+  };
+  const body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm"},"data":{"b":"2"}}';
+  const j = job(body, live);
+  const out = runApply(j);
+  assert.ok('applied' in out);
+  const inPlace = applyPatchRequest(j.contentType, structuredClone(live) as never, body, {
+    ...j.ctx,
+    resolver: resolve,
+    now: new Date(j.ctx.now),
+  });
+  assert.deepEqual(JSON.parse(out.applied), JSON.parse(JSON.stringify(inPlace.object)));
+});
+
+test('refusals come back as the Status kube-apiserver answers', () => {
+  const out = runApply(job('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"other"}}'));
+  assert.ok('status' in out);
+  assert.equal(out.status.code, 400);
+  assert.equal(out.status.message, 'the name of the object (other) does not match the name on the URL (cm)');
+  const range = runApply(job('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm"},"x":1e400}'));
+  assert.ok('status' in range && range.status.code === 400);
+});
