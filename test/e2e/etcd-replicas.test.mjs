@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:https';
 import { Etcd3 } from 'etcd3';
-import { startKubeauth } from './harness.mjs';
+import { startKubeauth, eventually } from './harness.mjs';
 import { call, adminCredentials } from './http.mjs';
 import { startEtcd } from '../etcd/etcd.mjs';
 
@@ -230,4 +230,77 @@ test('wrong etcd TLS files are a clear start-up error', async () => {
     startKubeauth([...flags(), `--etcd-cafile=${join(dir, 'ca.crt')}`]),
     /--etcd-cafile: .*ca\.crt is not a PEM file/,
   );
+});
+
+test('a replica that is gone leaves its published key: its tokens keep verifying on every replica, old or new, until an operator withdraws the key', async () => {
+  const review = (s, token) =>
+    post(
+      s,
+      '/apis/authentication.k8s.io/v1/tokenreviews',
+      json({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token, audiences: ['gone'] } }),
+    );
+  const kids = async (s) => (await call(s, '/openid/v1/jwks')).json.keys.map((k) => k.kid).sort();
+  // C has a data dir of its own, so a signing key of its own.
+  const c = await startKubeauth(flags());
+  let token;
+  try {
+    assert.equal(
+      (await post(c, '/api/v1/namespaces/default/serviceaccounts', json({ metadata: { name: 'signed-by-c' } }))).status,
+      201,
+    );
+    const tr = await post(
+      c,
+      '/api/v1/namespaces/default/serviceaccounts/signed-by-c/token',
+      json({ spec: { audiences: ['gone'] } }),
+    );
+    assert.equal(tr.status, 201);
+    token = tr.json.status.token;
+  } finally {
+    await c.stop();
+  }
+  const kid = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid;
+  // C is gone; A and B, and a replica started after C left, verify its token and publish its key.
+  const d = await startKubeauth(flags());
+  try {
+    for (const s of [a, b, d]) {
+      const r = await review(s, token);
+      assert.equal(r.json.status.authenticated, true, JSON.stringify(r.json.status));
+      assert.equal(r.json.status.user.username, 'system:serviceaccount:default:signed-by-c');
+      assert.ok((await kids(s)).includes(kid));
+    }
+    assert.deepEqual(await kids(a), await kids(d));
+  } finally {
+    await d.stop();
+  }
+  // Withdrawn by an operator (etcdctl del): every replica drops it, and its tokens fail everywhere.
+  const keyPath = `${prefix}/kubeauth.io/serviceaccountkeys/${kid}`;
+  assert.equal((await client.delete().key(keyPath)).deleted, '1');
+  for (const s of [a, b]) {
+    const r = await eventually(async () => {
+      const x = await review(s, token);
+      return x.json.status.authenticated ? undefined : x;
+    }, 1000);
+    // kube's answer for a token whose kid no key has.
+    assert.equal(r.json.status.error, '[invalid bearer token, invalid signature, no keys found]');
+    assert.ok(!(await kids(s)).includes(kid));
+  }
+  // A running replica's own key cannot be withdrawn that way: it signs with it, so it publishes it again.
+  const mintedOnA = await post(
+    a,
+    '/api/v1/namespaces/default/serviceaccounts/default/token',
+    json({ spec: { audiences: ['gone'] } }),
+  );
+  assert.equal(mintedOnA.status, 201);
+  const ownKid = JSON.parse(Buffer.from(mintedOnA.json.status.token.split('.')[0], 'base64url').toString()).kid;
+  const own = await client.get('/registry/kubeauth.io/serviceaccountkeys/' + ownKid).exec();
+  assert.equal(own.kvs.length, 1);
+  const owner = JSON.parse(own.kvs[0].value.toString()).replica;
+  assert.equal((await client.delete().key(`${prefix}/kubeauth.io/serviceaccountkeys/${ownKid}`)).deleted, '1');
+  const back = await eventually(async () => {
+    const kv = await client.get(`${prefix}/kubeauth.io/serviceaccountkeys/${ownKid}`).exec();
+    return kv.kvs[0];
+  }, 1000);
+  assert.equal(JSON.parse(back.value.toString()).replica, owner);
+  await eventually(async () => (await review(b, mintedOnA.json.status.token)).json.status.authenticated, 1000);
+  assert.deepEqual(await kids(a), await kids(b));
 });

@@ -1,7 +1,8 @@
 // Starts real etcd members (Debian's etcd-server) for tests: free loopback ports, temporary data dirs, one
 // member or a cluster of three. Every process started here is stopped by `stop()`.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,12 +20,30 @@ function freePort() {
   });
 }
 
-async function healthy(url, timeoutMs) {
+/** GET <url>/health: over https with the test's CA and client certificate when the member serves TLS. */
+function health(url, tls) {
+  if (!tls) return fetch(`${url}/health`).then((r) => r.json());
+  return new Promise((resolve, reject) => {
+    const req = httpsGet(`${url}/health`, { ca: tls.ca, cert: tls.clientCert, key: tls.clientKey }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(body));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+    req.on('error', reject);
+  });
+}
+
+async function healthy(url, timeoutMs, tls) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const r = await fetch(`${url}/health`);
-      const body = await r.json();
+      const body = await health(url, tls);
       if (body.health === 'true') return;
     } catch {
       /* not listening yet */
@@ -34,9 +53,27 @@ async function healthy(url, timeoutMs) {
   }
 }
 
-/** Starts `members` etcd members as one cluster; resolves when it has a leader. */
-export async function startEtcd({ members = 1, clientPort } = {}) {
+/**
+ * Starts `members` etcd members as one cluster; resolves when it has a leader. With `tls` ({ca, serverCert,
+ * serverKey, clientCert, clientKey}, PEM), clients must connect over https with a certificate the CA signed.
+ */
+export async function startEtcd({ members = 1, clientPort, tls } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kubeauth-etcd-'));
+  const scheme = tls ? 'https' : 'http';
+  const tlsArgs = [];
+  if (tls) {
+    const file = (name, pem) => {
+      const p = join(dir, name);
+      writeFileSync(p, pem, { mode: 0o600 });
+      return p;
+    };
+    tlsArgs.push(
+      `--cert-file=${file('server.crt', tls.serverCert)}`,
+      `--key-file=${file('server.key', tls.serverKey)}`,
+      `--trusted-ca-file=${file('ca.crt', tls.ca)}`,
+      '--client-cert-auth',
+    );
+  }
   const token = `t${process.pid}${Date.now()}`;
   const nodes = [];
   for (let i = 0; i < members; i++)
@@ -55,8 +92,8 @@ export async function startEtcd({ members = 1, clientPort } = {}) {
       [
         `--name=${n.name}`,
         `--data-dir=${n.dataDir}`,
-        `--listen-client-urls=http://127.0.0.1:${n.client}`,
-        `--advertise-client-urls=http://127.0.0.1:${n.client}`,
+        `--listen-client-urls=${scheme}://127.0.0.1:${n.client}`,
+        `--advertise-client-urls=${scheme}://127.0.0.1:${n.client}`,
         `--listen-peer-urls=http://127.0.0.1:${n.peer}`,
         `--initial-advertise-peer-urls=http://127.0.0.1:${n.peer}`,
         `--initial-cluster=${initialCluster}`,
@@ -66,6 +103,7 @@ export async function startEtcd({ members = 1, clientPort } = {}) {
         '--heartbeat-interval=50',
         '--election-timeout=500',
         '--log-level=error',
+        ...tlsArgs,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -76,8 +114,8 @@ export async function startEtcd({ members = 1, clientPort } = {}) {
     return child;
   };
   for (let i = 0; i < members; i++) startMember(i);
-  const urls = nodes.map((n) => `http://127.0.0.1:${n.client}`);
-  await Promise.all(urls.map((u) => healthy(u, 20_000)));
+  const urls = nodes.map((n) => `${scheme}://127.0.0.1:${n.client}`);
+  await Promise.all(urls.map((u) => healthy(u, 20_000, tls)));
   const stopMember = async (i, signal = 'SIGTERM') => {
     const c = procs[i];
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
@@ -92,7 +130,7 @@ export async function startEtcd({ members = 1, clientPort } = {}) {
     /** Restarts a stopped member with its data (it rejoins the cluster). */
     async restartMember(i) {
       startMember(i, 'existing');
-      await healthy(urls[i], 20_000).catch(() => undefined);
+      await healthy(urls[i], 20_000, tls).catch(() => undefined);
     },
     /** Lets the test process exit while the members run (they are killed by an exit hook). */
     unref() {

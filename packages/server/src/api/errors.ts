@@ -20,7 +20,7 @@ export interface StatusDetails {
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never> | { resourceVersion?: string };
+  metadata: Record<string, never> | { resourceVersion?: string; continue?: string };
   status: 'Failure' | 'Success';
   message?: string;
   reason?: string;
@@ -77,6 +77,12 @@ export function aggregate(messages: readonly string[]): string {
   if (uniq.length === 1) return uniq[0]!;
   return `[${uniq.join(', ')}]`;
 }
+
+const inconsistentContinue =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list ' +
+  'without the continue parameter, or use the continue token in this response to retrieve the remainder of the ' +
+  'results. Continuing with the provided token results in an inconsistent list - objects that were created, ' +
+  'modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
 export const errors = {
   notFound(gr: GroupResource, name: string): StatusError {
@@ -179,7 +185,17 @@ export const errors = {
     return failure(503, 'ServiceUnavailable', message);
   },
   timeout(message: string, retryAfterSeconds = 0): StatusError {
-    return failure(504, 'Timeout', message, { retryAfterSeconds });
+    // retryAfterSeconds is omitempty: 0 leaves an empty details object, as NewTimeoutError(msg, 0) does.
+    return failure(504, 'Timeout', message, retryAfterSeconds ? { retryAfterSeconds } : {});
+  },
+  /**
+   * A continue token whose revision was compacted (etcd3 handleCompactedErrorForPaging): 410 Expired carrying a
+   * token that continues the same list at the latest revision.
+   */
+  continueExpired(newToken: string): StatusError {
+    const e = failure(410, 'Expired', inconsistentContinue);
+    e.status.metadata = { continue: newToken };
+    return e;
   },
   /**
    * errors.NewGenericServerResponse(422, "", {}, "", msg, 0, false): the server's own message is dropped, so

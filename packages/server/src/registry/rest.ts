@@ -169,7 +169,10 @@ export class RestStorage {
     if (cont) {
       const tok = decodeContinue(cont);
       startKey = tok.start;
-      rv = tok.rv;
+      // A token from before etcd's compaction cannot continue a consistent list: kube's etcd3 store answers 410
+      // with a token for the rest at the latest revision (-1), which continues here at the current one.
+      if (tok.rv > 0 && tok.rv < this.deps.store.compacted) throw errors.continueExpired(encodeContinue(-1, tok.start));
+      if (tok.rv > 0) rv = tok.rv;
     }
     const prefix = resourcePrefix(def.group, def.resource);
     const all = this.deps.store.list(prefix, def.namespaced ? ctx.info.namespace : undefined);

@@ -75,23 +75,25 @@ export async function startReplication(o: ReplicationOptions): Promise<Replicati
       `--service-account-issuer ${JSON.stringify(issuer)} differs from ${JSON.stringify(other.issuer)} used by the other replicas on this etcd prefix (replica ${other.replica}); every replica must have the same --service-account-issuer`,
     );
 
-  // Verify with every replica's keys (the JWKS is then the same everywhere), and publish ours.
+  // Verify with every replica's keys (the JWKS is then the same everywhere), and publish ours. Published keys are
+  // never pruned by kubeauth: a replica that is gone leaves its key, and every token it signed (legacy Secret
+  // tokens never expire) keeps verifying on every replica. An operator withdraws a key by deleting its object;
+  // every replica then drops it (its tokens fail everywhere), except the replica whose own key it is, which
+  // publishes it again while it runs (it signs with it).
+  const own = new Set(o.keys.verify.all().map((k) => k.kid));
+  const adopted = new Set<string>();
   const adopt = (k: PublishedKey) => {
     if (k.issuer !== issuer || o.keys.verify.get(k.metadata.name!).length) return;
     const key = createPublicKey(k.publicKeyPem);
     const alg = algorithmFor(key);
     if (!alg || o.keys.verify.get(keyId(key)).length) return;
     o.keys.verify.add({ kid: keyId(key), alg, key } as PublicKeyEntry);
+    adopted.add(keyId(key));
   };
   const prefix = resourcePrefix(keysGroup, keysResource);
-  const unsubscribe = store.subscribe((ev) => {
-    if (ev.type !== 'DELETED' && ev.key.startsWith(prefix)) adopt(ev.object as PublishedKey);
-  });
-  for (const k of published()) adopt(k);
-  await o.keys.signer.catch(() => undefined);
-  for (const k of o.keys.verify.all()) {
+  const publish = async (k: PublicKeyEntry) => {
     const key = storageKey(keysGroup, keysResource, '', k.kid);
-    if (store.get(key)) continue;
+    if (store.get(key)) return;
     const obj: PublishedKey = {
       apiVersion: `${keysGroup}/v1`,
       kind: 'ServiceAccountKey',
@@ -107,7 +109,29 @@ export async function startReplication(o: ReplicationOptions): Promise<Replicati
     await store.create(key, obj).catch((e: unknown) => {
       if (!(e instanceof StorageError && e.code === 'Exists')) throw e;
     });
-  }
+  };
+  const unsubscribe = store.subscribe((ev) => {
+    if (!ev.key.startsWith(prefix)) return;
+    if (ev.type !== 'DELETED') return adopt(ev.object as PublishedKey);
+    const kid = ev.key.slice(prefix.length);
+    if (adopted.delete(kid)) {
+      o.keys.verify.remove(kid);
+      log.info('withdrew a published service-account key', { kid });
+    } else if (own.has(kid)) {
+      const k = o.keys.verify.get(kid)[0];
+      if (k)
+        void publish(k).catch((e: unknown) =>
+          log.warn('could not publish the service-account key again', { kid, err: String(e) }),
+        );
+    }
+  });
+  for (const k of published()) adopt(k);
+  await o.keys.signer.catch(() => undefined);
+  for (const k of o.keys.verify.all())
+    if (!adopted.has(k.kid)) {
+      own.add(k.kid);
+      await publish(k);
+    }
 
   // Every replica keeps its RBAC index and bootstrap policy; AlreadyExists races with other replicas are retried.
   await untilSettled(store, () => o.rbac.start());

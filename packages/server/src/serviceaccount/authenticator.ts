@@ -3,7 +3,8 @@
 // tried in kube's union order. `null` = not mine, `{error}` = mine but invalid, with kube's exact text.
 //
 // Only the pure part (issuer pre-check, parse, signature, claim decoding) is cached, keyed by the token
-// string: keys never change while the process runs. Times, audiences and the object lookups run every call.
+// string; removing a key (on etcd, a replica's published key withdrawn) empties that cache. Times, audiences and
+// the object lookups run every call.
 import { aggregate } from '../api/errors.js';
 import type { UserInfo } from '../api/types.js';
 import { freezeUser, type TokenAuthenticator } from '../authn/types.js';
@@ -95,6 +96,8 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
   /** Well-formed tokens of other issuers (OIDC ID tokens reach this authenticator first): "not mine" is
    * remembered apart, so forged or foreign tokens cannot flush verified entries out of `cache`. */
   private readonly foreign: LruCache<string, true>;
+  /** The key set's generation the cache was filled under (a removed key empties it). */
+  private keysGeneration: number;
 
   constructor(private readonly o: ServiceAccountAuthenticatorOptions) {
     this.boundIssuers = new Set(o.issuers);
@@ -103,6 +106,7 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
     // Sized for ~16k live tokens (a busy cluster's projected tokens); entries hold decoded claims, not lookups.
     this.cache = new LruCache(o.cacheSize ?? 16384);
     this.foreign = new LruCache(Math.min(4096, o.cacheSize ?? 4096));
+    this.keysGeneration = o.keys.generation;
   }
 
   /** The authn seam's name for authenticate(). */
@@ -138,6 +142,10 @@ export class ServiceAccountTokenAuthenticator implements TokenAuthenticator {
 
   /** Steps 1–4 for each authenticator that claims the token (legacy first, as in kube's union). */
   private decode(token: string): Decoded[] | null {
+    if (this.keysGeneration !== this.o.keys.generation) {
+      this.cache.clear();
+      this.keysGeneration = this.o.keys.generation;
+    }
     const hit = this.cache.get(token);
     if (hit) return hit;
     if (this.foreign.get(token)) return null;

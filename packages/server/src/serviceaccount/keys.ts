@@ -144,7 +144,9 @@ export function publicEntryOf(key: SigningKey): PublicKeyEntry {
 /** Verification keys, looked up by kid; an empty kid means "all keys", like kube's static key getter. */
 export class KeySet {
   private readonly byKid = new Map<string, PublicKeyEntry[]>();
-  private readonly entries: PublicKeyEntry[] = [];
+  private entries: PublicKeyEntry[] = [];
+  /** Bumped when a key is removed: what was verified with it must be verified again. */
+  generation = 0;
 
   constructor(entries: readonly PublicKeyEntry[]) {
     for (const e of entries) this.add(e);
@@ -156,6 +158,14 @@ export class KeySet {
     const list = this.byKid.get(e.kid);
     if (list) list.push(e);
     else this.byKid.set(e.kid, [e]);
+  }
+
+  /** Removes every key with this kid (a replica's published key withdrawn from the shared set). */
+  remove(kid: string): boolean {
+    if (!this.byKid.delete(kid)) return false;
+    this.entries = this.entries.filter((e) => e.kid !== kid);
+    this.generation++;
+    return true;
   }
 
   /** Keys for a token's kid; all keys when the token has none. Never throws, whatever the kid. */

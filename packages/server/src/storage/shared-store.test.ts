@@ -11,8 +11,15 @@ class FakeShared implements SharedStorage {
   feed?: FeedHandlers;
   held: FeedEvent[] = [];
   hold = false;
+  compacted = 0;
   async list() {
-    return { rev: this.rev, items: [...this.kv].map(([key, v]) => ({ key, ...v })) };
+    const items = [...this.kv].map(([key, v]) => ({ key, rev: v.rev, object: JSON.parse(v.value) as KObject }));
+    return { rev: this.rev, items, compacted: this.compacted };
+  }
+  /** What a compactor's write of compact_rev_key looks like on the feed. */
+  compact(to: number) {
+    this.compacted = to;
+    this.emit({ type: 'PUT', key: undefined, rev: ++this.rev, compacted: to });
   }
   watch(_from: number, on: FeedHandlers) {
     this.feed = on;
@@ -46,7 +53,9 @@ class FakeShared implements SharedStorage {
     this.emit({ type: 'DELETED', key, rev: ++this.rev });
     return this.rev;
   }
+  revisionReads = 0;
   async currentRevision() {
+    this.revisionReads++;
     return this.rev;
   }
   async close() {}
@@ -128,4 +137,50 @@ test('events from other replicas reach subscribers with the previous state; dele
   // A change outside the prefix only moves the revision.
   sh.feed!.events([{ type: 'PUT', key: undefined, rev: 20, value: '' }]);
   assert.equal(s.rev, 20);
+});
+
+test('a compaction recorded by any replica expires watches from before it (410 names the compacted revision)', async () => {
+  const shared = new FakeShared();
+  const store = await Store.openShared(shared);
+  const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns' } });
+  const first = await store.create('/core/configmaps/ns/a', cm('a'));
+  await store.create('/core/configmaps/ns/b', cm('b'));
+  // Within the cache's window: the watch replays what came after.
+  const seen: string[] = [];
+  store.watch('/core/configmaps/', first.rev, (ev) => seen.push(ev.key))();
+  assert.deepEqual(seen, ['/core/configmaps/ns/b']);
+  shared.compact(first.rev + 1);
+  assert.equal(store.compacted, first.rev + 1);
+  assert.throws(
+    () => store.watch('/core/configmaps/', first.rev, () => undefined),
+    (e: unknown) =>
+      e instanceof StorageError &&
+      e.code === 'Expired' &&
+      e.message === `too old resource version: ${first.rev} (${first.rev + 1})`,
+  );
+  // From the compacted revision itself, the history after it is still there.
+  store.watch('/core/configmaps/', first.rev + 1, () => undefined)();
+  // A replica that lists after the compaction knows it too.
+  const other = await Store.openShared(shared);
+  assert.equal(other.compacted, first.rev + 1);
+});
+
+test('consistent reads of one event-loop turn share one revision read; a later read asks again, after its call', async () => {
+  const shared = new FakeShared();
+  const store = await Store.openShared(shared);
+  const before = shared.revisionReads;
+  await Promise.all(Array.from({ length: 20 }, () => store.sync()));
+  assert.equal(shared.revisionReads - before, 1);
+  // Another replica writes after that batch was answered: the next read sees it (a new revision read).
+  shared.hold = true;
+  shared.foreign('/core/configmaps/ns/x', cm('x'));
+  let done = false;
+  const p = store.sync()!.then(() => (done = true));
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(done, false, 'the read waits for the cache to hold the write');
+  shared.release();
+  await p;
+  assert.equal(shared.revisionReads - before, 2);
+  assert.equal(store.get('/core/configmaps/ns/x')?.object.metadata.name, 'x');
 });

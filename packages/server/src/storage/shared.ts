@@ -1,5 +1,6 @@
 // Storage shared by several replicas (etcd): the shared side owns compare-and-swap and the revision; each
 // replica's Store is a watch cache fed by `watch`, and a write is acknowledged once the cache has applied it.
+import type { KObject } from '../api/types.js';
 import type { EventType } from './backend.js';
 
 export interface FeedEvent {
@@ -11,6 +12,8 @@ export interface FeedEvent {
   value?: string;
   /** For a PUT: the key's create revision equals `rev` (a create). */
   created?: boolean;
+  /** etcd's history was compacted up to this revision (the compactor recorded it: kube's `compact_rev_key`). */
+  compacted?: number;
 }
 
 export interface FeedHandlers {
@@ -20,8 +23,13 @@ export interface FeedHandlers {
 }
 
 export interface SharedStorage {
-  /** Every object under the prefix, and the revision of that read. */
-  list(): Promise<{ rev: number; items: Array<{ key: string; rev: number; value: string }> }>;
+  /** Every object under the prefix (parsed, without resourceVersion), and the revision of that read. */
+  list(): Promise<{
+    rev: number;
+    items: Array<{ key: string; rev: number; object: KObject }>;
+    /** The revision the history was last compacted to, as far as the compactors recorded it (0: never). */
+    compacted: number;
+  }>;
   /** Every change after `fromRev`, in revision order. Returns a stop function. */
   watch(fromRev: number, on: FeedHandlers): () => void;
   /** Writes that fail the comparison throw StorageError (Exists / NotFound / Conflict). Return the revision. */

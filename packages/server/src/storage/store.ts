@@ -116,6 +116,8 @@ export class Store {
   private revision = 0;
   /** Oldest revision a watch can resume from (events after it are all in the window). */
   private oldestRev = 0;
+  /** Shared storage: the revision its history was compacted to (continue tokens and watches before it expire). */
+  private compactedRev = 0;
   private readonly historyMs: number;
   private readonly minHistory: number;
   private readonly now: () => number;
@@ -138,7 +140,6 @@ export class Store {
   /** Writers and consistent reads waiting for the cache to reach a revision (ascending). */
   private readonly revWaiters: Array<{ rev: number; resolve: () => void }> = [];
   private syncing?: Promise<void>;
-  private syncNext?: Promise<void>;
 
   private constructor(
     private readonly backend: Backend | undefined,
@@ -188,13 +189,14 @@ export class Store {
   private async relist(): Promise<void> {
     const shared = this.shared!;
     this.stopFeed?.();
-    const { rev, items } = await shared.list();
+    const { rev, items, compacted } = await shared.list();
+    this.compactedRev = Math.max(this.compactedRev, compacted);
     const seen = new Set<string>();
     for (const it of items) {
       seen.add(it.key);
       const cur = this.entries.get(it.key);
       if (cur?.rev === it.rev) continue;
-      const object = JSON.parse(it.value) as KObject;
+      const object = it.object;
       object.metadata.resourceVersion = String(it.rev);
       if (this.revision === 0) this.put({ key: it.key, rev: it.rev, object });
       else this.apply(cur ? 'MODIFIED' : 'ADDED', it.key, it.rev, object, cur?.object);
@@ -225,6 +227,7 @@ export class Store {
   private applyFeed(evs: FeedEvent[]): void {
     for (const ev of evs) {
       if (ev.rev <= this.revision) continue;
+      if (ev.compacted !== undefined) this.compactedRev = Math.max(this.compactedRev, ev.compacted);
       if (ev.key === undefined) {
         this.advance(ev.rev);
         continue;
@@ -269,25 +272,17 @@ export class Store {
   /**
    * A consistent read's wait (kube's consistent reads from cache): undefined when this store is the only
    * writer; with shared storage, a promise that resolves once the cache holds everything committed before the
-   * call. Concurrent callers share one revision request.
+   * call. The callers of one event-loop turn share one revision request, sent after all of them called; a
+   * caller of a later turn gets the next one (it never waits for a request that may predate it to come back
+   * first, so a consistent read costs one etcd round trip, not up to two).
    */
   sync(): Promise<void> | undefined {
-    if (!this.shared) return undefined;
-    if (!this.syncing) return (this.syncing = this.syncOnce());
-    // A request already in flight may predate this call: queue behind it for the next one.
-    const next = () => {
-      this.syncNext = undefined;
-      return (this.syncing ??= this.syncOnce());
-    };
-    return (this.syncNext ??= this.syncing.then(next, next));
-  }
-
-  private async syncOnce(): Promise<void> {
-    try {
-      await this.reached(await this.shared!.currentRevision());
-    } finally {
+    const shared = this.shared;
+    if (!shared) return undefined;
+    return (this.syncing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       this.syncing = undefined;
-    }
+      return shared.currentRevision().then((rev) => this.reached(rev));
+    }));
   }
 
   /** True when the store writes to shared storage (several replicas). */
@@ -307,6 +302,11 @@ export class Store {
 
   get rev(): number {
     return this.revision;
+  }
+
+  /** The revision shared storage's history was compacted to (0: never, or not shared). */
+  get compacted(): number {
+    return this.compactedRev;
   }
 
   get(key: string): Entry | undefined {
@@ -411,8 +411,9 @@ export class Store {
     if (fromRev === undefined) {
       for (const e of this.listPrefix(prefix)) send({ type: 'ADDED', key: e.key, rev: e.rev, object: e.object });
     } else if (fromRev < this.revision) {
-      if (fromRev < this.oldestRev)
-        throw new StorageError('Expired', `too old resource version: ${fromRev} (${this.oldestRev})`);
+      // A revision etcd compacted away is gone on every replica alike, whatever this cache's window still holds.
+      const oldest = Math.max(this.oldestRev, this.compactedRev);
+      if (fromRev < oldest) throw new StorageError('Expired', `too old resource version: ${fromRev} (${oldest})`);
       for (let i = this.firstEventAfter(fromRev); i < this.events.length; i++) {
         const ev = this.events[i]!;
         if (ev.key.startsWith(prefix)) send(ev);

@@ -34,6 +34,8 @@ export function createEtcdClient(o: EtcdConnectionOptions): Etcd3 {
   const opts: IOptions = {
     hosts: o.servers,
     dialTimeout: 5_000,
+    // No cap on a response's size (Go's etcd client, kube's, has none either): a list page of large objects.
+    grpcOptions: { 'grpc.max_receive_message_length': -1 },
     // Unary calls get a deadline; watch streams live as long as they are wanted.
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
   };
@@ -45,4 +47,28 @@ export function createEtcdClient(o: EtcdConnectionOptions): Etcd3 {
     };
   }
   return new Etcd3(opts);
+}
+
+/**
+ * Why a connection to etcd failed, for the operator: TLS failures name the flag to fix (the gRPC client's own
+ * text, "14 UNAVAILABLE: No connection established. Last error: …", buries them).
+ */
+export function describeEtcdError(e: unknown, o: EtcdConnectionOptions): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const last = /Last error: (?:Error: )?([^\n]*?)(?:\. Resolution note:.*)?$/m.exec(msg)?.[1] ?? msg;
+  if (
+    /unable to verify the first certificate|self[- ]signed certificate|unable to get (local )?issuer certificate|certificate signature failure/i.test(
+      last,
+    )
+  )
+    return `etcd's serving certificate is not signed by ${o.caFile ? `--etcd-cafile ${o.caFile}` : 'a trusted CA (set --etcd-cafile)'}: x509: certificate signed by unknown authority (${last})`;
+  if (/altnames|does not match certificate/i.test(last))
+    return `etcd's serving certificate does not name the host in --etcd-servers: ${last}`;
+  if (/alert bad certificate|alert certificate required|alert unknown ca/i.test(last))
+    return o.certFile
+      ? `etcd refused the client certificate --etcd-certfile ${o.certFile} (is it signed by the CA etcd trusts for clients?): ${last.replace(/^[0-9A-F]+:error:[0-9A-F]+:/, '').replace(/:\.\.\/deps.*$/, '')}`
+      : 'etcd requires a client certificate: set --etcd-certfile and --etcd-keyfile';
+  if (/wrong version number|packet length too long|http\/1/i.test(last))
+    return `etcd does not speak TLS there, or speaks only TLS: check http:// or https:// in --etcd-servers (${last})`;
+  return last;
 }

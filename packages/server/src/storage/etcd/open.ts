@@ -1,6 +1,6 @@
 // Opens a replica's store on etcd: connect (retrying with a message until etcd answers), list + watch, the
 // compactor and the `etcd` health check.
-import { createEtcdClient, type EtcdConnectionOptions } from './client.js';
+import { createEtcdClient, describeEtcdError, type EtcdConnectionOptions } from './client.js';
 import { EtcdShared } from './shared.js';
 import { startCompactor } from './compactor.js';
 import { Store } from '../store.js';
@@ -34,14 +34,26 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export async function openEtcdStore(o: EtcdStoreOptions, log: Log): Promise<EtcdStore> {
   const client = createEtcdClient(o);
   const shared = new EtcdShared(client, o.prefix);
-  const probe = () => withTimeout(shared.currentRevision(), o.healthcheckTimeoutSec * 1000, 'etcd health check');
+  // The health check reads the revision with the client's own errors (their causes name what to fix).
+  const probe = () =>
+    withTimeout(
+      client.kv.range({ key: Buffer.from(shared.keys.root), limit: 1, count_only: true }),
+      o.healthcheckTimeoutSec * 1000,
+      'etcd health check',
+    );
+  // The client's circuit breaker answers for a while after failures without trying: keep the last real cause.
+  let cause = '';
+  const explain = (e: unknown) => {
+    if (!/circuit breaker is open/.test((e as Error)?.message ?? '')) cause = describeEtcdError(e, o);
+    return cause || describeEtcdError(e, o);
+  };
   // kube-apiserver waits for etcd at start too; it is ready only once connected.
   for (let attempt = 1; ; attempt++) {
     try {
       await probe();
       break;
     } catch (e) {
-      log.warn(`waiting for etcd at ${o.servers.join(',')}`, { attempt, err: (e as Error).message });
+      log.warn(`waiting for etcd at ${o.servers.join(',')}`, { attempt, err: explain(e) });
       await new Promise((r) => setTimeout(r, Math.min(1000 * attempt, 5000)));
     }
   }
@@ -60,7 +72,7 @@ export async function openEtcdStore(o: EtcdStoreOptions, log: Log): Promise<Etcd
     probing = true;
     probe()
       .then(() => (healthy = undefined))
-      .catch((e: Error) => (healthy = e.message))
+      .catch((e: unknown) => (healthy = explain(e)))
       .finally(() => (probing = false));
   }, 1000);
   timer.unref();
