@@ -4,7 +4,6 @@
 // have kept, and never scans a large body itself.
 import { decodeJson, JsonError, JsonRangeError, jsonSyntaxError, parseValidJSON } from './json.js';
 import { checkFields, type FieldCheck } from '../schema/fields.js';
-import type { YamlResult } from './yaml-convert.js';
 import { applyStrictErrors } from './yaml-duplicates.js';
 
 export interface DecodeJob {
@@ -22,6 +21,15 @@ export interface DecodeJob {
 /** `syntax: 'number'`: valid JSON holding a number beyond float64 (the error is Go's decoding text). */
 export type DecodeOutcome =
   { json: string; duplicates?: string[]; fields?: FieldCheck } | { error: string; syntax: 'yaml' | 'json' | 'number' };
+
+/**
+ * A YAML document converted (api/decode/yaml-convert.ts): its value (plain JSON values, within the nesting limit,
+ * finite numbers only: what JSON.parse of its JSON text would give), or go-yaml's error text (`yaml: line 3: …`,
+ * `yaml: exceeded max depth of 10000`, …). The value, not its text: the decoding worker checks it against the
+ * schema as it is, without a stringify and a parse of up to 3 MiB in between. Declared here, not beside the
+ * converter, so the package's type declarations never reach js-yaml's (no dependency of the package's users).
+ */
+export type YamlResult = { value: unknown } | { error: string };
 
 export function runJob(job: DecodeJob, convertYaml: (text: string) => YamlResult): DecodeOutcome {
   try {

@@ -4,6 +4,7 @@
 // then counts alias expansion with go-yaml's rule and caps the expanded size.
 
 import type * as JsYaml from 'js-yaml';
+import type { YamlResult } from './job.js';
 
 /** js-yaml 4.1+, with what its type definitions leave out (the built-in types, the depth option). */
 export type JsYamlModule = typeof JsYaml & { types: { merge: JsYaml.Type; binary: JsYaml.Type } };
@@ -14,14 +15,6 @@ export interface YamlLimits {
   ratioHigh: number;
   maxExpandedBytes: number;
 }
-
-/**
- * The document's value (plain JSON values, within the nesting limit, finite numbers only: what JSON.parse of its
- * JSON text would give), or go-yaml's error text (`yaml: line 3: …`, `yaml: exceeded max depth of 10000`, …).
- * The value, not its text: the decoding worker checks it against the schema as it is, without a stringify and
- * a parse of up to 3 MiB in between.
- */
-export type YamlResult = { value: unknown } | { error: string };
 
 export function createYamlConverter(jsyaml: JsYamlModule, limits: YamlLimits): (text: string) => YamlResult {
   const { Type } = jsyaml;

@@ -1,6 +1,7 @@
 // YAML to JSON on the calling thread, for callers outside a request (requests go through BodyDecoder's worker).
 import * as JsYaml from 'js-yaml';
-import { createYamlConverter, type JsYamlModule, type YamlResult } from './yaml-convert.js';
+import type { YamlResult } from './job.js';
+import { createYamlConverter, type JsYamlModule } from './yaml-convert.js';
 import { yamlLimits } from './limits.js';
 
 /** A refused document: go-yaml's text, which callers wrap in their endpoint's prefix. */
