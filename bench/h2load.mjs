@@ -1,30 +1,11 @@
 // h2load (nghttp2's C load generator, Debian package `nghttp2-client`) for the HTTP/2 figures: kubectl and
 // client-go speak HTTP/2, multiplexing requests on few connections. wrk (bench/wrk.mjs) gives the HTTP/1.1 figures.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { durationMs, ensureDebianTool } from './loadgen.mjs';
 
 /** Whether `h2load` runs here; when missing and running as root on Debian, installs it with apt-get first. */
 export function ensureH2load(log = () => {}) {
-  if (hasH2load()) return true;
-  if (process.getuid?.() !== 0 || spawnSync('apt-get', ['--version']).error !== undefined) return false;
-  log('installing h2load (apt-get install nghttp2-client) for the HTTP/2 figures');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () =>
-    spawnSync('apt-get', ['install', '-y', '-qq', 'nghttp2-client'], { stdio: 'ignore', env }).status === 0;
-  // A fresh machine has no package lists yet.
-  if (!install()) {
-    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-    install();
-  }
-  return hasH2load();
-}
-
-const hasH2load = () => spawnSync('h2load', ['--version']).error === undefined;
-
-/** The duration h2load prints ("1.23ms", "850us", "1.02s") in ms. */
-function ms(text) {
-  const m = /^([0-9.]+)(us|ms|s|m)$/.exec(text);
-  if (!m) return NaN;
-  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2]];
+  return ensureDebianTool('h2load', 'nghttp2-client', 'the HTTP/2 figures', log);
 }
 
 /**
@@ -55,7 +36,7 @@ export function h2loadRun({ port, path, headers = {}, clients = 8, streams = 4, 
       const codes = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(out);
       if (code !== 0 || !fin || !reqs || !codes) return reject(new Error(`h2load exited ${code}: ${out}${err}`));
       if (!/Application protocol: h2/.test(out)) return reject(new Error(`h2load did not negotiate h2: ${out}`));
-      const secs = ms(`${fin[1]}${fin[2]}`) / 1000;
+      const secs = durationMs(`${fin[1]}${fin[2]}`) / 1000;
       const ok = Number(codes[1]);
       const done = Number(reqs[3]);
       const non2xx = Number(codes[2]) + Number(codes[3]) + Number(codes[4]);
@@ -69,7 +50,7 @@ export function h2loadRun({ port, path, headers = {}, clients = 8, streams = 4, 
         non2xx,
         errors,
         statuses: non2xx > 0 ? { '2xx': ok, other: non2xx } : { '2xx': ok },
-        p50ms: mean ? ms(mean) : NaN,
+        p50ms: mean ? durationMs(mean) : NaN,
         secs,
         loadUsPerReq: done > 0 ? (cpuSecs * 1e6) / done : 0,
       });

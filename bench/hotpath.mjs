@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cpuMicros, json, median, request, startFloor, startServer, stopServer } from './lib.mjs';
+import { compareToFloor, json, request, startFloor, startServer, stopServer } from './lib.mjs';
 import { h2loadRun, ensureH2load } from './h2load.mjs';
 import { syntheticPolicy } from './rbac.mjs';
 import { seedRbacObjects } from './seed.mjs';
@@ -157,50 +157,8 @@ export async function hotpathBench({
 }
 
 /** Alternating rounds (floor first, then flipped each round) of one loader against kubeauth and its floor. */
-async function compare(loader, server, floor, rounds, duration) {
-  for (const side of [floor, server]) await loader(side.port, 1); // warm-up: JIT, TLS sessions, caches
-  const runs = { server: [], floor: [] };
-  const cpu = { server: [], floor: [] };
-  const loadCpu = [];
-  let non2xx = 0;
-  let errors = 0;
-  for (let r = 0; r < rounds; r++) {
-    for (const name of r % 2 === 0 ? ['floor', 'server'] : ['server', 'floor']) {
-      const side = name === 'server' ? server : floor;
-      const c0 = cpuMicros(side.pid);
-      const res = await loader(side.port, duration);
-      const n = res.ok + res.non2xx;
-      runs[name].push(res.rps);
-      cpu[name].push(n ? (cpuMicros(side.pid) - c0) / n : NaN);
-      if (name === 'server') {
-        non2xx += res.non2xx;
-        errors += res.errors;
-        loadCpu.push(res.loadUsPerReq);
-      }
-    }
-  }
-  const best = (a) => Math.max(...a);
-  const lowest = (a) => Math.min(...a.filter(Number.isFinite));
-  return {
-    ratio: best(runs.server) / best(runs.floor),
-    ratioMedian: median(runs.server) / median(runs.floor),
-    cpuRatio: lowest(cpu.floor) / lowest(cpu.server),
-    server: {
-      rps: best(runs.server),
-      medianRps: median(runs.server),
-      runs: runs.server,
-      cpuMicrosPerRequest: lowest(cpu.server),
-    },
-    floor: {
-      rps: best(runs.floor),
-      medianRps: median(runs.floor),
-      runs: runs.floor,
-      cpuMicrosPerRequest: lowest(cpu.floor),
-    },
-    loadToolMicrosPerRequest: median(loadCpu),
-    non2xx,
-    errors,
-  };
+function compare(loader, server, floor, rounds, duration) {
+  return compareToFloor({ server, floor, run: loader, rounds, duration });
 }
 
 // `node bench/hotpath.mjs [--quick] [--only=…] [--protocols=…] [-- server flags]`: this figure alone (after a build).

@@ -190,24 +190,28 @@ export function cpuMicros(pid) {
  * - cpuRatio: floor CPU µs per request ÷ kubeauth CPU µs per request, from /proc (least sensitive to noise).
  * `server`/`floor`: { port, pid }.
  */
-export async function compareToFloor({ server, floor, cfg, rounds = 3, warmupSeconds = 1 }) {
-  for (const side of [floor, server]) await load({ ...cfg, port: side.port, duration: warmupSeconds });
+export async function compareToFloor({ server, floor, cfg, run, rounds = 3, warmupSeconds = 1, duration }) {
+  // `run(port, seconds)`: one load run, { rps, ok, non2xx, errors, statuses?, loadUsPerReq? }; autocannon by default.
+  run ??= (port, seconds) => load({ ...cfg, port, ...(seconds === undefined ? {} : { duration: seconds }) });
+  for (const side of [floor, server]) await run(side.port, warmupSeconds);
   const runs = { server: [], floor: [] };
   const cpu = { server: [], floor: [] };
   const totals = { non2xx: 0, errors: 0, statuses: [] };
+  const loadCpu = [];
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ['floor', 'server'] : ['server', 'floor'];
     for (const name of order) {
       const side = name === 'server' ? server : floor;
       const c0 = side.pid ? cpuMicros(side.pid) : NaN;
-      const res = await load({ ...cfg, port: side.port });
+      const res = await run(side.port, duration);
       const n = res.ok + res.non2xx;
       runs[name].push(res.rps);
       cpu[name].push(side.pid && n ? (cpuMicros(side.pid) - c0) / n : NaN);
       if (name === 'server') {
         totals.non2xx += res.non2xx;
         totals.errors += res.errors;
-        totals.statuses.push(res.statuses);
+        if (res.statuses) totals.statuses.push(res.statuses);
+        if (res.loadUsPerReq !== undefined) loadCpu.push(res.loadUsPerReq);
       }
     }
   }
@@ -229,6 +233,7 @@ export async function compareToFloor({ server, floor, cfg, rounds = 3, warmupSec
       runs: runs.floor,
       cpuMicrosPerRequest: lowest(cpu.floor),
     },
+    ...(loadCpu.length ? { loadToolMicrosPerRequest: median(loadCpu) } : {}),
     ...totals,
   };
 }

@@ -1,31 +1,12 @@
 // wrk (C, one epoll thread) as a load generator, for the figure where the load generator's own CPU would skew the
 // comparison: the proxy figure (bench/proxy.mjs), where three processes share the host on one side and two on the
 // other. autocannon (bench/load.mjs) costs about as much CPU per request as the servers it loads; wrk a third of it.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { durationMs, ensureDebianTool } from './loadgen.mjs';
 
 /** Whether `wrk` runs here; when missing and running as root on Debian, installs it with apt-get first. */
 export function ensureWrk(log = () => {}) {
-  if (hasWrk()) return true;
-  if (process.getuid?.() !== 0 || spawnSync('apt-get', ['--version']).error !== undefined) return false;
-  log('installing wrk (apt-get install wrk) for the proxy figure');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '-qq', 'wrk'], { stdio: 'ignore', env }).status === 0;
-  // A fresh machine has no package lists yet.
-  if (!install()) {
-    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-    install();
-  }
-  return hasWrk();
-}
-
-// `wrk --version` exits 1 after printing its version; only a spawn error means it is absent.
-const hasWrk = () => spawnSync('wrk', ['--version']).error === undefined;
-
-/** The duration wrk prints ("1.23ms", "850.00us", "1.02s", "2.00m") in ms. */
-function ms(text) {
-  const m = /^([0-9.]+)(us|ms|s|m)$/.exec(text);
-  if (!m) return NaN;
-  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2]];
+  return ensureDebianTool('wrk', 'wrk', 'the HTTP/1.1 figures', log);
 }
 
 /**
@@ -52,11 +33,11 @@ export function wrkLoad({ port, path, headers = {}, connections = 32, duration =
       const done = /(\d+) requests in ([0-9.]+)(us|ms|s|m),/.exec(out);
       if (code !== 0 || !done) return reject(new Error(`wrk exited ${code}: ${out}${err}`));
       const total = Number(done[1]);
-      const secs = ms(`${done[2]}${done[3]}`) / 1000;
+      const secs = durationMs(`${done[2]}${done[3]}`) / 1000;
       const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
       const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
       const errors = sock ? sock.slice(1, 5).reduce((a, b) => a + Number(b), 0) : 0;
-      const pct = (p) => ms(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
+      const pct = (p) => durationMs(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
       const times = [...err.matchAll(/(\d+)m([0-9.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
       const cpuSecs = times.length >= 4 ? times[2] + times[3] : NaN;
       const ok = total - non2xx;
