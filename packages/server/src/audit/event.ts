@@ -48,20 +48,6 @@ export interface AuditEvent {
   annotations?: Record<string, string>;
 }
 
-/** metav1.MicroTime's JSON form: RFC 3339 with exactly six fractional digits, UTC. */
-export function microTime(epochMs: number): string {
-  const whole = Math.floor(epochMs);
-  const micros = Math.floor((epochMs - whole) * 1000);
-  // Two stamps per event, mostly within the same millisecond as the previous event's: format each ms once.
-  if (whole !== lastMs) {
-    lastMs = whole;
-    lastPrefix = new Date(whole).toISOString().slice(0, 23);
-  }
-  return lastPrefix + (micros < 10 ? '00' : micros < 100 ? '0' : '') + micros + 'Z';
-}
-let lastMs = NaN;
-let lastPrefix = '';
-
 /** Go's time.RFC3339Nano of a MicroTime: trailing zeros of the fraction dropped. */
 function rfc3339Nano(micro: string): string {
   const m = /^(.*?)(?:\.(\d+))?Z$/.exec(micro)!;

@@ -5,6 +5,7 @@
 // replicas never both hold it.
 import { randomUUID } from 'node:crypto';
 import type { KObject } from '../api/types.js';
+import { microTime, rfc3339 } from '../registry/meta.js';
 import { StorageError, storageKey, type Store } from '../storage/store.js';
 
 export interface LeaderElectionOptions {
@@ -26,11 +27,6 @@ interface LeaseSpec {
   acquireTime?: string;
   renewTime?: string;
   leaseTransitions?: number;
-}
-
-/** metav1.MicroTime's format: RFC 3339 with microseconds. */
-function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 export class LeaderElector {
@@ -91,7 +87,7 @@ export class LeaderElector {
           name: this.o.name,
           namespace: this.o.namespace ?? 'kube-system',
           uid: randomUUID(),
-          creationTimestamp: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          creationTimestamp: rfc3339(now),
         },
         spec: {
           holderIdentity: id,

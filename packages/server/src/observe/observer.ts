@@ -13,13 +13,8 @@ import type { ApiServerMetrics } from '../metrics/apiserver.js';
 import { compressUsername } from '../metrics/apiserver.js';
 import { requestLabels, type RequestLabels } from '../metrics/labels.js';
 import type { PolicyEvaluator, RequestAuditConfig, Stage } from '../audit/policy.js';
-import {
-  microTime,
-  withoutManagedFields,
-  type AuditEvent,
-  type AuditUser,
-  type ResponseStatus,
-} from '../audit/event.js';
+import { withoutManagedFields, type AuditEvent, type AuditUser, type ResponseStatus } from '../audit/event.js';
+import { microTime } from '../registry/meta.js';
 import type { DecisionRing } from '../audit/decisions.js';
 import { goDuration, type HttpLog } from './httplog.js';
 

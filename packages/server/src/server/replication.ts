@@ -8,6 +8,7 @@ import { StatusError } from '../api/errors.js';
 import type { SystemClient } from '../controllers/client.js';
 import { bootstrapNamespaces } from '../controllers/bootstrap.js';
 import { LeaderElector } from '../controllers/leader.js';
+import { rfc3339 } from '../registry/meta.js';
 import { algorithmFor, keyId, type PublicKeyEntry } from '../serviceaccount/keys.js';
 import type { ServiceAccountKeys } from '../serviceaccount/setup.js';
 import { StorageError, resourcePrefix, storageKey, type Store } from '../storage/store.js';
@@ -100,7 +101,7 @@ export async function startReplication(o: ReplicationOptions): Promise<Replicati
       metadata: {
         name: k.kid,
         uid: randomUUID(),
-        creationTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        creationTimestamp: rfc3339(Date.now()),
       },
       issuer,
       publicKeyPem: k.key.export({ type: 'spki', format: 'pem' }).toString(),
