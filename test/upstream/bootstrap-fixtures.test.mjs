@@ -108,6 +108,40 @@ test('[fixture.bootstrappolicy.cluster-roles] [ut.bootstrappolicy.TestBootstrapC
     notController,
   ));
 
+/**
+ * The cluster-role-bindings.yaml revision the index holds is a 1.14–1.19 rendering (it has system:public-info-viewer
+ * but neither binding added since): system:service-account-issuer-discovery (1.20) and system:monitoring (1.23),
+ * both bootstrap ClusterRoleBindings of 1.33, are added here as bootstrappolicy.ClusterRoleBindings() renders them,
+ * so that every served binding is compared.
+ */
+function laterBindings(items) {
+  const binding = (name, group) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: {
+      annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
+      creationTimestamp: null,
+      labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' },
+      name,
+    },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
+  });
+  return [
+    ...items,
+    binding('system:monitoring', 'system:monitoring'),
+    binding('system:service-account-issuer-discovery', 'system:serviceaccounts'),
+  ].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+}
+
+test('[fixture.bootstrappolicy.cluster-role-bindings] [ut.bootstrappolicy.TestBootstrapClusterRoleBindings] ClusterRoleBindings match testdata/cluster-role-bindings.yaml', () =>
+  compare(
+    laterBindings(fixture('cluster-role-bindings.yaml')),
+    (o) => `${rbac}/clusterrolebindings/${o.metadata.name}`,
+    [`${rbac}/clusterrolebindings`],
+    notController,
+  ));
+
 test('[fixture.bootstrappolicy.namespace-roles] [ut.bootstrappolicy.TestBootstrapNamespaceRoles] Roles match testdata/namespace-roles.yaml', () =>
   compare(
     fixture('namespace-roles.yaml'),
