@@ -735,6 +735,17 @@ export const controllerRoleSpecs: ClusterRoleSpec[] = [
     rules: [res(['create'], [''], ['serviceaccounts']), events()],
   },
   {
+    // MultiCIDRServiceAllocator is GA and on by default from 1.33, so the role is part of 1.33's default policy.
+    name: 'service-cidrs-controller',
+    rules: [
+      res(['get', 'list', 'patch', 'update', 'watch'], ['networking.k8s.io'], ['servicecidrs']),
+      res(['patch', 'update'], ['networking.k8s.io'], ['servicecidrs/finalizers']),
+      res(['patch', 'update'], ['networking.k8s.io'], ['servicecidrs/status']),
+      res(read, ['networking.k8s.io'], ['ipaddresses']),
+      events(),
+    ],
+  },
+  {
     name: 'service-controller',
     rules: [
       res(read, [''], ['services']),

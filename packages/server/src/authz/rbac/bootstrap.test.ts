@@ -323,3 +323,28 @@ test('[ut.rbac.reconciliation.TestComputeUpdate.extra-subjects-with-union] extra
   computeUpdate(upBinding('role', 'a'), upBinding('role', 'a', 'b'), undefined));
 test('[ut.rbac.reconciliation.TestComputeUpdate.missing-subjects-with-union] missing subjects with union', () =>
   computeUpdate(upBinding('role', 'a', 'c'), upBinding('role', 'a', 'b'), upBinding('role', 'a', 'b', 'c')));
+
+// kube-apiserver 1.33 serves system:controller:service-cidrs-controller by default (controller_policy.go adds it when
+// MultiCIDRServiceAllocator is on, which it is by default from 1.33); the rules are upstream's, verbs sorted as
+// rendered.
+test('the service-cidrs controller role and binding are part of the default policy', () => {
+  const role = find(bootstrapClusterRoles(), 'system:controller:service-cidrs-controller');
+  const events = { verbs: ['create', 'patch', 'update'], apiGroups: ['', 'events.k8s.io'], resources: ['events'] };
+  assert.deepEqual(
+    (role.rules as unknown[]).map((r) => structuredClone(r)),
+    [
+      {
+        verbs: ['get', 'list', 'patch', 'update', 'watch'],
+        apiGroups: ['networking.k8s.io'],
+        resources: ['servicecidrs'],
+      },
+      { verbs: ['patch', 'update'], apiGroups: ['networking.k8s.io'], resources: ['servicecidrs/finalizers'] },
+      { verbs: ['patch', 'update'], apiGroups: ['networking.k8s.io'], resources: ['servicecidrs/status'] },
+      { verbs: ['get', 'list', 'watch'], apiGroups: ['networking.k8s.io'], resources: ['ipaddresses'] },
+      events,
+    ],
+  );
+  assert.deepEqual(find(bootstrapClusterRoleBindings(), 'system:controller:service-cidrs-controller').subjects, [
+    { kind: 'ServiceAccount', name: 'service-cidrs-controller', namespace: 'kube-system' },
+  ]);
+});
