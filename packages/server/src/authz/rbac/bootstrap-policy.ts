@@ -731,6 +731,17 @@ export const controllerRoleSpecs: ClusterRoleSpec[] = [
     rules: [res(['list', 'watch'], [''], ['nodes']), res(['patch'], [''], ['nodes/status']), events()],
   },
   {
+    // controller_policy.go adds it when SELinuxChangePolicy is on: beta and on by default from 1.33.
+    name: 'selinux-warning-controller',
+    rules: [
+      events(),
+      res(read, [''], ['persistentvolumes']),
+      res(read, [''], ['persistentvolumeclaims']),
+      res(read, [''], ['pods']),
+      res(read, ['storage.k8s.io'], ['csidrivers']),
+    ],
+  },
+  {
     name: 'service-account-controller',
     rules: [res(['create'], [''], ['serviceaccounts']), events()],
   },

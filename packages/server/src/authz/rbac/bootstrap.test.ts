@@ -348,3 +348,23 @@ test('the service-cidrs controller role and binding are part of the default poli
     { kind: 'ServiceAccount', name: 'service-cidrs-controller', namespace: 'kube-system' },
   ]);
 });
+
+// kube-apiserver 1.33 serves system:controller:selinux-warning-controller by default: controller_policy.go adds it
+// when SELinuxChangePolicy is on, which it is (beta) from 1.33; the rules are upstream's, in its order.
+test('the SELinux warning controller role and binding are part of the default policy', () => {
+  const role = find(bootstrapClusterRoles(), 'system:controller:selinux-warning-controller');
+  const read = ['get', 'list', 'watch'];
+  assert.deepEqual(
+    (role.rules as unknown[]).map((r) => structuredClone(r)),
+    [
+      { verbs: ['create', 'patch', 'update'], apiGroups: ['', 'events.k8s.io'], resources: ['events'] },
+      { verbs: read, apiGroups: [''], resources: ['persistentvolumes'] },
+      { verbs: read, apiGroups: [''], resources: ['persistentvolumeclaims'] },
+      { verbs: read, apiGroups: [''], resources: ['pods'] },
+      { verbs: read, apiGroups: ['storage.k8s.io'], resources: ['csidrivers'] },
+    ],
+  );
+  assert.deepEqual(find(bootstrapClusterRoleBindings(), 'system:controller:selinux-warning-controller').subjects, [
+    { kind: 'ServiceAccount', name: 'selinux-warning-controller', namespace: 'kube-system' },
+  ]);
+});
