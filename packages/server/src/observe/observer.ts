@@ -217,6 +217,7 @@ export class Trace {
     this.body = () => ctx.body;
   }
 
+  /** A handler threw something that is not a Status: the audit stage is Panic. */
   panic(): void {
     this.panicked = true;
   }
@@ -472,18 +473,14 @@ function parseJson(b: Buffer): unknown {
 }
 
 export class RequestObserver {
-  private readonly traces = new WeakMap<object, Trace>();
-
   constructor(readonly o: ObserverDeps) {}
 
+  /**
+   * The request's observation; the caller keeps it for the request's length (and calls its `panic()` when a handler
+   * throws something that is not a Status). It is not kept here: a WeakMap from responses to their traces holds every
+   * request's objects (the trace refers to its response) until a full collection.
+   */
   begin(req: Req, res: Res, info: RequestInfo, rawQuery: string, query: URLSearchParams): Trace {
-    const t = new Trace(this.o, req, res, info, rawQuery, query);
-    this.traces.set(res, t);
-    return t;
-  }
-
-  /** A handler threw something that is not a Status: the audit stage is Panic. */
-  panicked(res: object): void {
-    this.traces.get(res)?.panic();
+    return new Trace(this.o, req, res, info, rawQuery, query);
   }
 }

@@ -110,7 +110,7 @@ export class ApiServer {
       r.trace?.closed();
       if (--this.inflight === 0) for (const w of this.drainWaiters.splice(0)) w();
     });
-    this.handle(req, res, r).catch((e: unknown) => this.fail(res, e, undefined, []));
+    this.handle(req, res, r).catch((e: unknown) => this.fail(res, e, undefined, [], r.trace));
   };
 
   /**
@@ -173,10 +173,16 @@ export class ApiServer {
     return new Promise((r) => this.drainWaiters.push(r));
   }
 
-  private fail(res: AnyResponse, e: unknown, neg: Negotiated | undefined, warnings: string[]): void {
+  private fail(
+    res: AnyResponse,
+    e: unknown,
+    neg: Negotiated | undefined,
+    warnings: string[],
+    trace: Trace | undefined,
+  ): void {
     if (isStatusError(e)) return sendStatus(res, e, neg, warnings);
     this.d.logger.error('panic in handler', { err: (e as Error)?.stack ?? String(e) });
-    this.d.observer?.panicked(res);
+    trace?.panic();
     sendStatus(res, errors.internal(String((e as Error)?.message ?? e)), neg, warnings);
   }
 
@@ -307,7 +313,7 @@ export class ApiServer {
         if (pending) await pending;
       } else await this.dispatch(req, res, def, ctx, neg);
     } catch (e) {
-      this.fail(res, e, neg, warnings);
+      this.fail(res, e, neg, warnings, trace);
     }
   }
 
