@@ -101,8 +101,8 @@ export class Trace {
   private user: UserInfo | undefined;
   private impersonated: UserInfo | undefined;
   private annotations: Record<string, string> = {};
-  private ctxAnnotations: Record<string, string> | undefined;
-  private body: () => Buffer | undefined = () => undefined;
+  /** The handler's context (its audit annotations, filled as it runs, and the request body). */
+  private ctx: { annotations: Record<string, string>; body?: Buffer } | undefined;
   private audit: RequestAuditConfig | undefined;
   private watch: { group: string; version: string; kind: string } | undefined;
   private longRunning = false;
@@ -234,8 +234,7 @@ export class Trace {
 
   /** The handler's context: its audit annotations (filled as it runs) and the request body. */
   handling(ctx: { annotations: Record<string, string>; body?: Buffer }): void {
-    this.ctxAnnotations = ctx.annotations;
-    this.body = () => ctx.body;
+    this.ctx = ctx;
   }
 
   /** A handler threw something that is not a Status: the audit stage is Panic. */
@@ -383,7 +382,7 @@ export class Trace {
     }
     if (stage !== 'RequestReceived') ev.responseStatus = this.responseStatus();
     if (a.level === 'Request' || a.level === 'RequestResponse') {
-      const body = this.body();
+      const body = this.ctx?.body;
       const obj = body && parseJson(body);
       if (obj !== undefined) ev.requestObject = a.omitManagedFields ? withoutManagedFields(obj) : obj;
       if (stage === 'ResponseComplete' && this.responseChunks) {
@@ -393,7 +392,7 @@ export class Trace {
     }
     ev.requestReceivedTimestamp = microTime(this.startEpoch);
     ev.stageTimestamp = microTime(this.startEpoch + (performance.now() - this.start));
-    const ann = stage === 'RequestReceived' ? {} : { ...this.annotations, ...this.ctxAnnotations };
+    const ann = stage === 'RequestReceived' ? {} : { ...this.annotations, ...this.ctx?.annotations };
     const keys = Object.keys(ann).sort();
     if (keys.length) ev.annotations = Object.fromEntries(keys.map((k) => [k, ann[k]!]));
     if (this.o.metrics) this.o.metrics.auditEvents.inc();

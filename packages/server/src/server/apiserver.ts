@@ -190,7 +190,7 @@ export class ApiServer {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+    const query = q < 0 ? noQuery : new URLSearchParams(rawUrl.slice(q + 1));
     let path = rawPath;
     if (rawPath.includes('%')) {
       try {
@@ -548,6 +548,9 @@ export class ApiServer {
     return neg.kind === 'json' && !neg.pretty ? text : JSON.parse(text);
   }
 }
+
+// The query of every request without one: shared, so never changed (nothing downstream edits a request's query).
+const noQuery = new URLSearchParams();
 
 function hasBody(req: Req): boolean {
   const len = req.headers['content-length'];
