@@ -282,7 +282,7 @@ export class ApiServer {
     trace?.handling(ctx);
     let neg: Negotiated | undefined;
     try {
-      const def = this.d.catalog.find(info.apiGroup, info.apiVersion, info.resource);
+      const def = this.d.catalog.findFor(info);
       if (!def) throw errors.pathNotFound();
       if (info.namespace && !def.namespaced && info.resource !== 'namespaces') throw errors.pathNotFound();
       // A name taken from a list/watch `fieldSelector=metadata.name=…` is not a path segment (cluster-wide lists are fine).
