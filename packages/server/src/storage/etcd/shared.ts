@@ -5,7 +5,7 @@ import { Range, type Etcd3, type Watcher } from 'etcd3';
 import type { IKeyValue } from 'etcd3/lib/rpc.js';
 import type { KObject } from '../../api/types.js';
 import { StorageError, conflictMessage } from '../store.js';
-import type { FeedEvent, FeedHandlers, SharedStorage } from '../shared.js';
+import type { FeedEvent, FeedHandlers, ListedObject, SharedStorage } from '../shared.js';
 import { EtcdKeys } from './keys.js';
 import { etcdCall } from './errors.js';
 import { decodeRangeResponse, rangeBytes, type RangePage } from './range.js';
@@ -46,13 +46,12 @@ export class EtcdShared implements SharedStorage {
     this.keys = new EtcdKeys(prefix);
   }
 
-  async list() {
-    // In pages at one revision, as kube's cacher lists; the next page is asked for before this one is decoded, so
-    // etcd reads while this process parses.
+  async list(each: (page: ListedObject[]) => void) {
+    // In pages at one revision, as kube's cacher lists; the next page is asked for before this one is decoded and
+    // handed over, so etcd reads while this process parses and indexes.
     const root = Buffer.from(this.keys.root);
     const end = Buffer.from(root);
     end[end.length - 1]! += 1;
-    const items: Array<{ key: string; rev: number; object: KObject }> = [];
     const page = (key: Buffer, revision?: number) =>
       etcdCall(
         rangeBytes(this.client, {
@@ -72,7 +71,7 @@ export class EtcdShared implements SharedStorage {
       const last = res.lastKey;
       const next = res.more && last ? page(Buffer.concat([last, Buffer.from([0])]), rev) : undefined;
       try {
-        this.collect(res, items);
+        each(this.parsePage(res));
       } catch (e) {
         next?.catch(() => undefined);
         throw e;
@@ -81,11 +80,12 @@ export class EtcdShared implements SharedStorage {
       res = await next;
     }
     const compacted = Number(compactedKv.kvs[0]?.value.toString('utf8') ?? 0) || 0;
-    return { rev, items, compacted };
+    return { rev, compacted };
   }
 
-  private collect(res: RangePage, items: Array<{ key: string; rev: number; object: KObject }>): void {
+  private parsePage(res: RangePage): ListedObject[] {
     const { keys, modRevisions, values } = res;
+    const items: ListedObject[] = [];
     for (let i = 0; i < keys.length; i++) {
       const ek = keys[i]!;
       const key = this.keys.fromEtcd(ek);
@@ -96,6 +96,7 @@ export class EtcdShared implements SharedStorage {
         );
       items.push({ key: key!, rev: modRevisions[i]!, object: parsed });
     }
+    return items;
   }
 
   watch(fromRev: number, on: FeedHandlers): () => void {
