@@ -212,7 +212,7 @@ export function matrixBodies() {
   for (const shape of matrixShapes) {
     const add = (type, method, p, ct, body) =>
       body !== undefined && out.push({ kind: `${type}: ${shape}`, type, shape, method, path: p, ct, body });
-    const json = shape in jsonShapes || shape === 'long list';
+    const json = Object.hasOwn(jsonShapes, shape) || shape === 'long list';
     add('JSON', 'POST', post, 'application/json', json ? jsonBody(shape, 'w') : undefined);
     add('YAML', 'POST', post, 'application/yaml', yamlBody(shape, 'w'));
     add('protobuf', 'POST', post, 'application/vnd.kubernetes.protobuf', protobufBody(shape, 'w'));
@@ -261,7 +261,7 @@ async function costOf(s, token, b) {
   const cpuMs = (cpuMicros(s.pid) - cpu0) / 1000;
   const servingMs = (threadCpuMicros(s.pid) - main0) / 1000;
   clearInterval(sampler);
-  let answer = '';
+  let answer;
   try {
     const st = JSON.parse(r.body.toString());
     answer = st.kind === 'Status' ? `${st.reason ?? ''}: ${String(st.message).slice(0, 60)}` : st.kind;
