@@ -110,7 +110,8 @@ export function createFieldManager(decoder?: BodyDecoder): FieldManager {
         .then((out) => {
           if ('status' in out) throw new StatusError(out.status);
           if ('crash' in out) throw new Error(out.crash);
-          return { object: JSON.parse(out.applied) as KObject, warnings: out.warnings ?? [] };
+          const checked = out.typeErrors && { unknown: [], typeErrors: out.typeErrors };
+          return { object: JSON.parse(out.applied) as KObject, warnings: out.warnings ?? [], checked };
         });
     },
   };

@@ -61,7 +61,7 @@ export interface FieldManager {
     fieldManager: string,
     userAgent: string | undefined,
     now: number,
-  ): Promise<{ object: KObject; warnings: string[] }> | undefined;
+  ): Promise<{ object: KObject; warnings: string[]; checked?: FieldCheck }> | undefined;
 }
 
 export interface RestDeps {
@@ -463,9 +463,13 @@ export class RestStorage {
       const cur = this.deps.store.get(key);
       if (!cur && !isApply) throw errors.notFound(gr(def), ctx.info.name);
       const offThread = this.deps.fields.patchOffThread?.(def, cur, ctx, manager, ua, this.now());
+      // The result of a json, merge or strategic patch computed off the thread was decoded into the kind there:
+      // its field check stands for decodeObject's (the managed fields added since are the server's own).
+      ctx.bodyFields = undefined;
       const patched = offThread
         ? await offThread.then(async (o) => {
             for (const w of o.warnings) ctx.warnings.push(w);
+            ctx.bodyFields = o.checked;
             await new Promise((r) => setImmediate(r));
             return o.object;
           })

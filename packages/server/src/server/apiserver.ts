@@ -142,20 +142,17 @@ export class ApiServer {
     if ((method !== 'POST' && method !== 'PUT') || ctx.info.subresource || !def.schemaName) return false;
     if (mt === 'application/yaml') return true;
     const json = mt === '' || mt === 'application/json';
-    return (json || isProtobuf(mt)) && ctx.body!.length >= offThreadBytes;
+    return json && ctx.body!.length >= offThreadBytes;
   }
 
   private async decodeOffThread(def: ResourceDef, ctx: HandlerContext, mt: string): Promise<void> {
     const yaml = mt === 'application/yaml';
-    // A protobuf body has no text whose duplicate fields could be reported.
-    const protobuf = isProtobuf(mt) ? { bytes: ctx.body!, apiVersion: gvString(def), kind: def.kind } : undefined;
-    const raw = !protobuf && ctx.query.get('fieldValidation') !== 'Ignore';
+    const raw = ctx.query.get('fieldValidation') !== 'Ignore';
     const out = await this.decoder.decode(
-      { text: protobuf ? '' : ctx.body!.toString('utf8'), protobuf, yaml, schema: def.schemaName, raw },
+      { text: ctx.body!.toString('utf8'), yaml, schema: def.schemaName, raw },
       ctx.user.username,
     );
     if ('error' in out) {
-      if (out.syntax === 'protobuf') throw errors.badRequest(out.error);
       if (out.syntax === 'yaml') throw errors.badRequest(`error converting YAML to JSON: ${out.error}`);
       if (out.syntax === 'number')
         throw errors.badRequest(

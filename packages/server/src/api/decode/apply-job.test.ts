@@ -85,3 +85,17 @@ test('json, merge and strategic patches on the worker decode the result into the
     assert.equal(bad.status.message, 'fieldValidation parameter unsupported: Bogus');
   }
 });
+
+test("a patch result's decoding errors come back for the serving thread's decoding", () => {
+  const live = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'default', uid: 'u' } };
+  const j = { ...job('{"data":5}', live), contentType: 'application/merge-patch+json', fieldValidation: '' };
+  const out = runApply(j);
+  assert.ok('applied' in out);
+  assert.equal(out.typeErrors?.length, 1);
+  const ok = runApply({ ...j, body: '{"data":{"a":"b"}}' });
+  assert.ok('applied' in ok);
+  assert.deepEqual(ok.typeErrors, []);
+  // An apply is checked by the serving thread, as before.
+  const apply = runApply(job('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm"}}'));
+  assert.ok('applied' in apply && apply.typeErrors === undefined);
+});

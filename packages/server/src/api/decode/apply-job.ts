@@ -29,7 +29,12 @@ export interface ApplyJob {
   fieldValidation?: string;
 }
 
-export type ApplyOutcome = { applied: string; warnings?: string[] } | { status: Status } | { crash: string };
+/**
+ * `typeErrors`: for a json, merge or strategic patch, the decoding errors of its result (unknown fields are gone
+ * from it), so that the serving thread need not check the whole object again.
+ */
+export type ApplyOutcome =
+  { applied: string; warnings?: string[]; typeErrors?: string[] } | { status: Status } | { crash: string };
 
 export function runApply(job: ApplyJob): ApplyOutcome {
   try {
@@ -37,19 +42,21 @@ export function runApply(job: ApplyJob): ApplyOutcome {
     const warnings: string[] = [];
     const ctx: PatchContext = { ...job.ctx, resolver: resolve, now: new Date(job.ctx.now) };
     const fv = job.fieldValidation;
+    let typeErrors: string[] | undefined;
     if (fv !== undefined)
       ctx.decodePatched = (obj, type, body) => {
         // Parsed here, where the serving thread's decodePatched parses it: an unsupported mode answers 400 there.
         const mode = parseFieldValidation(fv);
         const value = mode === 'Strict' ? patchErrorValue(type, obj, body) : '';
         const r = checkFields(obj, job.ctx.schemaName, undefined, true);
+        typeErrors = r.typeErrors;
         // A result that does not decode is refused by the serving thread's decoding, with the decoder's error.
         if (r.typeErrors.length) return;
         reportPatchFields(mode, type, body, r.unknown, value, warnings);
       };
     const r = applyPatchRequest(job.contentType, live, job.body, ctx);
     const applied = JSON.stringify(r.object);
-    return warnings.length ? { applied, warnings } : { applied };
+    return { applied, ...(warnings.length ? { warnings } : {}), ...(typeErrors ? { typeErrors } : {}) };
   } catch (e) {
     if (isStatusError(e)) return { status: e.status };
     return { crash: (e as Error)?.message ?? String(e) };

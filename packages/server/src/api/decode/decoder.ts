@@ -138,7 +138,6 @@ export class BodyDecoder {
     const job = this.current?.job;
     if (job && 'apply' in job)
       return this.done({ status: errors.timeout(`the patch could not be computed: ${why}`).status });
-    if (job?.protobuf) return this.done({ error: why, syntax: 'protobuf' });
     const syntax = job?.yaml ? 'yaml' : 'json';
     this.done({ error: `${syntax === 'yaml' ? 'yaml: ' : ''}${why}`, syntax });
   }

@@ -34,19 +34,3 @@ test('a document that is not an object goes back as it came (JSON) or as its JSO
     syntax: 'yaml',
   });
 });
-
-test('a Kubernetes protobuf body is decoded and checked on the worker; a bad one answers the decoder text', () => {
-  // runtime.Unknown{typeMeta: {v1, ConfigMap}, raw: ConfigMap{metadata: {name: a}, data: {k: v}}}
-  const f = (no: number, b: Buffer) => Buffer.concat([Buffer.from([(no << 3) | 2, b.length]), b]);
-  const s = (t: string) => Buffer.from(t);
-  const cm = Buffer.concat([f(1, f(1, s('a'))), f(2, Buffer.concat([f(1, s('k')), f(2, s('v'))]))]);
-  const body = Buffer.concat([s('k8s\0'), f(1, Buffer.concat([f(1, s('v1')), f(2, s('ConfigMap'))])), f(2, cm)]);
-  const protobuf = { bytes: new Uint8Array(body), apiVersion: 'v1', kind: 'ConfigMap' };
-  assert.deepEqual(runJob({ text: '', protobuf, yaml: false, schema }, convert), {
-    json: '{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a","creationTimestamp":null},"data":{"k":"v"}}',
-    fields: { unknown: [], typeErrors: [] },
-  });
-  const garbage = { ...protobuf, bytes: new Uint8Array(Buffer.from('k8s\0\xff', 'latin1')) };
-  const out = runJob({ text: '', protobuf: garbage, yaml: false, schema }, convert);
-  assert.ok('error' in out && out.syntax === 'protobuf');
-});

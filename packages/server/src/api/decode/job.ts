@@ -5,12 +5,9 @@
 import { decodeJson, JsonError, JsonRangeError, jsonSyntaxError, parseValidJSON } from './json.js';
 import { checkFields, type FieldCheck } from '../schema/fields.js';
 import { applyStrictErrors } from './yaml-duplicates.js';
-import { decodeKubernetesProtobuf, ProtobufError } from '../protobuf/decode.js';
 
 export interface DecodeJob {
   text: string;
-  /** A Kubernetes protobuf body (then `text` is empty), decoded with these defaults for an empty typeMeta. */
-  protobuf?: { bytes: Uint8Array; apiVersion: string; kind: string };
   /** The body is YAML (or JSON sent as YAML). */
   yaml: boolean;
   /** Also report repeated keys as go-yaml's strict decoding does (apply configurations). */
@@ -23,8 +20,7 @@ export interface DecodeJob {
 
 /** `syntax: 'number'`: valid JSON holding a number beyond float64 (the error is Go's decoding text). */
 export type DecodeOutcome =
-  | { json: string; duplicates?: string[]; fields?: FieldCheck }
-  | { error: string; syntax: 'yaml' | 'json' | 'number' | 'protobuf' };
+  { json: string; duplicates?: string[]; fields?: FieldCheck } | { error: string; syntax: 'yaml' | 'json' | 'number' };
 
 /**
  * A YAML document converted (api/decode/yaml-convert.ts): its value (plain JSON values, within the nesting limit,
@@ -74,19 +70,6 @@ function run(job: DecodeJob, convertYaml: (text: string) => YamlResult): DecodeO
       raw = undefined;
       converted = true;
     }
-  } else if (job.protobuf) {
-    const { bytes, apiVersion, kind } = job.protobuf;
-    try {
-      // A Buffer again (the thread boundary leaves a Uint8Array), as the decoder reads it.
-      value = decodeKubernetesProtobuf(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
-        apiVersion,
-        kind,
-      });
-    } catch (e) {
-      if (e instanceof ProtobufError) return { error: e.message, syntax: 'protobuf' };
-      throw e;
-    }
-    converted = true;
   } else {
     try {
       value = decodeJson(text);

@@ -40,10 +40,7 @@ parentPort!.on('message', (job: WorkerMessage) => {
   try {
     out = runJob(job, convert);
   } catch (e) {
-    const message = (e as Error).message;
-    out = job.protobuf
-      ? { error: message, syntax: 'protobuf' }
-      : { error: `yaml: ${message}`, syntax: job.yaml ? 'yaml' : 'json' };
+    out = { error: `yaml: ${(e as Error).message}`, syntax: job.yaml ? 'yaml' : 'json' };
   }
   parentPort!.postMessage(out);
 });
