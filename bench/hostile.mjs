@@ -389,9 +389,10 @@ export async function hostileBench({ seconds = 30, rounds = 3, log = () => {}, o
     const bodies = worstBodies();
     log('(m) one worst-case body per kind at the 3 MiB limit');
     // What anyone may send (SelfSubjectReview), then every content type × shape on ConfigMaps.
-    const kinds = [...bodies.filter((b) => b.path === SSR), ...matrixBodies()].filter(
-      (b) => !filter || new RegExp(filter).test(b.kind),
-    );
+    const kinds = [
+      ...bodies.filter((b) => b.path === SSR).map((b) => ({ ...b, type: 'SelfSubjectReview', shape: b.kind })),
+      ...matrixBodies(),
+    ].filter((b) => !filter || new RegExp(filter).test(b.kind));
     const perKind = [];
     for (const b of only && only !== 'kinds' ? [] : kinds) {
       // The first run warms the code up; its RSS growth counts too (the heap grows the first time).
