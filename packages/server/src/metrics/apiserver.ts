@@ -4,7 +4,9 @@
 // pkg/endpoints/filters/metrics.go (authentication/authorization attempts and durations, compressUsername),
 // pkg/audit/metrics.go, pkg/serviceaccount/metrics.go, pkg/storage/etcd3/metrics (apiserver_storage_objects).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { BoundCounter, BoundHistogram } from './bound.js';
+import { BoundCounter, BoundHistogram, type CounterHandle, type HistogramHandle } from './bound.js';
+import { requestLabels as labelsOf, type RequestLabels } from './labels.js';
+import type { RequestInfo } from '../request/info.js';
 
 /** prometheus ExponentialBuckets(start, factor, count). */
 export function exponentialBuckets(start: number, factor: number, count: number): number[] {
@@ -154,6 +156,60 @@ export class ApiServerMetrics {
     if (o.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
+  private readonly routes = new WeakMap<object, Route>();
+  private readonly results = new Map<string, ResultHandles>();
+  private readonly users = new Map<string, CounterHandle>();
+
+  /**
+   * The request metrics' series for one request. A query-less request's RequestInfo is shared by every request to
+   * the same method and path (request/info.ts), so its labels and series are resolved once and kept with it.
+   */
+  route(
+    method: string,
+    info: Readonly<RequestInfo>,
+    rawQuery: string,
+    query: URLSearchParams,
+    contentType: string | undefined,
+  ): Route {
+    // A PATCH's verb depends on its content type (APPLY), a query's dryRun on the query: those are not kept.
+    const kept = rawQuery === '' && method !== 'PATCH' && Object.isFrozen(info);
+    if (kept) {
+      const r = this.routes.get(info);
+      if (r !== undefined && r.method === method) return r;
+    }
+    const r = new Route(this, method, labelsOf(method, info, rawQuery, query, contentType));
+    if (kept) this.routes.set(info, r);
+    return r;
+  }
+
+  /** authentication_attempts and authentication_duration_seconds of one result. */
+  authentication(result: 'success' | 'failure' | 'error'): ResultHandles {
+    return this.result('authn ' + result, this.authenticationAttempts, this.authenticationDuration, result);
+  }
+
+  /** authorization_attempts_total and authorization_duration_seconds of one result. */
+  authorization(result: 'allowed' | 'denied' | 'no-opinion'): ResultHandles {
+    return this.result('authz ' + result, this.authorizationAttempts, this.authorizationDuration, result);
+  }
+
+  private result(key: string, attempts: BoundCounter, duration: BoundHistogram, result: string): ResultHandles {
+    let r = this.results.get(key);
+    if (r === undefined) {
+      const labels = Object.freeze({ result });
+      this.results.set(key, (r = { attempts: attempts.handle(labels), duration: duration.handle(labels) }));
+    }
+    return r;
+  }
+
+  /** authenticated_user_requests of a user (its compressed name). */
+  userRequests(username: string): CounterHandle {
+    const name = compressUsername(username);
+    let h = this.users.get(name);
+    if (h === undefined)
+      this.users.set(name, (h = this.authenticatedUserRequests.handle(Object.freeze({ username: name }))));
+    return h;
+  }
+
   requestStarted(mutating: boolean): void {
     const k = mutating ? 'mutating' : 'readOnly';
     if (++this.inflight[k] > this.peak[k]) this.peak[k] = this.inflight[k];
@@ -165,6 +221,46 @@ export class ApiServerMetrics {
 
   text(): Promise<string> {
     return this.registry.metrics();
+  }
+}
+
+export interface ResultHandles {
+  readonly attempts: CounterHandle;
+  readonly duration: HistogramHandle;
+}
+
+/** The series of one route (method, path, dry run): apiserver_request_total by code, the latency and size histograms. */
+export class Route {
+  readonly duration: HistogramHandle;
+  readonly sizes: HistogramHandle;
+  private readonly totals = new Map<number, CounterHandle>();
+  private longRunningLabels: Omit<RequestLabels, 'dry_run'> | undefined;
+
+  constructor(
+    private readonly m: ApiServerMetrics,
+    readonly method: string,
+    readonly labels: Readonly<RequestLabels>,
+  ) {
+    Object.freeze(labels);
+    this.duration = m.requestDuration.handle(labels);
+    // Its label names leave dry_run out: the handle's series takes only the metric's own labels.
+    this.sizes = m.responseSizes.handle(labels);
+  }
+
+  total(code: number): CounterHandle {
+    let h = this.totals.get(code);
+    if (h === undefined)
+      this.totals.set(code, (h = this.m.requestTotal.handle(Object.freeze({ ...this.labels, code: String(code) }))));
+    return h;
+  }
+
+  /** apiserver_longrunning_requests' labels (those of the request without dry_run). */
+  longRunning(): Omit<RequestLabels, 'dry_run'> {
+    if (this.longRunningLabels === undefined) {
+      const { dry_run: _d, ...rest } = this.labels;
+      this.longRunningLabels = Object.freeze(rest);
+    }
+    return this.longRunningLabels;
   }
 }
 

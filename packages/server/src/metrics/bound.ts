@@ -8,20 +8,24 @@ export type Labels = Readonly<Record<string, string>>;
 /** Label values by name: a plain object or an interface such as RequestLabels (extra members are not labels). */
 type LabelInput = object;
 
-interface CounterChild {
+interface Series {
   readonly labels: Labels;
+  /** Set when the metric is reset: a handle holding this series looks it up again. */
+  dead: boolean;
+}
+
+interface CounterChild extends Series {
   value: number;
 }
 
-interface HistogramChild {
-  readonly labels: Labels;
+interface HistogramChild extends Series {
   /** Observations per bucket (not cumulative); the last slot is above every bound. */
   readonly counts: Float64Array;
   sum: number;
   count: number;
 }
 
-abstract class Labelled<C extends { labels: Labels }> {
+abstract class Labelled<C extends Series> {
   readonly aggregator = 'sum';
   private readonly children = new Map<string, C>();
 
@@ -37,7 +41,7 @@ abstract class Labelled<C extends { labels: Labels }> {
   protected abstract create(labels: Labels): C;
 
   /** The series of `labels` (only this metric's label names count; a missing one is left out, as prom-client does). */
-  protected child(input: LabelInput): C {
+  child(input: LabelInput): C {
     const labels = input as Readonly<Record<string, string | undefined>>;
     let key = '';
     for (const n of this.labelNames) key += (labels[n] ?? '\u0001') + '\u0000';
@@ -58,19 +62,72 @@ abstract class Labelled<C extends { labels: Labels }> {
   }
 
   reset(): void {
+    for (const c of this.children.values()) c.dead = true;
     this.children.clear();
   }
+}
+
+/**
+ * One series of a metric, resolved on its first use and kept: a request path that knows its labels ahead (a route,
+ * an authentication result) adds to it without building a label object or a key. The series is created only when
+ * something is counted (as prom-client's are), and looked up again after a reset.
+ */
+abstract class Handle<C extends Series> {
+  private c: C | undefined;
+
+  constructor(
+    private readonly metric: Labelled<C>,
+    readonly labels: LabelInput,
+  ) {}
+
+  protected series(): C {
+    let c = this.c;
+    if (c === undefined || c.dead) c = this.c = this.metric.child(this.labels);
+    return c;
+  }
+}
+
+export class CounterHandle extends Handle<CounterChild> {
+  inc(n = 1): void {
+    this.series().value += n;
+  }
+}
+
+export class HistogramHandle extends Handle<HistogramChild> {
+  constructor(
+    private readonly h: BoundHistogram,
+    labels: LabelInput,
+  ) {
+    super(h, labels);
+  }
+
+  observe(value: number): void {
+    observeInto(this.series(), this.h.buckets, value);
+  }
+}
+
+function observeInto(c: HistogramChild, b: readonly number[], value: number): void {
+  let i = 0;
+  while (i < b.length && value > b[i]!) i++;
+  c.counts[i]!++;
+  c.sum += value;
+  c.count++;
 }
 
 export class BoundCounter extends Labelled<CounterChild> {
   readonly type = 'counter';
 
   protected create(labels: Labels): CounterChild {
-    return { labels, value: 0 };
+    return { labels, value: 0, dead: false };
   }
 
   inc(labels: LabelInput, n = 1): void {
     this.child(labels).value += n;
+  }
+
+  /** The series of `labels`, to add to without looking it up each time. */
+  handle(labels: LabelInput): CounterHandle {
+    return new CounterHandle(this, labels);
   }
 
   get() {
@@ -93,17 +150,16 @@ export class BoundHistogram extends Labelled<HistogramChild> {
   }
 
   protected create(labels: Labels): HistogramChild {
-    return { labels, counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0 };
+    return { labels, counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0, dead: false };
   }
 
   observe(labels: LabelInput, value: number): void {
-    const c = this.child(labels);
-    const b = this.buckets;
-    let i = 0;
-    while (i < b.length && value > b[i]!) i++;
-    c.counts[i]!++;
-    c.sum += value;
-    c.count++;
+    observeInto(this.child(labels), this.buckets, value);
+  }
+
+  /** The series of `labels`, to observe into without looking it up each time. */
+  handle(labels: LabelInput): HistogramHandle {
+    return new HistogramHandle(this, labels);
   }
 
   /** What prom-client's Histogram gives its Registry to format: cumulative buckets with `le` first, +Inf, sum, count. */

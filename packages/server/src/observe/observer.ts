@@ -9,9 +9,7 @@ import type { UserInfo } from '../api/types.js';
 import type { AuthnResult } from '../authn/chain.js';
 import type { AuthorizerResult } from '../authz/authorizer.js';
 import type { RequestInfo } from '../request/info.js';
-import type { ApiServerMetrics } from '../metrics/apiserver.js';
-import { compressUsername } from '../metrics/apiserver.js';
-import { requestLabels, type RequestLabels } from '../metrics/labels.js';
+import type { ApiServerMetrics, Route } from '../metrics/apiserver.js';
 import type { PolicyEvaluator, RequestAuditConfig, Stage } from '../audit/policy.js';
 import { withoutManagedFields, type AuditEvent, type AuditUser, type ResponseStatus } from '../audit/event.js';
 import { microTime } from '../registry/meta.js';
@@ -77,7 +75,7 @@ export class Trace {
   private readonly start = performance.now();
   private readonly startEpoch = Date.now();
   private mark = this.start;
-  private labels: RequestLabels | undefined;
+  private route: Route | undefined;
   private mutating: boolean;
   private user: UserInfo | undefined;
   private impersonated: UserInfo | undefined;
@@ -116,7 +114,7 @@ export class Trace {
     this.mutating = mutatingMethods.has(req.method ?? '');
     if (o.metrics) {
       const ct = req.headers['content-type'];
-      this.labels = requestLabels(req.method ?? 'GET', info, rawQuery, query, ct);
+      this.route = o.metrics.route(req.method ?? 'GET', info, rawQuery, query, ct);
       o.metrics.requestStarted(this.mutating);
     }
     // Read now: an HTTP/2 stream's socket is gone once it has closed.
@@ -145,10 +143,10 @@ export class Trace {
     const now = performance.now();
     const m = this.o.metrics;
     if (m) {
-      const result = 'user' in r ? 'success' : 'error' in r ? 'error' : 'failure';
-      if ('user' in r) m.authenticatedUserRequests.inc({ username: compressUsername(r.user.username) });
-      m.authenticationAttempts.inc({ result });
-      m.authenticationDuration.observe({ result }, (now - this.mark) / 1000);
+      const h = m.authentication('user' in r ? 'success' : 'error' in r ? 'error' : 'failure');
+      if ('user' in r) m.userRequests(r.user.username).inc();
+      h.attempts.inc();
+      h.duration.observe((now - this.mark) / 1000);
     }
     this.mark = now;
     if (!('user' in r)) this.authnError = 'error' in r ? r.error : 'no credentials';
@@ -196,10 +194,10 @@ export class Trace {
   authorized(d: AuthorizerResult): void {
     const now = performance.now();
     const m = this.o.metrics;
-    const result = d.decision === 'Allow' ? 'allowed' : d.decision === 'Deny' ? 'denied' : 'no-opinion';
     if (m) {
-      m.authorizationAttempts.inc({ result });
-      m.authorizationDuration.observe({ result }, (now - this.mark) / 1000);
+      const h = m.authorization(d.decision === 'Allow' ? 'allowed' : d.decision === 'Deny' ? 'denied' : 'no-opinion');
+      h.attempts.inc();
+      h.duration.observe((now - this.mark) / 1000);
     }
     this.mark = now;
     this.decision = d;
@@ -229,8 +227,7 @@ export class Trace {
     if (m) {
       this.watch = { group, version, kind };
       m.registeredWatchers.inc(this.watch);
-      const l = this.labels!;
-      m.longRunning.inc(this.sizeLabels(l));
+      m.longRunning.inc(this.route!.longRunning());
     }
     // Every event of a watch is one write; the first one is where the response has started.
     const res = this.res as unknown as { write: (...a: unknown[]) => boolean };
@@ -247,11 +244,6 @@ export class Trace {
       }
       return write(...a);
     };
-  }
-
-  private sizeLabels(l: RequestLabels): Omit<RequestLabels, 'dry_run'> {
-    const { dry_run: _d, ...rest } = l;
-    return rest;
   }
 
   /** Later writes (and the end) wait for `p` too. */
@@ -389,22 +381,19 @@ export class Trace {
     const elapsed = performance.now() - this.start;
     const m = this.o.metrics;
     const code = this.panicked ? 500 : this.res.statusCode;
-    if (m && this.labels) {
+    const route = this.route;
+    if (m && route) {
       m.requestFinished(this.mutating);
       // kube counts requests its handlers served; a non-resource path nobody serves (404) is not one.
       if (this.info.isResourceRequest || code !== 404) {
-        const l = this.labels;
-        m.requestTotal.inc({ ...l, code: String(code) });
-        if (!this.longRunning) m.requestDuration.observe(l, elapsed / 1000);
-        if (l.verb === 'GET' || l.verb === 'LIST') {
-          const len = Number(this.res.getHeader('content-length') ?? 0);
-          // Its label names leave dry_run out.
-          m.responseSizes.observe(l, len);
-        }
+        route.total(code).inc();
+        if (!this.longRunning) route.duration.observe(elapsed / 1000);
+        const verb = route.labels.verb;
+        if (verb === 'GET' || verb === 'LIST') route.sizes.observe(Number(this.res.getHeader('content-length') ?? 0));
       }
       if (this.watch) {
         m.registeredWatchers.dec(this.watch);
-        m.longRunning.dec(this.sizeLabels(this.labels));
+        m.longRunning.dec(route.longRunning());
       }
     }
     // Not yet emitted when nothing is held, or when the connection closed before the response ended.
@@ -413,7 +402,7 @@ export class Trace {
     const log = this.o.httpLog;
     if (log?.enabled) {
       const rec = {
-        verb: this.labels?.verb ?? this.req.method ?? '',
+        verb: this.route?.labels.verb ?? this.req.method ?? '',
         URI: this.req.url ?? '/',
         latency: goDuration(elapsed),
         userAgent: String(this.req.headers['user-agent'] ?? ''),
