@@ -10,3 +10,18 @@ test('microTime: six fractional digits, UTC, also for consecutive stamps in one 
   assert.equal(microTime(t + 1.007), '2026-01-02T03:04:05.121007Z');
   assert.equal(microTime(t - 86_400_000 + 0.5), '2026-01-01T03:04:05.120500Z');
 });
+
+test('microTime: the same text as formatting each stamp from its own Date, across seconds and days', () => {
+  const reference = (ms: number) => {
+    const whole = Math.floor(ms);
+    const micros = Math.floor((ms - whole) * 1000);
+    return new Date(whole).toISOString().slice(0, 23) + String(micros).padStart(3, '0') + 'Z';
+  };
+  let t = Date.UTC(2026, 11, 31, 23, 59, 58, 990);
+  for (let i = 0; i < 5000; i++) {
+    t += ((i * 7919) % 1013) / 997; // uneven steps, some within a millisecond, over a day's and a year's end
+    assert.equal(microTime(t), reference(t));
+  }
+  assert.equal(microTime(0), '1970-01-01T00:00:00.000000Z');
+  assert.equal(microTime(-0.5), reference(-0.5));
+});

@@ -12,14 +12,16 @@ export function rfc3339(ms: number): string {
 export function microTime(epochMs: number): string {
   const whole = Math.floor(epochMs);
   const micros = Math.floor((epochMs - whole) * 1000);
-  // Two stamps per event, mostly within the same millisecond as the previous event's: format each ms once.
-  if (whole !== lastMs) {
-    lastMs = whole;
-    lastPrefix = new Date(whole).toISOString().slice(0, 23);
+  // Audit events take two stamps each, thousands a second: the date and time are formatted once per second, the
+  // fraction (milliseconds and microseconds, six digits) from integers.
+  const second = Math.floor(whole / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastPrefix = new Date(second * 1000).toISOString().slice(0, -4); // through the '.'
   }
-  return lastPrefix + (micros < 10 ? '00' : micros < 100 ? '0' : '') + micros + 'Z';
+  return lastPrefix + String(1_000_000 + (whole - second * 1000) * 1000 + micros).slice(1) + 'Z';
 }
-let lastMs = NaN;
+let lastSecond = NaN;
 let lastPrefix = '';
 
 const alphanums = 'bcdfghjklmnpqrstvwxz2456789';
