@@ -3,26 +3,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { setKey } from '../api/ownkeys.js';
 import type { KObject } from '../api/types.js';
 
-/** RFC 3339 with second precision, as metav1.Time marshals. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-/** metav1.MicroTime's JSON form: RFC 3339 with exactly six fractional digits, UTC. */
-export function microTime(epochMs: number): string {
-  const whole = Math.floor(epochMs);
-  const micros = Math.floor((epochMs - whole) * 1000);
-  // Audit events take two stamps each, thousands a second: the date and time are formatted once per second, the
-  // fraction (milliseconds and microseconds, six digits) from integers.
-  const second = Math.floor(whole / 1000);
-  if (second !== lastSecond) {
-    lastSecond = second;
-    lastPrefix = new Date(second * 1000).toISOString().slice(0, -4); // through the '.'
-  }
-  return lastPrefix + String(1_000_000 + (whole - second * 1000) * 1000 + micros).slice(1) + 'Z';
-}
-let lastSecond = NaN;
-let lastPrefix = '';
+// metav1.Time and MicroTime's text lives with the clock (audit events format it too, below this layer).
+export { microTime, rfc3339 } from '../clock/format.js';
 
 const alphanums = 'bcdfghjklmnpqrstvwxz2456789';
 /** names.SimpleNameGenerator: base truncated to 58 chars plus 5 random characters. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { microTime } from './meta.js';
+import { microTime } from '../clock/format.js';
 
 test('microTime: six fractional digits, UTC, also for consecutive stamps in one millisecond', () => {
   const t = Date.UTC(2026, 0, 2, 3, 4, 5, 120);
