@@ -209,9 +209,18 @@ export function ruleMatches(r: PolicyRule, a: AuditAttributes): boolean {
   return true;
 }
 
+/** What a request is evaluated on besides its user (a RequestInfo has these members). */
+export type RequestAttributes = Omit<AuditAttributes, 'user'>;
+type AuditUserRef = NonNullable<AuditAttributes['user']>;
+
 /** The policy rule evaluator: the first matching rule decides; no match is level None. */
 export class PolicyEvaluator {
   private readonly rules: Array<PolicyRule & { config: RequestAuditConfig }>;
+  /** Some rule names users or groups: the decision depends on the user, not only on the request. */
+  private readonly byUser: boolean;
+  /** Decisions of shared (frozen) request attributes, and per user object when rules name users. */
+  private readonly decided = new WeakMap<object, RequestAuditConfig>();
+  private readonly decidedByUser = new WeakMap<object, WeakMap<object, RequestAuditConfig>>();
 
   constructor(p: Policy) {
     this.rules = p.rules.map((r) => ({
@@ -222,10 +231,40 @@ export class PolicyEvaluator {
         omitManagedFields: r.omitManagedFields ?? p.omitManagedFields ?? false,
       }),
     }));
+    this.byUser = p.rules.some((r) => r.users?.length || r.userGroups?.length);
   }
 
   evaluate(a: AuditAttributes): RequestAuditConfig {
     for (const r of this.rules) if (ruleMatches(r, a)) return r.config;
     return noAudit;
+  }
+
+  /**
+   * evaluate() of a request: a query-less request's RequestInfo is shared and frozen (request/info.ts), and users
+   * are often the same object request after request, so the decision is kept with them (both are never changed).
+   */
+  evaluateRequest(user: AuditUserRef | undefined, req: Readonly<RequestAttributes>): RequestAuditConfig {
+    const attrs = (): AuditAttributes => ({
+      user,
+      verb: req.verb,
+      isResourceRequest: req.isResourceRequest,
+      path: req.path,
+      apiGroup: req.apiGroup,
+      resource: req.resource,
+      subresource: req.subresource,
+      namespace: req.namespace,
+      name: req.name,
+    });
+    if (!Object.isFrozen(req)) return this.evaluate(attrs());
+    let kept: WeakMap<object, RequestAuditConfig> | undefined;
+    let key: object = req;
+    if (this.byUser && user !== undefined) {
+      kept = this.decidedByUser.get(req);
+      if (kept === undefined) this.decidedByUser.set(req, (kept = new WeakMap()));
+      key = user;
+    } else kept = this.decided;
+    let c = kept.get(key);
+    if (c === undefined) kept.set(key, (c = this.evaluate(attrs())));
+    return c;
   }
 }

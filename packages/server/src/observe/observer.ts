@@ -214,17 +214,7 @@ export class Trace {
       if (r.annotations && this.o.audit) this.authnAnnotations = { ...this.authnAnnotations, ...r.annotations };
     }
     if (this.o.audit) {
-      this.audit = this.o.audit.policy.evaluate({
-        user: this.user,
-        verb: this.info.verb,
-        isResourceRequest: this.info.isResourceRequest,
-        path: this.info.path,
-        apiGroup: this.info.apiGroup,
-        resource: this.info.resource,
-        subresource: this.info.subresource,
-        namespace: this.info.namespace,
-        name: this.info.name,
-      });
+      this.audit = this.o.audit.policy.evaluateRequest(this.user, this.info);
       if (this.audit.level !== 'None') {
         this.captureResponse();
         // A failed authentication has only the one event, at ResponseStarted (WithFailedAuthenticationAudit).
