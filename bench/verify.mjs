@@ -13,7 +13,9 @@ import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT } from './lib.mjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { json, ROOT, startServer, stopServer } from './lib.mjs';
 
 /**
  * @param {{ dir: string, token: string, loopSeconds?: number, chunkSeconds?: number }} o
@@ -165,4 +167,33 @@ async function alternate(rounds, secs, a, b) {
   const mid = ratios.length >> 1;
   const medianRatio = ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
   return { a: Math.max(...aRuns), b: Math.max(...bRuns), aRuns, bRuns, medianRatio };
+}
+
+// `node bench/verify.mjs [loopSeconds]`: this figure alone (after a build), against a kubeauth of its own.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeauth-verify-bench-'));
+  const admin = 'bench-admin-token-0123456789';
+  const tokens = path.join(dir, 'tokens.csv');
+  writeFileSync(tokens, `${admin},bench-admin,uid-admin,"system:masters"\n`);
+  const server = await startServer(path.join(dir, 'data'), [`--token-auth-file=${tokens}`]);
+  try {
+    const sa = '/api/v1/namespaces/default/serviceaccounts';
+    await json(server.port, 'POST', sa, {
+      token: admin,
+      body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bench' } },
+    });
+    const minted = await json(server.port, 'POST', `${sa}/bench/token`, {
+      token: admin,
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+    });
+    const r = await verifyBench({
+      dir: path.join(dir, 'data'),
+      token: minted.status.token,
+      loopSeconds: Number(process.argv[2] ?? 1.5),
+    });
+    console.log(JSON.stringify(r, null, 2));
+  } finally {
+    await stopServer(server);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -69,6 +69,8 @@ interface FrontedEntry<V> {
   readonly value: V;
   /** The front key it is indexed under, in full (the front Map indexes long keys by a number, see `frontSlot`). */
   frontKey: string | undefined;
+  /** A redacting front's record of the key instead (see {@link FrontedLruCache}'s `digest`). */
+  redacted: RedactedKey | undefined;
   readonly expiresAt: number;
   /** What else the lookup must match (TokenReviewer: the audiences), frozen. */
   readonly qualifiers: readonly string[];
@@ -91,8 +93,10 @@ interface FrontedEntry<V> {
  * - Front hits do not reorder the LRU (that would cost as much as the hash they save); instead an entry hit through
  *   the front since it last moved gets a second chance when it reaches the LRU's eviction end (CLOCK), so hot
  *   tokens are not evicted ahead of cold ones.
- * - TokenReviewer's front keeps bearer tokens in memory (as `Map` keys) while their entries live; the LRU does not.
- *   `maxFrontEntries: 0` turns the front off.
+ * - Without `digest`, the front keeps its keys (TokenReviewer: bearer tokens) in memory while their entries live; the
+ *   LRU does not. With `digest` (a keyed one-way hash) the front redacts: it indexes only JWTs, keeps their header and
+ *   payload (not a credential without the signature) and the digest of the signature, and a hit hashes the
+ *   signature alone — a third of the token — and compares the rest. `maxFrontEntries: 0` turns the front off.
  */
 export class FrontedLruCache<V> {
   private readonly lru = new Map<string, FrontedEntry<V>>();
@@ -102,16 +106,23 @@ export class FrontedLruCache<V> {
     private readonly maxEntries: number,
     private readonly maxFrontEntries: number,
     private readonly now: () => number = Date.now,
+    private readonly digest?: (secret: string) => string,
   ) {
     if (!(maxEntries >= 0)) throw new RangeError('maxEntries must be >= 0');
     if (!(maxFrontEntries >= 0)) throw new RangeError('maxFrontEntries must be >= 0');
   }
 
-  /** Front lookup (no hashing): the live value cached under `frontKey` for these `qualifiers`. */
+  /**
+   * Front lookup (no hashing, or with `digest` a hash of the JWT's signature only): the live value cached under
+   * `frontKey` for these `qualifiers`.
+   */
   peek(frontKey: string, qualifiers: readonly string[]): V | undefined {
     const slot = frontSlot(frontKey);
     const entry = this.front.get(slot);
-    if (entry === undefined || entry.frontKey !== frontKey) return undefined;
+    if (entry === undefined) return undefined;
+    if (this.digest === undefined ? entry.frontKey !== frontKey : !this.matchesRedacted(entry.redacted, frontKey)) {
+      return undefined;
+    }
     if (!entry.live || entry.expiresAt <= this.now()) {
       this.front.delete(slot);
       return undefined;
@@ -121,19 +132,21 @@ export class FrontedLruCache<V> {
     return entry.value;
   }
 
-  /** Lookup by the hashed `key` (refreshes LRU recency); a hit is indexed in the front under `frontKey`, if any. */
+  /**
+   * Lookup by the hashed `key`; a hit is indexed in the front under `frontKey`, if any. A hit marks the entry used
+   * rather than moving it in the LRU (a Map delete and insert cost about as much as the rest of a hit): the next
+   * eviction that reaches it gives it a second chance, as front hits do.
+   */
   get(key: string, frontKey: string | undefined): V | undefined {
     const entry = this.lru.get(key);
     if (entry === undefined) return undefined;
-    this.lru.delete(key);
     if (entry.expiresAt <= this.now()) {
       entry.live = false;
+      this.lru.delete(key);
       return undefined;
     }
-    // Map keeps insertion order: re-inserting marks the entry most recently used.
-    entry.used = false;
-    this.lru.set(key, entry);
-    this.index(frontKey, entry);
+    entry.used = true;
+    if (frontKey !== undefined) this.index(frontKey, entry);
     return entry.value;
   }
 
@@ -148,6 +161,7 @@ export class FrontedLruCache<V> {
     const entry: FrontedEntry<V> = {
       value,
       frontKey: undefined,
+      redacted: undefined,
       expiresAt: this.now() + ttlMs,
       qualifiers: Object.isFrozen(qualifiers) ? qualifiers : Object.freeze([...qualifiers]),
       live: true,
@@ -202,10 +216,27 @@ export class FrontedLruCache<V> {
     }
   }
 
+  /** The same token as the one redacted: same length, same signing input, same signature digest. */
+  private matchesRedacted(r: RedactedKey | undefined, token: string): boolean {
+    if (r === undefined || token.length !== r.length) return false;
+    const n = r.signed.length;
+    return token.slice(0, n) === r.signed && this.digest!(token.slice(n)) === r.signatureDigest;
+  }
+
   private index(frontKey: string | undefined, entry: FrontedEntry<V>): void {
     if (this.maxFrontEntries === 0 || frontKey === undefined) return;
     const slot = frontSlot(frontKey);
-    entry.frontKey = frontKey;
+    if (this.digest === undefined) entry.frontKey = frontKey;
+    else {
+      // Only a JWT long enough to be slotted by number: a short key would be its own slot, kept in clear.
+      const split = typeof slot === 'number' ? jwsSignatureStart(frontKey) : -1;
+      if (split < 0) return;
+      entry.redacted ??= {
+        length: frontKey.length,
+        signed: detached(frontKey.slice(0, split)),
+        signatureDigest: this.digest(frontKey.slice(split)),
+      };
+    }
     this.front.delete(slot);
     this.front.set(slot, entry);
     if (this.front.size > this.maxFrontEntries) this.front.delete(this.front.keys().next().value!);
@@ -218,6 +249,31 @@ export class FrontedLruCache<V> {
  * rest of a cache hit; its tail is the signature, which tells tokens apart. The entry keeps the whole key, and a hit
  * must equal it: two keys that land in one slot only take it from each other (the LRU still answers both).
  */
+/** A bearer JWT as a redacting front keeps it: no credential, yet enough to recognise the token. */
+interface RedactedKey {
+  readonly length: number;
+  /** The JWS signing input and its final dot (header and payload, as readable as the claims cached beside them). */
+  readonly signed: string;
+  /** The keyed digest of the signature, the part that makes the token a credential. */
+  readonly signatureDigest: string;
+}
+
+/**
+ * Where a compact JWS's signature starts (after the second of exactly two dots), or -1 when `token` is not one with
+ * a signature of at least 256 bits. Anything else (a static or bootstrap token) may be secret throughout.
+ */
+function jwsSignatureStart(token: string): number {
+  const second = token.lastIndexOf('.');
+  const first = token.indexOf('.');
+  if (first <= 0 || second === first || token.indexOf('.', first + 1) !== second) return -1;
+  return token.length - (second + 1) >= 43 ? second + 1 : -1;
+}
+
+/** A flat copy of `s`: a slice of a token would otherwise keep the whole token alive (V8's sliced strings). */
+function detached(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
+}
+
 function frontSlot(key: string): string | number {
   const n = key.length;
   if (n <= 128) return key;

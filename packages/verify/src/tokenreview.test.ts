@@ -1,5 +1,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { getHeapSnapshot } from 'node:v8';
 import { ConfigError, ReviewError } from './errors.js';
 import { TokenReviewer } from './tokenreview.js';
 import { API_AUDIENCE, FakeApiServer, saUser } from './test/fake-apiserver.js';
@@ -345,4 +347,48 @@ describe('TokenReviewer', () => {
     await reviewer.review('t2');
     assert.equal(api.count(REVIEWS), 4);
   });
+
+  it('keeps no bearer token in memory by default (the front keeps a JWT signing input and a digest)', async () => {
+    // Answers any token without keeping it, so the only copies left are the reviewer's.
+    api.tokenReview = () => ({ authenticated: true, user: saUser('team-a', 'builder'), audiences: ['aud-heap'] });
+    // Which strings of each token survive in the heap (searched for reversed, so the search keeps no copy).
+    const survivors = async (options: { hashTokens?: boolean }) => {
+      const reviewer = new TokenReviewer({ connection: conn, audiences: ['aud-heap'], ...options });
+      // Each token lives in a call of its own, so no frame of this test holds one.
+      const reviewOne = async () => {
+        const token = [randomBytes(24), randomBytes(300), randomBytes(256)]
+          .map((b) => b.toString('base64url'))
+          .join('.');
+        for (let j = 0; j < 3; j++) assert.equal((await reviewer.review(`${token} `.slice(0, -1))).authenticated, true);
+        assert.equal(reviewer.cached(token)?.authenticated, true);
+        return [...token].reverse().join('');
+      };
+      const reversed = [await reviewOne(), await reviewOne(), await reviewOne()];
+      assert.equal(api.count(REVIEWS), 3, 'one review per token, the rest from the cache');
+      // Another request through the same connection and fake server (whose buffers may hold the last one's body).
+      await new TokenReviewer({ connection: conn, audiences: ['aud-heap'] }).review('x'.repeat(1200));
+      api.requests.length = 0; // the fake API server records request bodies
+      const heap = await heapStrings();
+      const found = { token: 0, signature: 0, signingInput: 0 };
+      for (const r of reversed) {
+        const token = [...r].reverse().join('');
+        const dot = token.lastIndexOf('.');
+        if (heap.some((s) => s.includes(token))) found.token++;
+        if (heap.some((s) => s.includes(token.slice(dot + 1)))) found.signature++;
+        if (heap.some((s) => s === token.slice(0, dot + 1))) found.signingInput++;
+      }
+      reviewer.clearCache();
+      return found;
+    };
+    assert.deepEqual(await survivors({}), { token: 0, signature: 0, signingInput: 3 });
+    // The check can fail: with hashing off the front keeps every token.
+    assert.deepEqual(await survivors({ hashTokens: false }), { token: 3, signature: 3, signingInput: 0 });
+  });
 });
+
+/** Every string in a heap snapshot of this process (taking one collects garbage first). */
+async function heapStrings(): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of getHeapSnapshot()) chunks.push(chunk as Buffer);
+  return (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { strings: string[] }).strings;
+}

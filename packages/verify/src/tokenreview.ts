@@ -64,15 +64,12 @@ export interface TokenReviewerOptions extends CacheOptions {
    */
   readonly revocation?: RevocationFeed;
   /**
-   * Keep bearer tokens out of memory: cache entries are indexed by a keyed SHA-256 of the token only. Default true.
-   * `false` also indexes up to `maxFrontCacheEntries` recent entries by the token itself (a cache hit then costs a
-   * `Map` lookup instead of a hash).
+   * Keep bearer tokens out of memory: cache entries are indexed by a keyed SHA-256 of the token, and the front of
+   * recent JWTs keeps their header and payload with a keyed SHA-256 of the signature (a hit hashes the signature
+   * only). Default true. `false` indexes the front by the token itself (a hit then costs a `Map` lookup).
    */
   readonly hashTokens?: boolean;
-  /**
-   * With `hashTokens: false`: how many of the most recent entries are also indexed by the token string itself.
-   * Default 1 024; 0 disables.
-   */
+  /** How many of the most recent entries the front indexes (see `hashTokens`). Default 1 024; 0 disables. */
   readonly maxFrontCacheEntries?: number;
   /** Longer tokens are answered `authenticated: false` without asking the API. Default 65 536. */
   readonly maxTokenBytes?: number;
@@ -147,8 +144,9 @@ export class TokenReviewer implements Authenticator {
     this.hashTokens = options.hashTokens !== false;
     this.cache = new FrontedLruCache(
       options.maxCacheEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES,
-      this.hashTokens ? 0 : (options.maxFrontCacheEntries ?? DEFAULT_TOKEN_FRONT_CACHE_ENTRIES),
+      options.maxFrontCacheEntries ?? DEFAULT_TOKEN_FRONT_CACHE_ENTRIES,
       this.now,
+      this.hashTokens ? (signature) => this.hasher.hashToken(signature) : undefined,
     );
     this.unsubscribe = options.revocation?.subscribe((revoked) => this.revoke(revoked));
   }
@@ -159,8 +157,9 @@ export class TokenReviewer implements Authenticator {
    */
   cached(token: string, audiences?: string | readonly string[]): TokenReviewResult | undefined {
     const auds = audiences === undefined ? this.audiences : toList(audiences);
-    if (this.hashTokens) return this.cache.get(this.hasher.hashToken(token) + audiencesKey(auds), undefined);
-    return this.cache.peek(token, auds);
+    const hit = this.cache.peek(token, auds);
+    if (hit !== undefined || !this.hashTokens || token.length === 0 || token.length > this.maxTokenBytes) return hit;
+    return this.cache.get(this.hasher.hashToken(token) + audiencesKey(auds), undefined);
   }
 
   /**
@@ -175,12 +174,14 @@ export class TokenReviewer implements Authenticator {
     const audiences = this.audiencesFor(options?.audiences);
     let key: string;
     if (this.hashTokens) {
-      // One keyed hash of the token, and the audiences in clear: the cache holds no bearer token. Only tokens that
-      // passed the local checks are cached, so a hit needs no character check (the length check spares hashing a
-      // huge token).
+      // The redacting front first (a JWT's signing input compared, its signature hashed), then one keyed hash of the
+      // token, and the audiences in clear: the cache holds no bearer token. Only tokens that passed the local checks
+      // are cached, so a hit needs no character check (the length check spares hashing a huge token).
       if (token.length === 0 || token.length > this.maxTokenBytes) return this.rejectLocally(token)!;
+      const hit = this.cache.peek(token, audiences);
+      if (hit !== undefined) return hit;
       key = this.hasher.hashToken(token) + audiencesKey(audiences);
-      const cached = this.cache.get(key, undefined);
+      const cached = this.cache.get(key, token);
       if (cached) return cached;
       const local = this.rejectLocally(token);
       if (local) return local;
@@ -200,7 +201,7 @@ export class TokenReviewer implements Authenticator {
       // A revocation seen while the review was in flight may concern this token: answer, but do not cache.
       if (generation === this.generation) {
         if (result.authenticated) this.bound.set(result, boundUids(result, token));
-        this.cache.set(key, this.hashTokens ? undefined : token, audiences, result, this.ttlFor(result, token));
+        this.cache.set(key, token, audiences, result, this.ttlFor(result, token));
       }
       return result;
     });
