@@ -155,3 +155,16 @@ test('the legacy format writes each entry as kube EventString', () => {
   b.close();
   assert.equal(readFileSync(path, 'utf8'), `${legacyLine(event(7))}\n${legacyLine(event(8))}\n`);
 });
+
+test('multi-byte text is written whole, in turns small and large', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'auditlog-'));
+  const path = join(dir, 'audit.log');
+  const b = new LogBackend({ path, format: 'json', maxAgeDays: 0, maxBackups: 0, maxSizeMB: 0, compress: false });
+  const wide = (i: number, n: number) => ({ ...event(i), userAgent: 'é€😀'.repeat(n) });
+  const all = [wide(1, 1), wide(2, 30_000), wide(3, 2)];
+  b.processEvents(entryOf(all[0]!));
+  b.flush();
+  b.processEvents(entryOf(all[1]!), entryOf(all[2]!));
+  b.close();
+  assert.equal(readFileSync(path, 'utf8'), all.map((e) => JSON.stringify(e) + '\n').join(''));
+});

@@ -39,6 +39,7 @@ export class LogBackend {
   private pending: AuditEntry[] = [];
   private scheduled = false;
   private readonly limit: number;
+  private readonly scratch = Buffer.allocUnsafe(256 * 1024);
 
   constructor(private readonly o: LogBackendOptions) {
     this.limit = (o.maxSizeMB > 0 ? o.maxSizeMB : 100) * MiB;
@@ -76,7 +77,11 @@ export class LogBackend {
         process.stdout.write(text);
         return;
       }
-      const buf = Buffer.from(text, 'utf8');
+      // Encoded into one kept buffer when it surely fits (3 bytes at most per UTF-16 unit): no allocation a turn.
+      const buf =
+        text.length * 3 <= this.scratch.length
+          ? this.scratch.subarray(0, this.scratch.write(text, 0, 'utf8'))
+          : Buffer.from(text, 'utf8');
       if (this.size > 0 && this.size + buf.length > this.limit) this.rotate();
       writeSync(this.fd!, buf);
       this.size += buf.length;
