@@ -169,14 +169,14 @@ test('policy table: the first matching rule decides the level, stages and manage
   }
 });
 
-test('decisions kept per shared request and user are those evaluated afresh', () => {
+test('decisions kept per shared request are those evaluated afresh, per user when rules name users', () => {
   const { user: _u, ...rest } = attrs({ namespace: 'kube-system' });
   const shared = Object.freeze({ ...rest });
   const sa = { username: 'x', groups: ['system:serviceaccounts'] };
   const alice = { username: 'alice', groups: ['system:authenticated'] };
   const proxy = { username: 'system:kube-proxy', groups: [] };
   for (let i = 0; i < 2; i++) {
-    // The rules name users and groups: the same request is decided per user object.
+    // The rules name users and groups: the same request is decided for each user.
     assert.equal(ev.evaluateRequest(sa, shared).level, 'Request');
     assert.equal(ev.evaluateRequest(alice, shared).level, 'Metadata');
     assert.equal(ev.evaluateRequest(undefined, shared).level, 'Metadata');

@@ -218,9 +218,8 @@ export class PolicyEvaluator {
   private readonly rules: Array<PolicyRule & { config: RequestAuditConfig }>;
   /** Some rule names users or groups: the decision depends on the user, not only on the request. */
   private readonly byUser: boolean;
-  /** Decisions of shared (frozen) request attributes, and per user object when rules name users. */
+  /** Decisions of shared (frozen) request attributes, when no rule names users or groups. */
   private readonly decided = new WeakMap<object, RequestAuditConfig>();
-  private readonly decidedByUser = new WeakMap<object, WeakMap<object, RequestAuditConfig>>();
 
   constructor(p: Policy) {
     this.rules = p.rules.map((r) => ({
@@ -240,31 +239,27 @@ export class PolicyEvaluator {
   }
 
   /**
-   * evaluate() of a request: a query-less request's RequestInfo is shared and frozen (request/info.ts), and users
-   * are often the same object request after request, so the decision is kept with them (both are never changed).
+   * evaluate() of a request. A query-less request's RequestInfo is shared and frozen (request/info.ts): when no rule
+   * names users or groups, the decision depends on it alone and is kept with it. (Per user it is not kept: a user
+   * object may be new on every request, and a weak entry per request costs the collector more than the rules do.)
    */
   evaluateRequest(user: AuditUserRef | undefined, req: Readonly<RequestAttributes>): RequestAuditConfig {
-    const attrs = (): AuditAttributes => ({
-      user,
-      verb: req.verb,
-      isResourceRequest: req.isResourceRequest,
-      path: req.path,
-      apiGroup: req.apiGroup,
-      resource: req.resource,
-      subresource: req.subresource,
-      namespace: req.namespace,
-      name: req.name,
-    });
-    if (!Object.isFrozen(req)) return this.evaluate(attrs());
-    let kept: WeakMap<object, RequestAuditConfig> | undefined;
-    let key: object = req;
-    if (this.byUser && user !== undefined) {
-      kept = this.decidedByUser.get(req);
-      if (kept === undefined) this.decidedByUser.set(req, (kept = new WeakMap()));
-      key = user;
-    } else kept = this.decided;
-    let c = kept.get(key);
-    if (c === undefined) kept.set(key, (c = this.evaluate(attrs())));
+    const kept = !this.byUser && Object.isFrozen(req);
+    let c = kept ? this.decided.get(req) : undefined;
+    if (c === undefined) {
+      c = this.evaluate({
+        user,
+        verb: req.verb,
+        isResourceRequest: req.isResourceRequest,
+        path: req.path,
+        apiGroup: req.apiGroup,
+        resource: req.resource,
+        subresource: req.subresource,
+        namespace: req.namespace,
+        name: req.name,
+      });
+      if (kept) this.decided.set(req, c);
+    }
     return c;
   }
 }
