@@ -31,11 +31,11 @@ export const users = {
 export const tokenOf = (name) => `${name}-token`;
 
 /**
- * Starts kubeauth with `args` plus a token file of `users`, and proves that RBAC authorization is on before any
+ * Starts kubeauth with `args` plus a token file of `users` (on `dataDir` when given, kept for a restart), and proves that RBAC authorization is on before any
  * test runs: an authenticated user with no bindings must be refused (403) listing Secrets. Without this guard a
  * port could pass against a server with authorization off.
  */
-export async function startServer(args = [], { authorization = 'RBAC' } = {}) {
+export async function startServer(args = [], { authorization = 'RBAC', dataDir } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kubeauth-upstream-'));
   const file = join(dir, 'tokens.csv');
   const lines = Object.entries(users).map(
@@ -43,7 +43,7 @@ export async function startServer(args = [], { authorization = 'RBAC' } = {}) {
   );
   writeFileSync(file, lines.join('\n') + '\n');
   const mode = authorization === 'RBAC' ? [] : [`--authorization-mode=${authorization}`];
-  const s = await startKubeauth([`--token-auth-file=${file}`, ...mode, ...args]);
+  const s = await startKubeauth([`--token-auth-file=${file}`, ...mode, ...args], { dataDir });
   if (authorization === 'RBAC') await assertRbacOn(s);
   else await assertModeOn(s, authorization);
   return s;

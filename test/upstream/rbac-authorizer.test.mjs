@@ -1,4 +1,4 @@
-// Ports of plugin/pkg/auth/authorizer/rbac/rbac_test.go TestAuthorizer (kubernetes/kubernetes; revision in
+// Ports of plugin/pkg/auth/authorizer/rbac/rbac_test.go TestAuthorizer and TestRuleMatches (kubernetes/kubernetes; revision in
 // ledger.json). Upstream builds the RBAC authorizer over in-memory roles and bindings and asks it about attribute
 // records; here the same roles and bindings are created in kubeauth and each record is asked as a
 // SubjectAccessReview, which kubeauth answers with the same RBAC authorizer that guards its requests.
@@ -171,10 +171,110 @@ test('[ut.rbac.authorizer.TestAuthorizer.case-2] a rule on pods does not cover p
     shouldFail: [attrs('admin', '', 'get', 'pods', 'status', 'ns1', '')],
   }));
 
-test('[ut.rbac.authorizer.TestAuthorizer.case-3] a rule on pods/status does not cover pods', () =>
+test('[ut.rbac.authorizer.TestAuthorizer.case-3] a rule on pods/status does not cover pods; */scale covers every scale', () =>
   check('c3', {
-    clusterRoles: [['admin', [rule('*', '*', 'pods/status', '*')]]],
+    clusterRoles: [['admin', [rule('*', '*', 'pods/status', '*'), rule('*', '*', '*/scale', '*')]]],
     roleBindings: [['ns1', 'admin', 'User:c3-admin', 'Group:c3-admins']],
-    shouldPass: [attrs('admin', '', 'get', 'pods', 'status', 'ns1', '')],
+    shouldPass: [
+      attrs('admin', '', 'get', 'pods', 'status', 'ns1', ''),
+      attrs('admin', '', 'get', 'pods', 'scale', 'ns1', ''),
+      attrs('admin', '', 'get', 'deployments', 'scale', 'ns1', ''),
+      attrs('admin', '', 'get', 'anything', 'scale', 'ns1', ''),
+    ],
     shouldFail: [attrs('admin', '', 'get', 'pods', '', 'ns1', '')],
   }));
+
+// TestRuleMatches: upstream asks RuleAllows(request, rule) directly. Here each case's one rule is a ClusterRole
+// bound cluster-wide to one user, and each request is that user's SubjectAccessReview, so the answer is RBAC's
+// rule match and nothing else (no namespace, no other binding applies).
+const verbsGroupsResources = (verbs, groups, resources) => [{ verbs, apiGroups: groups, resources }];
+const urls = (verbs, nonResourceURLs) => [{ verbs, nonResourceURLs }];
+const rr = (verb, group, resource, subresource) => ({ verb, apiGroup: group, resource, subresource });
+const nrr = (verb, path) => ({ verb, path });
+
+async function ruleMatches(p, rules, expectations) {
+  await setup(p, { clusterRoles: [['rule', [rules]]], clusterRoleBindings: [['rule', `User:${p}-user`]] });
+  for (const [request, want] of expectations)
+    assert.equal(await allowed(p, { user: 'user', ...request }), want, `${p}: ${JSON.stringify(request)}`);
+}
+
+/** The eight resource requests upstream's first cases enumerate: verb1/verb2 × group1/group2 × resource1/resource2. */
+const grid = (sub) =>
+  ['verb1', 'verb2'].flatMap((v) =>
+    [
+      ['group1', 'resource1'],
+      ['group2', 'resource1'],
+      ['group1', 'resource2'],
+      ['group2', 'resource2'],
+    ].map(([g, r]) => rr(v, g, r, sub)),
+  );
+const expectGrid = (sub, wants) => grid(sub).map((r, i) => [r, wants[i]]);
+
+test('[ut.rbac.authorizer.TestRuleMatches.star-verb-exact-match-other] star verb, exact match other', () =>
+  ruleMatches(
+    'rm0',
+    verbsGroupsResources(['*'], ['group1'], ['resource1']),
+    expectGrid(undefined, [true, false, false, false, true, false, false, false]),
+  ));
+
+test('[ut.rbac.authorizer.TestRuleMatches.star-group-exact-match-other] star group, exact match other', () =>
+  ruleMatches(
+    'rm1',
+    verbsGroupsResources(['verb1'], ['*'], ['resource1']),
+    expectGrid(undefined, [true, true, false, false, false, false, false, false]),
+  ));
+
+test('[ut.rbac.authorizer.TestRuleMatches.star-resource-exact-match-other] star resource, exact match other', () =>
+  ruleMatches(
+    'rm2',
+    verbsGroupsResources(['verb1'], ['group1'], ['*']),
+    expectGrid(undefined, [true, false, true, false, false, false, false, false]),
+  ));
+
+test('[ut.rbac.authorizer.TestRuleMatches.tuple-expansion] tuple expansion', () =>
+  ruleMatches(
+    'rm3',
+    verbsGroupsResources(['verb1', 'verb2'], ['group1', 'group2'], ['resource1', 'resource2']),
+    expectGrid(undefined, [true, true, true, true, true, true, true, true]),
+  ));
+
+test('[ut.rbac.authorizer.TestRuleMatches.subresource-expansion] subresource expansion', () =>
+  ruleMatches('rm4', verbsGroupsResources(['*'], ['*'], ['resource1/subresource1']), [
+    [rr('verb1', 'group1', 'resource1', 'subresource1'), true],
+    [rr('verb1', 'group2', 'resource1', 'subresource2'), false],
+    [rr('verb1', 'group1', 'resource2', 'subresource1'), false],
+    [rr('verb1', 'group2', 'resource2', 'subresource1'), false],
+    [rr('verb2', 'group1', 'resource1', 'subresource1'), true],
+    [rr('verb2', 'group2', 'resource1', 'subresource2'), false],
+    [rr('verb2', 'group1', 'resource2', 'subresource1'), false],
+    [rr('verb2', 'group2', 'resource2', 'subresource1'), false],
+  ]));
+
+const fooPaths = ['/foo', '/foo/bar', '/foo/baz', '/foo/bar/one', '/foo/baz/one'];
+
+test('[ut.rbac.authorizer.TestRuleMatches.star-nonresource-exact-match-other] star nonresource, exact match other', () =>
+  ruleMatches('rm5', urls(['verb1'], ['*']), [
+    ...fooPaths.map((u) => [nrr('verb1', u), true]),
+    ...fooPaths.map((u) => [nrr('verb2', u), false]),
+  ]));
+
+test('[ut.rbac.authorizer.TestRuleMatches.star-nonresource-subpath] star nonresource subpath', () =>
+  ruleMatches('rm6', urls(['verb1'], ['/foo/*']), [
+    [nrr('verb1', '/foo'), false],
+    [nrr('verb1', '/foo/bar'), true],
+    [nrr('verb1', '/foo/baz'), true],
+    [nrr('verb1', '/foo/bar/one'), true],
+    [nrr('verb1', '/foo/baz/one'), true],
+    [nrr('verb1', '/notfoo'), false],
+    [nrr('verb1', '/notfoo/bar'), false],
+    [nrr('verb1', '/notfoo/baz'), false],
+    [nrr('verb1', '/notfoo/bar/one'), false],
+    [nrr('verb1', '/notfoo/baz/one'), false],
+  ]));
+
+test('[ut.rbac.authorizer.TestRuleMatches.star-verb-exact-nonresource] star verb, exact nonresource', () =>
+  ruleMatches(
+    'rm7',
+    urls(['*'], ['/foo', '/foo/bar/one']),
+    ['verb1', 'verb2'].flatMap((v) => fooPaths.map((u) => [nrr(v, u), u === '/foo' || u === '/foo/bar/one'])),
+  ));

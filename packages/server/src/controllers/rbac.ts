@@ -17,6 +17,8 @@ const kinds: Record<string, string> = {
   ClusterRoleBinding: 'clusterrolebindings',
 };
 const clusterRoles = resourcePrefix(group, 'clusterroles');
+/** clusterRoleBindingsToSplit (storage_rbac.go): the source binding whose grants a newer bootstrap binding took over. */
+const splitClusterRoleBindings: [string, string][] = [['system:discovery', 'system:public-info-viewer']];
 
 export class RbacController {
   private done = false;
@@ -64,6 +66,7 @@ export class RbacController {
         .filter((ns) => !client.get('', 'namespaces', '', ns))
         .map((ns) => client.create('', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })),
     );
+    await this.primeSplitClusterRoleBindings(policy);
     await Promise.all(
       policy.map(async (desired) => {
         const resource = kinds[desired.kind!]!;
@@ -79,6 +82,33 @@ export class RbacController {
       if ((e.object as { aggregationRule?: unknown }).aggregationRule) queue.add(e.object.metadata.name!);
     await queue.idle();
     this.done = true;
+  }
+
+  /**
+   * primeSplitClusterRoleBindings (storage_rbac.go): a bootstrap binding split out of an older one (the
+   * system:public-info-viewer grants once given through system:discovery) is, when missing while its source exists,
+   * created from the bootstrap template with the source's subjects, labels and annotations, before reconciliation,
+   * so that a cluster whose discovery binding was narrowed (or marked autoupdate=false) keeps that on the new one.
+   */
+  private async primeSplitClusterRoleBindings(policy: KObject[]): Promise<void> {
+    const { client } = this;
+    for (const [source, target] of splitClusterRoleBindings) {
+      const existing = client.get(group, 'clusterrolebindings', '', source)?.object;
+      if (!existing || client.get(group, 'clusterrolebindings', '', target)) continue;
+      const template = policy.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === target);
+      if (!template) continue;
+      const created = structuredClone(template) as KObject & { subjects?: unknown };
+      created.subjects = structuredClone((existing as { subjects?: unknown }).subjects);
+      created.metadata = {
+        ...created.metadata,
+        labels: existing.metadata.labels,
+        annotations: existing.metadata.annotations,
+      };
+      if (created.metadata.labels === undefined) delete created.metadata.labels;
+      if (created.metadata.annotations === undefined) delete created.metadata.annotations;
+      if (created.subjects === undefined) delete created.subjects;
+      await client.create(group, 'clusterrolebindings', created);
+    }
   }
 
   stop(): void {

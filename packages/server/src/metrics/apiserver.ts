@@ -4,9 +4,33 @@
 // pkg/endpoints/filters/metrics.go (authentication/authorization attempts and durations, compressUsername),
 // pkg/audit/metrics.go, pkg/serviceaccount/metrics.go, pkg/storage/etcd3/metrics (apiserver_storage_objects).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { BoundCounter, BoundHistogram, type CounterHandle, type HistogramHandle } from './bound.js';
-import { requestLabels as labelsOf, type RequestLabels } from './labels.js';
-import type { RequestInfo } from '../request/info.js';
+import { BoundCounter, BoundHistogram, type CounterSeries, type HistogramSeries } from './bound.js';
+import type { RequestLabels } from './labels.js';
+
+/** The series one kind of request adds to (one label set), looked up once and kept (`ApiServerMetrics.requestSeries`). */
+export class RequestSeries {
+  private readonly byCode = new Map<number, CounterSeries>();
+
+  constructor(
+    private readonly m: ApiServerMetrics,
+    readonly labels: RequestLabels,
+    readonly duration: HistogramSeries,
+    readonly sizes: HistogramSeries,
+  ) {}
+
+  /** apiserver_request_total's series for this label set and `code`. */
+  total(code: number): CounterSeries {
+    let c = this.byCode.get(code);
+    if (c === undefined) this.byCode.set(code, (c = this.m.requestTotal.bind({ ...this.labels, code: String(code) })));
+    return c;
+  }
+}
+
+/** An outcome's attempts counter and duration histogram (authentication or authorization). */
+export interface OutcomeSeries {
+  attempts: CounterSeries;
+  duration: HistogramSeries;
+}
 
 /** prometheus ExponentialBuckets(start, factor, count). */
 export function exponentialBuckets(start: number, factor: number, count: number): number[] {
@@ -156,58 +180,56 @@ export class ApiServerMetrics {
     if (o.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
-  private readonly routes = new WeakMap<object, Route>();
-  private readonly results = new Map<string, ResultHandles>();
-  private readonly users = new Map<string, CounterHandle>();
+  private readonly seriesByLabels = new Map<string, RequestSeries>();
+  private readonly userSeries = new Map<string, CounterSeries>();
+  private readonly authnSeries = new Map<string, OutcomeSeries>();
+  private readonly authzSeries = new Map<string, OutcomeSeries>();
 
-  /**
-   * The request metrics' series for one request. A query-less request's RequestInfo is shared by every request to
-   * the same method and path (request/info.ts), so its labels and series are resolved once and kept with it.
-   */
-  route(
-    method: string,
-    info: Readonly<RequestInfo>,
-    rawQuery: string,
-    query: URLSearchParams,
-    contentType: string | undefined,
-  ): Route {
-    // A PATCH's verb depends on its content type (APPLY), a query's dryRun on the query: those are not kept.
-    const kept = rawQuery === '' && method !== 'PATCH' && Object.isFrozen(info);
-    if (kept) {
-      const r = this.routes.get(info);
-      if (r !== undefined && r.method === method) return r;
-    }
-    const r = new Route(this, method, labelsOf(method, info, rawQuery, query, contentType));
-    if (kept) this.routes.set(info, r);
-    return r;
+  /** The series of requests labelled `l` (one object per distinct label set, kept for the registry's life). */
+  requestSeries(l: RequestLabels): RequestSeries {
+    const key = `${l.verb}\u0000${l.dry_run}\u0000${l.group}\u0000${l.version}\u0000${l.resource}\u0000${l.subresource}\u0000${l.scope}\u0000${l.component}`;
+    let s = this.seriesByLabels.get(key);
+    if (s === undefined)
+      this.seriesByLabels.set(
+        key,
+        (s = new RequestSeries(this, l, this.requestDuration.bind(l), this.responseSizes.bind(l))),
+      );
+    return s;
   }
 
-  /** authentication_attempts and authentication_duration_seconds of one result. */
-  authentication(result: 'success' | 'failure' | 'error'): ResultHandles {
-    return this.result('authn ' + result, this.authenticationAttempts, this.authenticationDuration, result);
+  /** authenticated_user_requests' series of a (compressed) user name. */
+  authenticatedUser(username: string): CounterSeries {
+    let c = this.userSeries.get(username);
+    if (c === undefined) this.userSeries.set(username, (c = this.authenticatedUserRequests.bind({ username })));
+    return c;
   }
 
-  /** authorization_attempts_total and authorization_duration_seconds of one result. */
-  authorization(result: 'allowed' | 'denied' | 'no-opinion'): ResultHandles {
-    return this.result('authz ' + result, this.authorizationAttempts, this.authorizationDuration, result);
+  /** authentication_attempts and authentication_duration_seconds of a result (success, failure, error). */
+  authentication(result: string): OutcomeSeries {
+    let s = this.authnSeries.get(result);
+    if (s === undefined)
+      this.authnSeries.set(
+        result,
+        (s = {
+          attempts: this.authenticationAttempts.bind({ result }),
+          duration: this.authenticationDuration.bind({ result }),
+        }),
+      );
+    return s;
   }
 
-  private result(key: string, attempts: BoundCounter, duration: BoundHistogram, result: string): ResultHandles {
-    let r = this.results.get(key);
-    if (r === undefined) {
-      const labels = Object.freeze({ result });
-      this.results.set(key, (r = { attempts: attempts.handle(labels), duration: duration.handle(labels) }));
-    }
-    return r;
-  }
-
-  /** authenticated_user_requests of a user (its compressed name). */
-  userRequests(username: string): CounterHandle {
-    const name = compressUsername(username);
-    let h = this.users.get(name);
-    if (h === undefined)
-      this.users.set(name, (h = this.authenticatedUserRequests.handle(Object.freeze({ username: name }))));
-    return h;
+  /** authorization_attempts_total and authorization_duration_seconds of a result (allowed, denied, no-opinion). */
+  authorization(result: string): OutcomeSeries {
+    let s = this.authzSeries.get(result);
+    if (s === undefined)
+      this.authzSeries.set(
+        result,
+        (s = {
+          attempts: this.authorizationAttempts.bind({ result }),
+          duration: this.authorizationDuration.bind({ result }),
+        }),
+      );
+    return s;
   }
 
   requestStarted(mutating: boolean): void {
@@ -221,46 +243,6 @@ export class ApiServerMetrics {
 
   text(): Promise<string> {
     return this.registry.metrics();
-  }
-}
-
-export interface ResultHandles {
-  readonly attempts: CounterHandle;
-  readonly duration: HistogramHandle;
-}
-
-/** The series of one route (method, path, dry run): apiserver_request_total by code, the latency and size histograms. */
-export class Route {
-  readonly duration: HistogramHandle;
-  readonly sizes: HistogramHandle;
-  private readonly totals = new Map<number, CounterHandle>();
-  private longRunningLabels: Omit<RequestLabels, 'dry_run'> | undefined;
-
-  constructor(
-    private readonly m: ApiServerMetrics,
-    readonly method: string,
-    readonly labels: Readonly<RequestLabels>,
-  ) {
-    Object.freeze(labels);
-    this.duration = m.requestDuration.handle(labels);
-    // Its label names leave dry_run out: the handle's series takes only the metric's own labels.
-    this.sizes = m.responseSizes.handle(labels);
-  }
-
-  total(code: number): CounterHandle {
-    let h = this.totals.get(code);
-    if (h === undefined)
-      this.totals.set(code, (h = this.m.requestTotal.handle(Object.freeze({ ...this.labels, code: String(code) }))));
-    return h;
-  }
-
-  /** apiserver_longrunning_requests' labels (those of the request without dry_run). */
-  longRunning(): Omit<RequestLabels, 'dry_run'> {
-    if (this.longRunningLabels === undefined) {
-      const { dry_run: _d, ...rest } = this.labels;
-      this.longRunningLabels = Object.freeze(rest);
-    }
-    return this.longRunningLabels;
   }
 }
 

@@ -50,29 +50,3 @@ test('members beyond the label names (a RequestLabels with dry_run) are not labe
     '# HELP sizes Sizes.\n# TYPE sizes histogram\nsizes_bucket{le="1000",verb="GET"} 1\nsizes_bucket{le="+Inf",verb="GET"} 2\nsizes_sum{verb="GET"} 2010\nsizes_count{verb="GET"} 2\n',
   );
 });
-
-test('handles add to the same series as labels do, create it only when counting, and survive a reset', async () => {
-  const r = new Registry();
-  const c = new BoundCounter('c_total', 'C.', ['verb'], r);
-  const h = new BoundHistogram('h_seconds', 'H.', ['verb'], r, [1]);
-  const ch = c.handle({ verb: 'GET', dry_run: '' });
-  const hh = h.handle({ verb: 'GET' });
-  assert.equal(
-    await r.metrics(),
-    '# HELP c_total C.\n# TYPE c_total counter\n\n# HELP h_seconds H.\n# TYPE h_seconds histogram\n',
-  );
-  ch.inc();
-  c.inc({ verb: 'GET' }, 2);
-  hh.observe(0.5);
-  h.observe({ verb: 'GET' }, 3);
-  assert.match(await r.metrics(), /^c_total\{verb="GET"\} 3$/m);
-  assert.match(await r.metrics(), /^h_seconds_bucket\{le="1",verb="GET"\} 1$/m);
-  assert.match(await r.metrics(), /^h_seconds_count\{verb="GET"\} 2$/m);
-  r.resetMetrics();
-  assert.doesNotMatch(await r.metrics(), /verb="GET"/);
-  ch.inc();
-  hh.observe(2);
-  assert.match(await r.metrics(), /^c_total\{verb="GET"\} 1$/m);
-  assert.match(await r.metrics(), /^h_seconds_bucket\{le="1",verb="GET"\} 0$/m);
-  assert.match(await r.metrics(), /^h_seconds_count\{verb="GET"\} 1$/m);
-});

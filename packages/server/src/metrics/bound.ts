@@ -1,6 +1,7 @@
 // The per-request counters and histograms (every request adds to six of them). prom-client validates and hashes
 // the label object on every inc/observe, a measured share of a GET's CPU; here a label set is looked up by its
-// values joined once, and the registry reads the totals only when /metrics is scraped. The exposition is
+// values joined once (`bind`), the request path keeps the series it got (observe/observer.ts), and the registry
+// reads the totals only when /metrics is scraped. The exposition is
 // prom-client's own (its Registry formats what get() returns, as for its own metrics).
 import type { Registry } from 'prom-client';
 
@@ -8,24 +9,59 @@ export type Labels = Readonly<Record<string, string>>;
 /** Label values by name: a plain object or an interface such as RequestLabels (extra members are not labels). */
 type LabelInput = object;
 
-interface Series {
-  readonly labels: Labels;
-  /** Set when the metric is reset: a handle holding this series looks it up again. */
-  dead: boolean;
+/** One series of a counter: a handle callers may keep (`BoundCounter.bind`) and increment without a lookup. */
+export class CounterSeries {
+  value = 0;
+  /** Not exposed: created, or reset, and not incremented since (prom-client has no such series then). */
+  hidden = true;
+
+  constructor(readonly labels: Labels) {}
+
+  inc(n = 1): void {
+    this.value += n;
+    this.hidden = false;
+  }
+
+  reset(): void {
+    this.value = 0;
+    this.hidden = true;
+  }
 }
 
-interface CounterChild extends Series {
-  value: number;
-}
-
-interface HistogramChild extends Series {
+/** One series of a histogram: a handle callers may keep (`BoundHistogram.bind`) and observe into without a lookup. */
+export class HistogramSeries {
   /** Observations per bucket (not cumulative); the last slot is above every bound. */
   readonly counts: Float64Array;
-  sum: number;
-  count: number;
+  sum = 0;
+  count = 0;
+  hidden = true;
+
+  constructor(
+    readonly labels: Labels,
+    private readonly buckets: readonly number[],
+  ) {
+    this.counts = new Float64Array(buckets.length + 1);
+  }
+
+  observe(value: number): void {
+    const b = this.buckets;
+    let i = 0;
+    while (i < b.length && value > b[i]!) i++;
+    this.counts[i]!++;
+    this.sum += value;
+    this.count++;
+    this.hidden = false;
+  }
+
+  reset(): void {
+    this.counts.fill(0);
+    this.sum = 0;
+    this.count = 0;
+    this.hidden = true;
+  }
 }
 
-abstract class Labelled<C extends Series> {
+abstract class Labelled<C extends { labels: Labels; hidden: boolean; reset(): void }> {
   readonly aggregator = 'sum';
   private readonly children = new Map<string, C>();
 
@@ -40,8 +76,12 @@ abstract class Labelled<C extends Series> {
 
   protected abstract create(labels: Labels): C;
 
-  /** The series of `labels` (only this metric's label names count; a missing one is left out, as prom-client does). */
-  child(input: LabelInput): C {
+  /**
+   * The series of `labels` (only this metric's label names count; a missing one is left out, as prom-client does).
+   * The handle stays valid for the metric's life (a reset empties it and hides it until it is used again), so hot
+   * paths look it up once per label set and keep it.
+   */
+  bind(input: LabelInput): C {
     const labels = input as Readonly<Record<string, string | undefined>>;
     let key = '';
     for (const n of this.labelNames) key += (labels[n] ?? '\u0001') + '\u0000';
@@ -57,77 +97,25 @@ abstract class Labelled<C extends Series> {
     return c;
   }
 
-  protected series(): IterableIterator<C> {
-    return this.children.values();
+  /** The exposed series (those used since they were created or reset). */
+  protected *series(): IterableIterator<C> {
+    for (const c of this.children.values()) if (!c.hidden) yield c;
   }
 
   reset(): void {
-    for (const c of this.children.values()) c.dead = true;
-    this.children.clear();
+    for (const c of this.children.values()) c.reset();
   }
 }
 
-/**
- * One series of a metric, resolved on its first use and kept: a request path that knows its labels ahead (a route,
- * an authentication result) adds to it without building a label object or a key. The series is created only when
- * something is counted (as prom-client's are), and looked up again after a reset.
- */
-abstract class Handle<C extends Series> {
-  private c: C | undefined;
-
-  constructor(
-    private readonly metric: Labelled<C>,
-    readonly labels: LabelInput,
-  ) {}
-
-  protected series(): C {
-    let c = this.c;
-    if (c === undefined || c.dead) c = this.c = this.metric.child(this.labels);
-    return c;
-  }
-}
-
-export class CounterHandle extends Handle<CounterChild> {
-  inc(n = 1): void {
-    this.series().value += n;
-  }
-}
-
-export class HistogramHandle extends Handle<HistogramChild> {
-  constructor(
-    private readonly h: BoundHistogram,
-    labels: LabelInput,
-  ) {
-    super(h, labels);
-  }
-
-  observe(value: number): void {
-    observeInto(this.series(), this.h.buckets, value);
-  }
-}
-
-function observeInto(c: HistogramChild, b: readonly number[], value: number): void {
-  let i = 0;
-  while (i < b.length && value > b[i]!) i++;
-  c.counts[i]!++;
-  c.sum += value;
-  c.count++;
-}
-
-export class BoundCounter extends Labelled<CounterChild> {
+export class BoundCounter extends Labelled<CounterSeries> {
   readonly type = 'counter';
 
-  protected create(labels: Labels): CounterChild {
-    return { labels, value: 0, dead: false };
+  protected create(labels: Labels): CounterSeries {
+    return new CounterSeries(labels);
   }
 
   inc(labels: LabelInput, n = 1): void {
-    this.child(labels).value += n;
-  }
-
-  /** The series of `labels`, to add to without looking it up each time. */
-  handle(labels: LabelInput): CounterHandle {
-    return new CounterHandle(this, labels);
+    this.bind(labels).inc(n);
   }
 
   get() {
@@ -136,7 +124,7 @@ export class BoundCounter extends Labelled<CounterChild> {
   }
 }
 
-export class BoundHistogram extends Labelled<HistogramChild> {
+export class BoundHistogram extends Labelled<HistogramSeries> {
   readonly type = 'histogram';
 
   constructor(
@@ -149,17 +137,12 @@ export class BoundHistogram extends Labelled<HistogramChild> {
     super(name, help, labelNames, registry);
   }
 
-  protected create(labels: Labels): HistogramChild {
-    return { labels, counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0, dead: false };
+  protected create(labels: Labels): HistogramSeries {
+    return new HistogramSeries(labels, this.buckets);
   }
 
   observe(labels: LabelInput, value: number): void {
-    observeInto(this.child(labels), this.buckets, value);
-  }
-
-  /** The series of `labels`, to observe into without looking it up each time. */
-  handle(labels: LabelInput): HistogramHandle {
-    return new HistogramHandle(this, labels);
+    this.bind(labels).observe(value);
   }
 
   /** What prom-client's Histogram gives its Registry to format: cumulative buckets with `le` first, +Inf, sum, count. */

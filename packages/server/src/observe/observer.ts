@@ -9,7 +9,9 @@ import type { UserInfo } from '../api/types.js';
 import type { AuthnResult } from '../authn/chain.js';
 import type { AuthorizerResult } from '../authz/authorizer.js';
 import type { RequestInfo } from '../request/info.js';
-import type { ApiServerMetrics, Route } from '../metrics/apiserver.js';
+import type { ApiServerMetrics, RequestSeries } from '../metrics/apiserver.js';
+import { compressUsername } from '../metrics/apiserver.js';
+import { requestLabels, type RequestLabels } from '../metrics/labels.js';
 import type { PolicyEvaluator, RequestAuditConfig, Stage } from '../audit/policy.js';
 import {
   RecordedEvent,
@@ -124,12 +126,31 @@ function isEmpty(o: Record<string, string> | undefined): boolean {
   return true;
 }
 
+// The series of a request whose labels follow from its (memoized, shared) RequestInfo alone: no query string that
+// could carry dryRun, and not a PATCH (whose content type makes an apply). Most requests are such.
+const seriesByInfo = new WeakMap<ApiServerMetrics, WeakMap<RequestInfo, RequestSeries>>();
+
+function seriesOf(m: ApiServerMetrics, req: Req, info: RequestInfo, rawQuery: string, query: URLSearchParams) {
+  const method = req.method ?? 'GET';
+  const shared = rawQuery === '' && method !== 'PATCH' && Object.isFrozen(info);
+  let byInfo: WeakMap<RequestInfo, RequestSeries> | undefined;
+  if (shared) {
+    byInfo = seriesByInfo.get(m);
+    if (byInfo === undefined) seriesByInfo.set(m, (byInfo = new WeakMap()));
+    const s = byInfo.get(info);
+    if (s !== undefined) return s;
+  }
+  const s = m.requestSeries(requestLabels(method, info, rawQuery, query, req.headers['content-type']));
+  byInfo?.set(info, s);
+  return s;
+}
+
 /** One request's observation. */
 export class Trace {
   private readonly start = performance.now();
   private readonly startEpoch = Date.now();
   private mark = this.start;
-  private route: Route | undefined;
+  private series: RequestSeries | undefined;
   private mutating: boolean;
   private user: UserInfo | undefined;
   private impersonated: UserInfo | undefined;
@@ -137,8 +158,8 @@ export class Trace {
   private authnAnnotations: Record<string, string> | undefined;
   /** The authorization decision's annotations. */
   private authz: AuthzAnnotations | undefined;
-  private ctxAnnotations: Record<string, string> | undefined;
-  private body: () => Buffer | undefined = () => undefined;
+  /** The handler's context (its audit annotations, filled as it runs, and the request body). */
+  private ctx: { annotations: Record<string, string>; body?: Buffer } | undefined;
   private audit: RequestAuditConfig | undefined;
   private watch: { group: string; version: string; kind: string } | undefined;
   private longRunning = false;
@@ -157,7 +178,7 @@ export class Trace {
   private readonly plainID: boolean;
   /** Source address, for the request log only. */
   private readonly remote: string = '';
-  /** Source IPs, for the audit events and the decision trace only. */
+  /** Source IPs, for the audit events only. */
   private readonly ips: Serialized<string[]> | undefined;
 
   constructor(
@@ -173,10 +194,10 @@ export class Trace {
     this.auditID = this.plainID ? randomUUID() : (given as string);
     res.setHeader('Audit-Id', this.auditID);
     this.mutating = mutatingMethods.has(req.method ?? '');
-    if (o.metrics) {
-      const ct = req.headers['content-type'];
-      this.route = o.metrics.route(req.method ?? 'GET', info, rawQuery, query, ct);
-      o.metrics.requestStarted(this.mutating);
+    const m = o.metrics;
+    if (m) {
+      this.series = seriesOf(m, req, info, rawQuery, query);
+      m.requestStarted(this.mutating);
     }
     // Read now: an HTTP/2 stream's socket is gone once it has closed.
     if (o.httpLog?.enabled) this.remote = `${req.socket?.remoteAddress ?? ''}:${req.socket?.remotePort ?? ''}`;
@@ -202,10 +223,11 @@ export class Trace {
     const now = performance.now();
     const m = this.o.metrics;
     if (m) {
-      const h = m.authentication('user' in r ? 'success' : 'error' in r ? 'error' : 'failure');
-      if ('user' in r) m.userRequests(r.user.username).inc();
-      h.attempts.inc();
-      h.duration.observe((now - this.mark) / 1000);
+      const result = 'user' in r ? 'success' : 'error' in r ? 'error' : 'failure';
+      if ('user' in r) m.authenticatedUser(compressUsername(r.user.username)).inc();
+      const s = m.authentication(result);
+      s.attempts.inc();
+      s.duration.observe((now - this.mark) / 1000);
     }
     this.mark = now;
     if (!('user' in r)) this.authnError = 'error' in r ? r.error : 'no credentials';
@@ -243,10 +265,11 @@ export class Trace {
   authorized(d: AuthorizerResult): void {
     const now = performance.now();
     const m = this.o.metrics;
+    const result = d.decision === 'Allow' ? 'allowed' : d.decision === 'Deny' ? 'denied' : 'no-opinion';
     if (m) {
-      const h = m.authorization(d.decision === 'Allow' ? 'allowed' : d.decision === 'Deny' ? 'denied' : 'no-opinion');
-      h.attempts.inc();
-      h.duration.observe((now - this.mark) / 1000);
+      const s = m.authorization(result);
+      s.attempts.inc();
+      s.duration.observe((now - this.mark) / 1000);
     }
     this.mark = now;
     this.decision = d;
@@ -257,10 +280,10 @@ export class Trace {
 
   /** The handler's context: its audit annotations (filled as it runs) and the request body. */
   handling(ctx: { annotations: Record<string, string>; body?: Buffer }): void {
-    this.ctxAnnotations = ctx.annotations;
-    this.body = () => ctx.body;
+    this.ctx = ctx;
   }
 
+  /** A handler threw something that is not a Status: the audit stage is Panic. */
   panic(): void {
     this.panicked = true;
   }
@@ -273,7 +296,7 @@ export class Trace {
     if (m) {
       this.watch = { group, version, kind };
       m.registeredWatchers.inc(this.watch);
-      m.longRunning.inc(this.route!.longRunning());
+      m.longRunning.inc(this.sizeLabels(this.series!.labels));
     }
     // Every event of a watch is one write; the first one is where the response has started.
     const res = this.res as unknown as { write: (...a: unknown[]) => boolean };
@@ -290,6 +313,11 @@ export class Trace {
       }
       return write(...a);
     };
+  }
+
+  private sizeLabels(l: RequestLabels): Omit<RequestLabels, 'dry_run'> {
+    const { dry_run: _d, ...rest } = l;
+    return rest;
   }
 
   /** Later writes (and the end) wait for `p` too. */
@@ -373,7 +401,7 @@ export class Trace {
     annotations: AuthzAnnotations | Record<string, string> | undefined;
     authzOnly: boolean;
   } {
-    const ctx = this.ctxAnnotations;
+    const ctx = this.ctx?.annotations;
     if (this.authnAnnotations === undefined && isEmpty(ctx))
       return { annotations: this.authz, authzOnly: this.authz !== undefined };
     const ann: Record<string, string> = { ...this.authnAnnotations };
@@ -401,7 +429,7 @@ export class Trace {
     let requestObject: unknown;
     let responseObject: unknown;
     if (a.level === 'Request' || a.level === 'RequestResponse') {
-      const body = this.body();
+      const body = this.ctx?.body;
       const obj = body && parseJson(body);
       if (obj !== undefined) requestObject = a.omitManagedFields ? withoutManagedFields(obj) : obj;
       if (stage === 'ResponseComplete' && this.responseChunks) {
@@ -446,19 +474,20 @@ export class Trace {
     const elapsed = performance.now() - this.start;
     const m = this.o.metrics;
     const code = this.panicked ? 500 : this.res.statusCode;
-    const route = this.route;
-    if (m && route) {
+    const s = this.series;
+    if (m && s) {
       m.requestFinished(this.mutating);
       // kube counts requests its handlers served; a non-resource path nobody serves (404) is not one.
       if (this.info.isResourceRequest || code !== 404) {
-        route.total(code).inc();
-        if (!this.longRunning) route.duration.observe(elapsed / 1000);
-        const verb = route.labels.verb;
-        if (verb === 'GET' || verb === 'LIST') route.sizes.observe(Number(this.res.getHeader('content-length') ?? 0));
+        s.total(code).inc();
+        if (!this.longRunning) s.duration.observe(elapsed / 1000);
+        const verb = s.labels.verb;
+        // Its label names leave dry_run out.
+        if (verb === 'GET' || verb === 'LIST') s.sizes.observe(Number(this.res.getHeader('content-length') ?? 0));
       }
       if (this.watch) {
         m.registeredWatchers.dec(this.watch);
-        m.longRunning.dec(route.longRunning());
+        m.longRunning.dec(this.sizeLabels(s.labels));
       }
     }
     // Not yet emitted when nothing is held, or when the connection closed before the response ended.
@@ -467,7 +496,7 @@ export class Trace {
     const log = this.o.httpLog;
     if (log?.enabled) {
       const rec = {
-        verb: this.route?.labels.verb ?? this.req.method ?? '',
+        verb: this.series?.labels.verb ?? this.req.method ?? '',
         URI: this.req.url ?? '/',
         latency: goDuration(elapsed),
         userAgent: String(this.req.headers['user-agent'] ?? ''),
@@ -526,18 +555,14 @@ function parseJson(b: Buffer): unknown {
 }
 
 export class RequestObserver {
-  private readonly traces = new WeakMap<object, Trace>();
-
   constructor(readonly o: ObserverDeps) {}
 
+  /**
+   * The request's observation; the caller keeps it for the request's length (and calls its `panic()` when a handler
+   * throws something that is not a Status). It is not kept here: a WeakMap from responses to their traces holds every
+   * request's objects (the trace refers to its response) until a full collection.
+   */
   begin(req: Req, res: Res, info: RequestInfo, rawQuery: string, query: URLSearchParams): Trace {
-    const t = new Trace(this.o, req, res, info, rawQuery, query);
-    this.traces.set(res, t);
-    return t;
-  }
-
-  /** A handler threw something that is not a Status: the audit stage is Panic. */
-  panicked(res: object): void {
-    this.traces.get(res)?.panic();
+    return new Trace(this.o, req, res, info, rawQuery, query);
   }
 }

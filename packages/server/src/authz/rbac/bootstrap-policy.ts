@@ -731,8 +731,30 @@ export const controllerRoleSpecs: ClusterRoleSpec[] = [
     rules: [res(['list', 'watch'], [''], ['nodes']), res(['patch'], [''], ['nodes/status']), events()],
   },
   {
+    // controller_policy.go adds it when SELinuxChangePolicy is on: beta and on by default from 1.33.
+    name: 'selinux-warning-controller',
+    rules: [
+      events(),
+      res(read, [''], ['persistentvolumes']),
+      res(read, [''], ['persistentvolumeclaims']),
+      res(read, [''], ['pods']),
+      res(read, ['storage.k8s.io'], ['csidrivers']),
+    ],
+  },
+  {
     name: 'service-account-controller',
     rules: [res(['create'], [''], ['serviceaccounts']), events()],
+  },
+  {
+    // MultiCIDRServiceAllocator is GA and on by default from 1.33, so the role is part of 1.33's default policy.
+    name: 'service-cidrs-controller',
+    rules: [
+      res(['get', 'list', 'patch', 'update', 'watch'], ['networking.k8s.io'], ['servicecidrs']),
+      res(['patch', 'update'], ['networking.k8s.io'], ['servicecidrs/finalizers']),
+      res(['patch', 'update'], ['networking.k8s.io'], ['servicecidrs/status']),
+      res(read, ['networking.k8s.io'], ['ipaddresses']),
+      events(),
+    ],
   },
   {
     name: 'service-controller',

@@ -193,3 +193,178 @@ test('reconcile rewrites a binding stored with an empty subject apiGroup, and le
   (old.subjects as Array<Record<string, string>>)[0]!.apiGroup = '';
   assert.equal(reconcileOperation(old, desired).operation, 'update');
 });
+
+// Ports of pkg/registry/rbac/reconciliation reconcile_role_test.go TestComputeReconciledRole and
+// reconcile_rolebindings_test.go TestComputeUpdate (kubernetes/kubernetes; revisions in test/upstream/ledger.json):
+// the cases in union mode (removeExtraPermissions/RemoveExtraSubjects false), the mode kube-apiserver reconciles its
+// bootstrap policy in, asked of reconcileOperation, which kubeauth's bootstrap reconciliation runs.
+
+type Labels = Record<string, string> | undefined;
+const upRules = (...resources: string[]) => resources.map((r) => ({ apiGroups: [''], verbs: ['get'], resources: [r] }));
+function upRole(rules: unknown[], labels?: Labels, annotations?: Labels): KObject {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
+    rules,
+  } as KObject;
+}
+
+/** upstream's computeReconciledRole(actual, expected, false): whether an update is needed, and the role it writes. */
+function computeReconciledRole(expected: KObject, actual: KObject, want: KObject | undefined): void {
+  const r = reconcileOperation(actual, expected);
+  assert.equal(r.operation !== 'none', want !== undefined, `reconciliation needed: ${r.operation}`);
+  if (!want) return;
+  assert.equal(r.operation, 'update');
+  assert.deepEqual(r.object!.rules, want.rules);
+  assert.deepEqual(r.object!.metadata.labels, want.metadata.labels);
+  assert.deepEqual(r.object!.metadata.annotations, want.metadata.annotations);
+}
+
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.match-with-union] match with union', () =>
+  computeReconciledRole(upRole(upRules('a')), upRole(upRules('a')), undefined));
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.different-rules-with-union] different rules with union', () =>
+  computeReconciledRole(upRole(upRules('a')), upRole(upRules('b')), upRole(upRules('b', 'a'))));
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.match-labels-with-union] match labels with union', () =>
+  computeReconciledRole(upRole(upRules('a'), { 1: 'a' }), upRole(upRules('a'), { 1: 'a' }), undefined));
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.different-labels-with-union] different labels with union', () =>
+  computeReconciledRole(
+    upRole(upRules('a'), { 1: 'a' }),
+    upRole(upRules('a'), { 2: 'b' }),
+    upRole(upRules('a'), { 1: 'a', 2: 'b' }),
+  ));
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.different-labels-and-rules-with-union] different labels and rules with union', () =>
+  computeReconciledRole(
+    upRole(upRules('a'), { 1: 'a' }),
+    upRole(upRules('b'), { 2: 'b' }),
+    upRole(upRules('b', 'a'), { 1: 'a', 2: 'b' }),
+  ));
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.conflicting-labels-and-rules-with-union] conflicting labels and rules with union', () =>
+  computeReconciledRole(
+    upRole(upRules('a'), { 1: 'a' }),
+    upRole(upRules('b'), { 1: 'b' }),
+    upRole(upRules('b', 'a'), { 1: 'b' }),
+  ));
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.match-annotations-with-union] match annotations with union', () =>
+  computeReconciledRole(
+    upRole(upRules('a'), undefined, { 1: 'a' }),
+    upRole(upRules('a'), undefined, { 1: 'a' }),
+    undefined,
+  ));
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.different-annotations-with-union] different annotations with union', () =>
+  computeReconciledRole(
+    upRole(upRules('a'), undefined, { 1: 'a' }),
+    upRole(upRules('a'), undefined, { 2: 'b' }),
+    upRole(upRules('a'), undefined, { 1: 'a', 2: 'b' }),
+  ));
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.different-annotations-and-rules-with-union] different annotations and rules with union', () =>
+  computeReconciledRole(
+    upRole(upRules('a'), undefined, { 1: 'a' }),
+    upRole(upRules('b'), undefined, { 2: 'b' }),
+    upRole(upRules('b', 'a'), undefined, { 1: 'a', 2: 'b' }),
+  ));
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.conflicting-annotations-and-rules-with-union] conflicting annotations and rules with union', () =>
+  computeReconciledRole(
+    upRole(upRules('a'), undefined, { 1: 'a' }),
+    upRole(upRules('b'), undefined, { 1: 'b' }),
+    upRole(upRules('b', 'a'), undefined, { 1: 'b' }),
+  ));
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.conflicting-labels-annotations-and-rules-with-union] conflicting labels/annotations and rules with union', () =>
+  computeReconciledRole(
+    upRole(upRules('a'), { 3: 'd' }, { 1: 'a' }),
+    upRole(upRules('b'), { 4: 'e' }, { 1: 'b' }),
+    upRole(upRules('b', 'a'), { 3: 'd', 4: 'e' }, { 1: 'b' }),
+  ));
+test('[ut.rbac.reconciliation.TestComputeReconciledRole.complex-labels-annotations-and-rules-with-union] complex labels/annotations and rules with union', () =>
+  computeReconciledRole(
+    upRole(
+      upRules('pods', 'nodes', 'secrets'),
+      { env: 'prod', color: 'blue', manager: 'randy' },
+      { description: 'fancy', system: 'true', up: 'true' },
+    ),
+    upRole(
+      upRules('nodes', 'images', 'projects'),
+      { color: 'red', team: 'pm' },
+      { system: 'false', owner: 'admin', vip: 'yes', rate: 'down' },
+    ),
+    upRole(
+      upRules('nodes', 'images', 'projects', 'pods', 'secrets'),
+      { env: 'prod', manager: 'randy', color: 'red', team: 'pm' },
+      { description: 'fancy', system: 'false', owner: 'admin', vip: 'yes', rate: 'down', up: 'true' },
+    ),
+  ));
+
+const upBinding = (roleRef: string, ...subjects: string[]): KObject =>
+  ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: {},
+    roleRef: { name: roleRef },
+    subjects: subjects.map((name) => ({ name })),
+  }) as KObject;
+
+/** upstream's computeReconciledRoleBinding(actual, expected, false). */
+function computeUpdate(expected: KObject, actual: KObject, want: KObject | undefined): void {
+  const r = reconcileOperation(actual, expected);
+  assert.equal(r.operation !== 'none', want !== undefined, `update needed: ${r.operation}`);
+  if (!want) return;
+  assert.deepEqual(r.object!.roleRef, want.roleRef);
+  assert.deepEqual(r.object!.subjects, want.subjects);
+}
+
+test('[ut.rbac.reconciliation.TestComputeUpdate.match-with-union] match with union', () =>
+  computeUpdate(upBinding('role', 'a'), upBinding('role', 'a'), undefined));
+test('[ut.rbac.reconciliation.TestComputeUpdate.different-roleref-with-identical-subjects] different roleref with identical subjects', () => {
+  computeUpdate(upBinding('role', 'a'), upBinding('differentRole', 'a'), upBinding('role', 'a'));
+  // A roleRef cannot be changed in place: kube deletes and re-creates the binding (ReconcileRecreate).
+  assert.equal(reconcileOperation(upBinding('differentRole', 'a'), upBinding('role', 'a')).operation, 'recreate');
+});
+test('[ut.rbac.reconciliation.TestComputeUpdate.extra-subjects-with-union] extra subjects with union', () =>
+  computeUpdate(upBinding('role', 'a'), upBinding('role', 'a', 'b'), undefined));
+test('[ut.rbac.reconciliation.TestComputeUpdate.missing-subjects-with-union] missing subjects with union', () =>
+  computeUpdate(upBinding('role', 'a', 'c'), upBinding('role', 'a', 'b'), upBinding('role', 'a', 'b', 'c')));
+
+// kube-apiserver 1.33 serves system:controller:service-cidrs-controller by default (controller_policy.go adds it when
+// MultiCIDRServiceAllocator is on, which it is by default from 1.33); the rules are upstream's, verbs sorted as
+// rendered.
+test('the service-cidrs controller role and binding are part of the default policy', () => {
+  const role = find(bootstrapClusterRoles(), 'system:controller:service-cidrs-controller');
+  const events = { verbs: ['create', 'patch', 'update'], apiGroups: ['', 'events.k8s.io'], resources: ['events'] };
+  assert.deepEqual(
+    (role.rules as unknown[]).map((r) => structuredClone(r)),
+    [
+      {
+        verbs: ['get', 'list', 'patch', 'update', 'watch'],
+        apiGroups: ['networking.k8s.io'],
+        resources: ['servicecidrs'],
+      },
+      { verbs: ['patch', 'update'], apiGroups: ['networking.k8s.io'], resources: ['servicecidrs/finalizers'] },
+      { verbs: ['patch', 'update'], apiGroups: ['networking.k8s.io'], resources: ['servicecidrs/status'] },
+      { verbs: ['get', 'list', 'watch'], apiGroups: ['networking.k8s.io'], resources: ['ipaddresses'] },
+      events,
+    ],
+  );
+  assert.deepEqual(find(bootstrapClusterRoleBindings(), 'system:controller:service-cidrs-controller').subjects, [
+    { kind: 'ServiceAccount', name: 'service-cidrs-controller', namespace: 'kube-system' },
+  ]);
+});
+
+// kube-apiserver 1.33 serves system:controller:selinux-warning-controller by default: controller_policy.go adds it
+// when SELinuxChangePolicy is on, which it is (beta) from 1.33; the rules are upstream's, in its order.
+test('the SELinux warning controller role and binding are part of the default policy', () => {
+  const role = find(bootstrapClusterRoles(), 'system:controller:selinux-warning-controller');
+  const read = ['get', 'list', 'watch'];
+  assert.deepEqual(
+    (role.rules as unknown[]).map((r) => structuredClone(r)),
+    [
+      { verbs: ['create', 'patch', 'update'], apiGroups: ['', 'events.k8s.io'], resources: ['events'] },
+      { verbs: read, apiGroups: [''], resources: ['persistentvolumes'] },
+      { verbs: read, apiGroups: [''], resources: ['persistentvolumeclaims'] },
+      { verbs: read, apiGroups: [''], resources: ['pods'] },
+      { verbs: read, apiGroups: ['storage.k8s.io'], resources: ['csidrivers'] },
+    ],
+  );
+  assert.deepEqual(find(bootstrapClusterRoleBindings(), 'system:controller:selinux-warning-controller').subjects, [
+    { kind: 'ServiceAccount', name: 'selinux-warning-controller', namespace: 'kube-system' },
+  ]);
+});
