@@ -87,6 +87,10 @@ export async function observeBench({ tmp, common, admin, durationSeconds, rounds
   const m = Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, median(r.rps)]));
   // Server CPU µs per request: the view least moved by other load on the host.
   const c = Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, median(r.cpu)]));
+  // Each round's ratio to the off server's run of the same round, medians of those: the three runs of a round are
+  // seconds apart, so these pairs are less moved by the host's slower swings than the ratio of the medians.
+  const paired = (k, key, inverse) =>
+    median(runs[k][key].map((v, i) => (inverse ? runs.off[key][i] / v : v / runs.off[key][i])));
   const out = {
     loadTool: 'wrk',
     rounds,
@@ -98,15 +102,19 @@ export async function observeBench({ tmp, common, admin, durationSeconds, rounds
     cpuMicrosPerRequest: c,
     metadataCpuRatio: c.off / c.metadata,
     requestResponseCpuRatio: c.off / c.requestResponse,
+    pairedMetadataRatio: paired('metadata', 'rps'),
+    pairedRequestResponseRatio: paired('requestResponse', 'rps'),
+    pairedMetadataCpuRatio: paired('metadata', 'cpu', true),
+    pairedRequestResponseCpuRatio: paired('requestResponse', 'cpu', true),
     runs: Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, r.rps.map(Math.round)])),
   };
   log(
-    `observe: off ${Math.round(m.off)} req/s, metrics+Metadata audit ${Math.round(m.metadata)} (${out.metadataRatio.toFixed(3)}), RequestResponse ${Math.round(m.requestResponse)} (${out.requestResponseRatio.toFixed(3)}); CPU µs/request ${c.off.toFixed(0)} / ${c.metadata.toFixed(0)} / ${c.requestResponse.toFixed(0)} (${out.metadataCpuRatio.toFixed(3)}, ${out.requestResponseCpuRatio.toFixed(3)})`,
+    `observe: off ${Math.round(m.off)} req/s, metrics+Metadata audit ${Math.round(m.metadata)} (${out.metadataRatio.toFixed(3)}), RequestResponse ${Math.round(m.requestResponse)} (${out.requestResponseRatio.toFixed(3)}); CPU µs/request ${c.off.toFixed(0)} / ${c.metadata.toFixed(0)} / ${c.requestResponse.toFixed(0)} (${out.metadataCpuRatio.toFixed(3)}, ${out.requestResponseCpuRatio.toFixed(3)}); paired medians ${out.pairedMetadataRatio.toFixed(3)} (CPU ${out.pairedMetadataCpuRatio.toFixed(3)}), ${out.pairedRequestResponseRatio.toFixed(3)} (CPU ${out.pairedRequestResponseCpuRatio.toFixed(3)})`,
   );
   return out;
 }
 
-// `node bench/observe.mjs [--quick]`: this figure alone.
+// `node bench/observe.mjs [--quick] [--rounds=N]`: this figure alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const os = await import('node:os');
@@ -115,13 +123,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const tokens = path.join(tmp, 'tokens.csv');
   writeFileSync(tokens, `${admin},bench-admin,uid-admin,"system:masters"\n`);
   const quick = process.argv.includes('--quick');
+  const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (quick ? 3 : 5));
   try {
     const r = await observeBench({
       tmp,
       common: [`--token-auth-file=${tokens}`],
       admin,
       durationSeconds: quick ? 2 : 3,
-      rounds: quick ? 3 : 5,
+      rounds,
       connections: 32,
       log: (...a) => console.error('·', ...a),
     });

@@ -414,3 +414,39 @@ test('a bad policy file, log format or log level stops the start with kube-apise
 test('promtool is the Debian package CI installs', () => {
   assert.match(execFileSync('promtool', ['--version'], { encoding: 'utf8' }), /^promtool, version 2\./);
 });
+
+test('audit: every event of answered requests is in the log after SIGTERM, each line whole', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeauth-audit-term-'));
+  const log = join(dir, 'audit.log');
+  const policy = join(dir, 'policy.yaml');
+  writeFileSync(policy, 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n');
+  const t = await startKubeauth([
+    '--storage-backend=memory',
+    `--audit-policy-file=${policy}`,
+    `--audit-log-path=${log}`,
+  ]);
+  let answers;
+  try {
+    answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        call(t, i % 2 ? '/api/v1/namespaces/default/serviceaccounts' : '/version', {
+          headers: { 'User-Agent': `n${i}` },
+        }),
+      ),
+    );
+  } finally {
+    await t.stop({ keepDir: true });
+  }
+  const ids = answers.map((r) => r.headers['audit-id']);
+  const lines = readFileSync(log, 'utf8').split('\n');
+  assert.equal(lines.pop(), '', 'the file ends with a whole line');
+  const evs = lines.map((l) => JSON.parse(l));
+  for (const id of ids) {
+    const mine = evs.filter((e) => e.auditID === id);
+    assert.deepEqual(
+      mine.map((e) => e.stage),
+      ['RequestReceived', 'ResponseComplete'],
+      id,
+    );
+  }
+});

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogBackend } from './log-backend.js';
-import { legacyLine, type AuditEvent } from './event.js';
+import { entryOf, legacyLine, type AuditEvent } from './event.js';
 
 function event(i: number, pad = 0): AuditEvent {
   return {
@@ -41,7 +41,7 @@ test('rotation: past maxsize the file is renamed with its time, compressed, and 
   });
   // Each flush writes ~0.3 MiB: three fit in 1 MiB, the fourth rotates.
   for (let i = 0; i < 8; i++) {
-    b.processEvents(event(i, 300 * 1024));
+    b.processEvents(entryOf(event(i, 300 * 1024)));
     b.flush();
   }
   b.close();
@@ -86,7 +86,7 @@ test('maxage: rotated files whose name is older than maxage days are removed at 
     now: () => new Date(Date.UTC(2026, 0, 30, 0, 0, 0)),
   });
   for (let i = 0; i < 4; i++) {
-    b.processEvents(event(i, 300 * 1024));
+    b.processEvents(entryOf(event(i, 300 * 1024)));
     b.flush();
   }
   b.close();
@@ -102,8 +102,8 @@ test('events of one turn are one write, in order', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'auditlog-'));
   const path = join(dir, 'audit.log');
   const b = new LogBackend({ path, format: 'json', maxAgeDays: 0, maxBackups: 0, maxSizeMB: 0, compress: false });
-  b.processEvents(event(1));
-  b.processEvents(event(2), event(3));
+  b.processEvents(entryOf(event(1)));
+  b.processEvents(entryOf(event(2)), entryOf(event(3)));
   assert.equal(readFileSync(path, 'utf8'), '');
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(
@@ -121,4 +121,50 @@ test('legacy format is kube EventString', () => {
     legacyLine(event(7)),
     '2026-01-02T03:04:05.12Z AUDIT: id="id-7" stage="ResponseComplete" ip="10.0.0.1" method="list" user="alice" groups="\\"g1\\",\\"g2\\"" as="<self>" asgroups="<lookup>" user-agent="kubectl" namespace="default" uri="/api/v1/namespaces/default/pods?x=" response="200"',
   );
+});
+
+test('events are serialized when written: in the order given across turns, and close() writes what is pending', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'auditlog-'));
+  const path = join(dir, 'audit.log');
+  const b = new LogBackend({ path, format: 'json', maxAgeDays: 0, maxBackups: 0, maxSizeMB: 0, compress: false });
+  let serializedAt = 0;
+  const tracked = (i: number) => {
+    const e = entryOf(event(i));
+    return { event: e.event, json: () => (serializedAt++, e.json()) };
+  };
+  b.processEvents(tracked(1), tracked(2));
+  assert.equal(serializedAt, 0, 'nothing is serialized on the request path');
+  await new Promise((r) => setImmediate(r));
+  b.processEvents(tracked(3));
+  b.processEvents(tracked(4));
+  b.close(); // the shutdown path: before the next turn
+  const ids = readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as AuditEvent).auditID);
+  assert.deepEqual(ids, ['id-1', 'id-2', 'id-3', 'id-4']);
+  assert.equal(serializedAt, 4);
+  assert.equal(readFileSync(path, 'utf8'), [1, 2, 3, 4].map((i) => JSON.stringify(event(i)) + '\n').join(''));
+});
+
+test('the legacy format writes each entry as kube EventString', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'auditlog-'));
+  const path = join(dir, 'audit.log');
+  const b = new LogBackend({ path, format: 'legacy', maxAgeDays: 0, maxBackups: 0, maxSizeMB: 0, compress: false });
+  b.processEvents(entryOf(event(7)), entryOf(event(8)));
+  b.close();
+  assert.equal(readFileSync(path, 'utf8'), `${legacyLine(event(7))}\n${legacyLine(event(8))}\n`);
+});
+
+test('multi-byte text is written whole, in turns small and large', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'auditlog-'));
+  const path = join(dir, 'audit.log');
+  const b = new LogBackend({ path, format: 'json', maxAgeDays: 0, maxBackups: 0, maxSizeMB: 0, compress: false });
+  const wide = (i: number, n: number) => ({ ...event(i), userAgent: 'é€😀'.repeat(n) });
+  const all = [wide(1, 1), wide(2, 30_000), wide(3, 2)];
+  b.processEvents(entryOf(all[0]!));
+  b.flush();
+  b.processEvents(entryOf(all[1]!), entryOf(all[2]!));
+  b.close();
+  assert.equal(readFileSync(path, 'utf8'), all.map((e) => JSON.stringify(e) + '\n').join(''));
 });

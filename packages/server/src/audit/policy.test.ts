@@ -169,6 +169,34 @@ test('policy table: the first matching rule decides the level, stages and manage
   }
 });
 
+test('decisions kept per shared request are those evaluated afresh, per user when rules name users', () => {
+  const { user: _u, ...rest } = attrs({ namespace: 'kube-system' });
+  const shared = Object.freeze({ ...rest });
+  const sa = { username: 'x', groups: ['system:serviceaccounts'] };
+  const alice = { username: 'alice', groups: ['system:authenticated'] };
+  const proxy = { username: 'system:kube-proxy', groups: [] };
+  for (let i = 0; i < 2; i++) {
+    // The rules name users and groups: the same request is decided for each user.
+    assert.equal(ev.evaluateRequest(sa, shared).level, 'Request');
+    assert.equal(ev.evaluateRequest(alice, shared).level, 'Metadata');
+    assert.equal(ev.evaluateRequest(undefined, shared).level, 'Metadata');
+    const watch = Object.freeze({ ...rest, verb: 'watch' });
+    assert.equal(ev.evaluateRequest(proxy, watch).level, 'None');
+    assert.equal(ev.evaluateRequest(alice, watch).level, 'Metadata');
+    // Not shared (a request with a query): evaluated each time.
+    assert.equal(ev.evaluateRequest(sa, { ...rest }).level, 'Request');
+  }
+  const byRoute = new PolicyEvaluator(
+    parsePolicy(
+      'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: None\n  resources: [{group: "", resources: [secrets]}]\n- level: RequestResponse\n',
+    ),
+  );
+  const secrets = Object.freeze({ ...rest, resource: 'secrets' });
+  assert.equal(byRoute.evaluateRequest(sa, secrets).level, 'None');
+  assert.equal(byRoute.evaluateRequest(alice, secrets).level, 'None');
+  assert.equal(byRoute.evaluateRequest(alice, shared).level, 'RequestResponse');
+});
+
 test('no matching rule is level None', () => {
   const p = new PolicyEvaluator(
     parsePolicy('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n  verbs: [create]\n'),

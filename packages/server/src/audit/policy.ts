@@ -209,9 +209,17 @@ export function ruleMatches(r: PolicyRule, a: AuditAttributes): boolean {
   return true;
 }
 
+/** What a request is evaluated on besides its user (a RequestInfo has these members). */
+export type RequestAttributes = Omit<AuditAttributes, 'user'>;
+type AuditUserRef = NonNullable<AuditAttributes['user']>;
+
 /** The policy rule evaluator: the first matching rule decides; no match is level None. */
 export class PolicyEvaluator {
   private readonly rules: Array<PolicyRule & { config: RequestAuditConfig }>;
+  /** Some rule names users or groups: the decision depends on the user, not only on the request. */
+  private readonly byUser: boolean;
+  /** Decisions of shared (frozen) request attributes, when no rule names users or groups. */
+  private readonly decided = new WeakMap<object, RequestAuditConfig>();
 
   constructor(p: Policy) {
     this.rules = p.rules.map((r) => ({
@@ -222,10 +230,36 @@ export class PolicyEvaluator {
         omitManagedFields: r.omitManagedFields ?? p.omitManagedFields ?? false,
       }),
     }));
+    this.byUser = p.rules.some((r) => r.users?.length || r.userGroups?.length);
   }
 
   evaluate(a: AuditAttributes): RequestAuditConfig {
     for (const r of this.rules) if (ruleMatches(r, a)) return r.config;
     return noAudit;
+  }
+
+  /**
+   * evaluate() of a request. A query-less request's RequestInfo is shared and frozen (request/info.ts): when no rule
+   * names users or groups, the decision depends on it alone and is kept with it. (Per user it is not kept: a user
+   * object may be new on every request, and a weak entry per request costs the collector more than the rules do.)
+   */
+  evaluateRequest(user: AuditUserRef | undefined, req: Readonly<RequestAttributes>): RequestAuditConfig {
+    const kept = !this.byUser && Object.isFrozen(req);
+    let c = kept ? this.decided.get(req) : undefined;
+    if (c === undefined) {
+      c = this.evaluate({
+        user,
+        verb: req.verb,
+        isResourceRequest: req.isResourceRequest,
+        path: req.path,
+        apiGroup: req.apiGroup,
+        resource: req.resource,
+        subresource: req.subresource,
+        namespace: req.namespace,
+        name: req.name,
+      });
+      if (kept) this.decided.set(req, c);
+    }
+    return c;
   }
 }

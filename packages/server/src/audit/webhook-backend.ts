@@ -17,7 +17,7 @@
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import type { KubeconfigConnection } from '../pki/kubeconfig.js';
-import type { AuditEvent } from './event.js';
+import type { AuditEntry, AuditEvent } from './event.js';
 
 export type WebhookMode = 'batch' | 'blocking' | 'blocking-strict';
 
@@ -43,7 +43,7 @@ const retrySteps = 5;
 class RetryableError extends Error {}
 
 export class WebhookBackend {
-  private buffer: AuditEvent[] = [];
+  private buffer: AuditEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private tokens: number;
   private lastRefill = performance.now();
@@ -55,7 +55,7 @@ export class WebhookBackend {
   }
 
   /** Batch mode: buffers, nothing to wait for. Blocking modes: resolves when sent (false: lost, blocking-strict). */
-  processEvents(...events: AuditEvent[]): void | Promise<boolean> {
+  processEvents(...events: AuditEntry[]): void | Promise<boolean> {
     if (this.closed) return this.o.mode === 'batch' ? undefined : Promise.resolve(this.o.mode === 'blocking');
     if (this.o.mode !== 'batch') return this.send(events).then((ok) => ok || this.o.mode === 'blocking');
     const room = this.o.bufferSize - this.buffer.length;
@@ -90,7 +90,8 @@ export class WebhookBackend {
   }
 
   /** Sends the events (in batches under the truncation limits); resolves whether every batch was delivered. */
-  private send(events: AuditEvent[]): Promise<boolean> {
+  private send(entries: AuditEntry[]): Promise<boolean> {
+    const events = entries.map((e) => e.event());
     const sends: Promise<boolean>[] = [];
     for (const batch of this.o.truncate ? this.truncated(events) : [events]) {
       const p = this.deliver(batch).then(

@@ -13,8 +13,17 @@ import type { ApiServerMetrics, RequestSeries } from '../metrics/apiserver.js';
 import { compressUsername } from '../metrics/apiserver.js';
 import { requestLabels, type RequestLabels } from '../metrics/labels.js';
 import type { PolicyEvaluator, RequestAuditConfig, Stage } from '../audit/policy.js';
-import { withoutManagedFields, type AuditEvent, type AuditUser, type ResponseStatus } from '../audit/event.js';
-import { microTime } from '../registry/meta.js';
+import {
+  RecordedEvent,
+  serialized,
+  withoutManagedFields,
+  type AuditEntry,
+  type AuditUser,
+  type AuthzAnnotations,
+  type ObjectReference,
+  type ResponseStatus,
+  type Serialized,
+} from '../audit/event.js';
 import type { DecisionRing } from '../audit/decisions.js';
 import { goDuration, type HttpLog } from './httplog.js';
 
@@ -26,7 +35,7 @@ type Res = ServerResponse | Http2ServerResponse;
  * its response, is held until it settles, and `false` at RequestReceived fails the request.
  */
 export interface AuditSink {
-  processEvents(...events: AuditEvent[]): void | Promise<boolean>;
+  processEvents(...events: AuditEntry[]): void | Promise<boolean>;
 }
 
 export interface ObserverDeps {
@@ -43,12 +52,13 @@ export interface ObserverDeps {
 const mutatingMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 // An authenticated user is often the same object request after request (a cached token review, a static token):
-// its audit form is built once per object. Events are only serialized, never changed, so sharing it is safe.
-const auditUsers = new WeakMap<UserInfo, AuditUser>();
+// its audit form and that form's JSON are made once per object. Events are only serialized, never changed, so
+// sharing them is safe; the same holds for the objectRef of a route, a success status and a connection's sourceIPs.
+const auditUsers = new WeakMap<UserInfo, Serialized<AuditUser>>();
 
-function auditUser(u: UserInfo): AuditUser {
+function auditUser(u: UserInfo): Serialized<AuditUser> {
   let out = auditUsers.get(u);
-  if (!out) auditUsers.set(u, (out = buildAuditUser(u)));
+  if (!out) auditUsers.set(u, (out = serialized(buildAuditUser(u))));
   return out;
 }
 
@@ -60,16 +70,60 @@ function buildAuditUser(u: UserInfo): AuditUser {
   return out;
 }
 
-function sourceIPs(req: Req): string[] {
-  const ips: string[] = [];
+// Failed authentication: kube's UserInfo with every member empty, which omitempty writes as {}.
+const noUser = serialized({} as AuditUser);
+
+const objectRefs = new WeakMap<RequestInfo, Serialized<ObjectReference>>();
+
+function objectRef(info: RequestInfo): Serialized<ObjectReference> {
+  let out = objectRefs.get(info);
+  if (out) return out;
+  const ref: ObjectReference = { resource: info.resource };
+  if (info.namespace) ref.namespace = info.namespace;
+  if (info.name) ref.name = info.name;
+  if (info.apiGroup) ref.apiGroup = info.apiGroup;
+  if (info.apiVersion) ref.apiVersion = info.apiVersion;
+  if (info.subresource) ref.subresource = info.subresource;
+  out = serialized(ref);
+  // A query-less request's RequestInfo is shared (request/info.ts) and frozen: keep its objectRef with it.
+  if (Object.isFrozen(info)) objectRefs.set(info, out);
+  return out;
+}
+
+const successStatuses = new Map<number, Serialized<ResponseStatus>>();
+
+function successStatus(code: number): Serialized<ResponseStatus> {
+  let out = successStatuses.get(code);
+  if (!out) successStatuses.set(code, (out = serialized({ metadata: {}, code })));
+  return out;
+}
+
+const socketIPs = new WeakMap<object, Serialized<string[]>>();
+
+function sourceIPs(req: Req): Serialized<string[]> {
   const xff = req.headers['x-forwarded-for'];
-  if (typeof xff === 'string') for (const p of xff.split(',')) if (p.trim()) ips.push(p.trim());
   const real = req.headers['x-real-ip'];
+  const socket = req.socket;
+  // Without forwarding headers they are the connection's address alone: kept per connection.
+  const plain = xff === undefined && real === undefined && socket;
+  if (plain) {
+    const known = socketIPs.get(socket);
+    if (known) return known;
+  }
+  const ips: string[] = [];
+  if (typeof xff === 'string') for (const p of xff.split(',')) if (p.trim()) ips.push(p.trim());
   if (typeof real === 'string' && real.trim() && !ips.includes(real.trim())) ips.push(real.trim());
-  let remote = req.socket?.remoteAddress ?? '';
+  let remote = socket?.remoteAddress ?? '';
   if (remote.startsWith('::ffff:')) remote = remote.slice(7);
   if (remote && !ips.includes(remote)) ips.push(remote);
-  return ips;
+  const out = serialized(ips);
+  if (plain) socketIPs.set(socket, out);
+  return out;
+}
+
+function isEmpty(o: Record<string, string> | undefined): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 // The series of a request whose labels follow from its (memoized, shared) RequestInfo alone: no query string that
@@ -100,7 +154,10 @@ export class Trace {
   private mutating: boolean;
   private user: UserInfo | undefined;
   private impersonated: UserInfo | undefined;
-  private annotations: Record<string, string> = {};
+  /** Authentication's annotations (a stale or legacy token). */
+  private authnAnnotations: Record<string, string> | undefined;
+  /** The authorization decision's annotations. */
+  private authz: AuthzAnnotations | undefined;
   /** The handler's context (its audit annotations, filled as it runs, and the request body). */
   private ctx: { annotations: Record<string, string>; body?: Buffer } | undefined;
   private audit: RequestAuditConfig | undefined;
@@ -117,9 +174,12 @@ export class Trace {
   private authnError: string | undefined;
   private decision: AuthorizerResult | undefined;
   readonly auditID: string;
-  /** Source address and IPs, for the audit events and the request log only (empty when neither is on). */
+  /** The auditID is one generated here (no need to escape it in JSON). */
+  private readonly plainID: boolean;
+  /** Source address, for the request log only. */
   private readonly remote: string = '';
-  private readonly ips: string[] = [];
+  /** Source IPs, for the audit events only. */
+  private readonly ips: Serialized<string[]> | undefined;
 
   constructor(
     private readonly o: ObserverDeps,
@@ -130,7 +190,8 @@ export class Trace {
     query: URLSearchParams,
   ) {
     const given = req.headers['audit-id'];
-    this.auditID = typeof given === 'string' && given ? given : randomUUID();
+    this.plainID = !(typeof given === 'string' && given);
+    this.auditID = this.plainID ? randomUUID() : (given as string);
     res.setHeader('Audit-Id', this.auditID);
     this.mutating = mutatingMethods.has(req.method ?? '');
     const m = o.metrics;
@@ -139,10 +200,8 @@ export class Trace {
       m.requestStarted(this.mutating);
     }
     // Read now: an HTTP/2 stream's socket is gone once it has closed.
-    if (o.audit || o.httpLog?.enabled || o.decisions) {
-      this.remote = `${req.socket?.remoteAddress ?? ''}:${req.socket?.remotePort ?? ''}`;
-      this.ips = sourceIPs(req);
-    }
+    if (o.httpLog?.enabled) this.remote = `${req.socket?.remoteAddress ?? ''}:${req.socket?.remotePort ?? ''}`;
+    if (o.audit) this.ips = sourceIPs(req);
   }
 
   /** The response has closed (the server's one 'close' listener calls this). */
@@ -174,20 +233,10 @@ export class Trace {
     if (!('user' in r)) this.authnError = 'error' in r ? r.error : 'no credentials';
     if ('user' in r) {
       this.user = r.user;
-      if (r.annotations && this.o.audit) Object.assign(this.annotations, r.annotations);
+      if (r.annotations && this.o.audit) this.authnAnnotations = { ...this.authnAnnotations, ...r.annotations };
     }
     if (this.o.audit) {
-      this.audit = this.o.audit.policy.evaluate({
-        user: this.user,
-        verb: this.info.verb,
-        isResourceRequest: this.info.isResourceRequest,
-        path: this.info.path,
-        apiGroup: this.info.apiGroup,
-        resource: this.info.resource,
-        subresource: this.info.subresource,
-        namespace: this.info.namespace,
-        name: this.info.name,
-      });
+      this.audit = this.o.audit.policy.evaluateRequest(this.user, this.info);
       if (this.audit.level !== 'None') {
         this.captureResponse();
         // A failed authentication has only the one event, at ResponseStarted (WithFailedAuthenticationAudit).
@@ -225,10 +274,7 @@ export class Trace {
     this.mark = now;
     this.decision = d;
     // The decision annotations are the audit events' only (kube's authorization filter adds them to the event).
-    if (this.o.audit) {
-      this.annotations['authorization.k8s.io/decision'] = d.decision === 'Allow' ? 'allow' : 'forbid';
-      this.annotations['authorization.k8s.io/reason'] = d.reason;
-    }
+    if (this.o.audit) this.authz = { decision: d.decision === 'Allow' ? 'allow' : 'forbid', reason: d.reason };
     if (d.decision === 'Allow' && this.info.verb === 'watch' && this.info.isResourceRequest) this.startWatch();
   }
 
@@ -332,73 +378,92 @@ export class Trace {
     return this.emit(this.panicked ? 'Panic' : 'ResponseComplete');
   }
 
-  private responseStatus(): ResponseStatus {
+  private responseStatus(): Serialized<ResponseStatus> {
     const code = this.panicked ? 500 : this.res.statusCode;
+    if (!this.errorBody) return successStatus(code);
     const rs: ResponseStatus = { metadata: {}, code };
-    if (this.errorBody) {
-      try {
-        const s = JSON.parse(this.errorBody) as Record<string, unknown>;
-        if (s.kind === 'Status') {
-          if (s.status) rs.status = s.status as string;
-          if (s.message) rs.message = s.message as string;
-          if (s.reason) rs.reason = s.reason as string;
-          if (s.details) rs.details = s.details;
-        }
-      } catch {
-        // not JSON (YAML was asked for): the code alone
+    try {
+      const s = JSON.parse(this.errorBody) as Record<string, unknown>;
+      if (s.kind === 'Status') {
+        if (s.status) rs.status = s.status as string;
+        if (s.message) rs.message = s.message as string;
+        if (s.reason) rs.reason = s.reason as string;
+        if (s.details) rs.details = s.details;
       }
+    } catch {
+      // not JSON (YAML was asked for): the code alone
     }
-    return { metadata: {}, ...(rs.status ? { status: rs.status } : {}), ...rest(rs), code };
+    return serialized({ metadata: {}, ...(rs.status ? { status: rs.status } : {}), ...rest(rs), code });
   }
 
-  /** Sends the event of `stage` to every sink: a promise if a blocking sink is sending it (true: all delivered). */
+  /** The annotations of an event past RequestReceived, sorted by key as Go's map encoding writes them. */
+  private eventAnnotations(): {
+    annotations: AuthzAnnotations | Record<string, string> | undefined;
+    authzOnly: boolean;
+  } {
+    const ctx = this.ctx?.annotations;
+    if (this.authnAnnotations === undefined && isEmpty(ctx))
+      return { annotations: this.authz, authzOnly: this.authz !== undefined };
+    const ann: Record<string, string> = { ...this.authnAnnotations };
+    if (this.authz) {
+      ann['authorization.k8s.io/decision'] = this.authz.decision;
+      ann['authorization.k8s.io/reason'] = this.authz.reason;
+    }
+    Object.assign(ann, ctx);
+    const keys = Object.keys(ann).sort();
+    return {
+      annotations: keys.length ? Object.fromEntries(keys.map((k) => [k, ann[k]!])) : undefined,
+      authzOnly: false,
+    };
+  }
+
+  /**
+   * Sends the event of `stage` to every sink: a promise if a blocking sink is sending it (true: all delivered). The
+   * event is recorded with every member final; sinks serialize it when they write it.
+   */
   private emit(stage: Stage): Promise<boolean> | undefined {
     const a = this.audit!;
     if (a.omitStages.includes(stage)) return undefined;
     const info = this.info;
-    // Members are added in the order of the Go type, which is the order of the JSON.
-    const ev = {
-      kind: 'Event',
-      apiVersion: 'audit.k8s.io/v1',
-      level: a.level,
-      auditID: this.auditID,
-      stage,
-      requestURI: this.req.url ?? '/',
-      verb: info.verb,
-      // Failed authentication: kube's UserInfo with every member empty, which omitempty writes as {}.
-      user: this.user ? auditUser(this.user) : ({} as AuditUser),
-    } as AuditEvent;
-    if (stage !== 'RequestReceived' && this.impersonated) ev.impersonatedUser = auditUser(this.impersonated);
-    ev.sourceIPs = this.ips;
-    const ua = this.req.headers['user-agent'];
-    if (ua) ev.userAgent = ua;
-    if (info.isResourceRequest) {
-      ev.objectRef = { resource: info.resource };
-      if (info.namespace) ev.objectRef.namespace = info.namespace;
-      if (info.name) ev.objectRef.name = info.name;
-      if (info.apiGroup) ev.objectRef.apiGroup = info.apiGroup;
-      if (info.apiVersion) ev.objectRef.apiVersion = info.apiVersion;
-      if (info.subresource) ev.objectRef.subresource = info.subresource;
-    }
-    if (stage !== 'RequestReceived') ev.responseStatus = this.responseStatus();
+    const received = stage === 'RequestReceived';
+    let requestObject: unknown;
+    let responseObject: unknown;
     if (a.level === 'Request' || a.level === 'RequestResponse') {
       const body = this.ctx?.body;
       const obj = body && parseJson(body);
-      if (obj !== undefined) ev.requestObject = a.omitManagedFields ? withoutManagedFields(obj) : obj;
+      if (obj !== undefined) requestObject = a.omitManagedFields ? withoutManagedFields(obj) : obj;
       if (stage === 'ResponseComplete' && this.responseChunks) {
         const out = parseJson(Buffer.concat(this.responseChunks));
-        if (out !== undefined) ev.responseObject = a.omitManagedFields ? withoutManagedFields(out) : out;
+        if (out !== undefined) responseObject = a.omitManagedFields ? withoutManagedFields(out) : out;
       }
     }
-    ev.requestReceivedTimestamp = microTime(this.startEpoch);
-    ev.stageTimestamp = microTime(this.startEpoch + (performance.now() - this.start));
-    const ann = stage === 'RequestReceived' ? {} : { ...this.annotations, ...this.ctx?.annotations };
-    const keys = Object.keys(ann).sort();
-    if (keys.length) ev.annotations = Object.fromEntries(keys.map((k) => [k, ann[k]!]));
+    const { annotations, authzOnly } = received
+      ? { annotations: undefined, authzOnly: false }
+      : this.eventAnnotations();
+    const entry = new RecordedEvent({
+      level: a.level,
+      auditID: this.auditID,
+      plainID: this.plainID,
+      stage,
+      requestURI: this.req.url ?? '/',
+      verb: info.verb,
+      user: this.user ? auditUser(this.user) : noUser,
+      impersonatedUser: !received && this.impersonated ? auditUser(this.impersonated) : undefined,
+      sourceIPs: this.ips!,
+      userAgent: this.req.headers['user-agent'] || undefined,
+      objectRef: info.isResourceRequest ? objectRef(info) : undefined,
+      responseStatus: received ? undefined : this.responseStatus(),
+      requestObject,
+      responseObject,
+      requestReceived: this.startEpoch,
+      stageAt: this.startEpoch + (performance.now() - this.start),
+      annotations,
+      authzOnly,
+    });
     if (this.o.metrics) this.o.metrics.auditEvents.inc();
     let held: Promise<boolean>[] | undefined;
     for (const s of this.o.audit!.sinks) {
-      const p = s.processEvents(ev);
+      const p = s.processEvents(entry);
       if (p) (held ??= []).push(p);
     }
     if (!held) return undefined;

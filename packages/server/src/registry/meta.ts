@@ -3,24 +3,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { setKey } from '../api/ownkeys.js';
 import type { KObject } from '../api/types.js';
 
-/** RFC 3339 with second precision, as metav1.Time marshals. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-/** metav1.MicroTime's JSON form: RFC 3339 with exactly six fractional digits, UTC. */
-export function microTime(epochMs: number): string {
-  const whole = Math.floor(epochMs);
-  const micros = Math.floor((epochMs - whole) * 1000);
-  // Two stamps per event, mostly within the same millisecond as the previous event's: format each ms once.
-  if (whole !== lastMs) {
-    lastMs = whole;
-    lastPrefix = new Date(whole).toISOString().slice(0, 23);
-  }
-  return lastPrefix + (micros < 10 ? '00' : micros < 100 ? '0' : '') + micros + 'Z';
-}
-let lastMs = NaN;
-let lastPrefix = '';
+// metav1.Time and MicroTime's text lives with the clock (audit events format it too, below this layer).
+export { microTime, rfc3339 } from '../clock/format.js';
 
 const alphanums = 'bcdfghjklmnpqrstvwxz2456789';
 /** names.SimpleNameGenerator: base truncated to 58 chars plus 5 random characters. */
