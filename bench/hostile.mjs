@@ -1,10 +1,11 @@
 // Hostile bodies at the size limit: what one costs the server (CPU of the whole process, worker threads included,
 // and RSS growth), and what four clients sending them nonstop cost everyone else (/healthz latency, TokenReview
 // rate against the same server unloaded, measured with wrk). Floor: JSON.parse of a 3 MiB document in this process.
-//   node bench/hostile.mjs [seconds] [anyone|writers]     (also part of npm run bench; a phase name runs only it)
+//   node bench/hostile.mjs [seconds] [anyone|writers|kinds] [filter]   (also part of npm run bench; a phase name runs
+//   only it; `kinds` only the per-kind table: every content type × worst shape, rows whose name matches the regular expression `filter`)
 import { aliasBomb, fill } from '../test/hostile/bodies.mjs';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cpuMicros, json, killAll, pct, request, rssMB, startServer, stopServer } from './lib.mjs';
@@ -83,6 +84,154 @@ export function worstBodies() {
   ];
 }
 
+// ---- The per-kind table: every content type × every worst shape, each body just under the 3 MiB limit. ----
+
+const ROOM = LIMIT - 512;
+/** Levels of each nest in the "deep" shape: at kubeauth's nesting limit (limits.ts: 1,000) with the wrapping. */
+const NEST = 990;
+const nestJson = (i) => '['.repeat(NEST) + i + ']'.repeat(NEST);
+
+/** The JSON members of each shape, inside a ConfigMap named `name` (object text with `{` and `}`). */
+const jsonShapes = {
+  keys: (head) => `{${head}"data":{${fill((i) => `"k${i}":"v",`, ROOM)}"z":"v"}}`,
+  'unknown keys': (head) => `{${head}${fill((i) => `"u${i}":1,`, ROOM)}"z":1}`,
+  deep: (head) => `{${head}${fill((i) => `"x${i}":${nestJson(i)},`, ROOM - 2 * NEST)}"z":1}`,
+  'long string': (head) => `{${head}"data":{"k":"${'x'.repeat(ROOM)}"}}`,
+};
+const cmHead = (name) => `"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}"},`;
+/** For the long list the metadata stays open (finalizers go into it). */
+const cmHeadOpen = (name) => `"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}",`;
+const jsonBody = (shape, name) =>
+  shape === 'long list'
+    ? `{${cmHeadOpen(name)}"finalizers":[${fill((i) => `"example.com/f${i}",`, ROOM)}"example.com/z"]}}`
+    : jsonShapes[shape](cmHead(name));
+/** A patch body: the same members without apiVersion, kind and name. */
+const patchBody = (shape) =>
+  shape === 'long list'
+    ? `{"metadata":{"finalizers":[${fill((i) => `"example.com/f${i}",`, ROOM)}"example.com/z"]}}`
+    : jsonShapes[shape]('');
+
+const yamlHead = (name) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+const yamlBody = (shape, name) => {
+  const h = yamlHead(name);
+  switch (shape) {
+    case 'keys':
+      return `${h}data:\n${fill((i) => `  k${i}: v\n`, ROOM)}`;
+    case 'unknown keys':
+      return h + fill((i) => `u${i}: 1\n`, ROOM);
+    case 'deep':
+      return h + fill((i) => `x${i}: ${nestJson(i)}\n`, ROOM - 2 * NEST);
+    case 'long list':
+      return `${h}  finalizers:\n${fill((i) => `  - example.com/f${i}\n`, ROOM)}`;
+    case 'long string':
+      return `${h}data:\n  k: ${'x'.repeat(ROOM)}\n`;
+    case 'aliases':
+      return `${h}data:\n  k: &a v\n${fill((i) => `  k${i}: *a\n`, ROOM)}`;
+    case 'anchors':
+      return `${h}data:\n${fill((i) => `  k${i}: &a${i} v\n`, ROOM)}`;
+    case 'alias bomb':
+      return h + bomb;
+  }
+  return undefined;
+};
+
+/** Kubernetes protobuf (runtime.Unknown around a core.ConfigMap), written by hand: tag, varint length, bytes. */
+function varint(n) {
+  const out = [];
+  while (n > 127) {
+    out.push((n & 127) | 128);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return Buffer.from(out);
+}
+const pbField = (no, bytes) => {
+  const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes, 'utf8');
+  return Buffer.concat([varint((no << 3) | 2), varint(b.length), b]);
+};
+function protobufBody(shape, name) {
+  const parts = [];
+  let n = 0;
+  const push = (b) => (parts.push(b), (n += b.length));
+  const meta = [pbField(1, name)];
+  if (shape === 'long list') {
+    for (let i = 0; n < ROOM; i++) push(pbField(14, `example.com/f${i}`));
+    meta.push(Buffer.concat(parts.splice(0)));
+  }
+  const cm = [pbField(1, Buffer.concat(meta))];
+  if (shape === 'keys')
+    for (let i = 0; n < ROOM; i++) push(pbField(2, Buffer.concat([pbField(1, `k${i}`), pbField(2, 'v')])));
+  else if (shape === 'long string') push(pbField(2, Buffer.concat([pbField(1, 'k'), pbField(2, 'x'.repeat(ROOM))])));
+  else if (shape !== 'long list') return undefined;
+  cm.push(Buffer.concat(parts));
+  const unknown = Buffer.concat([
+    pbField(1, Buffer.concat([pbField(1, 'v1'), pbField(2, 'ConfigMap')])),
+    pbField(2, Buffer.concat(cm)),
+  ]);
+  return Buffer.concat([Buffer.from('k8s\0', 'latin1'), unknown]);
+}
+
+/** RFC 6902 operations with the shape's content (the target ConfigMap has no data: the first op adds it). */
+function jsonPatchBody(shape) {
+  const op = (path, value) => `{"op":"add","path":"${path}","value":${value}},`;
+  switch (shape) {
+    case 'keys':
+      return `[${op('/data', '{}')}${fill((i) => op(`/data/k${i}`, '"v"'), ROOM)}${op('/data/z', '"v"').slice(0, -1)}]`;
+    case 'unknown keys':
+      return `[${fill((i) => op(`/u${i}`, '1'), ROOM)}${op('/z', '1').slice(0, -1)}]`;
+    case 'deep':
+      return `[${fill((i) => op(`/x${i}`, nestJson(i)), ROOM - 2 * NEST)}${op('/z', '1').slice(0, -1)}]`;
+    case 'long list':
+      return `[${op('/metadata/finalizers', `[${fill((i) => `"example.com/f${i}",`, ROOM)}"example.com/z"]`).slice(0, -1)}]`;
+    case 'long string':
+      return `[${op('/data', `{"k":"${'x'.repeat(ROOM)}"}`).slice(0, -1)}]`;
+  }
+  return undefined;
+}
+
+export const matrixShapes = [
+  'keys',
+  'unknown keys',
+  'deep',
+  'long list',
+  'long string',
+  'aliases',
+  'anchors',
+  'alias bomb',
+];
+
+/**
+ * One body per content type and shape (undefined where the shape cannot be written in that content type). Writes
+ * go to ConfigMaps (dry run, so nothing is stored and each request is alike); patches to the ConfigMap `target`.
+ */
+export function matrixBodies() {
+  const out = [];
+  const post = `${CMS}?dryRun=All`;
+  const patch = `${CMS}/target?dryRun=All`;
+  const apply = `${CMS}/w?dryRun=All&fieldManager=bench`;
+  for (const shape of matrixShapes) {
+    const add = (type, method, p, ct, body) =>
+      body !== undefined && out.push({ kind: `${type}: ${shape}`, type, shape, method, path: p, ct, body });
+    const json = Object.hasOwn(jsonShapes, shape) || shape === 'long list';
+    add('JSON', 'POST', post, 'application/json', json ? jsonBody(shape, 'w') : undefined);
+    add('YAML', 'POST', post, 'application/yaml', yamlBody(shape, 'w'));
+    add('protobuf', 'POST', post, 'application/vnd.kubernetes.protobuf', protobufBody(shape, 'w'));
+    add('JSON patch', 'PATCH', patch, 'application/json-patch+json', jsonPatchBody(shape));
+    add('merge patch', 'PATCH', patch, 'application/merge-patch+json', json ? patchBody(shape) : undefined);
+    add(
+      'strategic merge patch',
+      'PATCH',
+      patch,
+      'application/strategic-merge-patch+json',
+      json ? patchBody(shape) : undefined,
+    );
+    add('apply (YAML)', 'PATCH', apply, 'application/apply-patch+yaml', yamlBody(shape, 'w'));
+    add('apply (JSON)', 'PATCH', apply, 'application/apply-patch+yaml', json ? jsonBody(shape, 'w') : undefined);
+  }
+  for (const b of out) if (b.body.length > LIMIT) throw new Error(`${b.kind}: ${b.body.length} bytes, over the limit`);
+  return out;
+}
+
 /** JSON.parse of 3 MiB of tiny keys, in this process: the floor the per-body CPU is compared with. */
 function parseFloorMs() {
   const text = `{${fill((i) => `"k${i}":1,`, LIMIT - 64)}"z":1}`;
@@ -99,6 +248,7 @@ async function costOf(s, token, b) {
   let peak = rss0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMB(s.pid))), 5);
   const cpu0 = cpuMicros(s.pid);
+  const main0 = threadCpuMicros(s.pid);
   const t0 = performance.now();
   const r = await request(s.port, b.method ?? 'POST', b.path, {
     token,
@@ -109,8 +259,45 @@ async function costOf(s, token, b) {
   // /proc's CPU counters tick every 10 ms: wait for the tick that follows the answer.
   await new Promise((res) => setTimeout(res, 20));
   const cpuMs = (cpuMicros(s.pid) - cpu0) / 1000;
+  const servingMs = (threadCpuMicros(s.pid) - main0) / 1000;
   clearInterval(sampler);
-  return { kind: b.kind, status: r.status, cpuMs, wallMs, rssGrowthMB: peak - rss0 };
+  let answer;
+  try {
+    const st = JSON.parse(r.body.toString());
+    answer = st.kind === 'Status' ? `${st.reason ?? ''}: ${String(st.message).slice(0, 60)}` : st.kind;
+  } catch {
+    answer = r.body.toString().slice(0, 60);
+  }
+  return {
+    kind: b.kind,
+    status: r.status,
+    answer,
+    bytes: b.body.length,
+    cpuMs,
+    servingMs,
+    wallMs,
+    rssGrowthMB: peak - rss0,
+  };
+}
+
+/** The CPU time of one thread of `pid` (the serving thread: tid = pid), in µs. */
+function threadCpuMicros(pid, tid = pid) {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10_000;
+}
+
+/** The per-kind figures as a markdown table: one row per body. */
+export function kindsTable(rows) {
+  const lines = [
+    '| content type | shape | answer | CPU ms (serving thread) | wall ms | RSS growth MB |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows)
+    lines.push(
+      `| ${r.type ?? r.kind} | ${r.shape ?? ''} | ${r.status} ${r.answer.replace(/\|/g, '\\|')} | ${r.cpuMs.toFixed(0)} (${r.servingMs.toFixed(0)}) | ${r.wallMs.toFixed(0)} | ${r.rssGrowthMB.toFixed(0)} |`,
+    );
+  return lines.join('\n');
 }
 
 /** A child process that sends the worst bodies one after another for `seconds`, from the `offset`th on. */
@@ -183,7 +370,7 @@ async function underAttack(s, attackerToken, seconds, bodies, tokenReview) {
   };
 }
 
-export async function hostileBench({ seconds = 30, rounds = 3, log = () => {}, only } = {}) {
+export async function hostileBench({ seconds = 30, rounds = 3, log = () => {}, only, filter } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kubeauth-bench-hostile-'));
   const admin = 'bench-hostile-admin-token';
   // The attacker of the first phase is an ordinary user with no grants (anyone may create a SelfSubjectReview).
@@ -201,11 +388,25 @@ export async function hostileBench({ seconds = 30, rounds = 3, log = () => {}, o
     const floorMs = parseFloorMs();
     const bodies = worstBodies();
     log('(m) one worst-case body per kind at the 3 MiB limit');
+    // What anyone may send (SelfSubjectReview), then every content type × shape on ConfigMaps.
+    const kinds = [
+      ...bodies.filter((b) => b.path === SSR).map((b) => ({ ...b, type: 'SelfSubjectReview', shape: b.kind })),
+      ...matrixBodies(),
+    ].filter((b) => !filter || new RegExp(filter).test(b.kind));
     const perKind = [];
-    for (const b of only ? [] : bodies) {
-      await costOf(s, admin, b); // warm
-      perKind.push(await costOf(s, admin, b));
+    for (const b of only && only !== 'kinds' ? [] : kinds) {
+      // The first run warms the code up; its RSS growth counts too (the heap grows the first time).
+      const cold = await costOf(s, admin, b);
+      const warm = await costOf(s, admin, b);
+      perKind.push({
+        ...warm,
+        type: b.type,
+        shape: b.shape,
+        rssGrowthMB: Math.max(cold.rssGrowthMB, warm.rssGrowthMB),
+      });
+      log(`(m) ${b.kind}: ${warm.status} ${warm.cpuMs.toFixed(0)} ms CPU (${warm.servingMs.toFixed(0)} serving)`);
     }
+    if (only === 'kinds') return { floorParseMs: floorMs, perKind, table: kindsTable(perKind) };
 
     // TokenReview with wrk: a ServiceAccount token, one POST body, 32 connections.
     const sa = await json(s.port, 'POST', '/api/v1/namespaces/default/serviceaccounts/default/token', {
@@ -307,7 +508,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await hostileBench({
     seconds: Number(process.argv[2] ?? 30),
     only: process.argv[3],
+    filter: process.argv[4],
     log: (...a) => console.error('·', ...a),
   });
+  if (r.perKind.length) console.error(kindsTable(r.perKind));
   console.log(JSON.stringify(r, null, 2));
 }

@@ -86,7 +86,7 @@ const agent = new https.Agent({ keepAlive: true, maxSockets: 64, rejectUnauthori
 
 export function request(port, method, p, { token, body, headers = {} } = {}) {
   return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const data = body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const h = { accept: 'application/json', ...headers };
     if (token) h.authorization = `Bearer ${token}`;
     if (data !== undefined) {

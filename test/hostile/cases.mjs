@@ -697,6 +697,41 @@ export const cases = [
     reason: 'Invalid',
     message: 'ConfigMap "target" is invalid: metadata.uid: Invalid value: "other": field is immutable',
   },
+  // Patches of 128 KiB or more are computed on the decoding worker: the same answers as small ones.
+  {
+    name: 'large merge patch with an unknown field, fieldValidation=Strict (on the worker)',
+    method: 'PATCH',
+    path: `${target}?fieldValidation=Strict`,
+    body: () => `{"data":{${fill((i) => `"k${i}":"v",`, 200 * 1024)}"z":"v"},"x":1}`,
+    headers: MERGE,
+    status: 422,
+    reason: 'Invalid',
+    message: /^ "" is invalid: patch: Invalid value: ".*": strict decoding error: unknown field "x"$/s,
+  },
+  {
+    name: 'large strategic merge patch with an unknown field warns (on the worker)',
+    method: 'PATCH',
+    path: `${target}?dryRun=All`,
+    body: () => `{"data":{${fill((i) => `"k${i}":"v",`, 200 * 1024)}"z":"v"},"x":1}`,
+    headers: SMP,
+    status: 200,
+    check: (r) => {
+      assert.equal(r.headers.warning, '299 - "unknown field \\"x\\""');
+      assert.equal(r.json.x, undefined);
+      assert.equal(r.json.data.z, 'v');
+    },
+  },
+  {
+    name: 'large merge patch whose result does not decode (on the worker)',
+    method: 'PATCH',
+    path: target,
+    body: () => `{"metadata":{"annotations":{"pad":"${'x'.repeat(200 * 1024)}"}},"data":5}`,
+    headers: MERGE,
+    status: 400,
+    reason: 'BadRequest',
+    message:
+      'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type map[string]string',
+  },
   // Last: it stores a large object (values count toward the 1 MiB limit, keys do not), which slows later lists.
   {
     name: 'apply configuration: YAML 3 MiB of keys',

@@ -4,7 +4,33 @@
 // pkg/endpoints/filters/metrics.go (authentication/authorization attempts and durations, compressUsername),
 // pkg/audit/metrics.go, pkg/serviceaccount/metrics.go, pkg/storage/etcd3/metrics (apiserver_storage_objects).
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { BoundCounter, BoundHistogram } from './bound.js';
+import { BoundCounter, BoundHistogram, type CounterSeries, type HistogramSeries } from './bound.js';
+import type { RequestLabels } from './labels.js';
+
+/** The series one kind of request adds to (one label set), looked up once and kept (`ApiServerMetrics.requestSeries`). */
+export class RequestSeries {
+  private readonly byCode = new Map<number, CounterSeries>();
+
+  constructor(
+    private readonly m: ApiServerMetrics,
+    readonly labels: RequestLabels,
+    readonly duration: HistogramSeries,
+    readonly sizes: HistogramSeries,
+  ) {}
+
+  /** apiserver_request_total's series for this label set and `code`. */
+  total(code: number): CounterSeries {
+    let c = this.byCode.get(code);
+    if (c === undefined) this.byCode.set(code, (c = this.m.requestTotal.bind({ ...this.labels, code: String(code) })));
+    return c;
+  }
+}
+
+/** An outcome's attempts counter and duration histogram (authentication or authorization). */
+export interface OutcomeSeries {
+  attempts: CounterSeries;
+  duration: HistogramSeries;
+}
 
 /** prometheus ExponentialBuckets(start, factor, count). */
 export function exponentialBuckets(start: number, factor: number, count: number): number[] {
@@ -152,6 +178,58 @@ export class ApiServerMetrics {
         },
       });
     if (o.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  private readonly seriesByLabels = new Map<string, RequestSeries>();
+  private readonly userSeries = new Map<string, CounterSeries>();
+  private readonly authnSeries = new Map<string, OutcomeSeries>();
+  private readonly authzSeries = new Map<string, OutcomeSeries>();
+
+  /** The series of requests labelled `l` (one object per distinct label set, kept for the registry's life). */
+  requestSeries(l: RequestLabels): RequestSeries {
+    const key = `${l.verb}\u0000${l.dry_run}\u0000${l.group}\u0000${l.version}\u0000${l.resource}\u0000${l.subresource}\u0000${l.scope}\u0000${l.component}`;
+    let s = this.seriesByLabels.get(key);
+    if (s === undefined)
+      this.seriesByLabels.set(
+        key,
+        (s = new RequestSeries(this, l, this.requestDuration.bind(l), this.responseSizes.bind(l))),
+      );
+    return s;
+  }
+
+  /** authenticated_user_requests' series of a (compressed) user name. */
+  authenticatedUser(username: string): CounterSeries {
+    let c = this.userSeries.get(username);
+    if (c === undefined) this.userSeries.set(username, (c = this.authenticatedUserRequests.bind({ username })));
+    return c;
+  }
+
+  /** authentication_attempts and authentication_duration_seconds of a result (success, failure, error). */
+  authentication(result: string): OutcomeSeries {
+    let s = this.authnSeries.get(result);
+    if (s === undefined)
+      this.authnSeries.set(
+        result,
+        (s = {
+          attempts: this.authenticationAttempts.bind({ result }),
+          duration: this.authenticationDuration.bind({ result }),
+        }),
+      );
+    return s;
+  }
+
+  /** authorization_attempts_total and authorization_duration_seconds of a result (allowed, denied, no-opinion). */
+  authorization(result: string): OutcomeSeries {
+    let s = this.authzSeries.get(result);
+    if (s === undefined)
+      this.authzSeries.set(
+        result,
+        (s = {
+          attempts: this.authorizationAttempts.bind({ result }),
+          duration: this.authorizationDuration.bind({ result }),
+        }),
+      );
+    return s;
   }
 
   requestStarted(mutating: boolean): void {

@@ -1,6 +1,7 @@
 // The per-request counters and histograms (every request adds to six of them). prom-client validates and hashes
 // the label object on every inc/observe, a measured share of a GET's CPU; here a label set is looked up by its
-// values joined once, and the registry reads the totals only when /metrics is scraped. The exposition is
+// values joined once (`bind`), the request path keeps the series it got (observe/observer.ts), and the registry
+// reads the totals only when /metrics is scraped. The exposition is
 // prom-client's own (its Registry formats what get() returns, as for its own metrics).
 import type { Registry } from 'prom-client';
 
@@ -8,20 +9,59 @@ export type Labels = Readonly<Record<string, string>>;
 /** Label values by name: a plain object or an interface such as RequestLabels (extra members are not labels). */
 type LabelInput = object;
 
-interface CounterChild {
-  readonly labels: Labels;
-  value: number;
+/** One series of a counter: a handle callers may keep (`BoundCounter.bind`) and increment without a lookup. */
+export class CounterSeries {
+  value = 0;
+  /** Not exposed: created, or reset, and not incremented since (prom-client has no such series then). */
+  hidden = true;
+
+  constructor(readonly labels: Labels) {}
+
+  inc(n = 1): void {
+    this.value += n;
+    this.hidden = false;
+  }
+
+  reset(): void {
+    this.value = 0;
+    this.hidden = true;
+  }
 }
 
-interface HistogramChild {
-  readonly labels: Labels;
+/** One series of a histogram: a handle callers may keep (`BoundHistogram.bind`) and observe into without a lookup. */
+export class HistogramSeries {
   /** Observations per bucket (not cumulative); the last slot is above every bound. */
   readonly counts: Float64Array;
-  sum: number;
-  count: number;
+  sum = 0;
+  count = 0;
+  hidden = true;
+
+  constructor(
+    readonly labels: Labels,
+    private readonly buckets: readonly number[],
+  ) {
+    this.counts = new Float64Array(buckets.length + 1);
+  }
+
+  observe(value: number): void {
+    const b = this.buckets;
+    let i = 0;
+    while (i < b.length && value > b[i]!) i++;
+    this.counts[i]!++;
+    this.sum += value;
+    this.count++;
+    this.hidden = false;
+  }
+
+  reset(): void {
+    this.counts.fill(0);
+    this.sum = 0;
+    this.count = 0;
+    this.hidden = true;
+  }
 }
 
-abstract class Labelled<C extends { labels: Labels }> {
+abstract class Labelled<C extends { labels: Labels; hidden: boolean; reset(): void }> {
   readonly aggregator = 'sum';
   private readonly children = new Map<string, C>();
 
@@ -36,8 +76,12 @@ abstract class Labelled<C extends { labels: Labels }> {
 
   protected abstract create(labels: Labels): C;
 
-  /** The series of `labels` (only this metric's label names count; a missing one is left out, as prom-client does). */
-  protected child(input: LabelInput): C {
+  /**
+   * The series of `labels` (only this metric's label names count; a missing one is left out, as prom-client does).
+   * The handle stays valid for the metric's life (a reset empties it and hides it until it is used again), so hot
+   * paths look it up once per label set and keep it.
+   */
+  bind(input: LabelInput): C {
     const labels = input as Readonly<Record<string, string | undefined>>;
     let key = '';
     for (const n of this.labelNames) key += (labels[n] ?? '\u0001') + '\u0000';
@@ -53,24 +97,25 @@ abstract class Labelled<C extends { labels: Labels }> {
     return c;
   }
 
-  protected series(): IterableIterator<C> {
-    return this.children.values();
+  /** The exposed series (those used since they were created or reset). */
+  protected *series(): IterableIterator<C> {
+    for (const c of this.children.values()) if (!c.hidden) yield c;
   }
 
   reset(): void {
-    this.children.clear();
+    for (const c of this.children.values()) c.reset();
   }
 }
 
-export class BoundCounter extends Labelled<CounterChild> {
+export class BoundCounter extends Labelled<CounterSeries> {
   readonly type = 'counter';
 
-  protected create(labels: Labels): CounterChild {
-    return { labels, value: 0 };
+  protected create(labels: Labels): CounterSeries {
+    return new CounterSeries(labels);
   }
 
   inc(labels: LabelInput, n = 1): void {
-    this.child(labels).value += n;
+    this.bind(labels).inc(n);
   }
 
   get() {
@@ -79,7 +124,7 @@ export class BoundCounter extends Labelled<CounterChild> {
   }
 }
 
-export class BoundHistogram extends Labelled<HistogramChild> {
+export class BoundHistogram extends Labelled<HistogramSeries> {
   readonly type = 'histogram';
 
   constructor(
@@ -92,18 +137,12 @@ export class BoundHistogram extends Labelled<HistogramChild> {
     super(name, help, labelNames, registry);
   }
 
-  protected create(labels: Labels): HistogramChild {
-    return { labels, counts: new Float64Array(this.buckets.length + 1), sum: 0, count: 0 };
+  protected create(labels: Labels): HistogramSeries {
+    return new HistogramSeries(labels, this.buckets);
   }
 
   observe(labels: LabelInput, value: number): void {
-    const c = this.child(labels);
-    const b = this.buckets;
-    let i = 0;
-    while (i < b.length && value > b[i]!) i++;
-    c.counts[i]!++;
-    c.sum += value;
-    c.count++;
+    this.bind(labels).observe(value);
   }
 
   /** What prom-client's Histogram gives its Registry to format: cumulative buckets with `le` first, +Inf, sum, count. */

@@ -9,7 +9,7 @@ import type { UserInfo } from '../api/types.js';
 import type { AuthnResult } from '../authn/chain.js';
 import type { AuthorizerResult } from '../authz/authorizer.js';
 import type { RequestInfo } from '../request/info.js';
-import type { ApiServerMetrics } from '../metrics/apiserver.js';
+import type { ApiServerMetrics, RequestSeries } from '../metrics/apiserver.js';
 import { compressUsername } from '../metrics/apiserver.js';
 import { requestLabels, type RequestLabels } from '../metrics/labels.js';
 import type { PolicyEvaluator, RequestAuditConfig, Stage } from '../audit/policy.js';
@@ -72,18 +72,37 @@ function sourceIPs(req: Req): string[] {
   return ips;
 }
 
+// The series of a request whose labels follow from its (memoized, shared) RequestInfo alone: no query string that
+// could carry dryRun, and not a PATCH (whose content type makes an apply). Most requests are such.
+const seriesByInfo = new WeakMap<ApiServerMetrics, WeakMap<RequestInfo, RequestSeries>>();
+
+function seriesOf(m: ApiServerMetrics, req: Req, info: RequestInfo, rawQuery: string, query: URLSearchParams) {
+  const method = req.method ?? 'GET';
+  const shared = rawQuery === '' && method !== 'PATCH' && Object.isFrozen(info);
+  let byInfo: WeakMap<RequestInfo, RequestSeries> | undefined;
+  if (shared) {
+    byInfo = seriesByInfo.get(m);
+    if (byInfo === undefined) seriesByInfo.set(m, (byInfo = new WeakMap()));
+    const s = byInfo.get(info);
+    if (s !== undefined) return s;
+  }
+  const s = m.requestSeries(requestLabels(method, info, rawQuery, query, req.headers['content-type']));
+  byInfo?.set(info, s);
+  return s;
+}
+
 /** One request's observation. */
 export class Trace {
   private readonly start = performance.now();
   private readonly startEpoch = Date.now();
   private mark = this.start;
-  private labels: RequestLabels | undefined;
+  private series: RequestSeries | undefined;
   private mutating: boolean;
   private user: UserInfo | undefined;
   private impersonated: UserInfo | undefined;
   private annotations: Record<string, string> = {};
-  private ctxAnnotations: Record<string, string> | undefined;
-  private body: () => Buffer | undefined = () => undefined;
+  /** The handler's context (its audit annotations, filled as it runs, and the request body). */
+  private ctx: { annotations: Record<string, string>; body?: Buffer } | undefined;
   private audit: RequestAuditConfig | undefined;
   private watch: { group: string; version: string; kind: string } | undefined;
   private longRunning = false;
@@ -114,10 +133,10 @@ export class Trace {
     this.auditID = typeof given === 'string' && given ? given : randomUUID();
     res.setHeader('Audit-Id', this.auditID);
     this.mutating = mutatingMethods.has(req.method ?? '');
-    if (o.metrics) {
-      const ct = req.headers['content-type'];
-      this.labels = requestLabels(req.method ?? 'GET', info, rawQuery, query, ct);
-      o.metrics.requestStarted(this.mutating);
+    const m = o.metrics;
+    if (m) {
+      this.series = seriesOf(m, req, info, rawQuery, query);
+      m.requestStarted(this.mutating);
     }
     // Read now: an HTTP/2 stream's socket is gone once it has closed.
     if (o.audit || o.httpLog?.enabled || o.decisions) {
@@ -146,9 +165,10 @@ export class Trace {
     const m = this.o.metrics;
     if (m) {
       const result = 'user' in r ? 'success' : 'error' in r ? 'error' : 'failure';
-      if ('user' in r) m.authenticatedUserRequests.inc({ username: compressUsername(r.user.username) });
-      m.authenticationAttempts.inc({ result });
-      m.authenticationDuration.observe({ result }, (now - this.mark) / 1000);
+      if ('user' in r) m.authenticatedUser(compressUsername(r.user.username)).inc();
+      const s = m.authentication(result);
+      s.attempts.inc();
+      s.duration.observe((now - this.mark) / 1000);
     }
     this.mark = now;
     if (!('user' in r)) this.authnError = 'error' in r ? r.error : 'no credentials';
@@ -198,8 +218,9 @@ export class Trace {
     const m = this.o.metrics;
     const result = d.decision === 'Allow' ? 'allowed' : d.decision === 'Deny' ? 'denied' : 'no-opinion';
     if (m) {
-      m.authorizationAttempts.inc({ result });
-      m.authorizationDuration.observe({ result }, (now - this.mark) / 1000);
+      const s = m.authorization(result);
+      s.attempts.inc();
+      s.duration.observe((now - this.mark) / 1000);
     }
     this.mark = now;
     this.decision = d;
@@ -213,10 +234,10 @@ export class Trace {
 
   /** The handler's context: its audit annotations (filled as it runs) and the request body. */
   handling(ctx: { annotations: Record<string, string>; body?: Buffer }): void {
-    this.ctxAnnotations = ctx.annotations;
-    this.body = () => ctx.body;
+    this.ctx = ctx;
   }
 
+  /** A handler threw something that is not a Status: the audit stage is Panic. */
   panic(): void {
     this.panicked = true;
   }
@@ -229,8 +250,7 @@ export class Trace {
     if (m) {
       this.watch = { group, version, kind };
       m.registeredWatchers.inc(this.watch);
-      const l = this.labels!;
-      m.longRunning.inc(this.sizeLabels(l));
+      m.longRunning.inc(this.sizeLabels(this.series!.labels));
     }
     // Every event of a watch is one write; the first one is where the response has started.
     const res = this.res as unknown as { write: (...a: unknown[]) => boolean };
@@ -362,7 +382,7 @@ export class Trace {
     }
     if (stage !== 'RequestReceived') ev.responseStatus = this.responseStatus();
     if (a.level === 'Request' || a.level === 'RequestResponse') {
-      const body = this.body();
+      const body = this.ctx?.body;
       const obj = body && parseJson(body);
       if (obj !== undefined) ev.requestObject = a.omitManagedFields ? withoutManagedFields(obj) : obj;
       if (stage === 'ResponseComplete' && this.responseChunks) {
@@ -372,7 +392,7 @@ export class Trace {
     }
     ev.requestReceivedTimestamp = microTime(this.startEpoch);
     ev.stageTimestamp = microTime(this.startEpoch + (performance.now() - this.start));
-    const ann = stage === 'RequestReceived' ? {} : { ...this.annotations, ...this.ctxAnnotations };
+    const ann = stage === 'RequestReceived' ? {} : { ...this.annotations, ...this.ctx?.annotations };
     const keys = Object.keys(ann).sort();
     if (keys.length) ev.annotations = Object.fromEntries(keys.map((k) => [k, ann[k]!]));
     if (this.o.metrics) this.o.metrics.auditEvents.inc();
@@ -389,22 +409,20 @@ export class Trace {
     const elapsed = performance.now() - this.start;
     const m = this.o.metrics;
     const code = this.panicked ? 500 : this.res.statusCode;
-    if (m && this.labels) {
+    const s = this.series;
+    if (m && s) {
       m.requestFinished(this.mutating);
       // kube counts requests its handlers served; a non-resource path nobody serves (404) is not one.
       if (this.info.isResourceRequest || code !== 404) {
-        const l = this.labels;
-        m.requestTotal.inc({ ...l, code: String(code) });
-        if (!this.longRunning) m.requestDuration.observe(l, elapsed / 1000);
-        if (l.verb === 'GET' || l.verb === 'LIST') {
-          const len = Number(this.res.getHeader('content-length') ?? 0);
-          // Its label names leave dry_run out.
-          m.responseSizes.observe(l, len);
-        }
+        s.total(code).inc();
+        if (!this.longRunning) s.duration.observe(elapsed / 1000);
+        const verb = s.labels.verb;
+        // Its label names leave dry_run out.
+        if (verb === 'GET' || verb === 'LIST') s.sizes.observe(Number(this.res.getHeader('content-length') ?? 0));
       }
       if (this.watch) {
         m.registeredWatchers.dec(this.watch);
-        m.longRunning.dec(this.sizeLabels(this.labels));
+        m.longRunning.dec(this.sizeLabels(s.labels));
       }
     }
     // Not yet emitted when nothing is held, or when the connection closed before the response ended.
@@ -413,7 +431,7 @@ export class Trace {
     const log = this.o.httpLog;
     if (log?.enabled) {
       const rec = {
-        verb: this.labels?.verb ?? this.req.method ?? '',
+        verb: this.series?.labels.verb ?? this.req.method ?? '',
         URI: this.req.url ?? '/',
         latency: goDuration(elapsed),
         userAgent: String(this.req.headers['user-agent'] ?? ''),
@@ -472,18 +490,14 @@ function parseJson(b: Buffer): unknown {
 }
 
 export class RequestObserver {
-  private readonly traces = new WeakMap<object, Trace>();
-
   constructor(readonly o: ObserverDeps) {}
 
+  /**
+   * The request's observation; the caller keeps it for the request's length (and calls its `panic()` when a handler
+   * throws something that is not a Status). It is not kept here: a WeakMap from responses to their traces holds every
+   * request's objects (the trace refers to its response) until a full collection.
+   */
   begin(req: Req, res: Res, info: RequestInfo, rawQuery: string, query: URLSearchParams): Trace {
-    const t = new Trace(this.o, req, res, info, rawQuery, query);
-    this.traces.set(res, t);
-    return t;
-  }
-
-  /** A handler threw something that is not a Status: the audit stage is Panic. */
-  panicked(res: object): void {
-    this.traces.get(res)?.panic();
+    return new Trace(this.o, req, res, info, rawQuery, query);
   }
 }

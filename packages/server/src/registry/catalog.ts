@@ -1,6 +1,7 @@
 // The set of served resources, grouped for routing and discovery. Group order is kube-apiserver's priority
 // order for the groups we serve.
 import { gvString, type ResourceDef } from './resource.js';
+import type { RequestInfo } from '../request/info.js';
 
 export interface GroupVersionDef {
   group: string;
@@ -23,6 +24,17 @@ export class Catalog {
 
   find(group: string, version: string, resource: string): ResourceDef | undefined {
     return this.byPath.get(`${group}/${version}/${resource}`);
+  }
+
+  // The catalog does not change once built: a shared (frozen, memoized) RequestInfo keeps its answer.
+  private readonly byInfo = new WeakMap<Readonly<RequestInfo>, ResourceDef | null>();
+
+  /** `find` for a request's group, version and resource. */
+  findFor(info: Readonly<RequestInfo>): ResourceDef | undefined {
+    if (!Object.isFrozen(info)) return this.find(info.apiGroup, info.apiVersion, info.resource);
+    let d = this.byInfo.get(info);
+    if (d === undefined) this.byInfo.set(info, (d = this.find(info.apiGroup, info.apiVersion, info.resource) ?? null));
+    return d ?? undefined;
   }
 
   groupVersion(group: string, version: string): GroupVersionDef | undefined {

@@ -11,10 +11,10 @@ import type { BodyDecoder } from '../api/decode/decoder.js';
 import { StatusError } from '../api/errors.js';
 
 /**
- * Applies whose body or live object is this large are computed on the decoding worker: below it an apply takes
- * a few milliseconds, at the 3 MiB limit seconds.
+ * Patches (every type) whose body or live object is this large are computed on the decoding worker: below it a
+ * patch takes a few milliseconds, at the 3 MiB limit seconds.
  */
-const applyOffThreadBytes = 128 * 1024;
+const patchOffThreadBytes = 128 * 1024;
 
 export function createBodyChecker(): BodyChecker {
   return {
@@ -33,7 +33,7 @@ export function createBodyChecker(): BodyChecker {
 
 /**
  * Managed fields and PATCH bodies, from the patch module over the kinds' schemas. Given the decoding worker,
- * large server-side applies are computed there (applyOffThread).
+ * large patches are computed there (patchOffThread).
  */
 export function createFieldManager(decoder?: BodyDecoder): FieldManager {
   const view = new TypeView(resolve);
@@ -74,11 +74,14 @@ export function createFieldManager(decoder?: BodyDecoder): FieldManager {
       });
       return r.object;
     },
-    applyOffThread(def, live, ctx, fieldManager, userAgent, now) {
+    patchOffThread(def, live, ctx, fieldManager, userAgent, now) {
       if (!decoder) return undefined;
       const body = ctx.body ?? Buffer.alloc(0);
+      // A json, merge or strategic patch of nothing is a 404, answered by the caller.
+      const apply = (ctx.contentType ?? '').startsWith('application/apply-patch');
+      if (!apply && !live) return undefined;
       const liveJson = live && (live.json ??= JSON.stringify(live.object));
-      if (body.length < applyOffThreadBytes && (liveJson?.length ?? 0) < applyOffThreadBytes) return undefined;
+      if (body.length < patchOffThreadBytes && (liveJson?.length ?? 0) < patchOffThreadBytes) return undefined;
       const force = ctx.query.get('force');
       const { view: _view, resolver: _resolver, ...own } = ownership(def, ctx.info.subresource);
       return decoder
@@ -99,13 +102,16 @@ export function createFieldManager(decoder?: BodyDecoder): FieldManager {
               subresource: ctx.info.subresource || undefined,
               now,
             },
+            // The patched object of a json, merge or strategic patch is decoded into the kind on the worker.
+            fieldValidation: apply ? undefined : (ctx.query.get('fieldValidation') ?? ''),
           },
           ctx.user.username,
         )
         .then((out) => {
           if ('status' in out) throw new StatusError(out.status);
           if ('crash' in out) throw new Error(out.crash);
-          return JSON.parse(out.applied) as KObject;
+          const checked = out.typeErrors && { unknown: [], typeErrors: out.typeErrors };
+          return { object: JSON.parse(out.applied) as KObject, warnings: out.warnings ?? [], checked };
         });
     },
   };

@@ -10,7 +10,13 @@ import { StorageError, resourcePrefix, storageKey, type Entry, type Store } from
 import { canonical, clone, generateName, newUid, rfc3339 } from './meta.js';
 import { gvString, type HandlerContext, type ResourceDef } from './resource.js';
 import { applyStrictErrors } from '../patch/index.js';
-import { patchErrorValue, reportPatchFields } from './patchfields.js';
+import {
+  type FieldValidation,
+  parseFieldValidation,
+  patchErrorValue,
+  reportPatchFields,
+} from '../patch/fieldreport.js';
+import { sameJson, type Skips } from './samejson.js';
 import { listOptions } from './listoptions.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { EtcdKeys } from '../storage/etcd/keys.js';
@@ -44,17 +50,18 @@ export interface FieldManager {
     decodePatched?: (patched: KObject, patchType: string, body: string) => void,
   ): KObject;
   /**
-   * The same for a server-side apply too costly for the serving thread (a large body or live object): computed
-   * off it, resolving to the applied object. Undefined when the apply is cheap enough to run in place.
+   * The same for a patch too costly for the serving thread (a large body or live object): computed off it,
+   * resolving to the patched object and, for a json/merge/strategic patch, the field validation warnings of its
+   * decoding (as `patch` with decodePatched gives them). Undefined when the patch is cheap enough to run in place.
    */
-  applyOffThread?(
+  patchOffThread?(
     def: ResourceDef,
     live: Entry | undefined,
     ctx: HandlerContext,
     fieldManager: string,
     userAgent: string | undefined,
     now: number,
-  ): Promise<KObject> | undefined;
+  ): Promise<{ object: KObject; warnings: string[]; checked?: FieldCheck }> | undefined;
 }
 
 export interface RestDeps {
@@ -104,11 +111,8 @@ function isDryRun(ctx: HandlerContext, bodyDryRun?: unknown): boolean {
   return values.length > 0;
 }
 
-function fieldValidation(ctx: HandlerContext): 'Strict' | 'Warn' | 'Ignore' {
-  const v = ctx.query.get('fieldValidation');
-  if (v === null || v === '') return 'Warn';
-  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
-  throw errors.badRequest(`fieldValidation parameter unsupported: ${v}`);
+function fieldValidation(ctx: HandlerContext): FieldValidation {
+  return parseFieldValidation(ctx.query.get('fieldValidation'));
 }
 
 export interface BodyChecker {
@@ -246,7 +250,7 @@ export class RestStorage {
       // transformDecodeError (handlers/rest.go) names the kind and version before the strict decoding error.
       if (mode === 'Strict')
         throw errors.badRequest(decodeError(def.kind, def.version, `strict decoding error: ${msgs.join(', ')}`));
-      ctx.warnings.push(...msgs);
+      for (const m of msgs) ctx.warnings.push(m);
     }
     return obj;
   }
@@ -267,7 +271,7 @@ export class RestStorage {
     if (mode === 'Ignore') return;
     const errs = ctx.applyDuplicates ?? applyStrictErrors(ctx.body?.toString('utf8') ?? '');
     if (!errs.length) return;
-    if (mode === 'Warn') ctx.warnings.push(...errs);
+    if (mode === 'Warn') for (const e of errs) ctx.warnings.push(e);
     else
       throw errors.badRequest(
         `error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  ${errs.join('\n  ')}`,
@@ -458,9 +462,17 @@ export class RestStorage {
     for (let attempt = 0; ; attempt++) {
       const cur = this.deps.store.get(key);
       if (!cur && !isApply) throw errors.notFound(gr(def), ctx.info.name);
-      const offThread = isApply ? this.deps.fields.applyOffThread?.(def, cur, ctx, manager, ua, this.now()) : undefined;
+      const offThread = this.deps.fields.patchOffThread?.(def, cur, ctx, manager, ua, this.now());
+      // The result of a json, merge or strategic patch computed off the thread was decoded into the kind there:
+      // its field check stands for decodeObject's (the managed fields added since are the server's own).
+      ctx.bodyFields = undefined;
       const patched = offThread
-        ? await offThread.then(async (o) => (await new Promise((r) => setImmediate(r)), o))
+        ? await offThread.then(async (o) => {
+            for (const w of o.warnings) ctx.warnings.push(w);
+            ctx.bodyFields = o.checked;
+            await new Promise((r) => setImmediate(r));
+            return o.object;
+          })
         : this.deps.fields.patch(
             def,
             cur ? clone(cur.object) : undefined,
@@ -481,7 +493,7 @@ export class RestStorage {
         );
       obj.metadata.name = ctx.info.name;
       this.namespaceCheck(def, ctx, obj);
-      // A large apply gives other requests a turn between its steps on the serving thread.
+      // A large patch gives other requests a turn between its steps on the serving thread.
       if (offThread) await new Promise((r) => setImmediate(r));
       try {
         if (!cur)
@@ -616,18 +628,26 @@ function hasSpecFinalizers(def: ResourceDef, obj: KObject): boolean {
   return !!f && f.length > 0;
 }
 
+/**
+ * Whether an update changes nothing: the two objects' JSON equal but for metadata.resourceVersion and the managed
+ * fields' times. Compared as JSON.stringify would write them, without writing them (two 3 MiB serializations, and
+ * as many for the managed fields, were a large update's costliest step); the first difference ends the walk.
+ */
 function sameObject(a: KObject, b: KObject): boolean {
-  const strip = (o: KObject) => {
-    const m = { ...o.metadata };
-    delete m.resourceVersion;
-    delete m.managedFields;
-    return JSON.stringify({ ...o, metadata: m });
-  };
   return (
-    strip(a) === strip(b) &&
-    JSON.stringify(stripTimes(a.metadata.managedFields)) === JSON.stringify(stripTimes(b.metadata.managedFields))
+    sameJson(a, b, topSkips) &&
+    sameJson(stripTimes(a.metadata.managedFields) ?? null, stripTimes(b.metadata.managedFields) ?? null)
   );
 }
+const topSkips: Skips = new Map([
+  [
+    'metadata',
+    new Map([
+      ['resourceVersion', undefined],
+      ['managedFields', undefined],
+    ]),
+  ],
+]);
 function stripTimes(m: KObject['metadata']['managedFields']) {
   return m?.map((e) => ({ ...e, time: undefined }));
 }

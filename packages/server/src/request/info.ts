@@ -62,22 +62,25 @@ function fieldSelectorName(sel: string): string | undefined {
 // RequestInfo of query-less requests by method and path: the review endpoints and a client's repeated GETs hit the
 // same few paths, and parsing them anew was a measurable share of a small request's cost. Frozen, because shared.
 // Only ordinary-length paths are kept: a request line may be up to 1 MiB, and the memo must not pin megabytes.
-const memo = new Map<string, Readonly<RequestInfo>>();
+// One memo per method, keyed by the path itself (no key is built per request); the usual methods only.
+const memos = new Map<string, Map<string, Readonly<RequestInfo>>>(
+  ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].map((m) => [m, new Map()]),
+);
 const memoLimit = 1024;
 const memoPathLimit = 512;
 const noQuery = new URLSearchParams();
 
 /** requestInfo for a URL without a query string, memoized. */
 export function requestInfoNoQuery(method: string, path: string): Readonly<RequestInfo> {
-  if (path.length > memoPathLimit) return requestInfo(method, path, noQuery);
-  const key = method + ' ' + path;
-  let info = memo.get(key);
+  const memo = memos.get(method);
+  if (memo === undefined || path.length > memoPathLimit) return requestInfo(method, path, noQuery);
+  let info = memo.get(path);
   if (info === undefined) {
     const fresh = requestInfo(method, path, noQuery);
     Object.freeze(fresh.parts);
     info = Object.freeze(fresh);
     if (memo.size >= memoLimit) memo.clear();
-    memo.set(key, info);
+    memo.set(path, info);
   }
   return info;
 }

@@ -110,7 +110,7 @@ export class ApiServer {
       r.trace?.closed();
       if (--this.inflight === 0) for (const w of this.drainWaiters.splice(0)) w();
     });
-    this.handle(req, res, r).catch((e: unknown) => this.fail(res, e, undefined, []));
+    this.handle(req, res, r).catch((e: unknown) => this.fail(res, e, undefined, [], r.trace));
   };
 
   /**
@@ -173,10 +173,16 @@ export class ApiServer {
     return new Promise((r) => this.drainWaiters.push(r));
   }
 
-  private fail(res: AnyResponse, e: unknown, neg: Negotiated | undefined, warnings: string[]): void {
+  private fail(
+    res: AnyResponse,
+    e: unknown,
+    neg: Negotiated | undefined,
+    warnings: string[],
+    trace: Trace | undefined,
+  ): void {
     if (isStatusError(e)) return sendStatus(res, e, neg, warnings);
     this.d.logger.error('panic in handler', { err: (e as Error)?.stack ?? String(e) });
-    this.d.observer?.panicked(res);
+    trace?.panic();
     sendStatus(res, errors.internal(String((e as Error)?.message ?? e)), neg, warnings);
   }
 
@@ -184,7 +190,7 @@ export class ApiServer {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+    const query = q < 0 ? noQuery : new URLSearchParams(rawUrl.slice(q + 1));
     let path = rawPath;
     if (rawPath.includes('%')) {
       try {
@@ -276,7 +282,7 @@ export class ApiServer {
     trace?.handling(ctx);
     let neg: Negotiated | undefined;
     try {
-      const def = this.d.catalog.find(info.apiGroup, info.apiVersion, info.resource);
+      const def = this.d.catalog.findFor(info);
       if (!def) throw errors.pathNotFound();
       if (info.namespace && !def.namespaced && info.resource !== 'namespaces') throw errors.pathNotFound();
       // A name taken from a list/watch `fieldSelector=metadata.name=…` is not a path segment (cluster-wide lists are fine).
@@ -307,7 +313,7 @@ export class ApiServer {
         if (pending) await pending;
       } else await this.dispatch(req, res, def, ctx, neg);
     } catch (e) {
-      this.fail(res, e, neg, warnings);
+      this.fail(res, e, neg, warnings, trace);
     }
   }
 
@@ -542,6 +548,9 @@ export class ApiServer {
     return neg.kind === 'json' && !neg.pretty ? text : JSON.parse(text);
   }
 }
+
+// The query of every request without one: shared, so never changed (nothing downstream edits a request's query).
+const noQuery = new URLSearchParams();
 
 function hasBody(req: Req): boolean {
   const len = req.headers['content-length'];

@@ -10,9 +10,23 @@ import type { ResourceDef } from '../registry/resource.js';
 
 /** Whether the path carries the deprecated `/watch/` or `/proxy/` segment after the version. */
 function verbSegment(info: Readonly<RequestInfo>): boolean {
-  const segs = info.path.replace(/^\/+|\/+$/g, '').split('/');
-  const s = segs[info.apiGroup ? 3 : 2];
-  return s === 'watch' || s === 'proxy';
+  // The segment after the version of the path with its outer slashes trimmed (`split('/')`'s numbering: every inner
+  // slash starts a segment), found by a scan: every review request asks, and a regex and a split allocate.
+  const p = info.path;
+  let from = 0;
+  let to = p.length;
+  while (from < to && p.charCodeAt(from) === 47) from++;
+  while (to > from && p.charCodeAt(to - 1) === 47) to--;
+  const want = info.apiGroup ? 3 : 2;
+  let seg = 0;
+  let start = from;
+  for (let i = from; i <= to; i++) {
+    if (i < to && p.charCodeAt(i) !== 47) continue;
+    if (seg === want) return i - start === 5 && (p.startsWith('watch', start) || p.startsWith('proxy', start));
+    seg++;
+    start = i + 1;
+  }
+  return false;
 }
 
 /** The go-restful error for a request to a create-only resource, or undefined for its one route. */

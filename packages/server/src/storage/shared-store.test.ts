@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '../api/types.js';
-import type { FeedEvent, FeedHandlers, SharedStorage } from './shared.js';
+import type { FeedEvent, FeedHandlers, ListedObject, SharedStorage } from './shared.js';
 import { Store, StorageError, conflictMessage } from './store.js';
 
 class FakeShared implements SharedStorage {
@@ -12,9 +12,12 @@ class FakeShared implements SharedStorage {
   held: FeedEvent[] = [];
   hold = false;
   compacted = 0;
-  async list() {
+  async list(each: (page: ListedObject[]) => void) {
     const items = [...this.kv].map(([key, v]) => ({ key, rev: v.rev, object: JSON.parse(v.value) as KObject }));
-    return { rev: this.rev, items, compacted: this.compacted };
+    // Two pages, as etcd's are handed over.
+    each(items.slice(0, 1));
+    each(items.slice(1));
+    return { rev: this.rev, compacted: this.compacted };
   }
   /** What a compactor's write of compact_rev_key looks like on the feed. */
   compact(to: number) {
@@ -183,4 +186,64 @@ test('consistent reads of one event-loop turn share one revision read; a later r
   await p;
   assert.equal(shared.revisionReads - before, 2);
   assert.equal(store.get('/core/configmaps/ns/x')?.object.metadata.name, 'x');
+});
+
+test('the initial list indexes every object by key, resource and uid; a relist after expiry applies the difference', async () => {
+  const sh = new FakeShared();
+  const obj = (kind: string, name: string, namespace?: string) =>
+    ({ kind, metadata: { name, ...(namespace ? { namespace } : {}), uid: `uid-${kind}-${name}` } }) as KObject;
+  // Keys of several resources, a cluster-scoped one and a grouped one, not grouped by resource in list order.
+  const listed: Array<[string, KObject]> = [
+    ['/core/configmaps/ns/a', obj('ConfigMap', 'a', 'ns')],
+    ['/core/secrets/ns/s', obj('Secret', 's', 'ns')],
+    ['/core/configmaps/other/b', obj('ConfigMap', 'b', 'other')],
+    ['/core/namespaces/ns', obj('Namespace', 'ns')],
+    ['/rbac.authorization.k8s.io/clusterroles/r', obj('ClusterRole', 'r')],
+  ];
+  for (const [k, o] of listed) sh.kv.set(k, { rev: ++sh.rev, value: JSON.stringify(o) });
+  const s = await Store.openShared(sh);
+  assert.equal(s.rev, sh.rev);
+  for (const [k, o] of listed) {
+    const e = s.get(k)!;
+    assert.equal(e.object.metadata.resourceVersion, String(sh.kv.get(k)!.rev));
+    assert.equal(e.rev, sh.kv.get(k)!.rev);
+    assert.equal(s.getByUid(o.metadata.uid!)?.key, k);
+  }
+  assert.deepEqual(
+    s.list('/core/configmaps/').map((e) => e.key),
+    ['/core/configmaps/ns/a', '/core/configmaps/other/b'],
+  );
+  assert.deepEqual(
+    s.list('/core/configmaps/', 'other').map((e) => e.key),
+    ['/core/configmaps/other/b'],
+  );
+  assert.equal(s.count('/core/secrets/'), 1);
+  assert.equal(s.count('/core/namespaces/'), 1);
+  assert.equal(s.count('/rbac.authorization.k8s.io/clusterroles/'), 1);
+
+  // The watch's history is gone: while it was, a was changed, the secret deleted and c created.
+  const got: string[] = [];
+  const relisted = new Promise<void>((resolve) =>
+    s.subscribe((ev) => {
+      got.push(`${ev.type} ${ev.key} ${ev.rev}`);
+      if (got.length === 3) resolve();
+    }),
+  );
+  sh.kv.set('/core/configmaps/ns/a', { rev: ++sh.rev, value: JSON.stringify(obj('ConfigMap', 'a', 'ns')) });
+  sh.kv.delete('/core/secrets/ns/s');
+  sh.kv.set('/core/configmaps/ns/c', { rev: ++sh.rev, value: JSON.stringify(obj('ConfigMap', 'c', 'ns')) });
+  sh.rev++;
+  // The store lists again on a timer it does not let keep the process alive: this test does, until then.
+  const alive = setInterval(() => undefined, 60_000);
+  sh.feed!.expired();
+  await relisted;
+  clearInterval(alive);
+  assert.deepEqual(got, [
+    `MODIFIED /core/configmaps/ns/a ${sh.rev - 2}`,
+    `ADDED /core/configmaps/ns/c ${sh.rev - 1}`,
+    `DELETED /core/secrets/ns/s ${sh.rev}`,
+  ]);
+  assert.equal(s.getByUid('uid-Secret-s'), undefined);
+  assert.equal(s.getByUid('uid-ConfigMap-c')?.key, '/core/configmaps/ns/c');
+  assert.equal(s.rev, sh.rev);
 });

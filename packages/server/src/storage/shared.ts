@@ -22,11 +22,21 @@ export interface FeedHandlers {
   expired(): void;
 }
 
+/** One object of a list: its store key, its revision and its stored state (without resourceVersion). */
+export interface ListedObject {
+  key: string;
+  rev: number;
+  object: KObject;
+}
+
 export interface SharedStorage {
-  /** Every object under the prefix (parsed, without resourceVersion), and the revision of that read. */
-  list(): Promise<{
+  /**
+   * Every object under the prefix (parsed, without resourceVersion), handed to `each` a page at a time as the
+   * pages arrive (the caller's work on one page overlaps the read of the next); resolves with the revision of
+   * that read once every page has been handed over.
+   */
+  list(each: (page: ListedObject[]) => void): Promise<{
     rev: number;
-    items: Array<{ key: string; rev: number; object: KObject }>;
     /** The revision the history was last compacted to, as far as the compactors recorded it (0: never). */
     compacted: number;
   }>;

@@ -3,7 +3,7 @@
 // only after the backend has made them durable. Watches are served from an in-memory event window.
 import type { KObject } from '../api/types.js';
 import type { Backend, EventType } from './backend.js';
-import type { FeedEvent, SharedStorage } from './shared.js';
+import type { FeedEvent, ListedObject, SharedStorage } from './shared.js';
 
 export interface Entry {
   key: string;
@@ -189,19 +189,28 @@ export class Store {
   private async relist(): Promise<void> {
     const shared = this.shared!;
     this.stopFeed?.();
-    const { rev, items, compacted } = await shared.list();
+    // At start nothing reads this store yet: each page is indexed as it arrives, while etcd reads the next one.
+    // A relist replaces a state that is being served, so it applies the whole list at once.
+    const initial = this.revision === 0;
+    const items: ListedObject[] = [];
+    const { rev, compacted } = await shared.list(
+      initial
+        ? (page) => this.load(page)
+        : (page) => {
+            for (const it of page) items.push(it);
+          },
+    );
     this.compactedRev = Math.max(this.compactedRev, compacted);
-    const seen = new Set<string>();
-    for (const it of items) {
-      seen.add(it.key);
-      const cur = this.entries.get(it.key);
-      if (cur?.rev === it.rev) continue;
-      const object = it.object;
-      object.metadata.resourceVersion = String(it.rev);
-      if (this.revision === 0) this.put({ key: it.key, rev: it.rev, object });
-      else this.apply(cur ? 'MODIFIED' : 'ADDED', it.key, it.rev, object, cur?.object);
-    }
-    if (this.revision !== 0)
+    if (!initial) {
+      const seen = new Set<string>();
+      for (const it of items) {
+        seen.add(it.key);
+        const cur = this.entries.get(it.key);
+        if (cur?.rev === it.rev) continue;
+        const object = it.object;
+        object.metadata.resourceVersion = String(it.rev);
+        this.apply(cur ? 'MODIFIED' : 'ADDED', it.key, it.rev, object, cur?.object);
+      }
       for (const k of [...this.entries.keys()])
         if (!seen.has(k)) {
           const cur = this.entries.get(k)!;
@@ -213,6 +222,7 @@ export class Store {
             cur.object,
           );
         }
+    }
     // Watches cannot resume from before the list: kube's cacher answers those with 410 too.
     this.oldestRev = rev;
     this.advance(rev);
@@ -222,6 +232,28 @@ export class Store {
         setTimeout(() => void this.relist().catch(() => this.stopFeed?.()), 200).unref();
       },
     });
+  }
+
+  /**
+   * Indexes listed objects into an empty store (put's work, without its replacement checks: a list holds each
+   * key once). Keys of one resource are adjacent in a list, so the resource's map is looked up once per run.
+   */
+  private load(items: ListedObject[]): void {
+    let prefix = '';
+    let byKey: Map<string, Entry> | undefined;
+    for (const { key, rev, object } of items) {
+      object.metadata.resourceVersion = String(rev);
+      const e: Entry = { key, rev, object };
+      this.entries.set(key, e);
+      if (byKey === undefined || prefix === '' || !key.startsWith(prefix)) {
+        prefix = prefixOf(key);
+        byKey = this.byResource.get(prefix);
+        if (!byKey) this.byResource.set(prefix, (byKey = new Map()));
+      }
+      byKey.set(key, e);
+      const uid = object.metadata.uid;
+      if (uid) this.byUid.set(uid, key);
+    }
   }
 
   private applyFeed(evs: FeedEvent[]): void {

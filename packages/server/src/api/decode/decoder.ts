@@ -10,7 +10,7 @@ import { FairQueue } from './fairqueue.js';
 import type { DecodeJob, DecodeOutcome } from './job.js';
 import type { ApplyJob, ApplyOutcome } from './apply-job.js';
 
-/** What the worker is sent: a decoding job as is, an apply wrapped. */
+/** What the worker is sent: a decoding job as is, a patch (of any type, apply included) wrapped. */
 export type WorkerMessage = DecodeJob | { apply: ApplyJob };
 type Outcome = DecodeOutcome | ApplyOutcome;
 
@@ -137,7 +137,7 @@ export class BodyDecoder {
     }
     const job = this.current?.job;
     if (job && 'apply' in job)
-      return this.done({ status: errors.timeout(`the apply could not be computed: ${why}`).status });
+      return this.done({ status: errors.timeout(`the patch could not be computed: ${why}`).status });
     const syntax = job?.yaml ? 'yaml' : 'json';
     this.done({ error: `${syntax === 'yaml' ? 'yaml: ' : ''}${why}`, syntax });
   }

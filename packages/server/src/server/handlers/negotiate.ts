@@ -39,20 +39,26 @@ const supportedTypes = 'application/json, application/yaml, application/vnd.kube
 
 // Clients send a handful of distinct Accept headers: parse each once. Results are shared, never mutated. Only
 // ordinary-sized headers are kept (headers may be up to 1 MiB: the memo must not pin a client's megabytes).
-const memo = new Map<string, Negotiated>();
-const memoLimit = 512;
-const memoKeyLimit = 512;
+// One memo per (tableable, pretty), keyed by the header itself: no key is built per request.
+const memos = [
+  new Map<string, Negotiated>(),
+  new Map<string, Negotiated>(),
+  new Map<string, Negotiated>(),
+  new Map<string, Negotiated>(),
+];
+const memoLimit = 128;
+const memoKeyLimit = 510;
 
 /** `tableable`: whether the endpoint can produce Tables (list/get/watch of stored resources). */
 export function negotiate(accept: string | undefined, tableable: boolean, pretty: boolean): Negotiated {
   if (!accept) return pretty ? jsonPretty : jsonPlain;
-  const key = `${tableable ? 't' : 'f'}${pretty ? 't' : 'f'}${accept}`;
-  if (key.length > memoKeyLimit) return Object.freeze(negotiateUncached(accept, tableable, pretty));
-  let n = memo.get(key);
+  if (accept.length > memoKeyLimit) return Object.freeze(negotiateUncached(accept, tableable, pretty));
+  const memo = memos[(tableable ? 2 : 0) + (pretty ? 1 : 0)]!;
+  let n = memo.get(accept);
   if (!n) {
     n = Object.freeze(negotiateUncached(accept, tableable, pretty)); // a 406 throws and is not kept
     if (memo.size >= memoLimit) memo.clear();
-    memo.set(key, n);
+    memo.set(accept, n);
   }
   return n;
 }

@@ -5,9 +5,10 @@ import { Range, type Etcd3, type Watcher } from 'etcd3';
 import type { IKeyValue } from 'etcd3/lib/rpc.js';
 import type { KObject } from '../../api/types.js';
 import { StorageError, conflictMessage } from '../store.js';
-import type { FeedEvent, FeedHandlers, SharedStorage } from '../shared.js';
+import type { FeedEvent, FeedHandlers, ListedObject, SharedStorage } from '../shared.js';
 import { EtcdKeys } from './keys.js';
 import { etcdCall } from './errors.js';
+import { decodeRangeResponse, rangeBytes, type RangePage } from './range.js';
 
 /** kube-apiserver's compactor key (storage/etcd3/compact.go): its value is the revision compacted to. */
 export const compactRevKey = 'compact_rev_key';
@@ -16,13 +17,12 @@ export const compactRevKey = 'compact_rev_key';
  * A value kubeauth wrote, parsed: a JSON object with metadata (kube's protobuf values start with "k8s\0"), or
  * why it is not one.
  */
-function parseValue(value: Buffer): KObject | string {
-  if (value.length >= 4 && value.subarray(0, 4).toString('latin1') === 'k8s\u0000')
-    return 'a Kubernetes protobuf value (kubeauth stores JSON)';
-  if (value[0] !== 0x7b) return 'not a JSON object';
+function parseValue(value: string): KObject | string {
+  if (value.startsWith('k8s\u0000')) return 'a Kubernetes protobuf value (kubeauth stores JSON)';
+  if (value.charCodeAt(0) !== 0x7b) return 'not a JSON object';
   let o: KObject;
   try {
-    o = JSON.parse(value.toString('utf8')) as KObject;
+    o = JSON.parse(value) as KObject;
   } catch {
     return 'not a JSON object';
   }
@@ -46,26 +46,32 @@ export class EtcdShared implements SharedStorage {
     this.keys = new EtcdKeys(prefix);
   }
 
-  async list() {
-    // In pages at one revision, as kube's cacher lists; the next page is asked for before this one is decoded, so
-    // etcd reads while this process parses.
+  async list(each: (page: ListedObject[]) => void) {
+    // In pages at one revision, as kube's cacher lists; the next page is asked for before this one is decoded and
+    // handed over, so etcd reads while this process parses and indexes.
     const root = Buffer.from(this.keys.root);
     const end = Buffer.from(root);
     end[end.length - 1]! += 1;
-    const items: Array<{ key: string; rev: number; object: KObject }> = [];
-    const page = (key: Buffer, revision?: string) =>
-      etcdCall(this.client.kv.range({ key, range_end: end, limit: listPageSize, ...(revision ? { revision } : {}) }));
+    const page = (key: Buffer, revision?: number) =>
+      etcdCall(
+        rangeBytes(this.client, {
+          key,
+          range_end: end,
+          limit: listPageSize,
+          ...(revision ? { revision: String(revision) } : {}),
+        }),
+      ).then(decodeRangeResponse);
     const [first, compactedKv] = await Promise.all([
       page(root),
       etcdCall(this.client.kv.range({ key: Buffer.from(compactRevKey) })),
     ]);
-    const rev = first.header.revision;
+    const rev = first.revision;
     let res = first;
     for (;;) {
-      const last = res.kvs[res.kvs.length - 1];
-      const next = res.more && last ? page(Buffer.concat([last.key, Buffer.from([0])]), rev) : undefined;
+      const last = res.lastKey;
+      const next = res.more && last ? page(Buffer.concat([last, Buffer.from([0])]), rev) : undefined;
       try {
-        this.collect(res.kvs, items);
+        each(this.parsePage(res));
       } catch (e) {
         next?.catch(() => undefined);
         throw e;
@@ -74,20 +80,23 @@ export class EtcdShared implements SharedStorage {
       res = await next;
     }
     const compacted = Number(compactedKv.kvs[0]?.value.toString('utf8') ?? 0) || 0;
-    return { rev: Number(rev), items, compacted };
+    return { rev, compacted };
   }
 
-  private collect(kvs: IKeyValue[], items: Array<{ key: string; rev: number; object: KObject }>): void {
-    for (const kv of kvs) {
-      const ek = kv.key.toString('utf8');
+  private parsePage(res: RangePage): ListedObject[] {
+    const { keys, modRevisions, values } = res;
+    const items: ListedObject[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const ek = keys[i]!;
       const key = this.keys.fromEtcd(ek);
-      const parsed = key === undefined ? 'not a kube key' : parseValue(kv.value);
+      const parsed = key === undefined ? 'not a kube key' : parseValue(values[i]!);
       if (typeof parsed === 'string')
         throw new Error(
           `--etcd-prefix ${JSON.stringify(this.keys.prefix)} holds data kubeauth did not write (key ${JSON.stringify(ek)}: ${parsed}); use a prefix of its own`,
         );
-      items.push({ key: key!, rev: Number(kv.mod_revision), object: parsed });
+      items.push({ key: key!, rev: modRevisions[i]!, object: parsed });
     }
+    return items;
   }
 
   watch(fromRev: number, on: FeedHandlers): () => void {

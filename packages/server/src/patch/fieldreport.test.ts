@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { StatusError } from '../api/errors.js';
 import { checkFields } from '../api/schema/fields.js';
 import type { KObject } from '../api/types.js';
-import { applyStrictErrors } from '../patch/index.js';
-import { patchBodyStrictErrors, patchErrorValue, reportPatchFields } from './patchfields.js';
+import { applyStrictErrors } from './index.js';
+import { patchBodyStrictErrors, patchErrorValue, reportPatchFields } from './fieldreport.js';
 
 const JSONPATCH = 'application/json-patch+json';
 const MERGE = 'application/merge-patch+json';
@@ -109,4 +109,16 @@ test('apply configurations: go-yaml duplicate-key errors with the line of the re
   // a list of maps, and a document that does not parse (decodeApplyConfig reports that one)
   assert.deepEqual(applyStrictErrors('l:\n- k: 1\n  k: 2\n'), ['line 3: key "k" already set in map']);
   assert.deepEqual(applyStrictErrors('a: [b'), []);
+});
+
+test('hundreds of thousands of warnings are reported one by one, not spread onto the stack', () => {
+  const ops = Array.from({ length: 10 }, () => {
+    const op: Record<string, unknown> = { op: 'add', path: '/x', value: 1 };
+    for (let i = 0; i < 30_000; i++) op[`u${i}`] = 1;
+    return op;
+  });
+  const warnings: string[] = [];
+  reportPatchFields('Warn', 'application/json-patch+json', JSON.stringify(ops), [], '', warnings);
+  assert.equal(warnings.length, 300_000);
+  assert.equal(warnings[0], 'json patch unknown field "[0].u0"');
 });

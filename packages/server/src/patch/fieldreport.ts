@@ -7,7 +7,7 @@ import { errors } from '../api/errors.js';
 import { invalid } from '../api/field.js';
 import { findDuplicateFields } from '../api/schema/fields.js';
 import type { KObject } from '../api/types.js';
-import { type Json, goV, isObject } from '../patch/json.js';
+import { type Json, goV, isObject } from './json.js';
 import { goJson } from '../gocompat/json-encode.js';
 
 const JSON_PATCH = 'application/json-patch+json';
@@ -59,6 +59,13 @@ export function patchErrorValue(type: string, patched: KObject, body: string): s
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
+/** The `fieldValidation` query parameter: Warn when absent or empty; 400 for anything but the three modes. */
+export function parseFieldValidation(v: string | null): FieldValidation {
+  if (v === null || v === '') return 'Warn';
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw errors.badRequest(`fieldValidation parameter unsupported: ${v}`);
+}
+
 /**
  * Reports `unknown` (already dropped from the patched object) and the patch body's own strict errors per
  * `mode`: warnings in `warnings`, or the 422 kube-apiserver answers in Strict mode.
@@ -75,7 +82,8 @@ export function reportPatchFields(
   const msgs = [...patchBodyStrictErrors(type, body), ...unknown.map((u) => `unknown field "${u}"`)];
   if (!msgs.length) return;
   if (mode === 'Warn') {
-    warnings.push(...msgs);
+    // One by one: a spread of a body's worth of messages would overflow the stack.
+    for (const m of msgs) warnings.push(m);
     return;
   }
   throw errors.invalid({ group: '', kind: '' }, '', [

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkFields } from '../api/schema/fields.js';
-import { applyStrictErrors } from '../patch/index.js';
-import { patchBodyStrictErrors, patchErrorValue } from './patchfields.js';
+import { applyStrictErrors } from './index.js';
+import { patchBodyStrictErrors, patchErrorValue } from './fieldreport.js';
 import type { KObject } from '../api/types.js';
 import { withinCaseBudget } from '../testing/fuzz.js';
 
