@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKubeauth } from './harness.mjs';
+import { eventually, startKubeauth } from './harness.mjs';
 import { call } from './http.mjs';
 
 test('kill -9 during writes loses no acknowledged object; restart keeps PKI and objects', async () => {
@@ -45,6 +45,38 @@ test('kill -9 during writes loses no acknowledged object; restart keeps PKI and 
       const names = new Set(list.json.items.map((i) => i.metadata.name));
       const lost = acked.filter((n) => !names.has(n));
       assert.deepEqual(lost, [], `${lost.length} of ${acked.length} acknowledged writes lost`);
+    } finally {
+      await s.stop({ keepDir: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('after a restart, deleting an owner still deletes its dependents (the collector indexes what is stored)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeauth-gc-restart-'));
+  const cms = '/api/v1/namespaces/default/configmaps';
+  const create = (s, body) =>
+    call(s, cms, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  try {
+    let s = await startKubeauth([], { dataDir: dir });
+    try {
+      const owner = await create(s, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owner' } });
+      assert.equal(owner.status, 201);
+      const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.json.metadata.uid };
+      const dep = await create(s, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'dependent', ownerReferences: [ref] },
+      });
+      assert.equal(dep.status, 201);
+    } finally {
+      await s.stop({ keepDir: true });
+    }
+    s = await startKubeauth([], { dataDir: dir });
+    try {
+      assert.equal((await call(s, `${cms}/owner`, { method: 'DELETE' })).status, 200);
+      await eventually(async () => (await call(s, `${cms}/dependent`)).status === 404);
     } finally {
       await s.stop({ keepDir: true });
     }

@@ -322,7 +322,7 @@ async function startLocked(
       autoCreate: sa.legacyTokenSecrets,
       log: log.info,
     });
-    gc.index(store.list('/core/').concat());
+    gc.index(store.all());
     return {
       start: () => (nsController.start(), gc.start(), tokens.start()),
       stop: () => (nsController.stop(), gc.stop(), tokens.stop()),
