@@ -115,6 +115,16 @@ test('/metrics parses with promtool; the only lint findings are kube-apiserver n
     '# TYPE process_cpu_seconds_total counter',
   ])
     assert.ok(text.includes(name), name);
+  // HELP carries the stability level kube-apiserver's component-base metrics declare; Go's process collectors none.
+  for (const line of [
+    '# HELP apiserver_request_total [STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+    '# HELP apiserver_storage_objects [STABLE] Number of stored objects',
+    '# HELP authorization_attempts_total [ALPHA] Counter of authorization attempts',
+    '# HELP serviceaccount_legacy_tokens_total [ALPHA] Cumulative legacy service account tokens used',
+    '# HELP apiserver_registered_watchers [ALPHA] (Deprecated since 1.23.0) Number of currently registered watchers',
+  ])
+    assert.ok(text.includes(line), line);
+  assert.match(text, /^# HELP process_cpu_seconds_total [^[]/m);
   assert.match(text, /apiserver_request_duration_seconds_bucket\{le="0.005",/);
   assert.match(text, /apiserver_request_duration_seconds_bucket\{le="60",/);
 });
@@ -183,6 +193,10 @@ test('/metrics and /metrics/slis need the system:monitoring grant', async () => 
   const slis = await call(s, '/metrics/slis', { token: tok });
   assert.equal(slis.status, 200);
   assert.match(slis.body, /^kubernetes_healthcheck\{name="ping",type="readyz"\} 1$/m);
+  assert.match(
+    slis.body,
+    /^# HELP kubernetes_healthcheck \[STABLE\] This metric records the result of a single healthcheck\.$/m,
+  );
   assert.match(slis.body, /^kubernetes_healthchecks_total\{name="ping",status="success",type="livez"\} \d+$/m);
 });
 

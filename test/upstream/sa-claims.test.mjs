@@ -274,3 +274,100 @@ test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-leeway-1-p
   deletionCase(61, 'pod'));
 test('[ut.serviceaccount.claims.TestValidatePrivateClaims.deleted-now-leeway-1-node] deleted now-leeway-1 node', () =>
   deletionCase(61, 'node'));
+
+// Ports of pkg/serviceaccount/metrics_test.go (revision in ledger.json). Upstream resets the counter, validates one
+// token and compares the gathered family (HELP, TYPE, value 1); here the family is read from /metrics before and after
+// one TokenReview, so the value must have grown by exactly 1. Upstream's revision asserts `[BETA]`, the level these
+// counters have after 1.33; kubeauth reports 1.33, where pkg/serviceaccount/metrics.go declares them ALPHA.
+async function family(name) {
+  const r = await kube.request('GET', '/metrics');
+  assert.equal(r.status, 200);
+  const text = typeof r.body === 'string' ? r.body : String(r.body);
+  const lines = text.split('\n').filter((l) => l === name || l.startsWith(`${name} `) || l.includes(` ${name} `));
+  const value = Number(lines.find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? 'NaN');
+  return { help: lines.find((l) => l.startsWith('# HELP ')), type: lines.find((l) => l.startsWith('# TYPE ')), value };
+}
+
+async function expectCounted(name, help, tok) {
+  const before = await family(name);
+  await expect(tok, '');
+  const after = await family(name);
+  assert.equal(after.help, `# HELP ${name} ${help}`);
+  assert.equal(after.type, `# TYPE ${name} counter`);
+  assert.equal(after.value, before.value + 1, `${name}: ${before.value} → ${after.value}`);
+}
+
+test('[ut.serviceaccount.metrics.TestLegacyTokensMetric] legacy token counted', async () => {
+  const { ns, sa } = live;
+  const claims = {
+    iss: 'kubernetes/serviceaccount',
+    sub: `system:serviceaccount:${ns}:saname`,
+    'kubernetes.io/serviceaccount/namespace': ns,
+    'kubernetes.io/serviceaccount/secret.name': 'legacy-secret',
+    'kubernetes.io/serviceaccount/service-account.name': 'saname',
+    'kubernetes.io/serviceaccount/service-account.uid': sa.metadata.uid,
+  };
+  const tok = forge(claims);
+  await create(`/api/v1/namespaces/${ns}/secrets`, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/service-account-token',
+    metadata: {
+      name: 'legacy-secret',
+      annotations: {
+        'kubernetes.io/service-account.name': 'saname',
+        'kubernetes.io/service-account.uid': sa.metadata.uid,
+      },
+    },
+    data: { token: Buffer.from(tok).toString('base64') },
+  });
+  await expectCounted(
+    'serviceaccount_legacy_tokens_total',
+    '[ALPHA] Cumulative legacy service account tokens used',
+    tok,
+  );
+});
+
+test('[ut.serviceaccount.metrics.TestWarnAfterTokensMetric.stale-when-now-is-after-warnAfter] stale when now is after warnAfter', async () => {
+  const now = await nowS();
+  const tok = forge({
+    iss: issuer,
+    aud: [issuer],
+    sub: `system:serviceaccount:${live.ns}:saname`,
+    iat: now - 7200,
+    nbf: now - 7200,
+    exp: now + 100000,
+    'kubernetes.io': {
+      namespace: live.ns,
+      serviceaccount: { name: 'saname', uid: live.sa.metadata.uid },
+      warnafter: now - 1,
+    },
+  });
+  await expectCounted(
+    'serviceaccount_stale_tokens_total',
+    '[ALPHA] Cumulative stale projected service account tokens used',
+    tok,
+  );
+});
+
+test('[ut.serviceaccount.metrics.TestWarnAfterTokensMetric.valid-when-now-is-before-warnAfter] valid when now is before warnAfter', async () => {
+  const now = await nowS();
+  const tok = forge({
+    iss: issuer,
+    aud: [issuer],
+    sub: `system:serviceaccount:${live.ns}:saname`,
+    iat: now,
+    nbf: now,
+    exp: now + 100000,
+    'kubernetes.io': {
+      namespace: live.ns,
+      serviceaccount: { name: 'saname', uid: live.sa.metadata.uid },
+      warnafter: now + 1,
+    },
+  });
+  await expectCounted(
+    'serviceaccount_valid_tokens_total',
+    '[ALPHA] Cumulative valid projected service account tokens used',
+    tok,
+  );
+});

@@ -6,6 +6,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { BoundCounter, BoundHistogram, type CounterSeries, type HistogramSeries } from './bound.js';
 import type { RequestLabels } from './labels.js';
+import { kubeHelp } from './stability.js';
 
 /** The series one kind of request adds to (one label set), looked up once and kept (`ApiServerMetrics.requestSeries`). */
 export class RequestSeries {
@@ -48,103 +49,121 @@ export class ApiServerMetrics {
   // Every request adds to the bound (per-request) metrics below; the rest are prom-client's own.
   readonly requestTotal = new BoundCounter(
     'apiserver_request_total',
-    'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+    kubeHelp(
+      'STABLE',
+      'Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.',
+    ),
     [...requestLabels, 'code'],
     this.registry,
   );
   readonly requestDuration = new BoundHistogram(
     'apiserver_request_duration_seconds',
-    'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
+    kubeHelp(
+      'STABLE',
+      'Response latency distribution in seconds for each verb, dry run value, group, version, resource, subresource, scope and component.',
+    ),
     requestLabels,
     this.registry,
     [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60],
   );
   readonly responseSizes = new BoundHistogram(
     'apiserver_response_sizes',
-    'Response size distribution in bytes for each group, version, verb, resource, subresource, scope and component.',
+    kubeHelp(
+      'STABLE',
+      'Response size distribution in bytes for each group, version, verb, resource, subresource, scope and component.',
+    ),
     sizeLabels,
     this.registry,
     exponentialBuckets(1000, 10, 7),
   );
   readonly longRunning = new Gauge({
     name: 'apiserver_longrunning_requests',
-    help: 'Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component. Not all requests are tracked this way.',
+    help: kubeHelp(
+      'STABLE',
+      'Gauge of all active long-running apiserver requests broken out by verb, group, version, resource, scope and component. Not all requests are tracked this way.',
+    ),
     labelNames: sizeLabels,
     registers: [this.registry],
   });
   readonly registeredWatchers = new Gauge({
     name: 'apiserver_registered_watchers',
-    help: 'Number of currently registered watchers for a given resources',
+    help: kubeHelp('ALPHA', 'Number of currently registered watchers for a given resources', '1.23.0'),
     labelNames: watchLabels,
     registers: [this.registry],
   });
   readonly watchEvents = new Counter({
     name: 'apiserver_watch_events_total',
-    help: 'Number of events sent in watch clients',
+    help: kubeHelp('ALPHA', 'Number of events sent in watch clients'),
     labelNames: watchLabels,
     registers: [this.registry],
   });
   readonly authenticatedUserRequests = new BoundCounter(
     'authenticated_user_requests',
-    'Counter of authenticated requests broken out by username.',
+    kubeHelp('ALPHA', 'Counter of authenticated requests broken out by username.'),
     ['username'],
     this.registry,
   );
   readonly authenticationAttempts = new BoundCounter(
     'authentication_attempts',
-    'Counter of authenticated attempts.',
+    kubeHelp('ALPHA', 'Counter of authenticated attempts.'),
     ['result'],
     this.registry,
   );
   readonly authenticationDuration = new BoundHistogram(
     'authentication_duration_seconds',
-    'Authentication duration in seconds broken out by result.',
+    kubeHelp('ALPHA', 'Authentication duration in seconds broken out by result.'),
     ['result'],
     this.registry,
     exponentialBuckets(0.001, 2, 15),
   );
   readonly authorizationAttempts = new BoundCounter(
     'authorization_attempts_total',
-    "Counter of authorization attempts broken down by result. It can be either 'allowed', 'denied', 'no-opinion' or 'error'.",
+    kubeHelp(
+      'ALPHA',
+      "Counter of authorization attempts broken down by result. It can be either 'allowed', 'denied', 'no-opinion' or 'error'.",
+    ),
     ['result'],
     this.registry,
   );
   readonly authorizationDuration = new BoundHistogram(
     'authorization_duration_seconds',
-    'Authorization duration in seconds broken out by result.',
+    kubeHelp('ALPHA', 'Authorization duration in seconds broken out by result.'),
     ['result'],
     this.registry,
     exponentialBuckets(0.001, 2, 15),
   );
   readonly auditEvents = new Counter({
     name: 'apiserver_audit_event_total',
-    help: 'Counter of audit events generated and sent to the audit backend.',
+    help: kubeHelp('ALPHA', 'Counter of audit events generated and sent to the audit backend.'),
     registers: [this.registry],
   });
   readonly auditErrors = new Counter({
     name: 'apiserver_audit_error_total',
-    help: 'Counter of audit events that failed to be audited properly. Plugin identifies the plugin affected by the error.',
+    help: kubeHelp(
+      'ALPHA',
+      'Counter of audit events that failed to be audited properly. Plugin identifies the plugin affected by the error.',
+    ),
     labelNames: ['plugin'],
     registers: [this.registry],
   });
   readonly auditRequestsRejected = new Counter({
     name: 'apiserver_audit_requests_rejected_total',
-    help: 'Counter of apiserver requests rejected due to an error in audit logging backend.',
+    help: kubeHelp('ALPHA', 'Counter of apiserver requests rejected due to an error in audit logging backend.'),
     registers: [this.registry],
   });
   readonly legacyTokens = new Counter({
     name: 'serviceaccount_legacy_tokens_total',
-    help: 'Cumulative legacy service account tokens used',
+    help: kubeHelp('ALPHA', 'Cumulative legacy service account tokens used'),
     registers: [this.registry],
   });
   readonly staleTokens = new Counter({
     name: 'serviceaccount_stale_tokens_total',
-    help: 'Cumulative stale projected service account tokens used',
+    help: kubeHelp('ALPHA', 'Cumulative stale projected service account tokens used'),
     registers: [this.registry],
   });
   readonly validTokens = new Counter({
     name: 'serviceaccount_valid_tokens_total',
-    help: 'Cumulative valid projected service account tokens used',
+    help: kubeHelp('ALPHA', 'Cumulative valid projected service account tokens used'),
     registers: [this.registry],
   });
 
@@ -156,7 +175,10 @@ export class ApiServerMetrics {
     const { inflight, peak } = this;
     new Gauge({
       name: 'apiserver_current_inflight_requests',
-      help: 'Maximal number of currently used inflight request limit of this apiserver per request kind in last second.',
+      help: kubeHelp(
+        'STABLE',
+        'Maximal number of currently used inflight request limit of this apiserver per request kind in last second.',
+      ),
       labelNames: ['request_kind'],
       registers: [this.registry],
       collect() {
@@ -170,7 +192,10 @@ export class ApiServerMetrics {
     if (objects)
       new Gauge({
         name: 'apiserver_storage_objects',
-        help: 'Number of stored objects at the time of last check split by kind. In case of a fetching error, the value will be -1.',
+        help: kubeHelp(
+          'STABLE',
+          'Number of stored objects at the time of last check split by kind. In case of a fetching error, the value will be -1.',
+        ),
         labelNames: ['resource'],
         registers: [this.registry],
         collect() {

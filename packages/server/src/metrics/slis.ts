@@ -2,6 +2,7 @@
 // kubernetes_healthchecks_total, labelled by check name and endpoint type). The checks are evaluated at each
 // scrape: kubeauth's checks are in-memory and cheap.
 import { Counter, Gauge, Registry } from 'prom-client';
+import { kubeHelp } from './stability.js';
 
 export interface NamedCheck {
   name: string;
@@ -13,13 +14,13 @@ export class HealthSlis {
   readonly registry = new Registry();
   private readonly healthcheck = new Gauge({
     name: 'kubernetes_healthcheck',
-    help: 'This metric records the result of a single healthcheck.',
+    help: kubeHelp('STABLE', 'This metric records the result of a single healthcheck.'),
     labelNames: ['name', 'type'],
     registers: [this.registry],
   });
   private readonly total = new Counter({
     name: 'kubernetes_healthchecks_total',
-    help: 'This metric records the results of all healthcheck.',
+    help: kubeHelp('STABLE', 'This metric records the results of all healthcheck.'),
     labelNames: ['name', 'status', 'type'],
     registers: [this.registry],
   });

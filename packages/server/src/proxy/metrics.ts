@@ -13,6 +13,7 @@ import {
   type Counter as C,
   type Histogram as H,
 } from 'prom-client';
+import { kubeHelp } from '../metrics/stability.js';
 
 export type AuthnResult = 'success' | 'failure' | 'error';
 export type AuthzResult = 'allowed' | 'denied' | 'error';
@@ -38,26 +39,29 @@ export class ProxyMetrics {
   });
   private readonly authnAttempts = new Counter({
     name: 'authentication_attempts',
-    help: 'Counter of authenticated attempts.',
+    help: kubeHelp('ALPHA', 'Counter of authenticated attempts.'),
     labelNames: ['result'],
     registers: [this.registry],
   });
   private readonly authnDuration = new Histogram({
     name: 'authentication_duration_seconds',
-    help: 'Authentication duration in seconds broken out by result.',
+    help: kubeHelp('ALPHA', 'Authentication duration in seconds broken out by result.'),
     labelNames: ['result'],
     buckets: authBuckets,
     registers: [this.registry],
   });
   private readonly authzAttempts = new Counter({
     name: 'authorization_attempts_total',
-    help: "Counter of authorization attempts broken down by result. It can be either 'allowed', 'denied', 'no-opinion' or 'error'.",
+    help: kubeHelp(
+      'ALPHA',
+      "Counter of authorization attempts broken down by result. It can be either 'allowed', 'denied', 'no-opinion' or 'error'.",
+    ),
     labelNames: ['result'],
     registers: [this.registry],
   });
   private readonly authzDuration = new Histogram({
     name: 'authorization_duration_seconds',
-    help: 'Authorization duration in seconds broken out by result.',
+    help: kubeHelp('ALPHA', 'Authorization duration in seconds broken out by result.'),
     labelNames: ['result'],
     buckets: authBuckets,
     registers: [this.registry],
