@@ -105,7 +105,6 @@ test('/metrics parses with promtool; the only lint findings are kube-apiserver n
     '# TYPE apiserver_current_inflight_requests gauge',
     '# TYPE apiserver_response_sizes histogram',
     '# TYPE apiserver_longrunning_requests gauge',
-    '# TYPE apiserver_registered_watchers gauge',
     '# TYPE apiserver_watch_events_total counter',
     '# TYPE authentication_duration_seconds histogram',
     '# TYPE authorization_attempts_total counter',
@@ -121,7 +120,7 @@ test('/metrics parses with promtool; the only lint findings are kube-apiserver n
     '# HELP apiserver_storage_objects [STABLE] Number of stored objects',
     '# HELP authorization_attempts_total [ALPHA] Counter of authorization attempts',
     '# HELP serviceaccount_legacy_tokens_total [ALPHA] Cumulative legacy service account tokens used',
-    '# HELP apiserver_registered_watchers [ALPHA] (Deprecated since 1.23.0) Number of currently registered watchers',
+    '# HELP apiserver_watch_events_total [ALPHA] Number of events sent in watch clients',
   ])
     assert.ok(text.includes(line), line);
   assert.match(text, /^# HELP process_cpu_seconds_total [^[]/m);

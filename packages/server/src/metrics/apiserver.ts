@@ -85,12 +85,6 @@ export class ApiServerMetrics {
     labelNames: sizeLabels,
     registers: [this.registry],
   });
-  readonly registeredWatchers = new Gauge({
-    name: 'apiserver_registered_watchers',
-    help: kubeHelp('ALPHA', 'Number of currently registered watchers for a given resources', '1.23.0'),
-    labelNames: watchLabels,
-    registers: [this.registry],
-  });
   readonly watchEvents = new Counter({
     name: 'apiserver_watch_events_total',
     help: kubeHelp('ALPHA', 'Number of events sent in watch clients'),

@@ -26,7 +26,6 @@ const apiserverLevels: Record<string, string> = {
   apiserver_longrunning_requests: '[STABLE] Gauge of all active long-running',
   apiserver_current_inflight_requests: '[STABLE] Maximal number',
   apiserver_storage_objects: '[STABLE] Number of stored objects',
-  apiserver_registered_watchers: '[ALPHA] (Deprecated since 1.23.0) Number of currently registered watchers',
   apiserver_watch_events_total: '[ALPHA] Number of events',
   authenticated_user_requests: '[ALPHA] Counter of authenticated requests',
   authentication_attempts: '[ALPHA] Counter of authenticated attempts.',

@@ -295,7 +295,6 @@ export class Trace {
     const m = this.o.metrics;
     if (m) {
       this.watch = { group, version, kind };
-      m.registeredWatchers.inc(this.watch);
       m.longRunning.inc(this.sizeLabels(this.series!.labels));
     }
     // Every event of a watch is one write; the first one is where the response has started.
@@ -486,7 +485,6 @@ export class Trace {
         if (verb === 'GET' || verb === 'LIST') s.sizes.observe(Number(this.res.getHeader('content-length') ?? 0));
       }
       if (this.watch) {
-        m.registeredWatchers.dec(this.watch);
         m.longRunning.dec(this.sizeLabels(s.labels));
       }
     }
