@@ -40,9 +40,15 @@ export class GarbageCollector {
   idle(): Promise<void> {
     return this.queue.idle();
   }
-  /** Index objects that exist at start. */
+  /**
+   * Index objects that exist at start, and check every dependent once (as kube's graph builder does on its
+   * initial sync): an owner deleted while no collector ran (a restart, a leader change) left no event to react to.
+   */
   index(all: Iterable<{ key: string; object: KObject }>): void {
-    for (const e of all) this.track(e.key, e.object, undefined);
+    for (const e of all) {
+      this.track(e.key, e.object, undefined);
+      if (e.object.metadata.ownerReferences?.length) this.queue.add(e.key);
+    }
   }
 
   private track(key: string, obj: KObject, prev: KObject | undefined): void {
