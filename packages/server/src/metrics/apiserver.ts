@@ -225,30 +225,12 @@ export class ApiServerMetrics {
 
   /** authentication_attempts and authentication_duration_seconds of a result (success, failure, error). */
   authentication(result: string): OutcomeSeries {
-    let s = this.authnSeries.get(result);
-    if (s === undefined)
-      this.authnSeries.set(
-        result,
-        (s = {
-          attempts: this.authenticationAttempts.bind({ result }),
-          duration: this.authenticationDuration.bind({ result }),
-        }),
-      );
-    return s;
+    return outcomeSeries(this.authnSeries, result, this.authenticationAttempts, this.authenticationDuration);
   }
 
   /** authorization_attempts_total and authorization_duration_seconds of a result (allowed, denied, no-opinion). */
   authorization(result: string): OutcomeSeries {
-    let s = this.authzSeries.get(result);
-    if (s === undefined)
-      this.authzSeries.set(
-        result,
-        (s = {
-          attempts: this.authorizationAttempts.bind({ result }),
-          duration: this.authorizationDuration.bind({ result }),
-        }),
-      );
-    return s;
+    return outcomeSeries(this.authzSeries, result, this.authorizationAttempts, this.authorizationDuration);
   }
 
   requestStarted(mutating: boolean): void {
@@ -279,4 +261,17 @@ export function compressUsername(username: string): string {
       return username;
   }
   return username.includes('@') ? 'email_id' : 'other';
+}
+
+/** An outcome's series, bound once per result and kept in `memo`. */
+function outcomeSeries(
+  memo: Map<string, OutcomeSeries>,
+  result: string,
+  attempts: BoundCounter,
+  duration: BoundHistogram,
+): OutcomeSeries {
+  let s = memo.get(result);
+  if (s === undefined)
+    memo.set(result, (s = { attempts: attempts.bind({ result }), duration: duration.bind({ result }) }));
+  return s;
 }
