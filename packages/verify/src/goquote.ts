@@ -1,6 +1,7 @@
-// Go's strconv.Quote (%q), for error texts that must read as kube-apiserver's. The same code as the server's
-// gocompat/quote.ts, which is checked against Go's own output; this library depends on nothing of the server, so it
-// keeps a copy, and a server test (gocompat/corpus.test.ts) fails if the two differ.
+// Go's strconv.Quote, which fmt's %q uses for strings: printable runes as they are, `"` and `\` backslashed,
+// \a \b \f \n \r \t \v by name, other bytes below 0x20 and 0x7f as \xXX, other non-printable runes as \uXXXX or
+// \UXXXXXXXX, and each byte of invalid UTF-8 as \xXX. Its one home: the server re-exports it (gocompat/quote.ts),
+// whose corpus test checks it against Go's own output.
 
 /** unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space (no other spaces). */
 const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;

@@ -118,11 +118,3 @@ test('time.ParseDuration values and error texts', () => {
     assert.deepEqual(got, c.error ? { error: c.error } : { ns: BigInt(c.ns) }, c.in);
   }
 });
-
-test("@kubeauth/verify's copy of the quoting code is this module's, line for line", () => {
-  const body = (path: string) => {
-    const text = readFileSync(path, 'utf8');
-    return text.slice(text.indexOf('\n\n') + 2);
-  };
-  assert.equal(body(src + '../../../verify/src/goquote.ts'), body(src + 'quote.ts'));
-});

@@ -1,6 +1,6 @@
 /**
  * `@kubeauth/verify/internal`: the building blocks `kubeauth proxy` (in this repository) shares with the middleware:
- * kube-apiserver's error answers and path helpers. Not part of the public API: it may change in any release.
+ * kube-apiserver's error answers, path helpers and Go's `%q` quoting. Not part of the public API: it may change in any release.
  *
  * @internal
  * @packageDocumentation
@@ -14,3 +14,4 @@ export {
   unavailableResponse,
 } from '../middleware/status.js';
 export { nonResourceAttributesFor, pathOf } from '../middleware/core.js';
+export { goQuote, goQuoteByte, goQuoteList } from '../goquote.js';
